@@ -1,0 +1,57 @@
+"""Session and audit middleware for signed-in staff."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from .client_ip import client_ip
+from .signals import SESSION_STARTED_AT
+
+
+class SessionLifetimeMiddleware:
+    """Ends a signed-in session once it is older than CLINIC_SESSION_ABSOLUTE_HOURS, however active.
+
+    The idle limit is Django's own: SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_STARTED_AT)
+            limit = timedelta(hours=settings.CLINIC_SESSION_ABSOLUTE_HOURS).total_seconds()
+            if started is None or timezone.now().timestamp() - float(started) > limit:
+                logout(request)
+                messages.info(request, "Your session has ended. Please sign in again.")
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages shown to signed-in staff carry health information: browsers and proxies must not keep them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class AuditlogMiddleware(BaseAuditlogMiddleware):
+    """django-auditlog's middleware, with the client address taken only from trusted proxies."""
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        return client_ip(request) or None

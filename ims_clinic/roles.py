@@ -1,0 +1,45 @@
+"""What each role may do, as Django permissions (the roles table of ARCHITECTURE.md).
+
+The groups are created by the data migration 0001_roles and brought back in step with this
+table after every migrate (see apps.py), so that a new app's permissions join its role
+without another data migration and no one can widen a role from the back office for good.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+from accounts.roles import Role
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    # Identity and contact, booking, check-in, questionnaire links; never clinical content.
+    Role.FRONT_DESK: frozenset(),
+    # Everything clinical; the schedule read-only plus their own bookings.
+    Role.PHYSIOTHERAPIST: frozenset(),
+    # Staff accounts, practitioners' hours, appointment types, the audit log.
+    Role.CLINIC_ADMIN: frozenset(
+        {
+            "accounts.add_user",
+            "accounts.change_user",
+            "accounts.view_user",
+            "auth.view_group",
+            "auditlog.view_logentry",
+            "axes.view_accessattempt",
+            "axes.delete_accessattempt",
+            "axes.view_accessfailurelog",
+            "axes.view_accesslog",
+        }
+    ),
+}
+
+
+def sync_roles(**kwargs: Any) -> None:
+    """Give each role's group exactly the permissions of ROLE_PERMISSIONS (a post_migrate receiver)."""
+    for role, labels in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = Q(pk__in=[])
+        for label in labels:
+            app_label, codename = label.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))

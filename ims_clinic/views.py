@@ -1,0 +1,86 @@
+"""Project-wide pages: each role's home, the health check, and the error pages."""
+
+import sys
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from accounts.roles import Role, role_required, user_roles
+
+RETRY_AFTER_SECONDS = 30
+
+
+ROLE_SUMMARIES = {
+    Role.FRONT_DESK: "Register patients, book, move, cancel and check in sessions, and send questionnaire links.",
+    Role.PHYSIOTHERAPIST: "Assess and treat your patients, sign your records, and follow their progress.",
+    Role.CLINIC_ADMIN: "Manage staff accounts, practitioners' hours, appointment types, and read the audit log.",
+}
+
+
+def home_cards(request: HttpRequest) -> list[dict[str, str]]:
+    held = user_roles(request.user)
+    cards = [
+        {"icon": "bi-person-badge", "title": role.label, "text": ROLE_SUMMARIES[role]} for role in Role if role in held
+    ]
+    if Role.CLINIC_ADMIN in held:
+        cards += [
+            {
+                "icon": "bi-people",
+                "title": "Staff accounts",
+                "text": "Add staff, give each person their role, switch off accounts of people who left.",
+                "url": reverse("admin:accounts_user_changelist"),
+                "action": "Manage staff",
+            },
+            {
+                "icon": "bi-journal-text",
+                "title": "Audit log",
+                "text": "Every change to the clinic's records: who, when, what, and from which address.",
+                "url": reverse("admin:auditlog_logentry_changelist"),
+                "action": "Read the audit log",
+            },
+            {
+                "icon": "bi-shield-lock",
+                "title": "Locked sign-ins",
+                "text": "Accounts locked after too many wrong passwords; unlock one by deleting its entry.",
+                "url": reverse("admin:axes_accessattempt_changelist"),
+                "action": "See lockouts",
+            },
+        ]
+    return cards
+
+
+@role_required(Role.FRONT_DESK, Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
+def home(request: HttpRequest) -> HttpResponse:
+    hour = timezone.localtime().hour
+    greeting = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
+    return render(request, "home.html", {"greeting": greeting, "cards": home_cards(request)})
+
+
+@login_not_required
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a plain page; a lost database is a 503 that tells the browser to retry."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)

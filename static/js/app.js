@@ -1,0 +1,22 @@
+// IMS Clinic: behaviour shared by every page. Loaded with the page's CSP nonce; no inline scripts.
+(function () {
+  "use strict";
+
+  // Send Django's CSRF token with every htmx request.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (token) {
+      event.detail.headers["X-CSRFToken"] = token.value;
+    }
+  });
+
+  // Leave no health information on an unattended screen: once the server-side session has
+  // expired for lack of activity, go to the sign-in page.
+  var idleSeconds = parseInt(document.body.dataset.idleSeconds || "", 10);
+  var loginUrl = document.body.dataset.loginUrl;
+  if (idleSeconds > 0 && loginUrl) {
+    window.setTimeout(function () {
+      window.location.assign(loginUrl + "?next=" + encodeURIComponent(window.location.pathname));
+    }, (idleSeconds + 5) * 1000);
+  }
+})();

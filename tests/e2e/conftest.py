@@ -1,0 +1,88 @@
+"""The browser harness: Playwright for Python driving Debian's Chromium against a live server.
+
+Every page's browser test uses `page` and `sign_in_as`. Playwright's own browser download
+cannot work here, so it launches /usr/bin/chromium (CHROMIUM_PATH) headless.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import TEST_PASSWORD, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; the tests' own ORM calls are
+# synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+DESK = {"width": 1366, "height": 900}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+            # The live server runs in another thread and reads only committed data.
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object, live_server: object) -> Iterator[object]:
+    """A fresh browser context per test at desk size; the page fails the test on any JS error or CSP report."""
+    context = browser.new_context(viewport=DESK, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None
+        ),
+    )
+    yield page
+    context.close()
+    assert not problems, problems
+
+
+@pytest.fixture
+def sign_in_as(page: object) -> Callable[..., object]:
+    """Create a member of staff with the given role and sign in through the real login page."""
+
+    def sign_in(role: Role, username: str = "", first_name: str = "Maya") -> object:
+        user = UserFactory(
+            username=username or role.name.lower(),
+            first_name=first_name,
+            roles=[role],
+            is_staff=role == Role.CLINIC_ADMIN,
+        )
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/")
+        return user
+
+    return sign_in

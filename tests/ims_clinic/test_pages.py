@@ -1,0 +1,102 @@
+"""Every URL of the project answers each persona as the roles table says (the page-smoke test).
+
+Later pages join PAGES; a URL pattern missing from it fails the completeness test, so no page
+can be added without saying who may open it.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS
+
+ALLOWED, FORBIDDEN, TO_LOGIN, NOT_ALLOWED_METHOD = 200, 403, 302, 405
+
+
+@dataclass(frozen=True)
+class Page:
+    url_name: str
+    expected: dict[str, int]  # persona -> status of a GET
+    kwargs: tuple = ()
+
+    def url(self) -> str:
+        return reverse(self.url_name, kwargs=dict(self.kwargs))
+
+
+STAFF_PAGE = {"anonymous": TO_LOGIN, "front_desk": ALLOWED, "physio": ALLOWED, "admin": ALLOWED}
+PUBLIC_PAGE = dict.fromkeys(PERSONAS, ALLOWED)
+BACK_OFFICE = {"anonymous": TO_LOGIN, "front_desk": 302, "physio": 302, "admin": ALLOWED}
+
+PAGES = [
+    Page("home", STAFF_PAGE),
+    Page("healthz", PUBLIC_PAGE),
+    # Signed-in staff are sent on from the login page to their home.
+    Page("accounts:login", {"anonymous": ALLOWED, "front_desk": 302, "physio": 302, "admin": 302}),
+    Page("accounts:logout", {"anonymous": TO_LOGIN, **dict.fromkeys(PERSONAS[1:], NOT_ALLOWED_METHOD)}),
+    # The back office: only the clinic admin is staff; everyone else is sent to the admin's login.
+    Page("admin:index", BACK_OFFICE),
+    Page("admin:accounts_user_changelist", BACK_OFFICE),
+    Page("admin:auditlog_logentry_changelist", BACK_OFFICE),
+    Page("admin:axes_accessattempt_changelist", BACK_OFFICE),
+]
+
+
+def project_url_names() -> set[str]:
+    """Every named URL pattern outside the Django admin (whose pages the admin's own permissions guard)."""
+    names: set[str] = set()
+
+    def walk(patterns: list, namespace: str = "") -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_of_the_project_is_in_the_page_table() -> None:
+    listed = {page.url_name for page in PAGES}
+    missing = project_url_names() - listed
+    assert not missing, f"Add these URLs to PAGES with the status each persona should get: {sorted(missing)}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona_client", PERSONAS, indirect=True)
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.url_name)
+def test_each_page_answers_each_persona_as_the_roles_table_says(
+    page: Page, persona_client: Client, request: pytest.FixtureRequest
+) -> None:
+    persona = request.node.callspec.params["persona_client"]
+
+    response = persona_client.get(page.url())
+
+    assert response.status_code == page.expected[persona]
+    if response.status_code == TO_LOGIN and persona == "anonymous" and page.url_name != "accounts:logout":
+        assert "login" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_without_a_role_gets_403_on_staff_pages() -> None:
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(username="no-role"))
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 403
+    assert "This page is not open to your role" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unknown_urls_and_debugging_paths_are_not_found(admin_client: Client) -> None:
+    for probe in ("/no-such-page/", "/.git/config", "/admin/doc/", "/__debug__/"):
+        assert admin_client.get(probe).status_code == 404

@@ -1,0 +1,64 @@
+"""The roles are groups whose permissions are exactly the roles table."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from accounts.roles import Role, has_role, role_required, user_roles
+from ims_clinic.roles import ROLE_PERMISSIONS
+from tests.factories import UserFactory
+
+
+@pytest.mark.django_db
+def test_the_migrations_create_exactly_the_three_roles() -> None:
+    assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
+    assert set(ROLE_PERMISSIONS) == set(Role.values)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.label)
+def test_each_role_has_exactly_the_permissions_of_the_roles_table(role: Role) -> None:
+    group = Group.objects.get(name=role)
+    held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+    assert held == set(ROLE_PERMISSIONS[role])
+
+
+def test_only_the_clinic_admin_may_manage_staff_and_read_the_audit_log() -> None:
+    for role, permissions in ROLE_PERMISSIONS.items():
+        admin_only = {"accounts.change_user", "auditlog.view_logentry"} & permissions
+        assert bool(admin_only) == (role == Role.CLINIC_ADMIN)
+
+
+@pytest.mark.django_db
+def test_role_required_lets_the_role_through_and_refuses_others() -> None:
+    @role_required(Role.PHYSIOTHERAPIST)
+    def clinical_view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("clinical")
+
+    request = RequestFactory().get("/")
+    request.user = UserFactory(username="maya", roles=[Role.PHYSIOTHERAPIST])
+    assert clinical_view(request).content == b"clinical"
+
+    request.user = UserFactory(username="sam", roles=[Role.FRONT_DESK])
+    with pytest.raises(PermissionDenied):
+        clinical_view(request)
+
+
+@pytest.mark.django_db
+def test_a_switched_off_user_holds_no_role() -> None:
+    user = UserFactory(username="gone", roles=[Role.CLINIC_ADMIN], is_active=False)
+    assert user_roles(user) == frozenset()
+    assert not has_role(user, Role.CLINIC_ADMIN)
+
+
+@pytest.mark.django_db
+def test_a_user_may_hold_two_roles() -> None:
+    user = UserFactory(username="owner", roles=[Role.CLINIC_ADMIN, Role.PHYSIOTHERAPIST])
+    assert user_roles(user) == {Role.CLINIC_ADMIN, Role.PHYSIOTHERAPIST}
+
+
+def test_role_required_needs_a_role() -> None:
+    with pytest.raises(ValueError, match="at least one role"):
+        role_required()

@@ -1,0 +1,77 @@
+"""seed_demo: the demo clinic, idempotent, refusing to run on a production configuration."""
+
+from io import StringIO
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from accounts.roles import Role, user_roles
+from ims_clinic.management.commands.seed_demo import DEMO_STAFF
+
+
+def seed(**options: object) -> str:
+    out = StringIO()
+    call_command("seed_demo", force=True, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_one_account_per_demo_login_with_its_role() -> None:
+    seed()
+
+    users = {user.username: user for user in get_user_model().objects.all()}
+    assert set(users) == {"clinicadmin", "frontdesk", "physio", "physio2"}
+    assert user_roles(users["clinicadmin"]) == {Role.CLINIC_ADMIN}
+    assert user_roles(users["frontdesk"]) == {Role.FRONT_DESK}
+    assert user_roles(users["physio"]) == user_roles(users["physio2"]) == {Role.PHYSIOTHERAPIST}
+    assert users["clinicadmin"].is_staff and not users["frontdesk"].is_staff
+    assert not any(user.is_superuser for user in users.values())
+
+
+@pytest.mark.django_db
+def test_seed_demo_twice_creates_nothing_twice() -> None:
+    seed()
+    counts = (get_user_model().objects.count(), LogEntry.objects.count())
+
+    output = seed()
+
+    assert (get_user_model().objects.count(), LogEntry.objects.count()) == counts
+    assert "0 staff accounts created" in output
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_role_username_and_password_for_each_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-passphrase")
+
+    output = seed()
+
+    for staff in DEMO_STAFF:
+        assert f"| {staff.role.label.ljust(15)} | {staff.username.ljust(11)} | another-demo-passphrase |" in output
+    assert get_user_model().objects.get(username="physio").check_password("another-demo-passphrase")
+
+
+@pytest.mark.django_db
+def test_seed_demo_puts_a_changed_demo_account_back() -> None:
+    seed()
+    physio = get_user_model().objects.get(username="physio")
+    physio.set_password("something-else-entirely")
+    physio.is_active = False
+    physio.save()
+
+    seed()
+
+    physio.refresh_from_db()
+    assert physio.is_active
+    assert physio.check_password("ims-demo-2026")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings: pytest.FixtureRequest) -> None:
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="refuses to run with DEBUG off"):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert not get_user_model().objects.exists()

@@ -1,0 +1,86 @@
+"""Production settings pass Django's deployment checks; every response carries the security headers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+
+from ims_clinic import settings as ims_clinic_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
+    )
+
+
+def test_production_settings_pass_check_deploy_at_warning_level() -> None:
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SECRET_KEY="a-real-production-secret-" + "k3y" * 15,
+        DJANGO_ALLOWED_HOSTS="clinic.example.org",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = manage("check", DJANGO_ALLOWED_HOSTS="clinic.example.org")
+
+    assert result.returncode != 0
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for() -> None:
+    result = manage("diffsettings", "--all", DJANGO_SECRET_KEY="x" * 50)
+    assert "DEBUG = False" in result.stdout
+
+
+def test_passwords_are_hashed_with_argon2_and_need_twelve_characters() -> None:
+    # The suite swaps in a fast hasher, so read what the settings module configures.
+    assert ims_clinic_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    validators = {v["NAME"].rsplit(".", 1)[-1]: v for v in django_settings.AUTH_PASSWORD_VALIDATORS}
+    assert validators["MinimumLengthValidator"]["OPTIONS"]["min_length"] == 12
+    assert "NumericPasswordValidator" not in validators
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_carry_the_security_headers_and_are_never_cached(physio_client: Client) -> None:
+    response = physio_client.get(reverse("home"))
+
+    csp = response["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert "'nonce-" in csp and "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_every_script_tag_carries_the_pages_nonce(physio_client: Client) -> None:
+    response = physio_client.get(reverse("home"))
+    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    body = response.content.decode()
+
+    assert body.count("<script") == body.count(f'nonce="{nonce}"') > 0
+
+
+@pytest.mark.django_db
+def test_no_page_loads_anything_from_another_origin(physio_client: Client) -> None:
+    body = physio_client.get(reverse("home")).content.decode()
+
+    assert "http://" not in body and "https://" not in body and 'src="//' not in body
