@@ -1,0 +1,390 @@
+"""Outcome questionnaires: structure, scoring and change thresholds (clinical-reference.md section 4, Appendix A).
+
+Plain data and pure functions with no Django import. No item wording is reproduced: the
+instruments are copyrighted and some need a licence for software use (the ODI through
+Mapi Research Trust, with fees possible for IT companies [O2]); item text comes from a
+licensed copy the clinic loads itself. Only item numbers and response values are handled
+here. Bad input raises ValueError with a message fit for a form. Bracketed IDs are the
+reference's source IDs. Section 4 gives no LOINC codes, so every ``loinc`` is None.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+from assessments.scales import ChangeThreshold
+
+SCORING_VERSION = "2026.1"  # saved with each computed score (section 4 app notes)
+RULES_VERSION = SCORING_VERSION
+
+ITEM_WORDING_NOTE = (
+    "Do not reproduce item wording. Store only instrument id, version, item number, response value, computed "
+    "score and who administered it; item text comes from a licensed copy the clinic loads itself."
+)
+
+
+class InstrumentCode(StrEnum):
+    """Appendix A ``questionnaires`` keys."""
+
+    NDI = "NDI"
+    ODI = "ODI"
+    QUICKDASH = "QuickDASH"
+    LEFS = "LEFS"
+    PSFS = "PSFS"
+
+
+class Direction(StrEnum):
+    HIGHER_IS_WORSE = "higher_is_worse"
+    HIGHER_IS_BETTER = "higher_is_better"
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """An interpretation band: scores above the previous band's ``upper`` up to this ``upper`` (None: no limit)."""
+
+    name: str
+    upper: float | None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    code: InstrumentCode
+    name: str
+    region: str
+    min_items: int
+    max_items: int
+    item_min: int
+    item_max: int
+    score_min: float
+    score_max: float
+    score_unit: str
+    direction: Direction
+    scoring: str
+    missing_items: str
+    bands: tuple[ScoreBand, ...]
+    bands_are_verified: bool
+    change_thresholds: tuple[ChangeThreshold, ...]
+    default_mcid: float  # the MCID the app compares against unless the clinic picks another
+    sources: tuple[str, ...]
+    loinc: str | None = None  # section 4 gives none
+    note: str = ""
+
+
+def _t(value: float, unit: str, population: str, *sources: str, high: float | None = None,
+       is_verified: bool = True) -> ChangeThreshold:  # fmt: skip
+    return ChangeThreshold(value, unit, population, sources, high, is_verified)
+
+
+NDI = Instrument(
+    code=InstrumentCode.NDI,
+    name="Neck Disability Index (Vernon 1991, adapted from the ODI)",
+    region="Neck",
+    min_items=10,
+    max_items=10,
+    item_min=0,
+    item_max=5,
+    score_min=0,
+    score_max=50,
+    score_unit="points out of 50",
+    direction=Direction.HIGHER_IS_WORSE,
+    scoring="Sum of items (0-50). Percentage = sum / (5 x items answered) x 100, which is raw x 2 when all are "
+    "answered. With an item missing, the score out of 50 is the percentage / 2, the same as Vernon's "
+    "alternative of adding the mean of the answered items.",
+    missing_items="One missed item: denominator 45. Vernon's alternative is to add the mean of the answered items.",
+    bands=(
+        ScoreBand("none", 4),
+        ScoreBand("mild", 14),
+        ScoreBand("moderate", 24),
+        ScoreBand("severe", 34),
+        ScoreBand("complete", None),
+    ),
+    bands_are_verified=True,
+    change_thresholds=(
+        _t(7.5, "points /50", "MCID (15 %-points), Young 2009", "O1"),
+        _t(10.2, "points /50", "MDC, Young 2009; so a 10-point change is recommended", "O1"),
+        _t(5, "points /50", "Vernon", "O1"),
+        _t(14, "points", "JOSPT 2014 MID, reported without a scale; probably the 0-100 version", "O5",
+           is_verified=False),
+    ),
+    default_mcid=7.5,
+    sources=("O1", "O5"),
+    note="Check which scale (/50 or %) an MCID uses.",
+)  # fmt: skip
+
+ODI = Instrument(
+    code=InstrumentCode.ODI,
+    name="Oswestry Disability Index v2.1a (Fairbank)",
+    region="Low back",
+    min_items=10,
+    max_items=10,
+    item_min=0,
+    item_max=5,
+    score_min=0,
+    score_max=100,
+    score_unit="%",
+    direction=Direction.HIGHER_IS_WORSE,
+    scoring="% = sum / (5 x sections answered) x 100",
+    missing_items="Each unanswered section reduces the denominator by 5.",
+    bands=(
+        ScoreBand("minimal", 20),
+        ScoreBand("moderate", 40),
+        ScoreBand("severe", 60),
+        ScoreBand("crippled", 80),
+        ScoreBand("bed-bound or exaggerating", None),
+    ),
+    bands_are_verified=True,
+    change_thresholds=(
+        _t(10, "%-points", "Published MCIDs (Copay 12.8)", "O2", high=12.8),
+        _t(12, "%-points", "JOSPT 2014 MID", "O5"),
+        _t(18, "% of baseline", "Reduction meaning a good outcome after spinal surgery (German ODI)", "O2"),
+        _t(10, "%-points", "MDC (90%), about", "O2"),
+    ),
+    default_mcid=12,  # JOSPT 2014, measured in physiotherapy outpatients; inside the published 10-12.8
+    sources=("O2", "O5"),
+    note="Licensed through Mapi Research Trust: free for clinical practice, fees may apply to healthcare "
+    "organisations, commercial users and IT companies [O2].",
+)  # fmt: skip
+
+QUICKDASH = Instrument(
+    code=InstrumentCode.QUICKDASH,
+    name="QuickDASH (IWH)",
+    region="Upper limb",
+    min_items=11,
+    max_items=11,
+    item_min=1,
+    item_max=5,
+    score_min=0,
+    score_max=100,
+    score_unit="points",
+    direction=Direction.HIGHER_IS_WORSE,
+    scoring="Score = (mean of answered items - 1) x 25, i.e. ((sum / n) - 1) x 25",
+    missing_items="At least 10 of 11 items must be answered; otherwise no score.",
+    bands=(),  # none official; see QUICKDASH_UNOFFICIAL_BANDS
+    bands_are_verified=False,
+    change_thresholds=(
+        _t(14, "points", "MCID per ISSH (Sorensen 2013), 95% CI 9-20", "O3"),
+        _t(15, "points", "Some calculators", "O3", is_verified=False),
+    ),
+    default_mcid=14,
+    sources=("O3",),
+    note="Optional 4-item Work and Sports/Performing Arts modules are scored separately; section 4 gives no "
+    "formula for them, so they are not scored here. The full DASH MCID is 10.",
+)  # fmt: skip
+
+# "Some calculators use" these (section 4, unverified); not applied to QuickDASH scores by default.
+QUICKDASH_UNOFFICIAL_BANDS: tuple[ScoreBand, ...] = (
+    ScoreBand("minimal", 15),
+    ScoreBand("mild", 30),
+    ScoreBand("moderate", 45),
+    ScoreBand("severe", None),
+)
+
+LEFS = Instrument(
+    code=InstrumentCode.LEFS,
+    name="Lower Extremity Functional Scale (Binkley 1999)",
+    region="Lower limb",
+    min_items=20,
+    max_items=20,
+    item_min=0,
+    item_max=4,
+    score_min=0,
+    score_max=80,
+    score_unit="points",
+    direction=Direction.HIGHER_IS_BETTER,
+    scoring="Sum of the items",
+    missing_items="Not defined in the source (unverified); prorating is sometimes used. Every item is required "
+    "here.",
+    bands=(),
+    bands_are_verified=False,
+    change_thresholds=(
+        _t(9, "points", "MCID (90% CI)", "O4"),
+        _t(9, "points", "MDC (90% CI); error of a single score +/-5.3 points", "O4"),
+        _t(9, "points", "JOSPT 2014 MID", "O5", high=16),
+    ),
+    default_mcid=9,
+    sources=("O4", "O5"),
+)  # fmt: skip
+
+PSFS = Instrument(
+    code=InstrumentCode.PSFS,
+    name="Patient-Specific Functional Scale (Stratford 1995)",
+    region="Any region",
+    min_items=3,
+    max_items=5,
+    item_min=0,
+    item_max=10,
+    score_min=0,
+    score_max=10,
+    score_unit="points",
+    direction=Direction.HIGHER_IS_BETTER,
+    scoring="Mean of the activity ratings (each activity can also be tracked alone)",
+    missing_items="Not applicable; the activities are chosen by the patient.",
+    bands=(),
+    bands_are_verified=False,
+    change_thresholds=(
+        _t(1.3, "points", "JOSPT 2014 MID, small change", "O5"),
+        _t(2.3, "points", "JOSPT 2014 MID, medium change", "O5"),
+        _t(2.7, "points", "JOSPT 2014 MID, large change", "O5"),
+        _t(2, "points", "Commonly quoted, for the mean", is_verified=False),
+        _t(3, "points", "Commonly quoted, for a single activity", is_verified=False),
+    ),
+    default_mcid=2.3,  # JOSPT medium change; close to the commonly quoted (unverified) 2 for the mean
+    sources=("O5",),
+    note="Store the patient's own activity text and keep the same activities at every re-administration; add an "
+    "activity only as a new row.",
+)  # fmt: skip
+
+INSTRUMENTS: Mapping[InstrumentCode, Instrument] = MappingProxyType(
+    {i.code: i for i in (NDI, ODI, QUICKDASH, LEFS, PSFS)}
+)
+
+
+def instrument(code: InstrumentCode | str) -> Instrument:
+    """The instrument with this Appendix A code."""
+    try:
+        return INSTRUMENTS[InstrumentCode(code)]
+    except ValueError:
+        raise ValueError(f"Unknown instrument {code!r}; expected one of {', '.join(InstrumentCode)}.") from None
+
+
+@dataclass(frozen=True)
+class OutcomeScore:
+    instrument: InstrumentCode
+    score: float  # on the instrument's own scale (NDI: out of 50; ODI: %)
+    raw_sum: int
+    answered: int
+    missing_items: tuple[int, ...]  # 1-based item numbers
+    band: str | None
+    scoring_version: str = SCORING_VERSION
+
+    @property
+    def percent_of_maximum(self) -> float:
+        return self.score / INSTRUMENTS[self.instrument].score_max * 100
+
+
+def _responses(spec: Instrument, items: Sequence[int | None], *, allow_missing: bool) -> list[int | None]:
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence):
+        raise ValueError(f"{spec.code} responses must be a list of item values.")
+    count = len(items)
+    if not spec.min_items <= count <= spec.max_items:
+        expected = str(spec.min_items) if spec.min_items == spec.max_items else f"{spec.min_items}-{spec.max_items}"
+        raise ValueError(f"{spec.code} has {expected} items, got {count}.")
+    for number, value in enumerate(items, start=1):
+        if value is None:
+            if not allow_missing:
+                raise ValueError(f"{spec.code} item {number} is missing; every item must be answered.")
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not spec.item_min <= value <= spec.item_max:
+            raise ValueError(
+                f"{spec.code} item {number} must be a whole number from {spec.item_min} to {spec.item_max}, "
+                f"got {value!r}."
+            )
+    return list(items)
+
+
+def band_for(score: float, bands: Sequence[ScoreBand]) -> str | None:
+    """The band a score falls in (each band runs up to and including its ``upper``); None without bands."""
+    for band in bands:
+        if band.upper is None or score <= band.upper:
+            return band.name
+    return None
+
+
+def _summed(spec: Instrument, items: Sequence[int | None], *, allow_missing: bool) -> tuple[int, int, tuple[int, ...]]:
+    responses = _responses(spec, items, allow_missing=allow_missing)
+    answered = [value for value in responses if value is not None]
+    missing = tuple(number for number, value in enumerate(responses, start=1) if value is None)
+    return sum(answered), len(answered), missing
+
+
+def score_ndi(items: Sequence[int | None], *, max_missing: int = 1) -> OutcomeScore:
+    """NDI out of 50 from 10 items scored 0-5 (None for a missed item) [O1].
+
+    The percentage is sum / (5 x answered) x 100 and the score out of 50 is half of it, so one missed item gives a
+    denominator of 45. The reference describes only the one-missed-item case, so by default a second missing item
+    is refused; ``max_missing`` is the clinic's setting.
+    """
+    sum_, answered, missing = _summed(NDI, items, allow_missing=True)
+    if len(missing) > max_missing:
+        raise ValueError(f"NDI has {len(missing)} items missing; at most {max_missing} may be missing for a score.")
+    if answered == 0:
+        raise ValueError("NDI has no items answered.")
+    score = sum_ * 10 / answered  # = sum / (5 x answered) x 50, without the rounding error
+    return OutcomeScore(InstrumentCode.NDI, score, sum_, answered, missing, band_for(score, NDI.bands))
+
+
+def score_odi(sections: Sequence[int | None]) -> OutcomeScore:
+    """ODI % from 10 sections scored 0-5 (None for an unanswered section, which reduces the denominator by 5) [O2]."""
+    sum_, answered, missing = _summed(ODI, sections, allow_missing=True)
+    if answered == 0:
+        raise ValueError("ODI has no sections answered.")
+    score = sum_ * 20 / answered  # = sum / (5 x answered) x 100
+    return OutcomeScore(InstrumentCode.ODI, score, sum_, answered, missing, band_for(score, ODI.bands))
+
+
+def score_quickdash(items: Sequence[int | None]) -> OutcomeScore:
+    """QuickDASH 0-100 from 11 items scored 1-5; at least 10 must be answered [O3]."""
+    sum_, answered, missing = _summed(QUICKDASH, items, allow_missing=True)
+    if answered < 10:
+        raise ValueError(f"QuickDASH needs at least 10 of 11 items answered, got {answered}.")
+    score = (sum_ / answered - 1) * 25
+    return OutcomeScore(InstrumentCode.QUICKDASH, score, sum_, answered, missing, None)
+
+
+def score_lefs(items: Sequence[int]) -> OutcomeScore:
+    """LEFS 0-80, the sum of 20 items scored 0-4; every item is required (the source defines no missing rule)."""
+    sum_, answered, missing = _summed(LEFS, items, allow_missing=False)
+    return OutcomeScore(InstrumentCode.LEFS, float(sum_), sum_, answered, missing, None)
+
+
+def score_psfs(ratings: Sequence[int]) -> OutcomeScore:
+    """PSFS 0-10, the mean of 3-5 patient-chosen activities rated 0-10 [O5]."""
+    sum_, answered, missing = _summed(PSFS, ratings, allow_missing=False)
+    return OutcomeScore(InstrumentCode.PSFS, sum_ / answered, sum_, answered, missing, None)
+
+
+SCORERS: Mapping[InstrumentCode, Callable[..., OutcomeScore]] = MappingProxyType(
+    {
+        InstrumentCode.NDI: score_ndi,
+        InstrumentCode.ODI: score_odi,
+        InstrumentCode.QUICKDASH: score_quickdash,
+        InstrumentCode.LEFS: score_lefs,
+        InstrumentCode.PSFS: score_psfs,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    """Change from baseline; ``improvement`` is positive when the patient got better, whatever the direction."""
+
+    instrument: InstrumentCode
+    change: float  # follow-up minus baseline
+    improvement: float
+    mcid: float
+    is_important_improvement: bool
+    is_important_worsening: bool
+
+
+def score_change(
+    code: InstrumentCode | str, baseline: float, follow_up: float, *, mcid: float | None = None
+) -> ScoreChange:
+    """Compare two scores of one instrument against an MCID (the instrument's ``default_mcid`` unless given)."""
+    spec = instrument(code)
+    for label, value in (("baseline", baseline), ("follow-up", follow_up)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ValueError(f"{spec.code} {label} score must be a number, got {value!r}.")
+        if not spec.score_min <= value <= spec.score_max:
+            raise ValueError(
+                f"{spec.code} {label} score must be from {spec.score_min:g} to {spec.score_max:g}, got {value!r}."
+            )
+    threshold = spec.default_mcid if mcid is None else mcid
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not threshold > 0:
+        raise ValueError(f"MCID must be a positive number, got {threshold!r}.")
+    change = follow_up - baseline
+    improvement = -change if spec.direction is Direction.HIGHER_IS_WORSE else change
+    return ScoreChange(spec.code, change, improvement, threshold, improvement >= threshold, -improvement >= threshold)

@@ -1,0 +1,399 @@
+"""Reflex, strength, sensory and pain scales of the IMS evaluation (clinical-reference.md 3.1-3.4, Appendix A).
+
+Plain data with no Django import. Bracketed IDs are the reference's source IDs. Every
+threshold here (what counts as weak, pain bands) is a clinic setting with a documented
+default, never a clinical rule (clinical-reference.md, preamble).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+RULES_VERSION = "2026.1"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# --- 3.1 Deep tendon reflexes (NINDS myotatic reflex scale) [N8] -------------------------------------------------
+
+
+class ReflexGrade(StrEnum):
+    """Appendix A ``reflex_grades``; the stored values are the display strings."""
+
+    ABSENT = "0"
+    DIMINISHED = "1+"
+    NORMAL = "2+"
+    VERY_BRISK = "3+"
+    CLONUS = "4+"
+    NOT_TESTED = "NT"
+
+
+class ReflexNormality(StrEnum):
+    """The "Normal?" column of 3.1."""
+
+    ALWAYS_ABNORMAL = "always_abnormal"
+    MAY_BE_ABNORMAL = "may_or_may_not_be_normal"
+    NORMAL = "normal"
+
+
+@dataclass(frozen=True)
+class ReflexGradeInfo:
+    grade: ReflexGrade
+    value: int | None  # the 0-4 number stored by NINDS; None for NT
+    meaning: str
+    normality: ReflexNormality | None  # None for NT
+
+
+REFLEX_GRADES: Mapping[ReflexGrade, ReflexGradeInfo] = MappingProxyType(
+    {
+        ReflexGrade.ABSENT: ReflexGradeInfo(ReflexGrade.ABSENT, 0, "No response", ReflexNormality.ALWAYS_ABNORMAL),
+        ReflexGrade.DIMINISHED: ReflexGradeInfo(
+            ReflexGrade.DIMINISHED,
+            1,
+            "Slight but definitely present response (diminished)",
+            ReflexNormality.MAY_BE_ABNORMAL,
+        ),
+        ReflexGrade.NORMAL: ReflexGradeInfo(
+            ReflexGrade.NORMAL, 2, "Brisk response; the normal, average reflex", ReflexNormality.NORMAL
+        ),
+        ReflexGrade.VERY_BRISK: ReflexGradeInfo(
+            ReflexGrade.VERY_BRISK, 3, "Very brisk response", ReflexNormality.MAY_BE_ABNORMAL
+        ),
+        ReflexGrade.CLONUS: ReflexGradeInfo(
+            ReflexGrade.CLONUS,
+            4,
+            "A tap produces a repeating reflex (clonus)",
+            ReflexNormality.ALWAYS_ABNORMAL,
+        ),
+        ReflexGrade.NOT_TESTED: ReflexGradeInfo(ReflexGrade.NOT_TESTED, None, "Not tested", None),
+    }
+)
+
+REFLEX_INTERPRETATION_NOTE = (
+    "Whether 1+ or 3+ is abnormal depends on the patient's earlier findings, the other reflexes, tone and "
+    "strength. Asymmetry suggests abnormality [N8]. Record each reflex per side, with a flag for reinforcement "
+    "(Jendrassik manoeuvre) used."
+)
+
+
+def reflex_grade(value: object) -> ReflexGrade:
+    """Parse ``"2+"``, ``"2"``, ``2`` or ``"NT"`` into a grade; raise ValueError otherwise."""
+    if isinstance(value, ReflexGrade):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        text = value.strip().upper()
+        if text in {"1", "2", "3", "4"}:
+            text += "+"
+        try:
+            return ReflexGrade(text)
+        except ValueError:
+            pass
+    raise ValueError(f"Reflex grade must be one of 0, 1+, 2+, 3+, 4+ or NT, got {value!r}.")
+
+
+def reflex_value(grade: ReflexGrade) -> int | None:
+    """The NINDS number (0-4) of a grade, None for NT."""
+    return REFLEX_GRADES[grade].value
+
+
+def is_reflex_always_abnormal(grade: ReflexGrade) -> bool:
+    """True for 0 and 4+, which 3.1 calls always abnormal."""
+    return REFLEX_GRADES[grade].normality is ReflexNormality.ALWAYS_ABNORMAL
+
+
+def reflexes_are_asymmetric(left: ReflexGrade, right: ReflexGrade) -> bool:
+    """True when both sides were tested and graded differently (3.1: asymmetry suggests abnormality)."""
+    left_value, right_value = reflex_value(left), reflex_value(right)
+    if left_value is None or right_value is None:
+        return False
+    return left_value != right_value
+
+
+# --- 3.2 Muscle strength: MRC (Oxford) scale with optional modifiers [N9][N10] -------------------------------------
+
+MRC_CREDIT_LINE = "Used with the permission of the Medical Research Council"  # required by the licence [N9]
+
+
+class MrcGrade(StrEnum):
+    """Appendix A ``mrc_grades``; declared in the fixed sort order of 3.2 (rank 0 to 11), then NT."""
+
+    ZERO = "0"
+    TRACE = "1"
+    POOR_MINUS = "2-"
+    POOR = "2"
+    POOR_PLUS = "2+"
+    FAIR_MINUS = "3-"
+    FAIR = "3"
+    FAIR_PLUS = "3+"
+    GOOD_MINUS = "4-"
+    GOOD = "4"
+    GOOD_PLUS = "4+"
+    NORMAL = "5"
+    NOT_TESTED = "NT"
+
+
+@dataclass(frozen=True)
+class MrcGradeInfo:
+    grade: MrcGrade
+    rank: int | None  # the sort rank of 3.2; None for NT
+    name: str
+    meaning: str  # modifier-table meaning (manual muscle testing convention [N10])
+    mrc_meaning: str | None  # the plain MRC wording [N9]; None for the modified grades
+    is_modifier: bool
+
+
+_MRC_ROWS: tuple[tuple[MrcGrade, str, str, str | None], ...] = (
+    (MrcGrade.ZERO, "Zero", "No contraction felt", "No contraction"),
+    (MrcGrade.TRACE, "Trace", "Contraction felt or tendon seen, no movement",
+     "Flicker or trace of contraction, no movement"),
+    (MrcGrade.POOR_MINUS, "Poor minus", "Gravity eliminated: part of the range", None),
+    (MrcGrade.POOR, "Poor", "Gravity eliminated: full range", "Active movement with gravity eliminated"),
+    (MrcGrade.POOR_PLUS, "Poor plus",
+     "Against gravity: moves through part of the range. Gravity eliminated: completes the range and holds "
+     "against some resistance", None),
+    (MrcGrade.FAIR_MINUS, "Fair minus", "Cannot hold; gradually gives way from the test position", None),
+    (MrcGrade.FAIR, "Fair", "Holds the test position with no added pressure",
+     "Active movement against gravity (no added resistance)"),
+    (MrcGrade.FAIR_PLUS, "Fair plus", "Holds against slight pressure", None),
+    (MrcGrade.GOOD_MINUS, "Good minus", "Holds against slight-to-moderate pressure", None),
+    (MrcGrade.GOOD, "Good", "Holds against moderate pressure", "Active movement against gravity and some resistance"),
+    (MrcGrade.GOOD_PLUS, "Good plus", "Holds against moderate-to-strong pressure", None),
+    (MrcGrade.NORMAL, "Normal", "Holds the test position against strong pressure", "Normal power"),
+)  # fmt: skip
+
+MRC_GRADES: Mapping[MrcGrade, MrcGradeInfo] = MappingProxyType(
+    {
+        **{
+            grade: MrcGradeInfo(grade, rank, name, meaning, mrc_meaning, mrc_meaning is None)
+            for rank, (grade, name, meaning, mrc_meaning) in enumerate(_MRC_ROWS)
+        },
+        MrcGrade.NOT_TESTED: MrcGradeInfo(MrcGrade.NOT_TESTED, None, "Not tested", "Not tested", None, False),
+    }
+)
+
+MRC_ORDER: tuple[MrcGrade, ...] = tuple(row[0] for row in _MRC_ROWS)  # weakest to strongest, NT excluded
+MRC_PLAIN_GRADES: tuple[MrcGrade, ...] = tuple(g for g in MRC_ORDER if not MRC_GRADES[g].is_modifier)
+
+# 1.4 counts "MRC grade <= 4 in a key muscle" as root evidence; 4+ ranks above 4, so it is not weak by default.
+# A clinic that wants 4+ counted passes threshold=MrcGrade.GOOD_PLUS.
+DEFAULT_WEAKNESS_THRESHOLD = MrcGrade.GOOD
+
+MRC_MODIFIER_NOTE = (
+    "In a survey of 225 clinicians, allowing a 4+ grade did not improve agreement (48% agreement with 4+ allowed "
+    "against 64% without) [N10]. Offer the modifiers as a clinic setting."
+)
+
+
+def mrc_grade(value: object) -> MrcGrade:
+    """Parse ``"4-"``, ``4`` or ``"NT"`` into a grade; raise ValueError otherwise."""
+    if isinstance(value, MrcGrade):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        try:
+            return MrcGrade(value.strip().upper())
+        except ValueError:
+            pass
+    raise ValueError(f"MRC grade must be one of {', '.join(MrcGrade)}, got {value!r}.")
+
+
+def mrc_rank(grade: MrcGrade) -> int:
+    """The fixed 3.2 sort rank (0 for 0 up to 11 for 5); NT has no rank and raises ValueError."""
+    rank = MRC_GRADES[grade].rank
+    if rank is None:
+        raise ValueError("A muscle that was not tested (NT) has no strength rank.")
+    return rank
+
+
+def is_weak(grade: MrcGrade, *, threshold: MrcGrade = DEFAULT_WEAKNESS_THRESHOLD) -> bool:
+    """True when the grade ranks at or below ``threshold`` (default 4, per 1.4); NT is never evidence of weakness."""
+    if grade is MrcGrade.NOT_TESTED:
+        return False
+    return mrc_rank(grade) <= mrc_rank(threshold)
+
+
+# --- 3.3 Sensory scoring (ISNCSCI style) [N2][N1] ------------------------------------------------------------------
+
+
+class SensoryScore(StrEnum):
+    """Appendix A ``sensory_scores``."""
+
+    ABSENT = "0"
+    IMPAIRED = "1"
+    NORMAL = "2"
+    NOT_TESTABLE = "NT"
+
+
+SENSORY_SCORE_MEANINGS: Mapping[SensoryScore, str] = MappingProxyType(
+    {
+        SensoryScore.ABSENT: "Absent",
+        SensoryScore.IMPAIRED: (
+            "Impaired (altered or decreased, including hyperaesthesia in ISNCSCI usage, unverified)"
+        ),
+        SensoryScore.NORMAL: "Normal",
+        SensoryScore.NOT_TESTABLE: "Not testable",
+    }
+)
+
+
+class SensoryModality(StrEnum):
+    """Scored separately at each key sensory point on each side [N2][N1]."""
+
+    LIGHT_TOUCH = "light_touch"
+    PINPRICK = "pinprick"
+
+
+@dataclass(frozen=True)
+class SensoryFinding:
+    """A score plus the optional Gunn ``hyper`` qualifier (3.3, *proposed*).
+
+    Hyperaesthesia scores 1 (impaired) in ISNCSCI usage, so ``hyper`` is only accepted with score 1.
+    """
+
+    score: SensoryScore
+    is_hyper: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "score", SensoryScore(self.score))
+        if self.is_hyper and self.score is not SensoryScore.IMPAIRED:
+            raise ValueError("The 'hyper' qualifier goes with sensory score 1 (impaired), the ISNCSCI score for it.")
+
+    @property
+    def is_abnormal(self) -> bool:
+        return self.score in (SensoryScore.ABSENT, SensoryScore.IMPAIRED)
+
+
+# --- 3.4 Pain intensity: NPRS and VAS [O5][O6][O7] -----------------------------------------------------------------
+
+NPRS_MIN, NPRS_MAX = 0, 10
+VAS_MIN_MM, VAS_MAX_MM = 0, 100
+
+
+class PainTimeFrame(StrEnum):
+    """The time frame asked, recorded with each pain score (3.4 app notes, *proposed*)."""
+
+    NOW = "now"
+    WORST_24_HOURS = "worst_24h"
+    AVERAGE_LAST_WEEK = "average_last_week"
+
+
+@dataclass(frozen=True)
+class ChangeThreshold:
+    """A published minimal clinically important change, with the population it was measured in."""
+
+    value: float
+    unit: str
+    population: str
+    sources: tuple[str, ...]
+    high: float | None = None  # upper end when the source gives a range
+    is_verified: bool = True
+
+
+NPRS_MCIDS: tuple[ChangeThreshold, ...] = (
+    ChangeThreshold(1, "points", "Chronic musculoskeletal pain, 'slightly better' (Salaffi 2004); or 15%", ("O6",)),
+    ChangeThreshold(2, "points", "Chronic musculoskeletal pain, 'much better' (Salaffi 2004); or 33%", ("O6",)),
+    ChangeThreshold(2, "points", "Specific back pain, overall", ("O6",)),
+    ChangeThreshold(1.5, "points", "Physiotherapy outpatients, small to large change (JOSPT 2014)", ("O5",), 3.5),
+    ChangeThreshold(1.65, "points", "Emergency department", ("O7",)),
+)
+NPRS_PERCENT_MCIDS: Mapping[str, float] = MappingProxyType({"slightly_better": 15.0, "much_better": 33.0})  # [O6]
+VAS_MCIDS: tuple[ChangeThreshold, ...] = (ChangeThreshold(16.5, "mm", "Emergency department", ("O7",)),)
+
+# 3.4: NPRS severity bands are not standardised, so the clinic configures them; there is no default.
+NPRS_BANDS_NOTE = "Not standardised; the clinic may configure them."
+
+
+@dataclass(frozen=True)
+class PainBand:
+    """A severity band: scores from ``lower`` (included) up to ``upper`` (excluded; None for the top band)."""
+
+    name: str
+    lower: float
+    upper: float | None
+
+
+# Boonstra 2014, chronic musculoskeletal pain [O7]: <=3.4 cm mild, 3.5-7.4 moderate, >=7.5 severe. Stored in mm;
+# read as cut points at 35 and 75 mm so a value between the published bands (34.5 mm) still falls in one.
+VAS_BANDS: tuple[PainBand, ...] = (
+    PainBand("mild", 0, 35),
+    PainBand("moderate", 35, 75),
+    PainBand("severe", 75, None),
+)
+
+
+def validate_nprs(score: object) -> int:
+    """The score as an int if it is a whole number 0-10 [O6]; ValueError otherwise."""
+    if isinstance(score, bool) or not isinstance(score, int) or not NPRS_MIN <= score <= NPRS_MAX:
+        raise ValueError(f"NPRS must be a whole number from 0 (no pain) to 10 (worst imaginable), got {score!r}.")
+    return score
+
+
+def validate_vas_mm(millimetres: object) -> int:
+    """The VAS as an int if it is a whole number of millimetres 0-100 [O7]; ValueError otherwise."""
+    if isinstance(millimetres, bool) or not isinstance(millimetres, int) or not 0 <= millimetres <= VAS_MAX_MM:
+        raise ValueError(f"VAS must be a whole number of millimetres from 0 to 100, got {millimetres!r}.")
+    return millimetres
+
+
+def vas_mm_from_cm(centimetres: float) -> int:
+    """Convert a 0.0-10.0 cm reading (one decimal) to millimetres."""
+    if not _is_number(centimetres) or not 0 <= centimetres <= 10:
+        raise ValueError(f"VAS in centimetres must be from 0.0 to 10.0, got {centimetres!r}.")
+    return round(centimetres * 10)
+
+
+def pain_band(score: float, bands: tuple[PainBand, ...]) -> str:
+    """The name of the band a score falls in; ValueError if the bands leave it out."""
+    if not _is_number(score):
+        raise ValueError(f"Pain score must be a number, got {score!r}.")
+    for band in bands:
+        if band.lower <= score and (band.upper is None or score < band.upper):
+            return band.name
+    raise ValueError(f"No pain band covers {score!r}.")
+
+
+def vas_band(millimetres: int) -> str:
+    """Boonstra severity band (mild / moderate / severe) for a VAS in millimetres [O7]."""
+    return pain_band(validate_vas_mm(millimetres), VAS_BANDS)
+
+
+def nprs_band(score: int, *, bands: tuple[PainBand, ...]) -> str:
+    """Severity band for an NPRS score; the clinic must pass its own bands (3.4 gives none)."""
+    return pain_band(validate_nprs(score), bands)
+
+
+@dataclass(frozen=True)
+class PainChange:
+    """Change in a pain score; ``improvement`` is positive when pain went down."""
+
+    improvement: float
+    percent_improvement: float | None  # None when the baseline is 0
+
+
+def nprs_change(baseline: int, follow_up: int) -> PainChange:
+    """Points and percentage of improvement between two NPRS scores (compare with ``NPRS_MCIDS``)."""
+    before, after = validate_nprs(baseline), validate_nprs(follow_up)
+    improvement = before - after
+    percent = None if before == 0 else improvement / before * 100
+    return PainChange(improvement, percent)
+
+
+def nprs_back_pain_mcid(baseline: int) -> tuple[float, float]:
+    """MCID range for specific back pain by baseline [O6]: 1 for 1-4, 2 for 5-7, 3-4 for 8-10."""
+    score = validate_nprs(baseline)
+    if score == 0:
+        raise ValueError("A baseline of 0 leaves no room for improvement; no MCID applies.")
+    if score <= 4:
+        return (1.0, 1.0)
+    if score <= 7:
+        return (2.0, 2.0)
+    return (3.0, 4.0)
