@@ -28,7 +28,11 @@ def say(message: str) -> None:
 
 
 def postgres_bin_dir() -> Path | None:
-    """The folder holding initdb, pg_ctl and postgres: PATH first, then Debian's versioned folders."""
+    """The folder holding initdb, pg_ctl and postgres: POSTGRES_BIN_DIR if set, else PATH, else
+    Debian's versioned folders."""
+    chosen = os.environ.get("POSTGRES_BIN_DIR")
+    if chosen:
+        return Path(chosen) if (Path(chosen) / "initdb").exists() else None
     found = shutil.which("initdb")
     if found:
         return Path(os.path.realpath(found)).parent
