@@ -14,9 +14,19 @@ from accounts.roles import Role
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Identity and contact, booking, check-in, questionnaire links; never clinical content.
-    Role.FRONT_DESK: frozenset(),
+    Role.FRONT_DESK: frozenset({"patients.add_patient", "patients.change_patient", "patients.view_patient"}),
     # Everything clinical; the schedule read-only plus their own bookings.
-    Role.PHYSIOTHERAPIST: frozenset(),
+    Role.PHYSIOTHERAPIST: frozenset(
+        {
+            "patients.add_patient",
+            "patients.change_patient",
+            "patients.view_patient",
+            "patients.add_consent",
+            "patients.change_consent",
+            "patients.view_consent",
+            "patients.view_consenttextversion",
+        }
+    ),
     # Staff accounts, practitioners' hours, appointment types, the audit log.
     Role.CLINIC_ADMIN: frozenset(
         {
@@ -29,6 +39,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "axes.delete_accessattempt",
             "axes.view_accessfailurelog",
             "axes.view_accesslog",
+            "patients.add_consenttextversion",
+            "patients.change_consenttextversion",
+            "patients.view_consenttextversion",
         }
     ),
 }

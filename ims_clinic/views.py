@@ -29,10 +29,20 @@ def home_cards(request: HttpRequest) -> list[dict[str, str]]:
     cards = [
         {"icon": "bi-person-badge", "title": role.label, "text": ROLE_SUMMARIES[role]} for role in Role if role in held
     ]
+    if held & {Role.FRONT_DESK, Role.PHYSIOTHERAPIST}:
+        cards.append(
+            {
+                "icon": "bi-people",
+                "title": "Patients",
+                "text": "Find a patient by name, date of birth or phone; register a new one; open a chart.",
+                "url": reverse("patients:patient-list"),
+                "action": "Open the registry",
+            }
+        )
     if Role.CLINIC_ADMIN in held:
         cards += [
             {
-                "icon": "bi-people",
+                "icon": "bi-person-gear",
                 "title": "Staff accounts",
                 "text": "Add staff, give each person their role, switch off accounts of people who left.",
                 "url": reverse("admin:accounts_user_changelist"),
@@ -51,6 +61,13 @@ def home_cards(request: HttpRequest) -> list[dict[str, str]]:
                 "text": "Accounts locked after too many wrong passwords; unlock one by deleting its entry.",
                 "url": reverse("admin:axes_accessattempt_changelist"),
                 "action": "See lockouts",
+            },
+            {
+                "icon": "bi-file-earmark-text",
+                "title": "Consent texts",
+                "text": "The wording patients consent to. Add a new version; versions in use never change.",
+                "url": reverse("admin:patients_consenttextversion_changelist"),
+                "action": "Manage consent texts",
             },
         ]
     return cards

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONAS
+from tests.factories import ConsentFactory, UserFactory
 
 ALLOWED, FORBIDDEN, TO_LOGIN, NOT_ALLOWED_METHOD = 200, 403, 302, 405
 
@@ -19,15 +20,20 @@ ALLOWED, FORBIDDEN, TO_LOGIN, NOT_ALLOWED_METHOD = 200, 403, 302, 405
 class Page:
     url_name: str
     expected: dict[str, int]  # persona -> status of a GET
-    kwargs: tuple = ()
+    kwargs: tuple[tuple[str, str], ...] = ()  # URL keyword -> name of an object in `world`
 
-    def url(self) -> str:
-        return reverse(self.url_name, kwargs=dict(self.kwargs))
+    def url(self, world: dict[str, int]) -> str:
+        return reverse(self.url_name, kwargs={key: world[name] for key, name in self.kwargs})
 
 
 STAFF_PAGE = {"anonymous": TO_LOGIN, "front_desk": ALLOWED, "physio": ALLOWED, "admin": ALLOWED}
 PUBLIC_PAGE = dict.fromkeys(PERSONAS, ALLOWED)
 BACK_OFFICE = {"anonymous": TO_LOGIN, "front_desk": 302, "physio": 302, "admin": ALLOWED}
+PATIENT_PAGE = {"anonymous": TO_LOGIN, "front_desk": ALLOWED, "physio": ALLOWED, "admin": FORBIDDEN}
+CLINICAL_PAGE = {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": ALLOWED, "admin": FORBIDDEN}
+POST_ONLY = {"anonymous": TO_LOGIN, "front_desk": NOT_ALLOWED_METHOD, "physio": NOT_ALLOWED_METHOD, "admin": 405}
+PATIENT = (("pk", "patient"),)
+CONSENT = (("pk", "patient"), ("consent_pk", "consent"))
 
 PAGES = [
     Page("home", STAFF_PAGE),
@@ -40,7 +46,24 @@ PAGES = [
     Page("admin:accounts_user_changelist", BACK_OFFICE),
     Page("admin:auditlog_logentry_changelist", BACK_OFFICE),
     Page("admin:axes_accessattempt_changelist", BACK_OFFICE),
+    Page("admin:patients_consenttextversion_changelist", BACK_OFFICE),
+    Page("patients:patient-list", PATIENT_PAGE),
+    Page("patients:patient-create", PATIENT_PAGE),
+    Page("patients:patient-detail", PATIENT_PAGE, PATIENT),
+    Page("patients:patient-update", PATIENT_PAGE, PATIENT),
+    Page("patients:patient-archive", POST_ONLY, PATIENT),
+    Page("patients:patient-restore", POST_ONLY, PATIENT),
+    Page("patients:consent-create", CLINICAL_PAGE, PATIENT),
+    Page("patients:consent-detail", CLINICAL_PAGE, CONSENT),
+    Page("patients:consent-withdraw", POST_ONLY, CONSENT),
 ]
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, int]:
+    """One of each object the pages show, by name."""
+    consent = ConsentFactory()
+    return {"patient": consent.patient_id, "consent": consent.pk}
 
 
 def project_url_names() -> set[str]:
@@ -72,11 +95,11 @@ def test_every_url_of_the_project_is_in_the_page_table() -> None:
 @pytest.mark.parametrize("persona_client", PERSONAS, indirect=True)
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.url_name)
 def test_each_page_answers_each_persona_as_the_roles_table_says(
-    page: Page, persona_client: Client, request: pytest.FixtureRequest
+    page: Page, persona_client: Client, world: dict[str, int], request: pytest.FixtureRequest
 ) -> None:
     persona = request.node.callspec.params["persona_client"]
 
-    response = persona_client.get(page.url())
+    response = persona_client.get(page.url(world))
 
     assert response.status_code == page.expected[persona]
     if response.status_code == TO_LOGIN and persona == "anonymous" and page.url_name != "accounts:logout":
@@ -85,8 +108,6 @@ def test_each_page_answers_each_persona_as_the_roles_table_says(
 
 @pytest.mark.django_db
 def test_a_signed_in_user_without_a_role_gets_403_on_staff_pages() -> None:
-    from tests.factories import UserFactory
-
     client = Client()
     client.force_login(UserFactory(username="no-role"))
 

@@ -8,7 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from accounts.roles import Role, user_roles
+from ims_clinic.demo import DEMO_PATIENTS
 from ims_clinic.management.commands.seed_demo import DEMO_STAFF
+from patients.models import Consent, Patient
+from patients.services import patient_search
 
 
 def seed(**options: object) -> str:
@@ -33,12 +36,22 @@ def test_seed_demo_creates_one_account_per_demo_login_with_its_role() -> None:
 @pytest.mark.django_db
 def test_seed_demo_twice_creates_nothing_twice() -> None:
     seed()
-    counts = (get_user_model().objects.count(), LogEntry.objects.count())
+    counts = (
+        get_user_model().objects.count(),
+        Patient.objects.count(),
+        Consent.objects.count(),
+        LogEntry.objects.count(),
+    )
 
     output = seed()
 
-    assert (get_user_model().objects.count(), LogEntry.objects.count()) == counts
-    assert "0 staff accounts created" in output
+    assert (
+        get_user_model().objects.count(),
+        Patient.objects.count(),
+        Consent.objects.count(),
+        LogEntry.objects.count(),
+    ) == counts
+    assert "0 staff accounts and 0 of 30 demo patients created" in output
 
 
 @pytest.mark.django_db
@@ -75,3 +88,16 @@ def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings: pytest.
         call_command("seed_demo", stdout=StringIO())
 
     assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_registers_thirty_varied_patients_with_some_consents() -> None:
+    seed()
+
+    assert Patient.objects.count() == len(DEMO_PATIENTS) == 30
+    assert Consent.objects.count() >= 5
+    assert Consent.objects.filter(withdrawn_at__isnull=False).exists()
+    assert patient_search(text="chloe tremblay").get().given_name == "Chloé"
+    assert patient_search(text="NGUYEN").get().family_name == "Nguyễn"
+    ages = {patient.age for patient in Patient.objects.all()}
+    assert min(ages) < 25 and max(ages) > 75

@@ -12,6 +12,8 @@ from django.db import transaction
 
 from accounts.roles import Role
 
+from ...demo import DEMO_PATIENTS, seed_patients
+
 DEFAULT_DEMO_PASSWORD = "ims-demo-2026"
 
 
@@ -30,6 +32,7 @@ DEMO_STAFF = (
     DemoStaff("physio", "Maya", "Chen", Role.PHYSIOTHERAPIST),
     DemoStaff("physio2", "Daniel", "Lefebvre", Role.PHYSIOTHERAPIST),
 )
+DEMO_USERNAMES = [staff.username for staff in DEMO_STAFF]
 
 
 class Command(BaseCommand):
@@ -48,7 +51,17 @@ class Command(BaseCommand):
             )
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         created = seed_staff(password)
-        self.stdout.write(self.style.SUCCESS(f"Demo clinic ready ({created} staff accounts created)."))
+        staff = {user.username: user for user in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
+        with transaction.atomic():
+            new_patients = seed_patients(
+                front_desk=staff["frontdesk"], physiotherapists=[staff["physio"], staff["physio2"]]
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo clinic ready ({created} staff accounts and {new_patients} of {len(DEMO_PATIENTS)} "
+                "demo patients created)."
+            )
+        )
         self.print_logins(password)
 
     def print_logins(self, password: str) -> None:

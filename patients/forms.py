@@ -1,0 +1,239 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
+from django import forms
+from django.utils import timezone
+
+from accounts.submissions import OneTimeSubmissionMixin
+
+from . import identity
+from .models import REGION_LABELS, Consent, ConsentForm, Patient
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RegistrySearchForm(forms.Form):
+    q = forms.CharField(
+        label="Find a patient",
+        required=False,
+        max_length=identity.MAX_QUERY_LENGTH,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Name, date of birth or phone", "autocomplete": "off"}
+        ),
+    )
+    archived = forms.BooleanField(label="Include archived patients", required=False)
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "given_name", "family_name", "preferred_name", "pronouns", "date_of_birth", "administrative_sex",
+            "phone", "email", "preferred_contact_method",
+            "address_line1", "address_line2", "city", "province", "postal_code",
+            "health_number", "health_number_province",
+            "emergency_contact_name", "emergency_contact_relationship", "emergency_contact_phone",
+            "family_doctor", "referred_by",
+        ]  # fmt: skip
+        widgets = {"date_of_birth": DATE_INPUT}
+        labels = {"administrative_sex": "Sex (administrative)"}
+        error_messages = {
+            "given_name": {"required": "Enter the patient's name as on their health card."},
+            "family_name": {"required": "Enter the patient's name as on their health card."},
+        }
+        help_texts = {
+            "preferred_name": "What the patient likes to be called, if not their given name.",
+            "health_number": "Optional. Spaces and dashes are fine.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+        self.fields["emergency_contact_phone"].widget.attrs["type"] = "tel"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Who",
+                Row(Column("given_name"), Column("family_name")),
+                Row(Column("preferred_name"), Column("pronouns")),
+                Row(Column("date_of_birth"), Column("administrative_sex")),
+            ),
+            Fieldset(
+                "Contact",
+                Row(Column("phone"), Column("email"), Column("preferred_contact_method")),
+                "address_line1",
+                "address_line2",
+                Row(Column("city"), Column("province"), Column("postal_code")),
+            ),
+            Fieldset("Health number", Row(Column("health_number"), Column("health_number_province"))),
+            Fieldset(
+                "Emergency contact",
+                Row(
+                    Column("emergency_contact_name"),
+                    Column("emergency_contact_relationship"),
+                    Column("emergency_contact_phone"),
+                ),
+            ),
+            Fieldset("Care team", Row(Column("family_doctor"), Column("referred_by"))),
+        )
+
+    def _clean_name(self, field: str, required: bool) -> str:
+        value = " ".join(self.cleaned_data.get(field, "").split())
+        if not value:
+            if required:
+                raise forms.ValidationError("Enter the patient's name as on their health card.")
+            return ""
+        problem = identity.name_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_given_name(self) -> str:
+        return self._clean_name("given_name", required=True)
+
+    def clean_family_name(self) -> str:
+        return self._clean_name("family_name", required=True)
+
+    def clean_preferred_name(self) -> str:
+        return self._clean_name("preferred_name", required=False)
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        problem = identity.date_of_birth_problem(born, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+        return born
+
+    def _clean_phone(self, field: str) -> str:
+        try:
+            return identity.normalise_phone(self.cleaned_data.get(field, ""))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_phone(self) -> str:
+        return self._clean_phone("phone")
+
+    def clean_emergency_contact_phone(self) -> str:
+        return self._clean_phone("emergency_contact_phone")
+
+    def clean_postal_code(self) -> str:
+        try:
+            return identity.normalise_postal_code(self.cleaned_data.get("postal_code", ""))
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        number = cleaned.get("health_number", "")
+        if number and cleaned.get("health_number_province"):
+            try:
+                cleaned["health_number"] = identity.normalise_health_number(number, cleaned["health_number_province"])
+            except ValueError as error:
+                self.add_error("health_number", str(error))
+        method = cleaned.get("preferred_contact_method")
+        if method == "email" and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "Add an e-mail address, or choose another way to contact the patient.")
+        if method in {"phone", "text"} and not cleaned.get("phone") and "phone" not in self.errors:
+            self.add_error("phone", "Add a phone number, or choose another way to contact the patient.")
+        return cleaned
+
+
+class PatientCreateForm(OneTimeSubmissionMixin, PatientForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout.append("submission_key")
+
+
+REGION_CHOICES = [(code.value, label) for code, label in REGION_LABELS.items()]
+
+
+class ConsentRecordForm(OneTimeSubmissionMixin, forms.ModelForm):
+    regions = forms.MultipleChoiceField(
+        label="Regions covered",
+        choices=REGION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one region that this consent covers."},
+    )
+
+    class Meta:
+        model = Consent
+        fields = [
+            "regions", "includes_paraspinal", "patient_specific_risks", "alternatives_discussed",
+            "stop_signal_agreed", "questions_and_answers", "has_capacity", "substitute_name",
+            "substitute_relationship", "form", "signed_name", "patient_ticked", "witness_name",
+        ]  # fmt: skip
+        widgets = {
+            "form": forms.RadioSelect,
+            "patient_specific_risks": forms.Textarea(attrs={"rows": 4}),
+            "questions_and_answers": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "patient_specific_risks": "Risks particular to this patient",
+            "alternatives_discussed": "Alternatives (other physiotherapy, or no treatment) were discussed",
+            "stop_signal_agreed": "The patient knows they can stop at any moment, and a stop signal was agreed",
+            "questions_and_answers": "The patient's questions and the answers given",
+            "form": "How consent was given",
+            "patient_ticked": "I have read this, my questions were answered, and I consent to IMS",
+        }
+        help_texts = {
+            "patient_specific_risks": "Written from the safety questionnaire's flags when there are any; edit as "
+            "discussed with the patient.",
+            "signed_name": "Written consent: the patient types their full name on the tablet.",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["form"].choices = ConsentForm.choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset("What is covered", "regions", "includes_paraspinal"),
+            Fieldset(
+                "Risks and alternatives", "patient_specific_risks", "alternatives_discussed", "stop_signal_agreed"
+            ),
+            Fieldset("Questions", "questions_and_answers"),
+            Fieldset(
+                "Capacity",
+                "has_capacity",
+                Div(Row(Column("substitute_name"), Column("substitute_relationship")), css_class="ms-4"),
+            ),
+            Fieldset(
+                "Consent given",
+                "form",
+                HTML('<p class="small text-body-secondary">For written consent, hand the tablet to the patient.</p>'),
+                "signed_name",
+                "patient_ticked",
+                "witness_name",
+            ),
+            "submission_key",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("alternatives_discussed"):
+            self.add_error("alternatives_discussed", "Discuss the alternatives before recording consent.")
+        if not cleaned.get("stop_signal_agreed"):
+            self.add_error("stop_signal_agreed", "Agree how the patient will ask to stop before recording consent.")
+        if cleaned.get("has_capacity") is False and not cleaned.get("substitute_name", "").strip():
+            self.add_error("substitute_name", "Without capacity, name the substitute decision-maker who consents.")
+        if cleaned.get("has_capacity") is False and not cleaned.get("substitute_relationship", "").strip():
+            self.add_error("substitute_relationship", "Say how the substitute decision-maker is related.")
+        if cleaned.get("form") == ConsentForm.WRITTEN:
+            if not cleaned.get("signed_name", "").strip():
+                self.add_error("signed_name", "For written consent the patient types their full name.")
+            if not cleaned.get("patient_ticked"):
+                self.add_error("patient_ticked", "For written consent the patient ticks this box.")
+        return cleaned
+
+
+class ConsentWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="What the patient said, and when",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Record why or how the patient withdrew their consent."},
+    )

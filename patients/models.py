@@ -1,0 +1,272 @@
+"""Patients own who the patient is and how to reach them, and their consent to IMS."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .safety_rules import BodyRegion
+
+
+class AdministrativeSex(models.TextChoices):
+    # FHIR AdministrativeGender, the sex recorded for administration.
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ContactMethod(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "E-mail"
+
+
+class Province(models.TextChoices):
+    AB = "AB", "Alberta"
+    BC = "BC", "British Columbia"
+    MB = "MB", "Manitoba"
+    NB = "NB", "New Brunswick"
+    NL = "NL", "Newfoundland and Labrador"
+    NS = "NS", "Nova Scotia"
+    NT = "NT", "Northwest Territories"
+    NU = "NU", "Nunavut"
+    ON = "ON", "Ontario"
+    PE = "PE", "Prince Edward Island"
+    QC = "QC", "Quebec"
+    SK = "SK", "Saskatchewan"
+    YT = "YT", "Yukon"
+
+
+class PatientQuerySet(models.QuerySet):
+    def active(self) -> PatientQuerySet:
+        return self.filter(is_archived=False)
+
+    def archived(self) -> PatientQuerySet:
+        return self.filter(is_archived=True)
+
+    def for_registry(self) -> PatientQuerySet:
+        return self.only(
+            "id", "given_name", "family_name", "preferred_name", "date_of_birth", "phone", "email",
+            "is_archived", "health_number", "health_number_province",
+        ).order_by("family_name", "given_name", "id")  # fmt: skip
+
+
+class Patient(models.Model):
+    """Identity and contact only; everything clinical hangs off it in other models."""
+
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    administrative_sex = models.CharField(max_length=10, choices=AdministrativeSex, default=AdministrativeSex.UNKNOWN)
+    pronouns = models.CharField(max_length=40, blank=True)
+
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    preferred_contact_method = models.CharField(max_length=10, choices=ContactMethod, default=ContactMethod.PHONE)
+    address_line1 = models.CharField("address", max_length=200, blank=True)
+    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    province = models.CharField(max_length=2, choices=Province, default=Province.BC)
+    postal_code = models.CharField(max_length=7, blank=True)
+
+    health_number = models.CharField("provincial health number", max_length=20, blank=True)
+    health_number_province = models.CharField(
+        "health number issued by", max_length=2, choices=Province, default=Province.BC
+    )
+
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_relationship = models.CharField(max_length=100, blank=True)
+    emergency_contact_phone = models.CharField(max_length=30, blank=True)
+    family_doctor = models.CharField("family doctor", max_length=200, blank=True)
+    referred_by = models.CharField("referred by", max_length=200, blank=True)
+
+    # Kept by patients.services so search works alike on SQLite and PostgreSQL (trigram index there).
+    search_name = models.CharField(max_length=400, editable=False, default="")
+    phone_digits = models.CharField(max_length=20, editable=False, default="", db_index=True)
+
+    is_archived = models.BooleanField(default=False)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order"),
+            models.Index(fields=["date_of_birth"], name="patient_date_of_birth"),
+            models.Index(fields=["is_archived", "family_name", "given_name"], name="patient_archived_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_archived=False) | Q(archived_at__isnull=False),
+                name="patient_archived_has_time",
+                violation_error_message="An archived patient needs the time of archiving.",
+            ),
+            models.CheckConstraint(
+                condition=Q(updated_at__gte=F("created_at")),
+                name="patient_updated_after_created",
+                violation_error_message="A patient cannot be updated before being created.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("patients:patient-detail", kwargs={"pk": self.pk})
+
+    @property
+    def display_name(self) -> str:
+        preferred = (
+            f" ({self.preferred_name})" if self.preferred_name and self.preferred_name != self.given_name else ""
+        )
+        return f"{self.given_name}{preferred} {self.family_name}"
+
+    @property
+    def sortable_name(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+
+class ConsentTextVersion(models.Model):
+    """The wording shown to patients when they consent to IMS; never changed once a consent used it."""
+
+    version = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=200, default="Consent to IMS (intramuscular stimulation)")
+    body = models.TextField(help_text="What the patient is told (clinical-reference.md 7.2, elements 1 to 9).")
+    effective_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title}, version {self.version}"
+
+    @classmethod
+    def current(cls) -> ConsentTextVersion | None:
+        return cls.objects.filter(effective_on__lte=timezone.localdate()).order_by("-effective_on", "-id").first()
+
+
+class ConsentForm(models.TextChoices):
+    VERBAL = "verbal", "Verbal, recorded by the clinician"
+    WRITTEN = "written", "Written: the patient typed their name and ticked"
+
+
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self) -> ConsentQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Consent(models.Model):
+    """One informed consent to IMS (clinical-reference.md 7.2); withdrawing it keeps the record."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
+    text_version = models.ForeignKey(ConsentTextVersion, on_delete=models.PROTECT, related_name="consents")
+    # Element 6: written out at the time, so later changes to the questionnaire do not alter it.
+    patient_specific_risks = models.TextField(blank=True)
+    # Element 10: the body regions covered, BodyRegion values.
+    regions = models.JSONField(default=list)
+    includes_paraspinal = models.BooleanField("includes needling next to the spine", default=True)
+    # Elements 7 to 9.
+    alternatives_discussed = models.BooleanField(default=False)
+    stop_signal_agreed = models.BooleanField(default=False)
+    questions_and_answers = models.TextField(blank=True)
+    # Element 11.
+    has_capacity = models.BooleanField("the patient has capacity to consent", default=True)
+    substitute_name = models.CharField("substitute decision-maker", max_length=200, blank=True)
+    substitute_relationship = models.CharField(max_length=100, blank=True)
+    # Element 12.
+    form = models.CharField(max_length=10, choices=ConsentForm)
+    signed_name = models.CharField("name typed by the patient", max_length=200, blank=True)
+    patient_ticked = models.BooleanField(default=False)
+    witness_name = models.CharField(max_length=200, blank=True)
+    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-given_at"], name="consent_patient_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(form="written") | (~Q(signed_name="") & Q(patient_ticked=True)),
+                name="consent_written_is_signed",
+                violation_error_message="Written consent needs the patient's typed name and tick.",
+            ),
+            models.CheckConstraint(
+                condition=Q(has_capacity=True) | ~Q(substitute_name=""),
+                name="consent_substitute_when_no_capacity",
+                violation_error_message="Without capacity, name the substitute decision-maker.",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_by__isnull=False),
+                name="consent_withdrawal_has_author",
+                violation_error_message="A withdrawal records who recorded it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent to IMS, {self.given_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patients:consent-detail", kwargs={"pk": self.patient_id, "consent_pk": self.pk})
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def region_labels(self) -> list[str]:
+        return [REGION_LABELS.get(code, code) for code in self.regions]
+
+
+REGION_LABELS = {
+    BodyRegion.HEAD_NECK: "Head and neck",
+    BodyRegion.UPPER_BACK: "Upper back and shoulder blades",
+    BodyRegion.CHEST: "Chest wall",
+    BodyRegion.UPPER_LIMB: "Arm (shoulder to hand)",
+    BodyRegion.ABDOMEN: "Abdomen",
+    BodyRegion.LUMBOSACRAL: "Low back and sacrum",
+    BodyRegion.PELVIS: "Pelvis and groin",
+    BodyRegion.BUTTOCK: "Buttock and hip",
+    BodyRegion.LOWER_LIMB: "Leg (thigh to foot)",
+}
+
+
+auditlog.register(Patient, exclude_fields=["search_name", "phone_digits"])
+auditlog.register(Consent)
+auditlog.register(ConsentTextVersion)

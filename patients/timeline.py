@@ -1,0 +1,83 @@
+"""The chart's timeline: each app that records something about a patient registers a provider here.
+
+Higher apps (scheduling, assessments) register theirs in their AppConfig.ready, so this app never
+imports them. Each provider answers in one query, newest first, at most `limit` entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Patient
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # a short word for the icon and filter: "patient", "consent", "appointment", …
+    title: str  # shown to every role: *that* something happened
+    detail: str = ""  # clinical content: shown only to clinical roles
+    url: str = ""
+    is_clinical: bool = False  # the record itself is clinical: front desk sees the title only
+    status: str = ""  # e.g. "withdrawn", "cancelled"
+
+
+Provider = Callable[["Patient", int], list[TimelineEntry]]
+_providers: dict[str, Provider] = {}
+
+
+def register(name: str, provider: Provider) -> None:
+    _providers[name] = provider
+
+
+def timeline_for(patient: Patient, *, clinical: bool, limit: int = 50) -> list[TimelineEntry]:
+    entries = [entry for provider in _providers.values() for entry in provider(patient, limit)]
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    entries = entries[:limit]
+    if clinical:
+        return entries
+    return [replace(entry, detail="", url="") if entry.is_clinical else entry for entry in entries]
+
+
+def patient_events(patient: Patient, limit: int) -> list[TimelineEntry]:
+    entries = [TimelineEntry(at=patient.created_at, kind="patient", title="Registered")]
+    if patient.is_archived and patient.archived_at:
+        entries.append(TimelineEntry(at=patient.archived_at, kind="patient", title="Archived", status="archived"))
+    return entries
+
+
+def consent_events(patient: Patient, limit: int) -> list[TimelineEntry]:
+    entries = []
+    for consent in patient.consents.order_by("-given_at", "-id")[:limit]:
+        entries.append(
+            TimelineEntry(
+                at=consent.given_at,
+                kind="consent",
+                title="Consent to IMS recorded" + (" (withdrawn)" if consent.is_withdrawn else ""),
+                detail=", ".join(consent.region_labels),
+                url=consent.get_absolute_url(),
+                is_clinical=True,
+                status="withdrawn" if consent.is_withdrawn else "",
+            )
+        )
+        if consent.withdrawn_at:
+            entries.append(
+                TimelineEntry(
+                    at=consent.withdrawn_at,
+                    kind="consent",
+                    title="Consent to IMS withdrawn",
+                    detail=consent.withdrawal_reason,
+                    url=consent.get_absolute_url(),
+                    is_clinical=True,
+                    status="withdrawn",
+                )
+            )
+    return entries
+
+
+register("patient", patient_events)
+register("consent", consent_events)

@@ -1,0 +1,125 @@
+"""The chart: a header and a timeline; front desk sees that things happened, never what was found."""
+
+from datetime import timedelta
+
+import pytest
+from auditlog.models import LogEntry
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from patients import services
+from tests.factories import ConsentFactory, PatientFactory
+
+CANARY = "CANARY-clinical-7f3a"
+
+
+def chart(patient: object) -> str:
+    return reverse("patients:patient-detail", args=[patient.pk])
+
+
+@pytest.fixture
+def consented_patient(db: None) -> object:
+    consent = ConsentFactory(
+        patient_specific_risks=f"Takes warfarin {CANARY}",
+        questions_and_answers=f"Asked about bruising {CANARY}",
+        regions=["head_neck"],
+    )
+    return consent.patient
+
+
+@pytest.mark.django_db
+def test_the_header_shows_identity_contact_and_consent_on_file(
+    physio_client: Client, consented_patient: object
+) -> None:
+    body = physio_client.get(chart(consented_patient)).content.decode()
+
+    assert consented_patient.given_name in body and consented_patient.family_name in body
+    assert f"{consented_patient.age} years" in body
+    assert consented_patient.phone in body
+    assert "IMS consent on file" in body
+
+
+@pytest.mark.django_db
+def test_a_patient_without_consent_says_so(front_desk_client: Client) -> None:
+    body = front_desk_client.get(chart(PatientFactory())).content.decode()
+
+    assert "No IMS consent on file" in body
+
+
+@pytest.mark.django_db
+def test_front_desk_sees_that_consent_happened_but_not_what_it_holds(
+    front_desk_client: Client, consented_patient: object
+) -> None:
+    body = front_desk_client.get(chart(consented_patient)).content.decode()
+
+    assert "Consent to IMS recorded" in body
+    assert CANARY not in body
+    assert "Head and neck" not in body
+    assert "/consents/" not in body
+    assert "Record consent" not in body
+
+
+@pytest.mark.django_db
+def test_the_physiotherapist_sees_the_consent_in_the_timeline_with_its_link(
+    physio_client: Client, consented_patient: object
+) -> None:
+    consent = consented_patient.consents.get()
+
+    body = physio_client.get(chart(consented_patient)).content.decode()
+
+    assert consent.get_absolute_url() in body
+    assert "Head and neck" in body
+    assert "Record consent" in body
+
+
+@pytest.mark.django_db
+def test_the_timeline_is_newest_first_and_shows_withdrawal(physio_client: Client) -> None:
+    patient = PatientFactory(created_at=timezone.now() - timedelta(days=30))
+    old = ConsentFactory(patient=patient, given_at=timezone.now() - timedelta(days=20))
+    ConsentFactory(patient=patient, given_at=timezone.now() - timedelta(days=5))
+    services.consent_withdraw(consent=old, withdrawn_by=physio_client.user, reason="Changed their mind")
+
+    entries = physio_client.get(chart(patient)).context["timeline"]
+
+    assert [entry.title for entry in entries] == [
+        "Consent to IMS withdrawn",
+        "Consent to IMS recorded",
+        "Consent to IMS recorded (withdrawn)",
+        "Registered",
+    ]
+
+
+@pytest.mark.django_db
+def test_every_opening_of_a_chart_is_in_the_audit_log(front_desk_client: Client, consented_patient: object) -> None:
+    front_desk_client.get(chart(consented_patient), REMOTE_ADDR="10.1.2.3")
+    front_desk_client.get(chart(consented_patient), REMOTE_ADDR="10.1.2.3")
+
+    opened = LogEntry.objects.get_for_object(consented_patient).filter(action=LogEntry.Action.ACCESS)
+    assert opened.count() == 2
+    assert {(entry.actor, entry.remote_addr) for entry in opened} == {(front_desk_client.user, "10.1.2.3")}
+
+
+@pytest.mark.django_db
+def test_a_refused_chart_is_not_shown_and_not_logged_as_opened(
+    admin_client: Client, consented_patient: object
+) -> None:
+    response = admin_client.get(chart(consented_patient))
+
+    assert response.status_code == 403
+    assert consented_patient.family_name not in response.content.decode()
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+@pytest.mark.django_db
+def test_the_chart_query_count_does_not_grow_with_the_record(
+    physio_client: Client, django_assert_max_num_queries: object
+) -> None:
+    patient = PatientFactory()
+    ConsentFactory(patient=patient)
+    physio_client.get(chart(patient))
+    with django_assert_max_num_queries(15) as few:
+        physio_client.get(chart(patient))
+    ConsentFactory.create_batch(40, patient=patient)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        physio_client.get(chart(patient))
