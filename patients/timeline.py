@@ -1,7 +1,8 @@
-"""The chart's timeline: each app that records something about a patient registers a provider here.
+"""The chart's timeline and header: each app that records something about a patient registers a provider.
 
 Higher apps (scheduling, assessments) register theirs in their AppConfig.ready, so this app never
-imports them. Each provider answers in one query, newest first, at most `limit` entries.
+imports them. A timeline provider answers in one query, newest first, at most `limit` entries; a
+header provider answers in one query with the facts the chart's header shows for its app.
 """
 
 from __future__ import annotations
@@ -26,12 +27,32 @@ class TimelineEntry:
     status: str = ""  # e.g. "withdrawn", "cancelled"
 
 
+@dataclass(frozen=True)
+class HeaderFact:
+    label: str  # "Next appointment"
+    value: str  # "Tue 2 Dec 09:30 with Maya Chen"
+    url: str = ""
+    tone: str = "secondary"  # a Bootstrap colour: success, warning, danger, secondary…
+    is_clinical: bool = False  # front desk sees only facts that are not clinical
+
+
 Provider = Callable[["Patient", int], list[TimelineEntry]]
+HeaderProvider = Callable[["Patient"], list[HeaderFact]]
 _providers: dict[str, Provider] = {}
+_header_providers: dict[str, HeaderProvider] = {}
 
 
 def register(name: str, provider: Provider) -> None:
     _providers[name] = provider
+
+
+def register_header(name: str, provider: HeaderProvider) -> None:
+    _header_providers[name] = provider
+
+
+def header_for(patient: Patient, *, clinical: bool) -> list[HeaderFact]:
+    facts = [fact for provider in _header_providers.values() for fact in provider(patient)]
+    return [fact for fact in facts if clinical or not fact.is_clinical]
 
 
 def timeline_for(patient: Patient, *, clinical: bool, limit: int = 50) -> list[TimelineEntry]:

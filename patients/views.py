@@ -81,6 +81,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "patient": patient,
         "consent": services.consent_in_force(patient=patient),
         "timeline": timeline.timeline_for(patient, clinical=clinical),
+        "header_facts": timeline.header_for(patient, clinical=clinical),
         "show_clinical": clinical,
     }
     return render(request, "patients/patient_detail.html", context)
