@@ -19,6 +19,7 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.form_show_errors = True
         self.helper.render_unmentioned_fields = True
         self.helper.form_show_labels = True

@@ -55,6 +55,7 @@ class PatientForm(forms.ModelForm):
         self.fields["emergency_contact_phone"].widget.attrs["type"] = "tel"
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset(
                 "Who",
@@ -82,7 +83,7 @@ class PatientForm(forms.ModelForm):
         )
 
     def _clean_name(self, field: str, required: bool) -> str:
-        value = " ".join(self.cleaned_data.get(field, "").split())
+        value = identity.normalise_name(self.cleaned_data.get(field, ""))
         if not value:
             if required:
                 raise forms.ValidationError("Enter the patient's name as on their health card.")
@@ -190,6 +191,7 @@ class ConsentRecordForm(OneTimeSubmissionMixin, forms.ModelForm):
         self.fields["form"].choices = ConsentForm.choices
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Fieldset("What is covered", "regions", "includes_paraspinal"),
             Fieldset(

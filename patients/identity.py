@@ -31,14 +31,22 @@ def search_name(*names: str) -> str:
     return " ".join(fold(name) for name in names if name and name.strip())
 
 
-NAME_PATTERN = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '\u2019.\-])*$")
+NAME_PUNCTUATION = frozenset(" '\u2019.-")
+
+
+def normalise_name(name: str) -> str:
+    """One space between words, and accents composed (text pasted from some systems arrives decomposed)."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
 
 
 def name_problem(name: str) -> str | None:
-    """Why a typed name cannot be a person's name, or None."""
+    """Why a typed name cannot be a person's name, or None. Letters of any script, with their accents."""
+    name = unicodedata.normalize("NFC", name)
     if any(unicodedata.category(char).startswith("C") for char in name):
         return "Remove the invisible or control characters from the name."
-    if not NAME_PATTERN.match(name):
+    first_is_letter = bool(name) and unicodedata.category(name[0]).startswith("L")
+    allowed = all(unicodedata.category(char)[0] in "LM" or char in NAME_PUNCTUATION for char in name)
+    if not (first_is_letter and allowed):
         return "Use letters, spaces, apostrophes, hyphens and full stops only, starting with a letter."
     return None
 
@@ -59,8 +67,8 @@ def normalise_phone(text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         return ""
-    if re.search(r"[^\d\s().+\-]", cleaned):
-        raise ValueError("Use digits, spaces, brackets, + and - only.")
+    if re.search(r"[^\d\s().+\-]", cleaned) or "+" in cleaned[1:]:
+        raise ValueError("Use digits, spaces, brackets, dots and dashes only, with + only at the start.")
     number = digits(cleaned)
     if cleaned.startswith("+") and not cleaned.startswith("+1"):
         if not 8 <= len(number) <= 15:
@@ -145,10 +153,17 @@ def normalise_health_number(text: str, province: str) -> str:
 OLDEST_AGE = 120
 
 
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
 def date_of_birth_problem(born: date, today: date) -> str | None:
     if born > today:
         return "The date of birth is in the future."
-    if today.year - born.year > OLDEST_AGE:
+    if born < years_before(today, OLDEST_AGE):
         return f"The date of birth is more than {OLDEST_AGE} years ago: check the year."
     return None
 
@@ -162,17 +177,28 @@ DATE_FORMATS = (
 )  # fmt: skip
 
 
-def parse_search_dates(text: str) -> list[date]:
-    """Every date the typed text can mean, earliest first; empty when it is not a date."""
+EARLIEST_SEARCH_YEAR = 1880
+
+
+def parse_search_dates(text: str, *, today: date | None = None) -> list[date]:
+    """Every date of birth the typed text can mean, earliest first; empty when it is not one.
+
+    Only years a living patient can be born in count, so that digits such as 5550112 stay a phone.
+    """
     cleaned = re.sub(r"\s+", " ", text.strip())
     if not cleaned or not re.search(r"\d{4}", cleaned):
         return []
+    if cleaned.isdigit() and len(cleaned) != 8:
+        return []
+    latest_year = (today or date.today()).year  # noqa: DTZ011 (the year bound needs no zone)
     found: set[date] = set()
     for pattern in DATE_FORMATS:
         try:
-            found.add(datetime.strptime(cleaned, pattern).date())  # noqa: DTZ007 (a calendar date)
+            parsed = datetime.strptime(cleaned, pattern).date()  # noqa: DTZ007 (a calendar date)
         except ValueError:
             continue
+        if EARLIEST_SEARCH_YEAR <= parsed.year <= latest_year:
+            found.add(parsed)
     return sorted(found)
 
 

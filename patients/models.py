@@ -233,6 +233,11 @@ class Consent(models.Model):
                 violation_error_message="Without capacity, name the substitute decision-maker.",
             ),
             models.CheckConstraint(
+                condition=Q(alternatives_discussed=True, stop_signal_agreed=True),
+                name="consent_alternatives_and_stop_signal",
+                violation_error_message="Discuss the alternatives and agree a stop signal before recording consent.",
+            ),
+            models.CheckConstraint(
                 condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_by__isnull=False),
                 name="consent_withdrawal_has_author",
                 violation_error_message="A withdrawal records who recorded it.",

@@ -180,6 +180,9 @@ def consent_record(
     given_at: datetime | None = None,
     submission_key: uuid.UUID,
 ) -> Consent:
+    if not (alternatives_discussed and stop_signal_agreed):
+        # clinical-reference.md 7.2 elements 7 and 8: consent is not informed without them.
+        raise ValidationError("Discuss the alternatives and agree a stop signal before recording consent.")
     claim = claim_submission(key=submission_key, user=clinician)
     if Patient.objects.filter(pk=patient.pk, is_archived=True).exists():
         raise ValidationError("This patient is archived. Restore the patient before recording consent.")

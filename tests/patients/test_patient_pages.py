@@ -70,7 +70,7 @@ BAD_INPUT = [
     ("date_of_birth", "1877-08-19", "The date of birth is more than 120 years ago: check the year."),
     ("email", "noemie@", "Enter a valid email address."),
     ("phone", "555-0188", "Enter a 10-digit number with its area code, e.g. 604-555-0134."),
-    ("phone", "604-555-01a8", "Use digits, spaces, brackets, + and - only."),
+    ("phone", "604-555-01a8", "Use digits, spaces, brackets, dots and dashes only, with + only at the start."),
     ("postal_code", "12345", "Enter a Canadian postal code such as V6B 1A1."),
     ("health_number", "9698648215", BAD_CHECK_DIGIT),
     ("health_number", "12345", "This is not a BC health number; they look like 9698 658 215."),
