@@ -1,0 +1,493 @@
+"""Scheduling's pages: the day and week schedule, booking, moving, cancelling, check-in, the waitlist, feeds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.roles import Role, has_role, role_required
+from accounts.submissions import DuplicateSubmission, previous_result
+from patients.models import Patient
+from patients.readiness import readiness_for
+from patients.services import patient_search as search_patients
+
+from . import feeds, services
+from .forms import (
+    AppointmentBookForm,
+    AppointmentCancelForm,
+    AppointmentRescheduleForm,
+    AppointmentSeriesForm,
+    FreeSlotsForm,
+    PatientSearchForm,
+    ScheduleDateForm,
+    WaitlistEntryForm,
+)
+from .models import Appointment, AppointmentStatus, Practitioner, WaitlistEntry
+from .schedule import build_grid
+
+STAFF = (Role.FRONT_DESK, Role.PHYSIOTHERAPIST)
+MAX_COLUMNS = 16
+SEARCH_RESULTS = 8
+PREFILL = ("practitioner", "starts_at", "appointment_type", "duration_minutes", "patient")
+
+
+# --- Who may do what -------------------------------------------------------------------
+
+
+def own_practitioner(user: Any) -> Practitioner | None:
+    return Practitioner.objects.filter(user=user).first()
+
+
+def bookable_practitioners(user: Any) -> QuerySet[Practitioner]:
+    """Front desk books for everyone; a physiotherapist only for themself."""
+    practitioners = Practitioner.objects.active()
+    if has_role(user, Role.FRONT_DESK):
+        return practitioners
+    return practitioners.filter(user=user)
+
+
+def require_may_change(user: Any, appointment: Appointment) -> None:
+    if has_role(user, Role.FRONT_DESK) or appointment.practitioner.user_id == user.pk:
+        return
+    raise PermissionDenied
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+def _back(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _schedule_url(day: Any) -> str:
+    return f"{reverse('scheduling:schedule-day')}?{urlencode({'date': day.isoformat()})}"
+
+
+# --- The schedule ----------------------------------------------------------------------
+
+
+@require_safe
+@role_required(*STAFF)
+def schedule_day(request: HttpRequest) -> HttpResponse:
+    date_form = ScheduleDateForm(request.GET or None)
+    day = date_form.chosen_day()
+    own = own_practitioner(request.user)
+    practitioners = sorted(
+        Practitioner.objects.active().with_hours(), key=lambda p: (own is None or p.pk != own.pk, p.display_name)
+    )[:MAX_COLUMNS]
+    may_book = set(bookable_practitioners(request.user).values_list("pk", flat=True))
+    show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
+    grid = build_grid(practitioners=practitioners, days=[day], own=own, may_book=may_book, show_severity=show_severity)
+    context = {
+        "grid": grid,
+        "day": day,
+        "date_form": date_form,
+        "picker_value": day.isoformat(),
+        "previous_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
+        "today": timezone.localdate(),
+        "may_book": bool(may_book),
+        "cancelled": grid.cancelled,
+    }
+    status = 400 if date_form.is_bound and not date_form.is_valid() else 200
+    return render(request, "scheduling/schedule_day.html", context, status=status)
+
+
+@require_safe
+@role_required(*STAFF)
+def practitioner_week(request: HttpRequest, pk: int) -> HttpResponse:
+    practitioner = get_object_or_404(Practitioner.objects.with_hours(), pk=pk)
+    date_form = ScheduleDateForm(request.GET or None)
+    day = date_form.chosen_day()
+    monday = day - timedelta(days=day.weekday())
+    days = [monday + timedelta(days=offset) for offset in range(7)]
+    may_book = set(bookable_practitioners(request.user).filter(pk=pk).values_list("pk", flat=True))
+    show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
+    grid = build_grid(
+        practitioners=[practitioner], days=days, own=None, may_book=may_book, show_severity=show_severity
+    )
+    context = {
+        "practitioner": practitioner,
+        "grid": grid,
+        "date_form": date_form,
+        "picker_value": day.isoformat(),
+        "monday": monday,
+        "sunday": days[-1],
+        "previous_week": monday - timedelta(days=7),
+        "next_week": monday + timedelta(days=7),
+        "today": timezone.localdate(),
+        "cancelled": grid.cancelled,
+    }
+    status = 400 if date_form.is_bound and not date_form.is_valid() else 200
+    return render(request, "scheduling/practitioner_week.html", context, status=status)
+
+
+# --- Booking ---------------------------------------------------------------------------
+
+
+def _prefill(request: HttpRequest) -> dict[str, Any]:
+    return {key: request.GET[key] for key in PREFILL if request.GET.get(key)}
+
+
+def _chosen_patient(form: Any) -> Patient | None:
+    pk = _int(str(form["patient"].value() or ""))
+    return Patient.objects.filter(pk=pk).first() if pk else None
+
+
+def _search_context(request: HttpRequest) -> dict[str, Any]:
+    search = PatientSearchForm(request.GET or None)
+    text = search.cleaned_data["q"] if search.is_valid() else ""
+    keep = {key: value for key, value in _prefill(request).items() if key != "patient"}
+    results = []
+    if text:
+        for patient in search_patients(text=text)[:SEARCH_RESULTS]:
+            results.append((patient, f"{request.path}?{urlencode({**keep, 'patient': patient.pk})}"))
+    return {"search_form": search, "search_text": text, "search_results": results}
+
+
+@role_required(*STAFF)
+def appointment_create(request: HttpRequest) -> HttpResponse:
+    practitioners = bookable_practitioners(request.user)
+    if not practitioners.exists():
+        messages.error(request, "You have no practitioner profile to book for. The clinic admin adds it.")
+        return redirect("scheduling:schedule-day")
+    form = AppointmentBookForm(request.POST or None, initial=_prefill(request), practitioners=practitioners)
+    if request.method == "POST" and form.is_valid():
+        already = previous_result(form.cleaned_data["submission_key"])
+        if already:
+            messages.info(request, "This booking was already made; here it is.")
+            return redirect(already)
+        data = form.cleaned_data
+        try:
+            appointment = services.appointment_book(
+                patient=data["patient"],
+                practitioner=data["practitioner"],
+                appointment_type=data["appointment_type"],
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                front_desk_note=data["front_desk_note"],
+                booked_by=request.user,
+                submission_key=data["submission_key"],
+            )
+        except DuplicateSubmission as duplicate:
+            return redirect(duplicate.result_url or "scheduling:schedule-day")
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Booked: {appointment.patient} with {appointment.practitioner}.")
+            return redirect(f"{appointment.get_absolute_url()}?booked=1")
+    context = {"form": form, "patient": _chosen_patient(form), **_search_context(request)}
+    return render(request, "scheduling/appointment_form.html", context)
+
+
+@require_safe
+@role_required(*STAFF)
+def patient_search(request: HttpRequest) -> HttpResponse:
+    """The booking form's inline search (htmx fragment); without htmx, the booking page does the search."""
+    if not request.htmx:
+        target = (
+            "scheduling:waitlist-create" if request.GET.get("for") == "waitlist" else "scheduling:appointment-create"
+        )
+        return redirect(f"{reverse(target)}?{request.GET.urlencode()}")
+    context = _search_context(request)
+    if request.GET.get("for") == "waitlist":
+        context["search_results"] = [
+            (patient, f"{reverse('scheduling:waitlist-create')}?{urlencode({'patient': patient.pk})}")
+            for patient, _ in context["search_results"]
+        ]
+    return render(request, "scheduling/_patient_choices.html", context)
+
+
+@require_safe
+@role_required(*STAFF)
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_object_or_404(
+        Appointment.objects.for_schedule().select_related("booked_by", "cancelled_by", "practitioner__user"), pk=pk
+    )
+    may_change = has_role(request.user, Role.FRONT_DESK) or appointment.practitioner.user_id == request.user.pk
+    readiness = readiness_for([appointment.patient_id])[appointment.patient_id]
+    try:
+        questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
+    except NoReverseMatch:
+        questionnaire_url = ""
+    is_cancelled = appointment.status == AppointmentStatus.CANCELLED
+    context = {
+        "appointment": appointment,
+        "may_change": may_change,
+        "readiness": readiness,
+        "show_severity": has_role(request.user, Role.PHYSIOTHERAPIST),
+        "offer_questionnaire": appointment.appointment_type.is_first_visit
+        and appointment.status == AppointmentStatus.BOOKED
+        and readiness.questionnaire_status != "completed",
+        "questionnaire_url": questionnaire_url,
+        "just_booked": request.GET.get("booked") == "1",
+        "waitlist_matches": services.waitlist_matches(appointment=appointment) if is_cancelled else [],
+        "is_today": timezone.localtime(appointment.starts_at).date() == timezone.localdate(),
+        "has_started": appointment.starts_at <= timezone.now(),
+        "series_count": Appointment.objects.filter(series_key=appointment.series_key).count()
+        if appointment.series_key
+        else 0,
+    }
+    return render(request, "scheduling/appointment_detail.html", context)
+
+
+@role_required(*STAFF)
+def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_object_or_404(Appointment.objects.for_schedule(), pk=pk)
+    require_may_change(request.user, appointment)
+    if appointment.status != AppointmentStatus.BOOKED:
+        messages.error(request, "Only a booked appointment can be moved.")
+        return redirect(appointment)
+    initial = {
+        "practitioner": appointment.practitioner_id,
+        "starts_at": timezone.localtime(appointment.starts_at),
+        "duration_minutes": appointment.duration_minutes,
+    }
+    form = AppointmentRescheduleForm(
+        request.POST or None, initial=initial, practitioners=bookable_practitioners(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_reschedule(
+                appointment=appointment,
+                practitioner=form.cleaned_data["practitioner"],
+                starts_at=form.cleaned_data["starts_at"],
+                duration_minutes=form.cleaned_data["duration_minutes"],
+                changed_by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The appointment is moved.")
+            return redirect(appointment)
+    context = {"form": form, "appointment": appointment}
+    return render(request, "scheduling/appointment_reschedule.html", context)
+
+
+@role_required(*STAFF)
+def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = get_object_or_404(Appointment.objects.for_schedule(), pk=pk)
+    require_may_change(request.user, appointment)
+    form = AppointmentCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_cancel(
+                appointment=appointment, reason=form.cleaned_data["reason"], cancelled_by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The appointment is cancelled. The record stays; the time is free again.")
+            return redirect(appointment)
+    context = {"form": form, "appointment": appointment}
+    return render(request, "scheduling/appointment_cancel.html", context)
+
+
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Put each of the service's messages at its field, or above the form when the form has no such field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _change_status(request: HttpRequest, pk: int, change: Any, done: str) -> HttpResponse:
+    appointment = get_object_or_404(Appointment.objects.select_related("practitioner", "patient"), pk=pk)
+    require_may_change(request.user, appointment)
+    try:
+        change(appointment=appointment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(patient=appointment.patient))
+    return redirect(_back(request, appointment.get_absolute_url()))
+
+
+@require_POST
+@role_required(*STAFF)
+def appointment_check_in(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(*, appointment: Appointment, user: Any) -> Appointment:
+        return services.appointment_check_in(appointment=appointment, checked_in_by=user)
+
+    return _change_status(request, pk, change, "{patient} has arrived.")
+
+
+@require_POST
+@role_required(*STAFF)
+def appointment_no_show(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(*, appointment: Appointment, user: Any) -> Appointment:
+        return services.appointment_mark_no_show(appointment=appointment, marked_by=user)
+
+    return _change_status(request, pk, change, "{patient} is marked as a no-show.")
+
+
+@require_POST
+@role_required(*STAFF)
+def appointment_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    def change(*, appointment: Appointment, user: Any) -> Appointment:
+        return services.appointment_complete(appointment=appointment, completed_by=user)
+
+    return _change_status(request, pk, change, "The visit of {patient} is completed.")
+
+
+# --- Free slots and series -------------------------------------------------------------
+
+
+@require_safe
+@role_required(*STAFF)
+def free_slots(request: HttpRequest) -> HttpResponse:
+    form = FreeSlotsForm(request.GET or None)
+    slots: list[Any] = []
+    if form.is_valid():
+        practitioner = Practitioner.objects.prefetch_related("working_hours").get(
+            pk=form.cleaned_data["practitioner"].pk
+        )
+        found = services.free_slots(
+            practitioner=practitioner,
+            appointment_type=form.cleaned_data["appointment_type"],
+            after=form.starts_after(),
+        )
+        may_book = bookable_practitioners(request.user).filter(pk=practitioner.pk).exists()
+        patient = form.cleaned_data.get("patient")
+        for starts_at in found:
+            query = {
+                "practitioner": practitioner.pk,
+                "appointment_type": form.cleaned_data["appointment_type"].pk,
+                "starts_at": timezone.localtime(starts_at).strftime("%Y-%m-%dT%H:%M"),
+            }
+            if patient:
+                query["patient"] = patient.pk
+            url = f"{reverse('scheduling:appointment-create')}?{urlencode(query)}" if may_book else ""
+            slots.append((starts_at, url))
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "scheduling/free_slots.html", {"form": form, "slots": slots}, status=status)
+
+
+@role_required(*STAFF)
+def series_create(request: HttpRequest) -> HttpResponse:
+    practitioners = bookable_practitioners(request.user)
+    if not practitioners.exists():
+        messages.error(request, "You have no practitioner profile to book for. The clinic admin adds it.")
+        return redirect("scheduling:schedule-day")
+    form = AppointmentSeriesForm(request.POST or None, initial=_prefill(request), practitioners=practitioners)
+    plan: list[services.SeriesDate] = []
+    if request.method == "POST" and form.is_valid():
+        already = previous_result(form.cleaned_data["submission_key"])
+        if already:
+            return redirect(already)
+        data = form.cleaned_data
+        series = {
+            "patient": data["patient"],
+            "practitioner": data["practitioner"],
+            "appointment_type": data["appointment_type"],
+            "first_starts_at": data["starts_at"],
+            "every_days": data["every_days"],
+            "visits": data["visits"],
+            "duration_minutes": data["duration_minutes"],
+        }
+        plan = services.series_plan(**series)
+        if request.POST.get("confirm") == "yes" or all(date.is_free for date in plan):
+            try:
+                booked, skipped = services.series_book(
+                    **series, booked_by=request.user, submission_key=data["submission_key"]
+                )
+            except DuplicateSubmission as duplicate:
+                return redirect(duplicate.result_url or "scheduling:schedule-day")
+            if booked:
+                messages.success(request, f"Booked {len(booked)} of {len(booked) + len(skipped)} visits.")
+                for date in skipped:
+                    messages.warning(request, f"Not booked {timezone.localtime(date.starts_at):%a %d %b %H:%M}: "
+                                     + " ".join(date.problems))  # fmt: skip
+                return redirect(booked[0])
+            form.add_error("starts_at", "None of these dates is free. Choose another time.")
+    context = {
+        "form": form,
+        "plan": plan,
+        "free_count": sum(date.is_free for date in plan),
+        "patient": _chosen_patient(form),
+        **_search_context(request),
+    }
+    return render(request, "scheduling/series_form.html", context)
+
+
+# --- Waitlist --------------------------------------------------------------------------
+
+
+@require_safe
+@role_required(*STAFF)
+def waitlist_list(request: HttpRequest) -> HttpResponse:
+    entries = WaitlistEntry.objects.open().select_related("patient", "practitioner", "appointment_type")
+    return render(request, "scheduling/waitlist_list.html", {"entries": entries})
+
+
+@role_required(*STAFF)
+def waitlist_create(request: HttpRequest) -> HttpResponse:
+    initial = {"wanted_until": timezone.localdate() + timedelta(days=28), **_prefill(request)}
+    form = WaitlistEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.waitlist_add(data=form.cleaned_data, created_by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Added to the waitlist.")
+            return redirect("scheduling:waitlist-list")
+    context = {"form": form, "patient": _chosen_patient(form), **_search_context(request)}
+    return render(request, "scheduling/waitlist_form.html", context)
+
+
+@require_POST
+@role_required(*STAFF)
+def waitlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(WaitlistEntry, pk=pk, removed_at__isnull=True)
+    services.waitlist_remove(entry=entry, removed_by=request.user)
+    messages.success(request, "Removed from the waitlist.")
+    return redirect(_back(request, reverse("scheduling:waitlist-list")))
+
+
+# --- Calendar feed ---------------------------------------------------------------------
+
+
+@role_required(Role.PHYSIOTHERAPIST)
+def feed_manage(request: HttpRequest) -> HttpResponse:
+    practitioner = own_practitioner(request.user)
+    if practitioner is None:
+        raise Http404("No practitioner profile")
+    feed_url = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.feed_token_revoke(practitioner=practitioner)
+            messages.success(request, "The calendar link is switched off. Calendars using it stop updating.")
+            return redirect("scheduling:feed-manage")
+        token = services.feed_token_reset(practitioner=practitioner)
+        feed_url = request.build_absolute_uri(reverse("scheduling:practitioner-feed", kwargs={"token": token}))
+    return render(request, "scheduling/feed_manage.html", {"practitioner": practitioner, "feed_url": feed_url})
+
+
+@login_not_required
+@never_cache
+@require_safe
+def practitioner_feed(request: HttpRequest, token: str) -> HttpResponse:
+    practitioner = services.practitioner_for_feed(token)
+    if practitioner is None:
+        raise Http404("Unknown or revoked calendar link")
+    response = HttpResponse(feeds.practitioner_calendar(practitioner), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="schedule.ics"'
+    return response

@@ -1,0 +1,80 @@
+"""The schedule in a real browser: book from a free slot with the inline search, check in, cancel."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from scheduling.models import Appointment, AppointmentStatus
+from tests.factories import AppointmentTypeFactory, PatientFactory, PractitionerFactory, UserFactory
+
+
+def next_weekday_at(hour: int) -> datetime:
+    day = timezone.localdate() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+@pytest.fixture
+def clinic(db: None) -> dict:
+    maya = PractitionerFactory(
+        user=UserFactory(username="maya", first_name="Maya", last_name="Chen", roles=[Role.PHYSIOTHERAPIST]),
+        display_name="Maya Chen",
+    )
+    return {
+        "maya": maya,
+        "treatment": AppointmentTypeFactory(name="IMS treatment", kind="treatment", duration_minutes=30),
+        "patient": PatientFactory(given_name="Chloé", family_name="Tremblay"),
+    }
+
+
+def test_front_desk_books_a_free_slot_finding_the_patient_inline(page, sign_in_as, clinic) -> None:
+    sign_in_as(Role.FRONT_DESK, first_name="Sam")
+    starts_at = next_weekday_at(9)
+
+    page.goto(f"/schedule/?date={starts_at.date().isoformat()}")
+    page.locator(f"a[data-testid=free-slot][href*='starts_at={starts_at:%Y-%m-%d}T09%3A00']").click()
+    page.get_by_label("Find the patient").fill("chloe")
+    page.get_by_test_id("patient-choice").filter(has_text="Tremblay, Chloé").click()
+    page.get_by_role("button", name="Book", exact=True).click()
+
+    page.wait_for_url("**/schedule/appointments/*/?booked=1")
+    assert "Booked: Chloé Tremblay with Maya Chen." in page.content()
+    appointment = Appointment.objects.get()
+    assert appointment.starts_at == starts_at
+
+    page.goto(f"/schedule/?date={starts_at.date().isoformat()}")
+    assert page.get_by_test_id("appointment").filter(has_text="Chloé Tremblay").is_visible()
+
+
+def test_front_desk_checks_a_patient_in_and_cancels_another(page, sign_in_as, clinic) -> None:
+    desk = sign_in_as(Role.FRONT_DESK, first_name="Sam")
+    later_today = timezone.localtime().replace(second=0, microsecond=0) + timedelta(minutes=5)
+    today = Appointment.objects.create(
+        patient=clinic["patient"], practitioner=clinic["maya"], appointment_type=clinic["treatment"],
+        starts_at=later_today, ends_at=later_today + timedelta(minutes=30),
+        blocked_until=later_today + timedelta(minutes=30), booked_by=desk,
+    )  # fmt: skip
+    tomorrow = next_weekday_at(10)
+    other = Appointment.objects.create(
+        patient=PatientFactory(), practitioner=clinic["maya"], appointment_type=clinic["treatment"],
+        starts_at=tomorrow, ends_at=tomorrow + timedelta(minutes=30), blocked_until=tomorrow + timedelta(minutes=30),
+        booked_by=desk,
+    )  # fmt: skip
+
+    page.goto(today.get_absolute_url())
+    page.get_by_role("button", name="Check in").click()
+    assert page.locator("#appointment-status").inner_text() == "Arrived"
+
+    page.goto(other.get_absolute_url())
+    page.get_by_role("link", name="Cancel appointment").click()
+    page.get_by_role("button", name="Cancel the appointment").click()
+    assert "Say why the appointment is cancelled." in page.content()
+    page.get_by_label("Why is it cancelled?").fill("Patient called: unwell")
+    page.get_by_role("button", name="Cancel the appointment").click()
+    assert page.locator("#appointment-status").inner_text() == "Cancelled"
+    assert "Offer the freed time" in page.content()
+    other.refresh_from_db()
+    assert other.status == AppointmentStatus.CANCELLED
