@@ -262,3 +262,21 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# The pre-visit safety questionnaire (clinical-reference.md 5). Thresholds are the clinic's to set;
+# these defaults are the reference's and the clinic's lead physiotherapist signs them off.
+CLINIC_QUESTIONNAIRE_LINK_DAYS = env_int("CLINIC_QUESTIONNAIRE_LINK_DAYS", 14)
+CLINIC_QUESTIONNAIRE_DOB_TRIES = env_int("CLINIC_QUESTIONNAIRE_DOB_TRIES", 5)
+CLINIC_QUESTIONNAIRE_VALID_DAYS = env_int("CLINIC_QUESTIONNAIRE_VALID_DAYS", 90)
+CLINIC_INR_MAX_AGE_DAYS = env_int("CLINIC_INR_MAX_AGE_DAYS", 7)
+CLINIC_INR_UPPER_LIMIT = float(os.environ.get("CLINIC_INR_UPPER_LIMIT", "3.0"))
+# Failed link look-ups from one address within the window before further look-ups are refused.
+CLINIC_LINK_LOOKUP_LIMIT = env_int("CLINIC_LINK_LOOKUP_LIMIT", 10)
+CLINIC_LINK_LOOKUP_WINDOW_MINUTES = env_int("CLINIC_LINK_LOOKUP_WINDOW_MINUTES", 15)
+
+# The segment summary (clinical-reference.md 1.4): a level and side is suggested when at least this
+# many evidence groups support it.
+CLINIC_SEGMENT_MIN_GROUPS = env_int("CLINIC_SEGMENT_MIN_GROUPS", 2)
+
+# Appointment reminders: `manage.py send_reminders` (from cron) e-mails appointments in the next N hours.
+CLINIC_REMINDER_HOURS = env_int("CLINIC_REMINDER_HOURS", 48)

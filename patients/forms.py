@@ -239,3 +239,16 @@ class ConsentWithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Record why or how the patient withdrew their consent."},
     )
+
+
+class QuestionnaireLinkForm(OneTimeSubmissionMixin, forms.Form):
+    """Issue a private questionnaire link: a button whose one-time key stops a double click issuing two."""
+
+
+class FlagAcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -272,6 +272,188 @@ REGION_LABELS = {
 }
 
 
+class QuestionnaireLinkQuerySet(models.QuerySet):
+    def open(self) -> QuestionnaireLinkQuerySet:
+        """Not revoked, submitted or locked (it may still have expired)."""
+        return self.filter(revoked_at__isnull=True, submitted_at__isnull=True, locked_at__isnull=True)
+
+
+class QuestionnaireLinkStatus(models.TextChoices):
+    NOT_SENT = "not_sent", "Not sent"
+    SENT = "sent", "Sent"
+    OPENED = "opened", "Opened"
+    COMPLETED = "completed", "Completed"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    LOCKED = "locked", "Locked (wrong dates of birth)"
+
+
+class QuestionnaireLink(models.Model):
+    """A private link to the safety questionnaire: only the SHA-256 of its 256-bit token is stored."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="questionnaire_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField()
+    emailed_to = models.EmailField(blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    failed_date_of_birth_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    objects = QuestionnaireLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-created_at"], name="qlink_patient_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(revoked_at__isnull=True, submitted_at__isnull=True, locked_at__isnull=True),
+                name="qlink_one_open_per_patient",
+                violation_error_message="The patient already has an open questionnaire link.",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")),
+                name="qlink_expires_after_creation",
+                violation_error_message="A link must expire after it is issued.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Questionnaire link of {self.created_at:%Y-%m-%d}"
+
+    def status_at(self, moment: datetime) -> QuestionnaireLinkStatus:
+        if self.revoked_at:
+            return QuestionnaireLinkStatus.REVOKED
+        if self.submitted_at:
+            return QuestionnaireLinkStatus.COMPLETED
+        if self.locked_at:
+            return QuestionnaireLinkStatus.LOCKED
+        if moment >= self.expires_at:
+            return QuestionnaireLinkStatus.EXPIRED
+        return QuestionnaireLinkStatus.OPENED if self.opened_at else QuestionnaireLinkStatus.SENT
+
+    @property
+    def status(self) -> QuestionnaireLinkStatus:
+        return self.status_at(timezone.now())
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status in {QuestionnaireLinkStatus.SENT, QuestionnaireLinkStatus.OPENED}
+
+
+class QuestionnaireResponseQuerySet(models.QuerySet):
+    def submitted(self) -> QuestionnaireResponseQuerySet:
+        return self.filter(submitted_at__isnull=False)
+
+
+class QuestionnaireResponse(models.Model):
+    """The patient's answers through one link: a draft saved as they go, then submitted and never edited.
+
+    A later submission supersedes an earlier one for the clinic's decisions; both stay.
+    """
+
+    link = models.OneToOneField(QuestionnaireLink, on_delete=models.PROTECT, related_name="response")
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="questionnaire_responses")
+    answers = models.JSONField(default=dict)
+    questionnaire_version = models.CharField(max_length=20)
+    started_at = models.DateTimeField(default=timezone.now)
+    last_saved_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_name = models.CharField(max_length=200, blank=True)
+    rules_version = models.CharField(max_length=20, blank=True)
+    risk_level = models.CharField(max_length=10, blank=True)
+
+    objects = QuestionnaireResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-started_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-submitted_at"], name="qresponse_patient_recent")]
+
+    def __str__(self) -> str:
+        return f"Safety questionnaire of {self.submitted_at or self.started_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patients:questionnaire-review", kwargs={"pk": self.patient_id, "response_pk": self.pk})
+
+
+class FlagSeverity(models.TextChoices):
+    HOLD = "HOLD", "Hold"
+    HIGH = "HIGH", "High"
+    CLARIFY = "CLARIFY", "Clarify"
+    MODERATE = "MODERATE", "Moderate"
+    LOW = "LOW", "Low"
+    INFO = "INFO", "Information"
+
+
+class SafetyFlag(models.Model):
+    """A flag the rules raised on a submission, stored with the rules' version, and its acknowledgement."""
+
+    response = models.ForeignKey(QuestionnaireResponse, on_delete=models.PROTECT, related_name="flags")
+    code = models.CharField(max_length=40)
+    severity = models.CharField(max_length=10, choices=FlagSeverity)
+    severity_rank = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    action = models.TextField(blank=True)
+    site_severity = models.CharField(max_length=10, choices=FlagSeverity, blank=True)
+    areas = models.JSONField(default=list, blank=True)  # [{"region": ..., "side": ...}]
+    site_tags = models.JSONField(default=list, blank=True)
+    location_note = models.CharField(max_length=500, blank=True)
+    rules_version = models.CharField(max_length=20)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledgement_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-severity_rank", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_by__isnull=False),
+                name="flag_acknowledgement_has_author",
+                violation_error_message="An acknowledgement records who made it.",
+            ),
+            models.CheckConstraint(
+                condition=Q(acknowledged_at__isnull=True)
+                | ~Q(severity__in=["HOLD", "HIGH", "CLARIFY"])
+                | ~Q(acknowledgement_note=""),
+                name="flag_serious_acknowledgement_has_note",
+                violation_error_message="HOLD, HIGH and CLARIFY flags are acknowledged with a note.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.severity} {self.code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None and self.severity != FlagSeverity.INFO
+
+
+class LinkLookupFailure(models.Model):
+    """A request for a questionnaire link that does not exist or cannot be used, by address, for rate limiting."""
+
+    address = models.GenericIPAddressField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "at"], name="link_lookup_failure_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.address} at {self.at:%Y-%m-%d %H:%M}"
+
+
 auditlog.register(Patient, exclude_fields=["search_name", "phone_digits"])
 auditlog.register(Consent)
 auditlog.register(ConsentTextVersion)
+auditlog.register(QuestionnaireLink, exclude_fields=["token_hash"])
+auditlog.register(QuestionnaireResponse, exclude_fields=["answers", "last_saved_at"])
+auditlog.register(SafetyFlag)

@@ -8,37 +8,89 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import Consent
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+
+from .models import Consent, FlagSeverity, Patient, QuestionnaireLink, QuestionnaireLinkStatus, SafetyFlag
+
+SEVERITY_BY_RANK = {
+    6: FlagSeverity.HOLD,
+    5: FlagSeverity.HIGH,
+    4: FlagSeverity.CLARIFY,
+    3: FlagSeverity.MODERATE,
+    2: FlagSeverity.LOW,
+    1: FlagSeverity.INFO,
+}
 
 
 @dataclass(frozen=True)
 class SafetyReadiness:
-    questionnaire_status: str  # not_sent, sent, opened, completed, expired, revoked, locked
+    questionnaire_status: str  # a QuestionnaireLinkStatus value
     questionnaire_label: str  # the status in words, for staff
-    highest_open_severity: str | None  # HOLD, HIGH, MODERATE, LOW, INFO, CLARIFY, or None when none is open
+    highest_open_severity: str | None  # HOLD, HIGH, CLARIFY, MODERATE, LOW, or None when none is open
     flags_acknowledged: bool  # every flag of the current submission acknowledged (True when there are none)
     consent_on_file: bool  # an IMS consent in force
+    has_submission: bool  # a questionnaire was ever submitted
 
     @property
     def is_ready(self) -> bool:
-        return self.questionnaire_status == "completed" and self.flags_acknowledged and self.consent_on_file
-
-
-NOT_SENT = ("not_sent", "Questionnaire not sent")
+        return self.has_submission and self.flags_acknowledged and self.consent_on_file
 
 
 def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
     ids = set(patient_ids)
+    if not ids:
+        return {}
+    latest = (
+        Patient.objects.filter(pk__in=ids)
+        .annotate(
+            latest_link_id=Subquery(
+                QuestionnaireLink.objects.filter(patient=OuterRef("pk"))
+                .order_by("-created_at", "-id")
+                .values("id")[:1]
+            ),
+            current_response_id=Subquery(
+                QuestionnaireLink.objects.filter(patient=OuterRef("pk"), response__submitted_at__isnull=False)
+                .order_by("-response__submitted_at", "-id")
+                .values("response__id")[:1]
+            ),
+        )
+        .values_list("pk", "latest_link_id", "current_response_id")
+    )
+    latest_link_of = {pk: link_id for pk, link_id, _ in latest}
+    response_of = {pk: response_id for pk, _, response_id in latest}
+    links = QuestionnaireLink.objects.in_bulk([i for i in latest_link_of.values() if i])
+    open_rank = dict(
+        SafetyFlag.objects.filter(response_id__in=[i for i in response_of.values() if i], acknowledged_at__isnull=True)
+        .exclude(severity=FlagSeverity.INFO)
+        .values("response_id")
+        .annotate(rank=Max("severity_rank"))
+        .values_list("response_id", "rank")
+    )
     consented = set(
         Consent.objects.in_force().filter(patient_id__in=ids).values_list("patient_id", flat=True).distinct()
     )
-    return {
-        patient_id: SafetyReadiness(
-            questionnaire_status=NOT_SENT[0],
-            questionnaire_label=NOT_SENT[1],
-            highest_open_severity=None,
-            flags_acknowledged=True,
+    now = timezone.now()
+    result = {}
+    for patient_id in ids:
+        link = links.get(latest_link_of.get(patient_id))
+        status = link.status_at(now) if link else QuestionnaireLinkStatus.NOT_SENT
+        response_id = response_of.get(patient_id)
+        rank = open_rank.get(response_id) if response_id else None
+        if response_id and status != QuestionnaireLinkStatus.COMPLETED:
+            label = f"{status.label}; an earlier questionnaire is completed"
+        else:
+            label = (
+                f"Questionnaire {status.label.lower()}"
+                if status != QuestionnaireLinkStatus.NOT_SENT
+                else "Questionnaire not sent"
+            )
+        result[patient_id] = SafetyReadiness(
+            questionnaire_status=status.value,
+            questionnaire_label=label,
+            highest_open_severity=SEVERITY_BY_RANK[rank].value if rank else None,
+            flags_acknowledged=rank is None,
             consent_on_file=patient_id in consented,
+            has_submission=response_id is not None,
         )
-        for patient_id in ids
-    }
+    return result

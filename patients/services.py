@@ -1,23 +1,41 @@
-"""Patients own registration, search, archiving and consent: every change with a rule lives here."""
+"""Patients own registration, search, archiving, consent and the safety questionnaire: every change with a rule."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
+from enum import StrEnum
 from typing import Any
 
 from auditlog.signals import accessed
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.submissions import claim_submission, complete_submission
 
-from . import identity
-from .models import Consent, ConsentForm, ConsentTextVersion, Patient, PatientQuerySet
+from . import identity, safety_rules
+from .models import (
+    Consent,
+    ConsentForm,
+    ConsentTextVersion,
+    LinkLookupFailure,
+    Patient,
+    PatientQuerySet,
+    QuestionnaireLink,
+    QuestionnaireResponse,
+    SafetyFlag,
+)
 
 # --- Search ---------------------------------------------------------------------
 
@@ -150,6 +168,11 @@ def patient_restore(*, patient: Patient, restored_by: Any) -> Patient:
     return locked
 
 
+def questionnaire_viewed(*, response: QuestionnaireResponse) -> None:
+    """Every reading of a patient's questionnaire answers is an audit event."""
+    accessed.send(sender=QuestionnaireResponse, instance=response)
+
+
 def patient_chart_opened(*, patient: Patient) -> None:
     """Every opening of a chart is an audit event (who and from where come from the request's context)."""
     accessed.send(sender=Patient, instance=patient)
@@ -226,3 +249,316 @@ def consent_withdraw(*, consent: Consent, withdrawn_by: Any, reason: str) -> Con
 
 def consent_in_force(*, patient: Patient) -> Consent | None:
     return patient.consents.in_force().select_related("text_version").first()
+
+
+# --- The safety questionnaire -----------------------------------------------------------
+
+
+def safety_settings() -> safety_rules.SafetySettings:
+    """The clinic's thresholds for the rules of clinical-reference.md 5.7 (defaults in settings.py)."""
+    return safety_rules.SafetySettings(
+        inr_max_age_days=settings.CLINIC_INR_MAX_AGE_DAYS,
+        inr_default_upper_limit=settings.CLINIC_INR_UPPER_LIMIT,
+        answers_valid_days=settings.CLINIC_QUESTIONNAIRE_VALID_DAYS,
+    )
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def questionnaire_link_issue(
+    *,
+    patient: Patient,
+    issued_by: Any,
+    link_url: Callable[[str], str],
+    submission_key: uuid.UUID,
+    send_email: bool = True,
+) -> tuple[QuestionnaireLink, str]:
+    """Issue a new private link (revoking any open one) and e-mail it when the patient has an address.
+
+    Returns the link and its token: the token exists only here and in the patient's URL.
+    """
+    claim = claim_submission(key=submission_key, user=issued_by)
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    if locked.is_archived:
+        raise ValidationError("This patient is archived. Restore the patient before sending a questionnaire.")
+    now = timezone.now()
+    QuestionnaireLink.objects.filter(patient=locked).open().update(
+        revoked_at=now, revoked_by=issued_by, revoked_reason="Replaced by a new link"
+    )
+    token = secrets.token_urlsafe(32)  # 256 random bits
+    link = QuestionnaireLink.objects.create(
+        patient=locked,
+        token_hash=token_hash(token),
+        created_by=issued_by,
+        created_at=now,
+        expires_at=now + timedelta(days=settings.CLINIC_QUESTIONNAIRE_LINK_DAYS),
+        emailed_to=locked.email if send_email else "",
+    )
+    complete_submission(claim, reverse("patients:patient-detail", kwargs={"pk": locked.pk}))
+    if locked.email and send_email:
+        url = link_url(token)
+        transaction.on_commit(lambda: _email_questionnaire_link(locked, link, url))
+    return link, token
+
+
+def _email_questionnaire_link(patient: Patient, link: QuestionnaireLink, url: str) -> None:
+    # Only the first name and the clinic: an e-mail can be read by others.
+    send_mail(
+        subject=f"{settings.CLINIC_NAME}: a few questions before your visit",
+        message=render_to_string(
+            "patients/email/questionnaire_link.txt",
+            {
+                "first_name": patient.given_name,
+                "url": url,
+                "expires_at": link.expires_at,
+                "clinic": settings.CLINIC_NAME,
+            },
+        ),
+        from_email=None,
+        recipient_list=[patient.email],
+    )
+
+
+@transaction.atomic
+def questionnaire_link_revoke(*, link: QuestionnaireLink, revoked_by: Any, reason: str = "") -> QuestionnaireLink:
+    locked = QuestionnaireLink.objects.select_for_update().get(pk=link.pk)
+    if locked.revoked_at is None and locked.submitted_at is None:
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = revoked_by
+        locked.revoked_reason = reason.strip() or "Revoked by staff"
+        locked.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    return locked
+
+
+def questionnaire_link_lookup_refused(*, address: str) -> bool:
+    """Too many failed look-ups from this address lately: refuse further ones for a while."""
+    since = timezone.now() - timedelta(minutes=settings.CLINIC_LINK_LOOKUP_WINDOW_MINUTES)
+    recent = LinkLookupFailure.objects.filter(address=address, at__gte=since)
+    return recent.count() >= settings.CLINIC_LINK_LOOKUP_LIMIT
+
+
+def questionnaire_link_find(*, token: str, address: str) -> QuestionnaireLink | None:
+    """The usable link for this token, or None (recorded as a failed look-up from the address)."""
+    link = None
+    if 20 <= len(token) <= 100:
+        link = QuestionnaireLink.objects.select_related("patient").filter(token_hash=token_hash(token)).first()
+    if link is None or not link.is_usable:
+        LinkLookupFailure.objects.create(address=address or "0.0.0.0")
+        return None
+    return link
+
+
+@transaction.atomic
+def questionnaire_link_opened(*, link: QuestionnaireLink) -> None:
+    QuestionnaireLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+
+
+class LinkLocked(Exception):
+    """The link was closed (locked, revoked, expired or used) while the patient was on it."""
+
+
+class DateOfBirthCheck(StrEnum):
+    CONFIRMED = "confirmed"
+    WRONG = "wrong"
+    LOCKED = "locked"  # that was the last allowed try, or the link was already closed
+
+
+@transaction.atomic
+def questionnaire_confirm_date_of_birth(*, link: QuestionnaireLink, date_of_birth: date) -> DateOfBirthCheck:
+    """Check the patient's date of birth; every miss counts, and the last allowed miss locks the link.
+
+    Returns rather than raises, so that the count and the lock are committed with the answer.
+    """
+    locked = QuestionnaireLink.objects.select_for_update().select_related("patient").get(pk=link.pk)
+    if not locked.is_usable:
+        return DateOfBirthCheck.LOCKED
+    if date_of_birth == locked.patient.date_of_birth:
+        draft = _draft_for(locked)
+        draft.answers["Q0_2"] = date_of_birth.isoformat()
+        draft.save(update_fields=["answers"])
+        return DateOfBirthCheck.CONFIRMED
+    locked.failed_date_of_birth_attempts += 1
+    fields = ["failed_date_of_birth_attempts"]
+    if locked.failed_date_of_birth_attempts >= settings.CLINIC_QUESTIONNAIRE_DOB_TRIES:
+        locked.locked_at = timezone.now()
+        fields.append("locked_at")
+    locked.save(update_fields=fields)
+    return DateOfBirthCheck.LOCKED if locked.locked_at else DateOfBirthCheck.WRONG
+
+
+def _draft_for(link: QuestionnaireLink) -> QuestionnaireResponse:
+    draft, _ = QuestionnaireResponse.objects.get_or_create(
+        link=link,
+        defaults={"patient_id": link.patient_id, "questionnaire_version": safety_rules.RULES_VERSION},
+    )
+    return draft
+
+
+def questionnaire_draft(*, link: QuestionnaireLink) -> QuestionnaireResponse:
+    return _draft_for(link)
+
+
+@transaction.atomic
+def questionnaire_save_answers(*, link: QuestionnaireLink, answers: dict[str, Any]) -> QuestionnaireResponse:
+    """Merge the answers of one page into the draft, so that a closed tab or a lost connection loses nothing."""
+    locked = QuestionnaireLink.objects.select_for_update().get(pk=link.pk)
+    if not locked.is_usable:
+        raise LinkLocked
+    draft = _draft_for(locked)
+    draft.answers.update({code: value for code, value in answers.items() if code != "Q0_2"})
+    draft.last_saved_at = timezone.now()
+    draft.save(update_fields=["answers", "last_saved_at"])
+    return draft
+
+
+class QuestionnaireIncomplete(ValidationError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.field_errors = errors
+
+
+@transaction.atomic
+def questionnaire_submit(*, link: QuestionnaireLink) -> QuestionnaireResponse:
+    """Submit the draft once: checked, evaluated into flags with the rules' version, then never edited."""
+    locked = QuestionnaireLink.objects.select_for_update().select_related("patient").get(pk=link.pk)
+    draft = _draft_for(locked)
+    if locked.submitted_at is not None:
+        return draft  # a double submit stores one submission
+    if not locked.is_usable:
+        raise LinkLocked
+    today = timezone.localdate()
+    errors = safety_rules.validate_answers(
+        draft.answers, today=today, expected_date_of_birth=locked.patient.date_of_birth
+    )
+    if errors:
+        raise QuestionnaireIncomplete(errors)
+    shown = {question.code for question in safety_rules.visible_questions(draft.answers)}
+    answers = {code: value for code, value in draft.answers.items() if code in shown}
+    evaluation = safety_rules.evaluate(answers, settings=safety_settings(), today=today, submitted_on=today)
+    now = timezone.now()
+    draft.answers = answers
+    draft.submitted_at = draft.last_saved_at = now
+    draft.confirmed_name = str(answers.get("Z1_NAME", "")).strip()
+    draft.rules_version = evaluation.rules_version
+    draft.risk_level = evaluation.risk_level.value if evaluation.risk_level else ""
+    draft.save()
+    SafetyFlag.objects.bulk_create(_stored_flag(draft, flag, evaluation.rules_version) for flag in evaluation.flags)
+    locked.submitted_at = now
+    locked.save(update_fields=["submitted_at"])
+    return draft
+
+
+def _stored_flag(response: QuestionnaireResponse, flag: safety_rules.Flag, rules_version: str) -> SafetyFlag:
+    return SafetyFlag(
+        response=response,
+        code=flag.code.value,
+        severity=flag.severity.value,
+        severity_rank=flag.severity.rank,
+        reason=flag.reason,
+        action=flag.definition.action,
+        site_severity=flag.site_severity.value if flag.site_severity else "",
+        areas=[{"region": area.region.value, "side": area.side} for area in flag.areas],
+        site_tags=list(flag.site_tags),
+        location_note=flag.location_note,
+        rules_version=rules_version,
+    )
+
+
+def stored_flags_as_rules(response: QuestionnaireResponse) -> list[safety_rules.Flag]:
+    """The stored flags as the rules module's Flag objects, for the site rules of 5.8."""
+    return [
+        safety_rules.Flag(
+            code=safety_rules.FlagCode(flag.code),
+            severity=safety_rules.Severity(flag.severity),
+            reason=flag.reason,
+            site_severity=safety_rules.Severity(flag.site_severity) if flag.site_severity else None,
+            areas=tuple(
+                safety_rules.AffectedArea(safety_rules.BodyRegion(area["region"]), area["side"]) for area in flag.areas
+            ),
+            site_tags=tuple(flag.site_tags),
+            location_note=flag.location_note,
+        )
+        for flag in response.flags.all()
+    ]
+
+
+ACKNOWLEDGEMENT_NOTE_NEEDED = {
+    "HOLD": "Record the resolution: why needling may now go ahead, or what stays on hold.",
+    "HIGH": "Record the management plan for this flag.",
+    "CLARIFY": "Record the real answer, as the patient told you.",
+}
+
+
+@transaction.atomic
+def safety_flag_acknowledge(*, flag: SafetyFlag, acknowledged_by: Any, note: str = "") -> SafetyFlag:
+    """Acknowledge one flag; HOLD, HIGH and CLARIFY need their note. Acknowledging twice changes nothing."""
+    locked = SafetyFlag.objects.select_for_update().get(pk=flag.pk)
+    if locked.acknowledged_at is not None:
+        return locked
+    note = note.strip()
+    if locked.severity in ACKNOWLEDGEMENT_NOTE_NEEDED and not note:
+        raise ValidationError({"note": ACKNOWLEDGEMENT_NOTE_NEEDED[locked.severity]})
+    locked.acknowledged_at = timezone.now()
+    locked.acknowledged_by = acknowledged_by
+    locked.acknowledgement_note = note
+    locked.full_clean()
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note"])
+    return locked
+
+
+@transaction.atomic
+def safety_flags_acknowledge_low(*, response: QuestionnaireResponse, acknowledged_by: Any) -> int:
+    """Acknowledge every open LOW flag of a submission together (5.5)."""
+    now = timezone.now()
+    return response.flags.filter(severity="LOW", acknowledged_at__isnull=True).update(
+        acknowledged_at=now, acknowledged_by=acknowledged_by
+    )
+
+
+def current_questionnaire(*, patient: Patient) -> QuestionnaireResponse | None:
+    """The latest submitted questionnaire: it supersedes the earlier ones for the clinic's decisions."""
+    return patient.questionnaire_responses.submitted().order_by("-submitted_at", "-id").first()
+
+
+@dataclass(frozen=True)
+class NeedlingClearance:
+    """Whether needling may go ahead for a patient today, and if not, every reason why."""
+
+    may_needle: bool
+    reasons: tuple[str, ...]
+    questionnaire: QuestionnaireResponse | None
+    flags: tuple[safety_rules.Flag, ...]  # the current submission's flags, for the site rules of 5.8
+
+
+def needling_clearance(*, patient: Patient, on: date | None = None) -> NeedlingClearance:
+    """The whole-patient gate before any needling is recorded: questionnaire, acknowledgements, holds, consent."""
+    day = on or timezone.localdate()
+    reasons: list[str] = []
+    response = current_questionnaire(patient=patient)
+    flags: tuple[safety_rules.Flag, ...] = ()
+    if patient.is_archived:
+        reasons.append("The patient is archived.")
+    if response is None:
+        reasons.append("The safety questionnaire has not been completed.")
+    else:
+        stored = list(response.flags.all())
+        flags = tuple(stored_flags_as_rules(response))
+        age = (day - timezone.localdate(response.submitted_at)).days
+        if age > settings.CLINIC_QUESTIONNAIRE_VALID_DAYS:
+            reasons.append(
+                f"The safety questionnaire is {age} days old (over {settings.CLINIC_QUESTIONNAIRE_VALID_DAYS}): "
+                "send a new link."
+            )
+        unacknowledged = [flag for flag in stored if flag.is_open]
+        if unacknowledged:
+            reasons.append(
+                f"{len(unacknowledged)} safety flag{'s' if len(unacknowledged) != 1 else ''} not acknowledged: "
+                + ", ".join(f"{flag.code} ({flag.severity})" for flag in unacknowledged)
+                + "."
+            )
+    if consent_in_force(patient=patient) is None:
+        reasons.append("There is no IMS consent in force.")
+    return NeedlingClearance(may_needle=not reasons, reasons=tuple(reasons), questionnaire=response, flags=flags)

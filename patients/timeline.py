@@ -36,10 +36,23 @@ class HeaderFact:
     is_clinical: bool = False  # front desk sees only facts that are not clinical
 
 
+@dataclass(frozen=True)
+class ChartAction:
+    """A button on the chart that another app offers: a link, or a form posting to `url`."""
+
+    label: str
+    url: str
+    method: str = "get"
+    icon: str = ""
+    is_clinical: bool = True
+
+
 Provider = Callable[["Patient", int], list[TimelineEntry]]
+ActionProvider = Callable[["Patient", object], list[ChartAction]]
 HeaderProvider = Callable[["Patient"], list[HeaderFact]]
 _providers: dict[str, Provider] = {}
 _header_providers: dict[str, HeaderProvider] = {}
+_action_providers: dict[str, ActionProvider] = {}
 
 
 def register(name: str, provider: Provider) -> None:
@@ -48,6 +61,15 @@ def register(name: str, provider: Provider) -> None:
 
 def register_header(name: str, provider: HeaderProvider) -> None:
     _header_providers[name] = provider
+
+
+def register_action(name: str, provider: ActionProvider) -> None:
+    _action_providers[name] = provider
+
+
+def actions_for(patient: Patient, user: object, *, clinical: bool) -> list[ChartAction]:
+    actions = [action for provider in _action_providers.values() for action in provider(patient, user)]
+    return [action for action in actions if clinical or not action.is_clinical]
 
 
 def header_for(patient: Patient, *, clinical: bool) -> list[HeaderFact]:
@@ -102,3 +124,36 @@ def consent_events(patient: Patient, limit: int) -> list[TimelineEntry]:
 
 register("patient", patient_events)
 register("consent", consent_events)
+
+
+def questionnaire_events(patient: Patient, limit: int) -> list[TimelineEntry]:
+    entries = []
+    for link in patient.questionnaire_links.select_related("response").order_by("-created_at", "-id")[:limit]:
+        entries.append(
+            TimelineEntry(at=link.created_at, kind="questionnaire", title="Safety questionnaire link issued")
+        )
+        response = getattr(link, "response", None)
+        if response is not None and response.submitted_at:
+            entries.append(
+                TimelineEntry(
+                    at=response.submitted_at,
+                    kind="questionnaire",
+                    title="Safety questionnaire completed",
+                    detail=f"Risk level {response.risk_level}" if response.risk_level else "No flags",
+                    url=response.get_absolute_url(),
+                    is_clinical=True,
+                )
+            )
+        if link.locked_at:
+            entries.append(
+                TimelineEntry(
+                    at=link.locked_at,
+                    kind="questionnaire",
+                    title="Questionnaire link locked after wrong dates of birth",
+                    status="locked",
+                )
+            )
+    return entries
+
+
+register("questionnaire", questionnaire_events)

@@ -14,4 +14,21 @@ urlpatterns = [
     path("<int:pk>/consents/new/", views.consent_create, name="consent-create"),
     path("<int:pk>/consents/<int:consent_pk>/", views.consent_detail, name="consent-detail"),
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
+    path("<int:pk>/questionnaire/link/", views.questionnaire_link_create, name="questionnaire-link-create"),
+    path(
+        "<int:pk>/questionnaire/link/<int:link_pk>/revoke/",
+        views.questionnaire_link_revoke,
+        name="questionnaire-link-revoke",
+    ),
+    path("<int:pk>/questionnaire/<int:response_pk>/", views.questionnaire_review, name="questionnaire-review"),
+    path(
+        "<int:pk>/questionnaire/<int:response_pk>/flags/<int:flag_pk>/acknowledge/",
+        views.safety_flag_acknowledge,
+        name="safety-flag-acknowledge",
+    ),
+    path(
+        "<int:pk>/questionnaire/<int:response_pk>/flags/acknowledge-low/",
+        views.safety_flags_acknowledge_low,
+        name="safety-flags-acknowledge-low",
+    ),
 ]

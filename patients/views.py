@@ -1,18 +1,30 @@
 """Patients' pages: the registry, registration, the chart, and consent."""
 
+import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role, role_required
 from accounts.submissions import DuplicateSubmission, previous_result
 
-from . import services, timeline
-from .forms import ConsentRecordForm, ConsentWithdrawForm, PatientCreateForm, PatientForm, RegistrySearchForm
-from .models import Consent, ConsentTextVersion, Patient
+from . import safety_rules, services, timeline
+from .forms import (
+    ConsentRecordForm,
+    ConsentWithdrawForm,
+    FlagAcknowledgeForm,
+    PatientCreateForm,
+    PatientForm,
+    QuestionnaireLinkForm,
+    RegistrySearchForm,
+)
+from .models import Consent, ConsentTextVersion, Patient, QuestionnaireLink, QuestionnaireResponse, SafetyFlag
+from .questionnaire_forms import answer_label
+from .readiness import readiness_for
 
 STAFF_WHO_SEE_PATIENTS = (Role.FRONT_DESK, Role.PHYSIOTHERAPIST)
 PAGE_SIZE = 25
@@ -82,6 +94,13 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "consent": services.consent_in_force(patient=patient),
         "timeline": timeline.timeline_for(patient, clinical=clinical),
         "header_facts": timeline.header_for(patient, clinical=clinical),
+        "chart_actions": timeline.actions_for(patient, request.user, clinical=clinical)
+        if not patient.is_archived
+        else [],
+        "link_form": QuestionnaireLinkForm(),
+        "safety": readiness_for([patient.pk])[patient.pk],
+        "latest_link": patient.questionnaire_links.select_related("created_by").first(),
+        "current_questionnaire": services.current_questionnaire(patient=patient),
         "show_clinical": clinical,
     }
     return render(request, "patients/patient_detail.html", context)
@@ -160,3 +179,106 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     services.consent_withdraw(consent=consent, withdrawn_by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, "The consent is marked withdrawn. It stays in the record.")
     return redirect(consent)
+
+
+@require_POST
+@role_required(*STAFF_WHO_SEE_PATIENTS)
+def questionnaire_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    form = QuestionnaireLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The page was out of date. Press the button again to issue a link.")
+        return redirect(patient)
+    try:
+        link, token = services.questionnaire_link_issue(
+            patient=patient,
+            issued_by=request.user,
+            link_url=lambda token: request.build_absolute_uri(reverse("questionnaire:start", args=[token])),
+            submission_key=form.cleaned_data["submission_key"],
+        )
+    except DuplicateSubmission:
+        messages.info(request, "A link was already issued from that page. Issue a new one if the patient needs it.")
+        return redirect(patient)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(patient)
+    url = request.build_absolute_uri(reverse("questionnaire:start", args=[token]))
+    context = {
+        "patient": patient,
+        "link": link,
+        "url": url,
+        "qr_code": segno.make(url, error="m").svg_data_uri(scale=5, border=2),
+    }
+    return render(request, "patients/questionnaire_link_issued.html", context)
+
+
+@require_POST
+@role_required(*STAFF_WHO_SEE_PATIENTS)
+def questionnaire_link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    link = get_object_or_404(QuestionnaireLink, pk=link_pk, patient_id=pk)
+    services.questionnaire_link_revoke(link=link, revoked_by=request.user, reason="Revoked by staff")
+    messages.success(request, "The questionnaire link is revoked; it can no longer be used.")
+    return redirect("patients:patient-detail", pk=pk)
+
+
+@role_required(Role.PHYSIOTHERAPIST)
+def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    response = get_object_or_404(
+        QuestionnaireResponse.objects.select_related("patient", "link"),
+        pk=response_pk,
+        patient_id=pk,
+        submitted_at__isnull=False,
+    )
+    services.questionnaire_viewed(response=response)
+    flags = list(response.flags.select_related("acknowledged_by"))
+    answers = response.answers
+    rows = [
+        {
+            "section": section.title,
+            "question": question.text,
+            "answer": answer_label(question, answers.get(question.code)),
+        }
+        for section in safety_rules.SECTIONS
+        for question in section.questions
+        if question.code in answers
+    ]
+    current = services.current_questionnaire(patient=response.patient)
+    context = {
+        "patient": response.patient,
+        "response": response,
+        "flags": flags,
+        "open_low": [flag for flag in flags if flag.severity == "LOW" and flag.acknowledged_at is None],
+        "rows": rows,
+        "is_current": current is not None and current.pk == response.pk,
+        "acknowledge_form": FlagAcknowledgeForm(),
+        "note_prompts": services.ACKNOWLEDGEMENT_NOTE_NEEDED,
+    }
+    return render(request, "patients/questionnaire_review.html", context)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def safety_flag_acknowledge(request: HttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
+    flag = get_object_or_404(
+        SafetyFlag.objects.select_related("response"), pk=flag_pk, response_id=response_pk, response__patient_id=pk
+    )
+    form = FlagAcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.safety_flag_acknowledge(flag=flag, acknowledged_by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, f"{flag.code}: {' '.join(error.messages)}")
+        else:
+            messages.success(request, f"{flag.code} acknowledged.")
+    else:
+        messages.error(request, f"{flag.code}: {' '.join(form.errors['note'])}")
+    return redirect(f"{flag.response.get_absolute_url()}#flag-{flag.pk}")
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def safety_flags_acknowledge_low(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    response = get_object_or_404(QuestionnaireResponse, pk=response_pk, patient_id=pk, submitted_at__isnull=False)
+    count = services.safety_flags_acknowledge_low(response=response, acknowledged_by=request.user)
+    messages.success(request, f"{count} LOW flag{'s' if count != 1 else ''} acknowledged.")
+    return redirect(response)

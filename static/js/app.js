@@ -10,6 +10,19 @@
     }
   });
 
+  // Copy buttons: data-copy-target names the input whose value is copied.
+  document.querySelectorAll("[data-copy-target]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var input = document.getElementById(button.dataset.copyTarget);
+      var status = document.getElementById("copy-status");
+      input.select();
+      navigator.clipboard.writeText(input.value).then(
+        function () { if (status) { status.textContent = "Copied."; } },
+        function () { if (status) { status.textContent = "Select the link and copy it."; } }
+      );
+    });
+  });
+
   // Leave no health information on an unattended screen: once the server-side session has
   // expired for lack of activity, go to the sign-in page.
   var idleSeconds = parseInt(document.body.dataset.idleSeconds || "", 10);

@@ -1,0 +1,239 @@
+"""The patient's questionnaire pages behind the private link /q/<token>/: no account, no clinical judgement shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.client_ip import client_ip
+
+from . import safety_rules, services
+from .models import QuestionnaireLink
+from .questionnaire_forms import (
+    INTRODUCTION,
+    SECTION_BY_CODE,
+    DateOfBirthForm,
+    SectionForm,
+    visible_patient_sections,
+)
+
+SESSION_KEY = "questionnaire"
+VERIFIED_FOR_SECONDS = 60 * 60
+
+
+def _patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """No login, never cached, not for search engines, and the URL (it holds the token) never sent to another site.
+
+    "same-origin" rather than "no-referrer": with no-referrer Chromium sends `Origin: null` on the
+    page's own form posts, which Django's CSRF check rightly refuses.
+    """
+
+    @login_not_required
+    @never_cache
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "same-origin"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    return wrapped
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """One neutral answer for every link that cannot be used: it says nothing about whether the patient exists."""
+    return render(request, "questionnaire/unavailable.html", status=404)
+
+
+def refused(request: HttpRequest) -> HttpResponse:
+    return render(request, "questionnaire/too_many_attempts.html", status=429)
+
+
+def _find_link(request: HttpRequest, token: str) -> QuestionnaireLink | HttpResponse:
+    address = client_ip(request)
+    if services.questionnaire_link_lookup_refused(address=address):
+        return refused(request)
+    link = services.questionnaire_link_find(token=token, address=address)
+    return link if link is not None else unavailable(request)
+
+
+def _is_verified(request: HttpRequest, link: QuestionnaireLink) -> bool:
+    state = request.session.get(SESSION_KEY) or {}
+    verified_at = state.get("verified_at", 0)
+    return state.get("link") == link.pk and timezone.now().timestamp() - verified_at < VERIFIED_FOR_SECONDS
+
+
+def _context(link: QuestionnaireLink, **extra: Any) -> dict[str, Any]:
+    # The patient's page shows only the clinic's name and the patient's first name.
+    return {"first_name": link.patient.given_name, "clinic_name": settings.CLINIC_NAME, **extra}
+
+
+@_patient_page
+@require_http_methods(["GET", "POST"])
+def questionnaire_start(request: HttpRequest, token: str) -> HttpResponse:
+    state = request.session.get(SESSION_KEY) or {}
+    found = _find_link(request, token)
+    if isinstance(found, HttpResponse):
+        if state.get("submitted_token_hash") == services.token_hash(token):
+            return render(request, "questionnaire/thanks.html", {"clinic_name": settings.CLINIC_NAME})
+        return found
+    link = found
+    services.questionnaire_link_opened(link=link)
+    if request.method == "GET" and _is_verified(request, link):
+        return redirect(_first_page_url(link, token))
+    form = DateOfBirthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        check = services.questionnaire_confirm_date_of_birth(
+            link=link, date_of_birth=form.cleaned_data["date_of_birth"]
+        )
+        if check == services.DateOfBirthCheck.LOCKED:
+            return render(request, "questionnaire/locked.html", _context(link), status=403)
+        if check == services.DateOfBirthCheck.CONFIRMED:
+            request.session.cycle_key()
+            request.session[SESSION_KEY] = {"link": link.pk, "verified_at": timezone.now().timestamp()}
+            return redirect(_first_page_url(link, token))
+        form.add_error(
+            "date_of_birth",
+            "This date of birth does not match our records. Check it and try again, or call the clinic.",
+        )
+    return render(request, "questionnaire/start.html", _context(link, form=form, introduction=INTRODUCTION))
+
+
+def _first_page_url(link: QuestionnaireLink, token: str) -> str:
+    sections = visible_patient_sections(services.questionnaire_draft(link=link).answers)
+    return reverse("questionnaire:section", kwargs={"token": token, "section": sections[0].code})
+
+
+@_patient_page
+@require_http_methods(["GET", "POST"])
+def questionnaire_section(request: HttpRequest, token: str, section: str) -> HttpResponse:
+    found = _find_link(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    link = found
+    if not _is_verified(request, link):
+        return redirect("questionnaire:start", token=token)
+    draft = services.questionnaire_draft(link=link)
+    sections = visible_patient_sections(draft.answers)
+    current = SECTION_BY_CODE.get(section)
+    if current is None or current not in sections:
+        return redirect(_first_page_url(link, token))
+    form = SectionForm(current, draft.answers, request.POST or None)
+    errors: dict[str, str] = {}
+    if request.method == "POST" and form.is_valid():
+        draft = services.questionnaire_save_answers(link=link, answers=form.answers())
+        sections = visible_patient_sections(draft.answers)
+        if request.POST.get("go") == "back":
+            return redirect(_neighbour_url(token, sections, current, step=-1))
+        errors = _page_errors(draft.answers, current, link)
+        shown_before = set(request.POST.get("visible", "").split())
+        shown_now = {q.code for q in safety_rules.visible_questions(draft.answers) if q in current.questions}
+        if not errors and not shown_now - shown_before:
+            if current.code == "confirm":
+                return _submit(request, link, token)
+            return redirect(_neighbour_url(token, sections, current, step=1))
+        form = SectionForm(current, draft.answers)
+        if shown_now - shown_before and not errors:
+            errors = {"__all__": "Your answer opened a few more questions below."}
+    elif request.method == "GET" and request.GET.get("check"):
+        errors = _page_errors(draft.answers, current, link)
+    return _render_section(request, link, token, form, current, sections, draft.answers, errors)
+
+
+def _page_errors(answers: dict[str, Any], section: Any, link: QuestionnaireLink) -> dict[str, str]:
+    all_errors = safety_rules.validate_answers(
+        answers, today=timezone.localdate(), expected_date_of_birth=link.patient.date_of_birth
+    )
+    codes = {question.code for question in section.questions}
+    return {code: message for code, message in all_errors.items() if code in codes}
+
+
+def _neighbour_url(token: str, sections: list[Any], current: Any, *, step: int) -> str:
+    index = next((i for i, section in enumerate(sections) if section.code == current.code), 0)
+    target = sections[max(0, min(len(sections) - 1, index + step))]
+    return reverse("questionnaire:section", kwargs={"token": token, "section": target.code})
+
+
+def _render_section(
+    request: HttpRequest,
+    link: QuestionnaireLink,
+    token: str,
+    form: SectionForm,
+    current: Any,
+    sections: list[Any],
+    answers: dict[str, Any],
+    errors: dict[str, str],
+) -> HttpResponse:
+    visible = {question.code for question in safety_rules.visible_questions(answers)}
+    questions = [
+        {
+            "question": question,
+            "fields": [
+                form[name] for name in form.fields if name == question.code or name.startswith(question.code + "__")
+            ],
+            "visible": question.code in visible,
+            "error": errors.get(question.code, ""),
+            "show_if": form.show_rules().get(question.code, ""),
+        }
+        for question in form.questions
+    ]
+    step = next(i for i, section in enumerate(sections) if section.code == current.code) + 1
+    context = _context(
+        link,
+        form=form,
+        section=current,
+        questions=questions,
+        visible_codes=" ".join(sorted(code for code in visible if any(q.code == code for q in form.questions))),
+        page_error=errors.get("__all__", ""),
+        has_errors=bool(errors),
+        step=step,
+        steps=len(sections),
+        is_last=current.code == "confirm",
+        token=token,
+    )
+    status = 400 if errors and "__all__" not in errors else 200
+    return render(request, "questionnaire/section.html", context, status=status)
+
+
+def _submit(request: HttpRequest, link: QuestionnaireLink, token: str) -> HttpResponse:
+    try:
+        services.questionnaire_submit(link=link)
+    except services.QuestionnaireIncomplete as incomplete:
+        draft = services.questionnaire_draft(link=link)
+        for section in visible_patient_sections(draft.answers):
+            if any(question.code in incomplete.field_errors for question in section.questions):
+                url = reverse("questionnaire:section", kwargs={"token": token, "section": section.code})
+                return redirect(f"{url}?check=1")
+        return redirect("questionnaire:start", token=token)
+    except services.LinkLocked:
+        return unavailable(request)
+    request.session[SESSION_KEY] = {"submitted_token_hash": services.token_hash(token)}
+    return render(request, "questionnaire/thanks.html", {"clinic_name": settings.CLINIC_NAME})
+
+
+@_patient_page
+@require_POST
+def questionnaire_autosave(request: HttpRequest, token: str, section: str) -> HttpResponse:
+    """htmx: save the page's answers as the patient goes; answers 204 with nothing to show."""
+    found = _find_link(request, token)
+    if isinstance(found, HttpResponse):
+        return found
+    link = found
+    current = SECTION_BY_CODE.get(section)
+    if not _is_verified(request, link) or current is None:
+        return HttpResponse(status=403)
+    form = SectionForm(current, {}, request.POST)
+    if not form.is_valid():
+        return HttpResponse("Not saved: check the highlighted answers.", status=200)
+    services.questionnaire_save_answers(link=link, answers=form.answers())
+    return HttpResponse(f"Saved at {timezone.localtime():%H:%M}.")
