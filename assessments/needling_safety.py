@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from patients.safety_rules import BLEEDING_FLAG_CODES, Flag, FlagCode, Severity
+from patients.safety_rules import BLEEDING_FLAG_CODES, BodyRegion, Flag, FlagCode, Severity
 
 # --------------------------------------------------------------------------------------------------------------------
 # Precaution tags (2.3) and their general caution text
@@ -617,3 +617,108 @@ DEPTHS: tuple[Choice, ...] = (
 # Examples from 6.4, for form hints; not limits.
 NEEDLE_DIAMETER_EXAMPLE_MM = (0.16, 0.35)
 NEEDLE_LENGTH_EXAMPLE_MM = (15, 75)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Where each catalogue muscle lies, as the coarse BodyRegion of patients.safety_rules that site-specific flags hold
+# (a *proposed* mapping: 5.8 needs a region per site; 2.3 gives upper quarter / trunk / lower quarter only).
+# ----------------------------------------------------------------------------------------------------------------
+
+MUSCLE_BODY_REGIONS: Mapping[str, BodyRegion] = MappingProxyType(
+    {
+        **dict.fromkeys(
+            (
+                "suboccipitals",
+                "sternocleidomastoid",
+                "semispinalis-splenius-capitis",
+                "cervical-multifidus-rotatores",
+                "scalenes",
+                "levator-scapulae",
+            ),
+            BodyRegion.HEAD_NECK,
+        ),
+        **dict.fromkeys(
+            (
+                "upper-trapezius",
+                "middle-lower-trapezius",
+                "rhomboids",
+                "supraspinatus",
+                "infraspinatus",
+                "teres-minor",
+                "teres-major",
+                "subscapularis",
+                "latissimus-dorsi",
+                "thoracic-erector-spinae",
+                "thoracic-multifidus-rotatores",
+            ),
+            BodyRegion.UPPER_BACK,
+        ),
+        **dict.fromkeys(
+            ("pectoralis-major", "pectoralis-minor", "serratus-anterior", "intercostals"), BodyRegion.CHEST
+        ),
+        **dict.fromkeys(
+            (
+                "deltoid",
+                "biceps-brachii",
+                "brachialis",
+                "coracobrachialis",
+                "triceps-brachii",
+                "brachioradialis",
+                "extensor-carpi-radialis-longus",
+                "extensor-carpi-radialis-brevis",
+                "supinator",
+                "extensor-digitorum",
+                "extensor-carpi-ulnaris",
+                "pronator-teres",
+                "flexor-carpi-radialis",
+                "flexor-carpi-ulnaris",
+                "flexor-digitorum-superficialis",
+                "first-dorsal-interosseous",
+                "thenar-muscles",
+            ),
+            BodyRegion.UPPER_LIMB,
+        ),
+        "rectus-abdominis-obliques": BodyRegion.ABDOMEN,
+        **dict.fromkeys(("lumbar-erector-spinae", "lumbar-multifidus", "quadratus-lumborum"), BodyRegion.LUMBOSACRAL),
+        "iliopsoas": BodyRegion.PELVIS,
+        **dict.fromkeys(
+            (
+                "gluteus-maximus",
+                "gluteus-medius",
+                "gluteus-minimus",
+                "tensor-fasciae-latae",
+                "piriformis",
+                "deep-hip-rotators",
+            ),
+            BodyRegion.BUTTOCK,
+        ),
+        **dict.fromkeys(
+            (
+                "adductor-longus-brevis",
+                "adductor-magnus",
+                "gracilis-sartorius",
+                "rectus-femoris",
+                "vastus-lateralis",
+                "vastus-medialis",
+                "biceps-femoris",
+                "semitendinosus-semimembranosus",
+                "tibialis-anterior",
+                "extensor-hallucis-digitorum-longus",
+                "fibularis-longus-brevis",
+                "gastrocnemius",
+                "soleus",
+                "tibialis-posterior",
+                "flexor-digitorum-hallucis-longus",
+                "extensor-digitorum-brevis-foot-intrinsics",
+            ),
+            BodyRegion.LOWER_LIMB,
+        ),
+    }
+)
+
+
+def site_body_region(muscle_code: str) -> BodyRegion:
+    """The BodyRegion where a catalogue muscle is needled."""
+    if muscle_code in MUSCLE_BODY_REGIONS:
+        return MUSCLE_BODY_REGIONS[muscle_code]
+    raise ValueError(f"Unknown muscle {muscle_code!r}: no body region for it.")

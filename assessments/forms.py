@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from patients.models import REGION_LABELS
+
+from . import anatomy, gunn_signs, rom, scales
+from .models import Assessment, RedFlag, SegmentDecision, SymptomClue
+
+SIDES = [("L", "Left"), ("R", "Right")]
+ALL_SIDES = [(side.value, anatomy.SIDE_LABELS[side].capitalize()) for side in anatomy.Side]
+LEVELS = [(code, code) for code in anatomy.LEVEL_CODES]
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class HistoryForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    pain_region_choices = forms.MultipleChoiceField(
+        label="Where it hurts",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (f"{region.value}:{side}", f"{label} ({side_label})")
+            for region, label in REGION_LABELS.items()
+            for side, side_label in (("L", "left"), ("R", "right"), ("B", "both sides"))
+        ],
+    )
+    symptom_clues = forms.MultipleChoiceField(
+        label="Symptom clues", required=False, widget=forms.CheckboxSelectMultiple, choices=SymptomClue.choices
+    )
+    red_flags = forms.MultipleChoiceField(
+        label="Red flags that call for referral",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=RedFlag.choices,
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "chief_complaint", "onset_on", "duration_text", "mechanism", "mechanism_detail", "symptom_clues",
+            "pain_now", "pain_best", "pain_worst", "aggravating_factors", "easing_factors", "imaging",
+            "imaging_result", "previous_treatment", "red_flags", "red_flag_action", "goals",
+        ]  # fmt: skip
+        widgets = {
+            "onset_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "chief_complaint": forms.Textarea(attrs={"rows": 2}),
+            "mechanism_detail": forms.Textarea(attrs={"rows": 2}),
+            "aggravating_factors": forms.Textarea(attrs={"rows": 2}),
+            "easing_factors": forms.Textarea(attrs={"rows": 2}),
+            "imaging_result": forms.Textarea(attrs={"rows": 2}),
+            "previous_treatment": forms.Textarea(attrs={"rows": 2}),
+            "red_flag_action": forms.Textarea(attrs={"rows": 2}),
+            "goals": forms.Textarea(attrs={"rows": 2}),
+            "pain_now": forms.NumberInput(attrs={"min": 0, "max": 10}),
+            "pain_best": forms.NumberInput(attrs={"min": 0, "max": 10}),
+            "pain_worst": forms.NumberInput(attrs={"min": 0, "max": 10}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance and not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.initial["pain_region_choices"] = [
+                f"{item['region']}:{item['side']}" for item in self.instance.pain_regions
+            ]
+        for name in ("chief_complaint", "duration_text", "mechanism_detail", "goals"):
+            self.fields[name].widget.attrs.setdefault("maxlength", 2000)
+
+    def clean_onset_on(self) -> Any:
+        onset = self.cleaned_data.get("onset_on")
+        from django.utils import timezone
+
+        if onset and onset > timezone.localdate():
+            raise forms.ValidationError("The pain cannot have begun in the future.")
+        return onset
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        best, worst = cleaned.get("pain_best"), cleaned.get("pain_worst")
+        if best is not None and worst is not None and best > worst:
+            self.add_error("pain_best", "Pain at best cannot be higher than pain at worst.")
+        if cleaned.get("red_flags") and not (cleaned.get("red_flag_action") or "").strip():
+            self.add_error("red_flag_action", "Record what you did about the red flags (referral, advice).")
+        cleaned["pain_regions"] = [
+            {"region": value.split(":")[0], "side": value.split(":")[1]}
+            for value in cleaned.get("pain_region_choices", [])
+        ]
+        return cleaned
+
+
+ROM_MOVEMENTS = [(f"{norm.joint.value}:{norm.movement.value}", norm.label) for norm in rom.ROM_NORMS]
+
+
+class RomForm(forms.Form):
+    joint_movement = forms.ChoiceField(label="Joint and movement", choices=ROM_MOVEMENTS)
+    side = forms.ChoiceField(choices=[*SIDES, ("M", "Spine (no side)")])
+    mode = forms.ChoiceField(choices=[(mode.value, mode.value.capitalize()) for mode in rom.RomMode])
+    degrees = forms.IntegerField(
+        min_value=0,
+        max_value=360,
+        error_messages={
+            "min_value": "Degrees go from 0 to 360.",
+            "max_value": "Degrees go from 0 to 360.",
+            "invalid": "Enter a whole number of degrees.",
+        },
+    )
+    pain = forms.BooleanField(label="Pain at end of range", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        value = cleaned.get("joint_movement")
+        if value:
+            joint, movement = value.split(":")
+            cleaned["joint"], cleaned["movement"] = joint, movement
+            is_spine = rom.rom_norm(joint, movement).region == rom.RomRegion.SPINE
+            side = cleaned.get("side")
+            if side == "M" and not is_spine:
+                self.add_error("side", "Say which side: this is a limb joint.")
+        return cleaned
+
+
+class StrengthForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Key muscle",
+        choices=[
+            (level.code, f"{level.code}: {level.key_muscle_test}")
+            for level in anatomy.SPINAL_LEVELS.values()
+            if level.key_muscle_test
+        ],
+    )
+    side = forms.ChoiceField(choices=SIDES)
+    grade = forms.ChoiceField(label="MRC grade", choices=[(g.value, g.value) for g in scales.MrcGrade])
+
+
+class ReflexForm(forms.Form):
+    reflex = forms.ChoiceField(choices=[(code, reflex.name) for code, reflex in anatomy.REFLEXES.items()])
+    side = forms.ChoiceField(choices=SIDES)
+    grade = forms.ChoiceField(choices=[(g.value, g.value) for g in scales.ReflexGrade])
+
+
+class SensoryForm(forms.Form):
+    level = forms.ChoiceField(
+        label="Key sensory point",
+        choices=[
+            (level.code, f"{level.code}: {level.key_sensory_point}")
+            for level in anatomy.SPINAL_LEVELS.values()
+            if level.key_sensory_point
+        ],
+    )
+    side = forms.ChoiceField(choices=SIDES)
+    modality = forms.ChoiceField(choices=[(m.value, m.value.replace("_", " ")) for m in scales.SensoryModality])
+    score = forms.ChoiceField(choices=[(s.value, s.value) for s in scales.SensoryScore])
+    is_hyper = forms.BooleanField(label="Heightened (hyper)", required=False)
+
+
+HANDS_ON_SIGNS = [
+    (code, f"{code}: {sign.label}")
+    for code, sign in gunn_signs.SIGNS.items()
+    if sign.group.value in {"sensory", "autonomic", "trophic", "motor"}
+]
+
+
+class FindingForm(forms.Form):
+    sign_code = forms.ChoiceField(label="Sign", choices=HANDS_ON_SIGNS)
+    muscle = forms.ChoiceField(
+        label="Muscle",
+        required=False,
+        choices=[("", "—"), *((code, muscle.name) for code, muscle in anatomy.MUSCLES.items())],
+    )
+    level = forms.ChoiceField(label="Level", required=False, choices=[("", "—"), *LEVELS])
+    region_note = forms.CharField(label="Or region", required=False, max_length=200)
+    side = forms.ChoiceField(choices=ALL_SIDES)
+    status = forms.ChoiceField(choices=[(s.value, s.value.replace("_", " ")) for s in gunn_signs.FindingStatus])
+    grade = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *((str(k), f"{k} {v}") for k, v in gunn_signs.FINDING_GRADES.items())],
+    )
+    note = forms.CharField(required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SpineToggleForm(forms.Form):
+    level = forms.ChoiceField(choices=LEVELS)
+    side = forms.ChoiceField(choices=[("L", "Left"), ("M", "Midline"), ("R", "Right")])
+    sign_code = forms.ChoiceField(
+        choices=[(code, code) for code in ("SEN-PARASPINAL", "SPI-PARASHORT", "SPI-TROPHIC", "SPI-SPINOUS")]
+    )
+
+
+class SegmentDecisionForm(forms.Form):
+    level = forms.ChoiceField(choices=LEVELS)
+    side = forms.ChoiceField(choices=[("L", "Left"), ("R", "Right"), ("B", "Both")])
+    decision = forms.ChoiceField(choices=SegmentDecision.Decision.choices)
+
+
+class SummaryForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Assessment
+        fields = ["clinical_impression", "plan"]
+        widgets = {
+            "clinical_impression": forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
+            "plan": forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class AddendumForm(forms.Form):
+    reason = forms.CharField(max_length=200, error_messages={"required": "Say why you add this addendum."})
+    text = forms.CharField(
+        max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Write the addendum."}
+    )
+
+
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500, error_messages={"required": "Say why this assessment was entered in error."}
+    )

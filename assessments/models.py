@@ -1,0 +1,360 @@
+"""Assessments own the IMS evaluation: history, movement, strength, reflexes, Gunn's signs, the segment summary."""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from . import anatomy, gunn_signs, rom, scales
+
+
+def _choices(values: object) -> list[tuple[str, str]]:
+    return [(str(value), str(value)) for value in values]  # type: ignore[attr-defined]
+
+
+LEVEL_CHOICES = [(code, code) for code in anatomy.LEVEL_CODES]
+SIDE_CHOICES = [(side.value, anatomy.SIDE_LABELS[side].capitalize()) for side in anatomy.Side]
+LIMB_SIDE_CHOICES = [(anatomy.Side.LEFT.value, "Left"), (anatomy.Side.RIGHT.value, "Right")]
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SIGNED = "signed", "Signed"
+    ENTERED_IN_ERROR = "entered_in_error", "Entered in error"
+
+
+class Mechanism(models.TextChoices):
+    GRADUAL = "gradual", "Came on gradually, no clear cause"
+    INJURY = "injury", "After an injury"
+    OVERUSE = "overuse", "After overuse or a new activity"
+    SURGERY = "surgery", "After surgery"
+    UNKNOWN = "unknown", "Not known"
+
+
+class SymptomClue(models.TextChoices):
+    # The symptoms that point to neuropathic, segmental pain (clinical-reference.md 1.1).
+    STIFFNESS = "stiffness", "Stiffness and reduced movement"
+    SHORTENED_TENDER = "shortened_tender", "Shortened muscles with tender points"
+    HEAT_BURNING = "heat_burning", "Heat or burning"
+    DEEP_ACHE = "deep_ache", "Deep aches"
+    SHARP_BURSTS = "sharp_bursts", "Short, sharp bursts of pain"
+    ALLODYNIA = "allodynia", "Extreme sensitivity to touch"
+
+
+class RedFlag(models.TextChoices):
+    WEIGHT_LOSS = "weight_loss", "Unexplained weight loss"
+    NIGHT_PAIN = "night_pain", "Constant night pain not eased by rest or position"
+    CANCER_HISTORY = "cancer_history", "History of cancer"
+    FEVER = "fever", "Fever or feeling systemically unwell"
+    BLADDER_BOWEL = "bladder_bowel", "New bladder or bowel change"
+    SADDLE_ANAESTHESIA = "saddle_anaesthesia", "Numbness in the saddle area"
+    PROGRESSIVE_DEFICIT = "progressive_deficit", "Progressive weakness or numbness"
+    MAJOR_TRAUMA = "major_trauma", "Significant trauma"
+
+
+class Imaging(models.TextChoices):
+    NONE = "none", "None"
+    XRAY = "xray", "X-ray"
+    MRI = "mri", "MRI"
+    CT = "ct", "CT"
+    ULTRASOUND = "ultrasound", "Ultrasound"
+    OTHER = "other", "Other"
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_patient(self, patient_id: int) -> AssessmentQuerySet:
+        return self.filter(patient_id=patient_id).select_related("physiotherapist", "signed_by")
+
+
+class Assessment(models.Model):
+    """The first IMS evaluation of a patient: a draft saved as it goes, signed once, then only amended."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="assessments")
+    physiotherapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="assessments"
+    )
+    status = models.CharField(max_length=20, choices=AssessmentStatus, default=AssessmentStatus.DRAFT)
+    # Compare-and-set on every save, so that two open tabs never silently overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # 1. History and symptoms
+    chief_complaint = models.TextField(blank=True)
+    pain_regions = models.JSONField(default=list, blank=True)  # [{"region": BodyRegion value, "side": "L"}]
+    onset_on = models.DateField("began on", null=True, blank=True)
+    duration_text = models.CharField("how long", max_length=100, blank=True)
+    mechanism = models.CharField(max_length=20, choices=Mechanism, blank=True)
+    mechanism_detail = models.TextField(blank=True)
+    symptom_clues = models.JSONField(default=list, blank=True)  # SymptomClue values
+    pain_now = models.PositiveSmallIntegerField(
+        "pain now (0-10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    pain_best = models.PositiveSmallIntegerField(
+        "pain at best (0-10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    pain_worst = models.PositiveSmallIntegerField(
+        "pain at worst (0-10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    aggravating_factors = models.TextField(blank=True)
+    easing_factors = models.TextField(blank=True)
+    imaging = models.CharField(max_length=20, choices=Imaging, blank=True)
+    imaging_result = models.TextField(blank=True)
+    previous_treatment = models.TextField(blank=True)
+    red_flags = models.JSONField(default=list, blank=True)  # RedFlag values
+    red_flag_action = models.TextField("action on red flags", blank=True)
+    goals = models.TextField("the patient's goals", blank=True)
+
+    # 8. Summary
+    clinical_impression = models.TextField(blank=True)
+    plan = models.TextField(blank=True)
+    summary_rules_version = models.CharField(max_length=20, blank=True)
+
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    content_digest = models.CharField(max_length=64, blank=True)  # SHA-256 of the signed content
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_in_error_reason = models.TextField(blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-started_at"], name="assessment_patient_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="signed") | (Q(signed_at__isnull=False) & ~Q(content_digest="")),
+                name="assessment_signed_has_time_and_digest",
+                violation_error_message="A signed assessment records when it was signed and its digest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_best__isnull=True) | Q(pain_worst__isnull=True) | Q(pain_best__lte=F("pain_worst")),
+                name="assessment_pain_best_not_above_worst",
+                violation_error_message="Pain at best cannot be higher than pain at worst.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"IMS assessment of {self.started_at:%Y-%m-%d}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A signed record is final (clinical-reference.md 8.2): the only change left is marking it entered in error.
+        if self.pk is not None:
+            stored = Assessment.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == AssessmentStatus.SIGNED and set(kwargs.get("update_fields") or ()) - ENTERED_IN_ERROR_FIELDS:
+                raise SignedRecordError("A signed assessment cannot be changed; add an addendum instead.")
+            if stored == AssessmentStatus.SIGNED and not kwargs.get("update_fields"):
+                raise SignedRecordError("A signed assessment cannot be changed; add an addendum instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:assessment-step", kwargs={"pk": self.pk, "step": "history"})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+
+class SignedRecordError(Exception):
+    """A change was attempted on a signed record."""
+
+
+ENTERED_IN_ERROR_FIELDS = {"status", "entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"}
+
+
+class RomMeasurement(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="rom_measurements")
+    joint = models.CharField(max_length=30, choices=_choices(rom.Joint))
+    movement = models.CharField(max_length=40, choices=_choices(rom.Movement))
+    side = models.CharField(max_length=1, choices=SIDE_CHOICES)
+    mode = models.CharField(max_length=10, choices=_choices(rom.RomMode), default=rom.RomMode.ACTIVE.value)
+    degrees = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(360)])
+    pain_at_end_of_range = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["joint", "movement", "side", "mode"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "joint", "movement", "side", "mode"],
+                name="rom_one_value_per_movement_side_mode",
+                violation_error_message="This movement is already measured on that side.",
+            ),
+            models.CheckConstraint(
+                condition=Q(degrees__lte=360),
+                name="rom_degrees_at_most_360",
+                violation_error_message="Degrees go from 0 to 360.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.joint} {self.movement} {self.side}: {self.degrees}°"
+
+
+class StrengthTest(models.Model):
+    """The MRC grade of a level's key muscle test on one side (2.2, 3.2)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="strength_tests")
+    level = models.CharField(max_length=4, choices=LEVEL_CHOICES)
+    side = models.CharField(max_length=1, choices=LIMB_SIDE_CHOICES)
+    grade = models.CharField(max_length=3, choices=_choices(scales.MrcGrade))
+
+    class Meta:
+        ordering = ["level", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "level", "side"],
+                name="strength_one_grade_per_level_side",
+                violation_error_message="This key muscle is already graded on that side.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.side}: MRC {self.grade}"
+
+
+class ReflexTest(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="reflex_tests")
+    reflex = models.CharField(max_length=30, choices=[(code, code) for code in anatomy.REFLEXES])
+    side = models.CharField(max_length=1, choices=LIMB_SIDE_CHOICES)
+    grade = models.CharField(max_length=3, choices=_choices(scales.ReflexGrade))
+
+    class Meta:
+        ordering = ["reflex", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "reflex", "side"],
+                name="reflex_one_grade_per_side",
+                violation_error_message="This reflex is already graded on that side.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reflex} {self.side}: {self.grade}"
+
+
+class SensoryTest(models.Model):
+    """A sensory score at a level's key sensory point on one side (2.2, 3.3)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="sensory_tests")
+    level = models.CharField(max_length=4, choices=LEVEL_CHOICES)
+    side = models.CharField(max_length=1, choices=LIMB_SIDE_CHOICES)
+    modality = models.CharField(max_length=20, choices=_choices(scales.SensoryModality))
+    score = models.CharField(max_length=2, choices=_choices(scales.SensoryScore))
+    is_hyper = models.BooleanField("heightened (hyper)", default=False)
+
+    class Meta:
+        ordering = ["level", "side", "modality"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "level", "side", "modality"],
+                name="sensory_one_score_per_level_side_modality",
+                violation_error_message="This point is already scored on that side.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.side} {self.modality}: {self.score}"
+
+
+class SignFinding(models.Model):
+    """One examined Gunn sign (1.2, 1.3): at a muscle, a spinal level or a region, on a side."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="findings")
+    sign_code = models.CharField(max_length=20, choices=[(code, code) for code in gunn_signs.SIGN_CODES])
+    side = models.CharField(max_length=1, choices=SIDE_CHOICES)
+    status = models.CharField(
+        max_length=12, choices=_choices(gunn_signs.FindingStatus), default=gunn_signs.FindingStatus.PRESENT.value
+    )
+    level = models.CharField(max_length=4, choices=LEVEL_CHOICES, blank=True)
+    muscle = models.CharField(max_length=60, blank=True, choices=[(code, code) for code in anatomy.MUSCLES])
+    region_note = models.CharField("region", max_length=200, blank=True)
+    grade = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(3)])
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sign_code", "level", "muscle", "side", "id"]
+        indexes = [models.Index(fields=["assessment", "sign_code"], name="finding_assessment_sign")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "sign_code", "level", "muscle", "side", "region_note"],
+                name="finding_one_per_sign_place_side",
+                violation_error_message="This sign is already recorded there.",
+            ),
+            models.CheckConstraint(
+                condition=Q(grade__isnull=True) | Q(grade__lte=3),
+                name="finding_grade_0_to_3",
+                violation_error_message="A grade goes from 0 to 3.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        place = self.muscle or self.level or self.region_note
+        return f"{self.sign_code} {place} {self.side}: {self.status}"
+
+
+class SegmentDecision(models.Model):
+    """The physiotherapist's decision on a level the summary suggested, or added (1.4 step 4)."""
+
+    class Decision(models.TextChoices):
+        CONFIRMED = "confirmed", "Involved"
+        REJECTED = "rejected", "Not involved"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="segment_decisions")
+    level = models.CharField(max_length=4, choices=LEVEL_CHOICES)
+    side = models.CharField(max_length=1, choices=SIDE_CHOICES)
+    decision = models.CharField(max_length=10, choices=Decision)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["level", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "level", "side"],
+                name="segment_one_decision_per_level_side",
+                violation_error_message="This level and side already has a decision.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.side}: {self.decision}"
+
+
+class Addendum(models.Model):
+    """A correction or later note on a signed assessment: dated, authored, never changed."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=200)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Addendum of {self.created_at:%Y-%m-%d}"
+
+
+for model in (
+    Assessment,
+    RomMeasurement,
+    StrengthTest,
+    ReflexTest,
+    SensoryTest,
+    SignFinding,
+    SegmentDecision,
+    Addendum,
+):
+    auditlog.register(model)

@@ -1,0 +1,478 @@
+"""The IMS evaluation, step by step: each step a page, everything saved as the physiotherapist goes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role, role_required
+from patients import services as patient_services
+from patients.models import Patient
+
+from . import anatomy, forms, gunn_signs, rom, scales, services
+from .models import Assessment, ReflexTest, RomMeasurement, SensoryTest, SignFinding, StrengthTest
+
+STEPS = (
+    ("history", "History and symptoms"),
+    ("safety", "Safety"),
+    ("movement", "Movement"),
+    ("strength", "Strength"),
+    ("reflexes", "Reflexes and sensation"),
+    ("hands-on", "Hands-on exam"),
+    ("spine", "The spine"),
+    ("summary", "Summary and sign"),
+)
+STEP_NAMES = dict(STEPS)
+ROW_MODELS = {
+    "rom": RomMeasurement,
+    "strength": StrengthTest,
+    "reflex": ReflexTest,
+    "sensory": SensoryTest,
+    "finding": SignFinding,
+}
+GRID_LEVELS = anatomy.LEVEL_CODES[: anatomy.LEVEL_CODES.index("S2") + 1]  # C1 to S2
+
+
+def _assessment(pk: int) -> Assessment:
+    return get_object_or_404(
+        Assessment.objects.select_related("patient", "physiotherapist", "signed_by", "entered_in_error_by"), pk=pk
+    )
+
+
+def _own_draft(request: HttpRequest, assessment: Assessment) -> None:
+    """Only the assessing physiotherapist changes a draft."""
+    if assessment.physiotherapist_id != request.user.pk:
+        raise PermissionDenied
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def assessment_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=patient_pk)
+    try:
+        assessment = services.assessment_start(patient=patient, physiotherapist=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(patient)
+    return redirect(assessment)
+
+
+@role_required(Role.PHYSIOTHERAPIST)
+def assessment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEP_NAMES:
+        raise Http404
+    assessment = _assessment(pk)
+    if request.method == "POST":
+        _own_draft(request, assessment)
+        return _save_step(request, assessment, step)
+    services.assessment_opened(assessment=assessment)
+    return _render_step(request, assessment, step)
+
+
+def _save_step(request: HttpRequest, assessment: Assessment, step: str) -> HttpResponse:
+    form_class = {"history": forms.HistoryForm, "summary": forms.SummaryForm}.get(step)
+    if form_class is None:
+        raise Http404
+    form = form_class(request.POST, instance=assessment)
+    if form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        data.pop("pain_region_choices", None)
+        try:
+            services.assessment_save_fields(assessment=assessment, data=data, version=form.cleaned_data["version"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{STEP_NAMES[step]} saved.")
+            return redirect(_next_step_url(assessment, step, request.POST.get("go")))
+    assessment.refresh_from_db()
+    return _render_step(request, assessment, step, form=form, status=400)
+
+
+def _next_step_url(assessment: Assessment, step: str, go: str | None) -> str:
+    names = [name for name, _ in STEPS]
+    index = names.index(step) + (1 if go == "next" else 0)
+    return reverse(
+        "assessments:assessment-step", kwargs={"pk": assessment.pk, "step": names[min(index, len(names) - 1)]}
+    )
+
+
+def _render_step(
+    request: HttpRequest, assessment: Assessment, step: str, *, form: Any = None, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "patient": assessment.patient,
+        "step": step,
+        "step_title": STEP_NAMES[step],
+        "steps": STEPS,
+        "step_number": [name for name, _ in STEPS].index(step) + 1,
+        "editable": assessment.is_draft and assessment.physiotherapist_id == request.user.pk,
+        "addenda": list(assessment.addenda.select_related("author")) if not assessment.is_draft else [],
+    }
+    context.update(STEP_CONTEXT[step](assessment, form))
+    context.update(extra)
+    return render(request, f"assessments/step_{step.replace('-', '_')}.html", context, status=status)
+
+
+def _history_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+    return {"form": form or forms.HistoryForm(instance=assessment)}
+
+
+def _safety_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+    clearance = patient_services.needling_clearance(patient=assessment.patient)
+    response = clearance.questionnaire
+    return {
+        "clearance": clearance,
+        "questionnaire": response,
+        "flags": list(response.flags.select_related("acknowledged_by")) if response else [],
+    }
+
+
+def _movement_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+    rows = list(assessment.rom_measurements.all())
+    by_movement: dict[tuple[str, str, str], dict[str, RomMeasurement]] = defaultdict(dict)
+    for row in rows:
+        by_movement[(row.joint, row.movement, row.mode)][row.side] = row
+    table = []
+    for row in rows:
+        norm = rom.rom_norm(row.joint, row.movement)
+        try:
+            percent = round(rom.percent_of_normal(row.joint, row.movement, row.degrees))
+        except ValueError:
+            percent = None
+        other = by_movement[(row.joint, row.movement, row.mode)].get({"L": "R", "R": "L"}.get(row.side, ""))
+        table.append(
+            {
+                "row": row,
+                "label": norm.label,
+                "normal": rom.reference_value(row.joint, row.movement).degrees,
+                "percent": percent,
+                "limited": percent is not None and percent < rom.DEFAULT_LIMITED_BELOW_PERCENT,
+                "difference": row.degrees - other.degrees if other else None,
+            }
+        )
+    return {"form": form or forms.RomForm(), "table": table}
+
+
+def _strength_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+    tests = list(assessment.strength_tests.all())
+    return {
+        "form": form or forms.StrengthForm(),
+        "table": [
+            {"row": test, "test": anatomy.spinal_level(test.level).key_muscle_test, "weak": scales.is_weak(test.grade)}
+            for test in tests
+        ],
+    }
+
+
+def _reflexes_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+    tests = list(assessment.reflex_tests.all())
+    by_reflex: dict[str, dict[str, str]] = defaultdict(dict)
+    for test in tests:
+        by_reflex[test.reflex][test.side] = test.grade
+    asymmetric = {
+        code
+        for code, sides in by_reflex.items()
+        if "L" in sides
+        and "R" in sides
+        and scales.reflexes_are_asymmetric(scales.reflex_grade(sides["L"]), scales.reflex_grade(sides["R"]))
+    }
+    return {
+        "form": form if isinstance(form, forms.ReflexForm) else forms.ReflexForm(),
+        "sensory_form": form if isinstance(form, forms.SensoryForm) else forms.SensoryForm(),
+        "table": [
+            {
+                "row": test,
+                "name": anatomy.REFLEXES[test.reflex].name,
+                "roots": "-".join(anatomy.REFLEXES[test.reflex].roots),
+                "asymmetric": test.reflex in asymmetric,
+            }
+            for test in tests
+        ],
+        "sensory_table": list(assessment.sensory_tests.all()),
+    }
+
+
+def _hands_on_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+    findings = [f for f in assessment.findings.all() if f.sign_code not in services.SPINAL_GRID_SIGNS or f.muscle]
+    return {
+        "form": form or forms.FindingForm(),
+        "findings": [
+            {"row": f, "sign": gunn_signs.SIGNS[f.sign_code], "muscle": _muscle_name(f.muscle)} for f in findings
+        ],
+    }
+
+
+def _muscle_name(code: str) -> str:
+    return anatomy.MUSCLES[code].name if code else ""
+
+
+def _spine_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+    present = {
+        (f.level, f.side, f.sign_code)
+        for f in assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle="")
+    }
+    return {"grid": spine_grid(present), "grid_signs": GRID_SIGNS}
+
+
+GRID_SIGNS = (
+    ("SEN-PARASPINAL", "Tender", "Paraspinal tenderness"),
+    ("SPI-PARASHORT", "Band", "Paraspinal bands or shortening"),
+    ("SPI-TROPHIC", "Skin", "Trophedema or skin-roll tenderness"),
+)
+MIDLINE_SIGN = ("SPI-SPINOUS", "Spinous", "Spinous process tenderness")
+ALL_GRID_SIGNS = (*GRID_SIGNS, MIDLINE_SIGN)
+
+
+def spine_grid(present: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "level": level,
+            "left": [(code, short, label, (level, "L", code) in present) for code, short, label in GRID_SIGNS],
+            "midline": (
+                "SPI-SPINOUS",
+                "Spinous",
+                "Spinous process tenderness",
+                (level, "M", "SPI-SPINOUS") in present,
+            ),
+            "right": [(code, short, label, (level, "R", code) in present) for code, short, label in GRID_SIGNS],
+        }
+        for level in GRID_LEVELS
+    ]
+
+
+def _summary_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+    summary = services.assessment_summary(assessment=assessment)
+    decisions = {(d.level, d.side): d.decision for d in assessment.segment_decisions.all()}
+    muscles = services.confirmed_muscles(assessment=assessment)
+    clearance = patient_services.needling_clearance(patient=assessment.patient)
+    holds = _site_holds(clearance.flags, muscles)
+    return {
+        "form": form or forms.SummaryForm(instance=assessment),
+        "summary": summary,
+        "decisions": decisions,
+        "muscles": [{"muscle": m, "holds": holds.get(m.muscle, [])} for m in muscles],
+        "addendum_form": forms.AddendumForm(),
+        "error_form": forms.EnteredInErrorForm(),
+        "min_groups": services.summary_settings().min_groups,
+        "grid_levels": GRID_LEVELS,
+    }
+
+
+def _site_holds(flags: Any, muscles: Any) -> dict[str, list[str]]:
+    """Muscles whose region a questionnaire flag holds, per side, for the summary's list."""
+    holds: dict[str, list[str]] = defaultdict(list)
+    for suggested in muscles:
+        region = services.needling_safety.site_body_region(suggested.muscle).value
+        for flag in flags:
+            if flag.site_severity is None:
+                continue
+            for side in suggested.sides:
+                if any(area.contains(region, side.value) for area in flag.areas):
+                    holds[suggested.muscle].append(f"{flag.code} ({side.value})")
+    return holds
+
+
+STEP_CONTEXT = {
+    "history": _history_context,
+    "safety": _safety_context,
+    "movement": _movement_context,
+    "strength": _strength_context,
+    "reflexes": _reflexes_context,
+    "hands-on": _hands_on_context,
+    "spine": _spine_context,
+    "summary": _summary_context,
+}
+
+
+ROW_FORMS = {
+    "rom": (forms.RomForm, "movement", services.rom_record),
+    "strength": (forms.StrengthForm, "strength", services.strength_record),
+    "reflex": (forms.ReflexForm, "reflexes", services.reflex_record),
+    "sensory": (forms.SensoryForm, "reflexes", services.sensory_record),
+    "finding": (forms.FindingForm, "hands-on", services.finding_record),
+}
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def assessment_row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    if kind not in ROW_FORMS:
+        raise Http404
+    assessment = _assessment(pk)
+    _own_draft(request, assessment)
+    form_class, step, record = ROW_FORMS[kind]
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        if kind == "rom":
+            data = {
+                "joint": data["joint"],
+                "movement": data["movement"],
+                "side": data["side"],
+                "mode": data["mode"],
+                "degrees": data["degrees"],
+                "pain": data["pain"],
+            }
+        try:
+            record(assessment=assessment, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("assessments:assessment-step", pk=assessment.pk, step=step)
+    return _render_step(request, assessment, step, form=form, status=400)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def assessment_row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
+    if kind not in ROW_MODELS:
+        raise Http404
+    assessment = _assessment(pk)
+    _own_draft(request, assessment)
+    row = get_object_or_404(ROW_MODELS[kind], pk=row_pk, assessment=assessment)
+    try:
+        services.assessment_row_delete(assessment=assessment, row=row)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("assessments:assessment-step", pk=assessment.pk, step=ROW_FORMS[kind][1])
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def spine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap in the spinal grid. htmx gets the cell back; a plain post goes back to the grid."""
+    assessment = _assessment(pk)
+    _own_draft(request, assessment)
+    form = forms.SpineToggleForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Unknown level, side or sign.", status=400)
+    data = form.cleaned_data
+    try:
+        finding = services.spinal_sign_toggle(assessment=assessment, **data)
+    except ValidationError as error:
+        if request.htmx:
+            return HttpResponse(" ".join(error.messages), status=400)
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessments:assessment-step", pk=assessment.pk, step="spine")
+    if request.htmx:
+        label = next(
+            item
+            for item in (*GRID_SIGNS, ("SPI-SPINOUS", "Spinous", "Spinous process tenderness"))
+            if item[0] == data["sign_code"]
+        )
+        context = {
+            "assessment": assessment,
+            "level": data["level"],
+            "side": data["side"],
+            "code": data["sign_code"],
+            "short": label[1],
+            "label": label[2],
+            "is_present": finding is not None,
+            "editable": True,
+        }
+        return render(request, "assessments/_spine_cell.html", context)
+    grid = reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": "spine"})
+    return redirect(f"{grid}#level-{data['level']}")
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def segment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(pk)
+    _own_draft(request, assessment)
+    form = forms.SegmentDecisionForm(request.POST)
+    if form.is_valid():
+        sides = ["L", "R"] if form.cleaned_data["side"] == "B" else [form.cleaned_data["side"]]
+        try:
+            for side in sides:
+                services.segment_decide(
+                    assessment=assessment,
+                    level=form.cleaned_data["level"],
+                    side=side,
+                    decision=form.cleaned_data["decision"],
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, "Choose a level, a side and a decision.")
+    return redirect("assessments:assessment-step", pk=assessment.pk, step="summary")
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(pk)
+    form = forms.VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The page was out of date: reload it and sign again.")
+        return redirect("assessments:assessment-step", pk=pk, step="summary")
+    try:
+        services.assessment_sign(assessment=assessment, signed_by=request.user, version=form.cleaned_data["version"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The assessment is signed. It can no longer change; add an addendum if needed.")
+    return redirect("assessments:assessment-step", pk=pk, step="summary")
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(pk)
+    form = forms.AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.addendum_add(assessment=assessment, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Addendum added.")
+            return redirect("assessments:assessment-step", pk=pk, step="summary")
+    return _render_step(request, assessment, "summary", addendum_form=form, status=400)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def assessment_entered_in_error(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(pk)
+    _own_draft(request, assessment)
+    form = forms.EnteredInErrorForm(request.POST)
+    if form.is_valid():
+        services.assessment_mark_entered_in_error(
+            assessment=assessment, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "The assessment is marked entered in error. It stays in the record.")
+        return redirect("assessments:assessment-step", pk=pk, step="summary")
+    return _render_step(request, assessment, "summary", error_form=form, status=400)
+
+
+@role_required(Role.PHYSIOTHERAPIST)
+def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(pk)
+    services.assessment_opened(assessment=assessment)
+    reflexes = _reflexes_context(assessment, None)
+    summary = _summary_context(assessment, None)
+    context = {
+        "assessment": assessment,
+        "patient": assessment.patient,
+        "rom_table": _movement_context(assessment, None)["table"],
+        "strength_table": _strength_context(assessment, None)["table"],
+        "reflex_table": reflexes["table"],
+        "sensory_table": reflexes["sensory_table"],
+        "findings": _hands_on_context(assessment, None)["findings"],
+        "spinal_findings": assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle=""),
+        "summary": summary["summary"],
+        "decisions": summary["decisions"],
+        "muscles": summary["muscles"],
+        "addenda": list(assessment.addenda.select_related("author")),
+    }
+    return render(request, "assessments/assessment_print.html", context)
