@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
+from assessments import services as assessment_services
 from patients import services as patient_services
 from patients.identity import BC_PHN_WEIGHTS, fold
-from patients.models import Consent, ConsentForm, ConsentTextVersion, Patient
+from patients.models import Consent, ConsentForm, ConsentTextVersion, Patient, QuestionnaireLink
 from patients.safety_rules import BodyRegion
 
 
@@ -157,3 +159,304 @@ def _seed_consent(
             consent=consent, withdrawn_by=clinician, reason="Prefers to continue with exercise only."
         )
     return consent
+
+
+ALL_NO: dict[str, Any] = {
+    "A1": "no", "B1": "no", "B2": ["none"], "C1": "no", "D1": "no", "E1": ["none"],
+    "F1": "no", "F2": "no", "F3": "no", "F4": "no", "G1": ["none"], "G2": "no",
+    "H1": "no", "H2": "no", "H3": ["none"], "H4": ["none"], "H5": "no", "H6": "no", "H7": "no",
+    "H8": "no", "H9": "no", "H10": "no", "H11": "no", "H12": "no", "Z1": True,
+}  # fmt: skip
+
+
+def _questionnaire_answers(kind: str) -> dict[str, Any]:
+    today = timezone.localdate()
+    changes: dict[str, Any] = {
+        "all_no": {},
+        "warfarin": {
+            "A1": "yes",
+            "A2": ["warfarin"],
+            "A3": "2.6",
+            "A4": (today - timedelta(days=3)).isoformat(),
+            "A5": ["2", "3"],
+        },
+        "lymphoedema": {"H2": "yes", "H2_WHERE": ["left_arm"]},
+        "not_sure": {"A1": "not_sure", "A2": ["unknown"], "F1": "not_sure"},
+        "draft": {},
+    }[kind]
+    return {**ALL_NO, **changes}
+
+
+# Demo patients (by index in DEMO_PATIENTS) and the state of their safety questionnaire.
+DEMO_QUESTIONNAIRES = {
+    0: "completed:all_no",
+    1: "completed:warfarin",
+    3: "completed:lymphoedema",
+    4: "completed:not_sure",
+    6: "sent",
+    7: "opened",
+    8: "expired",
+    9: "revoked",
+    10: "locked",
+    13: "completed:warfarin",
+    16: "completed:all_no",
+    22: "completed:all_no",
+    28: "completed:all_no",
+}
+
+
+def seed_questionnaires(*, front_desk: Any, physiotherapist: Any) -> int:
+    """Questionnaires in every state, for the demo patients that have none yet."""
+    created = 0
+    for index, state in DEMO_QUESTIONNAIRES.items():
+        person = DEMO_PATIENTS[index]
+        patient = Patient.objects.get(
+            given_name=person.given_name, family_name=person.family_name, date_of_birth=date.fromisoformat(person.born)
+        )
+        if patient.questionnaire_links.exists():
+            continue
+        _seed_questionnaire(patient, state, front_desk, physiotherapist)
+        created += 1
+    return created
+
+
+def _seed_questionnaire(patient: Patient, state: str, front_desk: Any, physiotherapist: Any) -> None:
+    link, _ = patient_services.questionnaire_link_issue(
+        patient=patient, issued_by=front_desk, link_url=str, submission_key=uuid.uuid4(), send_email=False
+    )
+    kind, _, answers_kind = state.partition(":")
+    if kind == "sent":
+        return
+    if kind == "expired":
+        issued = timezone.now() - timedelta(days=20)
+        QuestionnaireLink.objects.filter(pk=link.pk).update(created_at=issued, expires_at=issued + timedelta(days=14))
+        return
+    if kind == "revoked":
+        patient_services.questionnaire_link_revoke(link=link, revoked_by=front_desk, reason="Wrong e-mail address")
+        return
+    if kind == "locked":
+        for _ in range(settings.CLINIC_QUESTIONNAIRE_DOB_TRIES):
+            patient_services.questionnaire_confirm_date_of_birth(link=link, date_of_birth=date(1900, 1, 1))
+        return
+    patient_services.questionnaire_link_opened(link=link)
+    patient_services.questionnaire_confirm_date_of_birth(link=link, date_of_birth=patient.date_of_birth)
+    answers = _questionnaire_answers(answers_kind or "draft")
+    if kind == "opened":
+        patient_services.questionnaire_save_answers(link=link, answers={"A1": "no", "B1": "no"})
+        return
+    answers["Z1_NAME"] = f"{patient.given_name} {patient.family_name}"
+    patient_services.questionnaire_save_answers(link=link, answers=answers)
+    response = patient_services.questionnaire_submit(link=link)
+    if answers_kind == "lymphoedema":
+        # The physiotherapist has gone through this one with the patient; the others wait for review.
+        for flag in response.flags.all():
+            if flag.is_open:
+                patient_services.safety_flag_acknowledge(
+                    flag=flag,
+                    acknowledged_by=physiotherapist,
+                    note="Discussed at the desk: no needling of the left arm.",
+                )
+
+
+# --- Scheduling: practitioners, appointment types and two weeks of bookings around today ---------
+
+DEMO_HOURS = ((time(8), time(12)), (time(13), time(17)))  # Monday to Friday
+# name, kind, minutes, buffer minutes after, colour
+DEMO_APPOINTMENT_TYPES = (
+    ("Initial IMS assessment", "initial_assessment", 60, 15, "purple"),
+    ("IMS treatment", "treatment", 30, 0, "teal"),
+    ("Reassessment", "reassessment", 45, 0, "orange"),
+)
+# A full day: (start, index in DEMO_APPOINTMENT_TYPES); some slots stay free each day.
+DEMO_DAY = (
+    (time(8), 0), (time(9, 15), 1), (time(9, 45), 1), (time(10, 30), 2), (time(11, 15), 1),
+    (time(13), 1), (time(13, 30), 0), (time(14, 45), 1), (time(15, 30), 2), (time(16, 15), 1),
+)  # fmt: skip
+DEMO_COLOURS = ("blue", "green")
+
+
+def seed_bookings(*, front_desk: Any, physiotherapists: list[Any], days: int = 7) -> int:
+    """Practitioner profiles, hours, the three types, and bookings from `days` before to `days` after today.
+
+    Idempotent: a practitioner's day that already has an appointment is left alone. Written directly (not
+    through the booking service), since the past cannot be booked; the layout never overlaps.
+    """
+    from scheduling.models import Appointment, AppointmentType, Practitioner, WorkingHours
+
+    types = []
+    for name, kind, minutes, buffer, colour in DEMO_APPOINTMENT_TYPES:
+        appointment_type, _ = AppointmentType.objects.get_or_create(
+            name=name, defaults={"kind": kind, "duration_minutes": minutes, "buffer_minutes": buffer, "colour": colour}
+        )
+        types.append(appointment_type)
+    practitioners = []
+    for index, user in enumerate(physiotherapists):
+        practitioner, created = Practitioner.objects.get_or_create(
+            user=user,
+            defaults={
+                "display_name": user.get_full_name() or user.username,
+                "registration_number": f"PT-{1040 + index}",
+                "colour": DEMO_COLOURS[index % len(DEMO_COLOURS)],
+            },
+        )
+        if not practitioner.working_hours.exists():
+            for weekday in range(5):
+                for start, end in DEMO_HOURS:
+                    WorkingHours.objects.create(
+                        practitioner=practitioner, weekday=weekday, start_time=start, end_time=end
+                    )
+        practitioners.append(practitioner)
+
+    patients = list(Patient.objects.filter(is_archived=False).order_by("id")[: len(DEMO_PATIENTS)])
+    if not patients:
+        return 0
+    now, today, created = timezone.now(), timezone.localdate(), 0
+    for offset in range(-days, days + 1):
+        day = today + timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for p_index, practitioner in enumerate(practitioners):
+            if Appointment.objects.filter(practitioner=practitioner).on_days(day, day).exists():
+                continue
+            for slot, (start, type_index) in enumerate(DEMO_DAY):
+                if (day.toordinal() + slot + p_index) % 4 == 0:
+                    continue  # leave some time free
+                appointment_type = types[type_index]
+                starts_at = timezone.make_aware(datetime.combine(day, start))
+                ends_at = starts_at + appointment_type.duration
+                # The same slot of the two practitioners never holds the same patient.
+                patient = patients[(day.toordinal() * 7 + slot * 3 + p_index * 11) % len(patients)]
+                turn = day.toordinal() + slot * 5 + p_index
+                status, extra = "booked", {}
+                if turn % 13 == 0:
+                    status = "cancelled"
+                    extra = {"cancelled_by": front_desk, "cancelled_at": starts_at - timedelta(days=1),
+                             "cancellation_reason": "Patient called: unwell"}  # fmt: skip
+                elif ends_at <= now:
+                    status = "no_show" if turn % 11 == 0 else "completed"
+                elif starts_at <= now:
+                    status, extra = "arrived", {"arrived_at": starts_at - timedelta(minutes=5)}
+                Appointment.objects.create(
+                    patient=patient,
+                    practitioner=practitioner,
+                    appointment_type=appointment_type,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    blocked_until=ends_at + appointment_type.buffer,
+                    status=status,
+                    booked_by=front_desk,
+                    booked_at=starts_at - timedelta(days=14),
+                    front_desk_note="Needs the ground-floor room" if turn % 17 == 0 else "",
+                    **extra,
+                )
+                created += 1
+    return created
+
+
+def _demo_patient(index: int) -> Patient:
+    person = DEMO_PATIENTS[index]
+    return Patient.objects.get(
+        given_name=person.given_name, family_name=person.family_name, date_of_birth=date.fromisoformat(person.born)
+    )
+
+
+def seed_assessments(*, physiotherapist: Any, colleague: Any) -> int:
+    """A signed evaluation of lateral elbow pain (C5-C6) and a draft one of low back pain (L5-S1)."""
+    created = 0
+    elbow_patient, back_patient = _demo_patient(3), _demo_patient(1)
+    if not elbow_patient.assessments.exists():
+        _seed_elbow(elbow_patient, physiotherapist)
+        created += 1
+    if not back_patient.assessments.exists():
+        _seed_low_back(back_patient, colleague)
+        created += 1
+    return created
+
+
+def _seed_elbow(patient: Patient, physiotherapist: Any) -> None:
+    assessment = assessment_services.assessment_start(patient=patient, physiotherapist=physiotherapist)
+    assessment = assessment_services.assessment_save_fields(
+        assessment=assessment,
+        version=assessment.version,
+        data={
+            "chief_complaint": "Right lateral elbow pain for 5 months, worse gripping and lifting.",
+            "pain_regions": [{"region": "upper_limb", "side": "R"}, {"region": "head_neck", "side": "R"}],
+            "duration_text": "5 months",
+            "mechanism": "overuse",
+            "mechanism_detail": "Started after renovating a kitchen; no single injury.",
+            "symptom_clues": ["stiffness", "shortened_tender", "deep_ache"],
+            "pain_now": 4,
+            "pain_best": 2,
+            "pain_worst": 7,
+            "aggravating_factors": "Gripping, carrying groceries, using a mouse.",
+            "easing_factors": "Rest, heat.",
+            "imaging": "ultrasound",
+            "imaging_result": "Common extensor origin thickening, no tear.",
+            "previous_treatment": "Brace and stretching for 6 weeks, little change.",
+            "goals": "Carry groceries and work a full day at the computer without pain.",
+        },
+    )
+    record = assessment_services
+    record.rom_record(
+        assessment=assessment, joint="cervical", movement="rotation", side="R", mode="active", degrees=60, pain=True
+    )
+    record.rom_record(
+        assessment=assessment, joint="cervical", movement="rotation", side="L", mode="active", degrees=75, pain=False
+    )
+    record.strength_record(assessment=assessment, level="C6", side="R", grade="4")
+    record.strength_record(assessment=assessment, level="C6", side="L", grade="5")
+    record.reflex_record(assessment=assessment, reflex="brachioradialis", side="R", grade="1+")
+    record.reflex_record(assessment=assessment, reflex="brachioradialis", side="L", grade="2+")
+    for muscle in ("extensor-carpi-radialis-brevis", "supinator", "brachioradialis"):
+        record.finding_record(
+            assessment=assessment, sign_code="SEN-MOTORPOINT", side="R", status="present", muscle=muscle, grade=2
+        )
+    record.finding_record(assessment=assessment, sign_code="TRO-ORANGEPEEL", side="R", status="present", level="C6")
+    for level in ("C5", "C6"):
+        record.spinal_sign_toggle(assessment=assessment, level=level, side="R", sign_code="SEN-PARASPINAL")
+        record.spinal_sign_toggle(assessment=assessment, level=level, side="R", sign_code="SPI-PARASHORT")
+        record.segment_decide(assessment=assessment, level=level, side="R", decision="confirmed")
+    assessment.refresh_from_db()
+    assessment = record.assessment_save_fields(
+        assessment=assessment,
+        version=assessment.version,
+        data={
+            "clinical_impression": "Right C5-C6 radiculopathic pain (spondylotic), presenting as lateral epicondylalgia.",
+            "plan": "IMS weekly for 4 to 6 sessions: right C5-C6 paraspinals, extensor carpi radialis brevis, supinator, "
+            "brachioradialis. Reassess after 3 sessions.",
+        },
+    )
+    record.assessment_sign(assessment=assessment, signed_by=physiotherapist, version=assessment.version)
+
+
+def _seed_low_back(patient: Patient, physiotherapist: Any) -> None:
+    assessment = assessment_services.assessment_start(patient=patient, physiotherapist=physiotherapist)
+    assessment = assessment_services.assessment_save_fields(
+        assessment=assessment,
+        version=assessment.version,
+        data={
+            "chief_complaint": "Low back and left buttock pain for a year, stiff in the mornings.",
+            "pain_regions": [{"region": "lumbosacral", "side": "B"}, {"region": "buttock", "side": "L"}],
+            "duration_text": "about a year",
+            "mechanism": "gradual",
+            "symptom_clues": ["stiffness", "deep_ache", "sharp_bursts"],
+            "pain_now": 5,
+            "pain_best": 3,
+            "pain_worst": 8,
+            "aggravating_factors": "Sitting over 30 minutes, bending to garden.",
+            "easing_factors": "Walking, lying on the side.",
+            "goals": "Garden for an hour; sit through a film.",
+        },
+    )
+    record = assessment_services
+    record.rom_record(
+        assessment=assessment, joint="lumbar", movement="flexion", side="M", mode="active", degrees=35, pain=True
+    )
+    record.strength_record(assessment=assessment, level="L5", side="L", grade="4")
+    record.reflex_record(assessment=assessment, reflex="achilles", side="L", grade="1+")
+    record.reflex_record(assessment=assessment, reflex="achilles", side="R", grade="2+")
+    record.finding_record(
+        assessment=assessment, sign_code="SEN-MOTORPOINT", side="L", status="present", muscle="gluteus-medius"
+    )
+    for level in ("L5", "S1"):
+        record.spinal_sign_toggle(assessment=assessment, level=level, side="L", sign_code="SPI-PARASHORT")

@@ -14,7 +14,24 @@ from accounts.roles import Role
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Identity and contact, booking, check-in, questionnaire links; never clinical content.
-    Role.FRONT_DESK: frozenset({"patients.add_patient", "patients.change_patient", "patients.view_patient"}),
+    Role.FRONT_DESK: frozenset(
+        {
+            "patients.add_patient",
+            "patients.change_patient",
+            "patients.view_patient",
+            "patients.add_questionnairelink",
+            "patients.change_questionnairelink",
+            "patients.view_questionnairelink",
+            "scheduling.add_appointment",
+            "scheduling.change_appointment",
+            "scheduling.view_appointment",
+            "scheduling.view_practitioner",
+            "scheduling.view_appointmenttype",
+            "scheduling.add_waitlistentry",
+            "scheduling.change_waitlistentry",
+            "scheduling.view_waitlistentry",
+        }
+    ),
     # Everything clinical; the schedule read-only plus their own bookings.
     Role.PHYSIOTHERAPIST: frozenset(
         {
@@ -25,6 +42,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "patients.change_consent",
             "patients.view_consent",
             "patients.view_consenttextversion",
+            "patients.add_questionnairelink",
+            "patients.change_questionnairelink",
+            "patients.view_questionnairelink",
+            "patients.view_questionnaireresponse",
+            "patients.change_safetyflag",
+            "patients.view_safetyflag",
+            # Their own bookings only: the scheduling views check the practitioner.
+            "scheduling.add_appointment",
+            "scheduling.change_appointment",
+            "scheduling.view_appointment",
+            "scheduling.view_practitioner",
+            "scheduling.view_appointmenttype",
+            "scheduling.add_waitlistentry",
+            "scheduling.change_waitlistentry",
+            "scheduling.view_waitlistentry",
         }
     ),
     # Staff accounts, practitioners' hours, appointment types, the audit log.
@@ -42,6 +74,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "patients.add_consenttextversion",
             "patients.change_consenttextversion",
             "patients.view_consenttextversion",
+            "scheduling.add_practitioner",
+            "scheduling.change_practitioner",
+            "scheduling.view_practitioner",
+            "scheduling.add_workinghours",
+            "scheduling.change_workinghours",
+            "scheduling.delete_workinghours",
+            "scheduling.view_workinghours",
+            "scheduling.add_timeoff",
+            "scheduling.change_timeoff",
+            "scheduling.delete_timeoff",
+            "scheduling.view_timeoff",
+            "scheduling.add_appointmenttype",
+            "scheduling.change_appointmenttype",
+            "scheduling.view_appointmenttype",
         }
     ),
 }

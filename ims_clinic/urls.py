@@ -10,5 +10,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("patients/", include("patients.urls")),
+    path("schedule/", include("scheduling.urls")),
+    path("q/", include("patients.questionnaire_urls")),
+    path("assessments/", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

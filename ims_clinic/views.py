@@ -39,6 +39,15 @@ def home_cards(request: HttpRequest) -> list[dict[str, str]]:
                 "action": "Open the registry",
             }
         )
+        cards.append(
+            {
+                "icon": "bi-calendar3",
+                "title": "Schedule",
+                "text": "Today's appointments for each physiotherapist: book, move, cancel and check in.",
+                "url": reverse("scheduling:schedule-day"),
+                "action": "Open the schedule",
+            }
+        )
     if Role.CLINIC_ADMIN in held:
         cards += [
             {

@@ -1,8 +1,11 @@
 """factory_boy factories for the tests."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.roles import Role
 from patients.identity import search_name
@@ -58,3 +61,119 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     regions = factory.LazyFunction(lambda: ["head_neck", "upper_back"])
     alternatives_discussed = True
     stop_signal_agreed = True
+
+
+class QuestionnaireLinkFactory(factory.django.DjangoModelFactory):
+    """A link whose token is unknown to the test (only its hash exists): for records and pages, not for opening."""
+
+    class Meta:
+        model = "patients.QuestionnaireLink"
+
+    patient = factory.SubFactory(PatientFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    created_by = factory.SubFactory(UserFactory)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+
+
+class QuestionnaireResponseFactory(factory.django.DjangoModelFactory):
+    """A submitted questionnaire (answers as given; flags added separately)."""
+
+    class Meta:
+        model = "patients.QuestionnaireResponse"
+
+    patient = factory.SubFactory(PatientFactory)
+    link = factory.SubFactory(
+        QuestionnaireLinkFactory,
+        patient=factory.SelfAttribute("..patient"),
+        submitted_at=factory.LazyFunction(timezone.now),
+    )
+    answers = factory.LazyFunction(lambda: {"A1": "no", "H13": "Nothing else to add"})
+    questionnaire_version = "2026.1"
+    rules_version = "2026.1"
+    submitted_at = factory.LazyFunction(timezone.now)
+    confirmed_name = factory.LazyAttribute(lambda r: f"{r.patient.given_name} {r.patient.family_name}")
+
+
+class SafetyFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "patients.SafetyFlag"
+
+    response = factory.SubFactory(QuestionnaireResponseFactory)
+    code = "BLEED_ANTICOAGULANT"
+    severity = "HIGH"
+    severity_rank = 5
+    reason = "Takes apixaban (Eliquis)."
+    rules_version = "2026.1"
+
+
+# --- Scheduling ------------------------------------------------------------------------------
+
+
+def _scheduling_now() -> object:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _days(count: int) -> object:
+    from datetime import timedelta
+
+    return timedelta(days=count)
+
+
+class PractitionerFactory(factory.django.DjangoModelFactory):
+    """A physiotherapist's schedule profile; `hours=True` gives Mon-Fri 08:00-12:00 and 13:00-17:00."""
+
+    class Meta:
+        model = "scheduling.Practitioner"
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory, roles=[Role.PHYSIOTHERAPIST])
+    display_name = factory.LazyAttribute(lambda p: f"{p.user.first_name} {p.user.last_name}")
+    registration_number = factory.Sequence(lambda n: f"PT{n:05d}")
+
+    @factory.post_generation
+    def hours(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
+        from datetime import time
+
+        from scheduling.models import WorkingHours
+
+        if create and extracted is not False:
+            for weekday in range(5):
+                WorkingHours.objects.create(practitioner=self, weekday=weekday, start_time=time(8), end_time=time(12))
+                WorkingHours.objects.create(practitioner=self, weekday=weekday, start_time=time(13), end_time=time(17))
+
+
+class AppointmentTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scheduling.AppointmentType"
+        django_get_or_create = ("name",)
+
+    name = "IMS treatment"
+    kind = "treatment"
+    duration_minutes = 30
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """An appointment written directly (no rules checked): for setting up pages and past history."""
+
+    class Meta:
+        model = "scheduling.Appointment"
+
+    patient = factory.SubFactory(PatientFactory)
+    practitioner = factory.SubFactory(PractitionerFactory)
+    appointment_type = factory.SubFactory(AppointmentTypeFactory)
+    starts_at = factory.LazyFunction(lambda: _scheduling_now())
+    ends_at = factory.LazyAttribute(lambda a: a.starts_at + a.appointment_type.duration)
+    blocked_until = factory.LazyAttribute(lambda a: a.ends_at + a.appointment_type.buffer)
+    booked_by = factory.SubFactory(UserFactory)
+
+
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "scheduling.WaitlistEntry"
+
+    patient = factory.SubFactory(PatientFactory)
+    appointment_type = factory.SubFactory(AppointmentTypeFactory)
+    wanted_until = factory.LazyFunction(lambda: _scheduling_now().date() + _days(60))
+    created_by = factory.SubFactory(UserFactory)

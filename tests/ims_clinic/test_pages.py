@@ -4,14 +4,29 @@ Later pages join PAGES; a URL pattern missing from it fails the completeness tes
 can be added without saying who may open it.
 """
 
+import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from accounts.roles import Role
+from assessments import services as assessment_services
+from patients import services
+from scheduling import services as scheduling_services
 from tests.conftest import PERSONAS
-from tests.factories import ConsentFactory, UserFactory
+from tests.factories import (
+    AppointmentFactory,
+    ConsentFactory,
+    PractitionerFactory,
+    QuestionnaireResponseFactory,
+    SafetyFlagFactory,
+    UserFactory,
+    WaitlistEntryFactory,
+)
 
 ALLOWED, FORBIDDEN, TO_LOGIN, NOT_ALLOWED_METHOD = 200, 403, 302, 405
 
@@ -22,7 +37,7 @@ class Page:
     expected: dict[str, int]  # persona -> status of a GET
     kwargs: tuple[tuple[str, str], ...] = ()  # URL keyword -> name of an object in `world`
 
-    def url(self, world: dict[str, int]) -> str:
+    def url(self, world: dict[str, object]) -> str:
         return reverse(self.url_name, kwargs={key: world[name] for key, name in self.kwargs})
 
 
@@ -34,6 +49,7 @@ CLINICAL_PAGE = {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": ALLOW
 POST_ONLY = {"anonymous": TO_LOGIN, "front_desk": NOT_ALLOWED_METHOD, "physio": NOT_ALLOWED_METHOD, "admin": 405}
 PATIENT = (("pk", "patient"),)
 CONSENT = (("pk", "patient"), ("consent_pk", "consent"))
+RESPONSE = (("pk", "patient"), ("response_pk", "response"))
 
 PAGES = [
     Page("home", STAFF_PAGE),
@@ -56,14 +72,90 @@ PAGES = [
     Page("patients:consent-create", CLINICAL_PAGE, PATIENT),
     Page("patients:consent-detail", CLINICAL_PAGE, CONSENT),
     Page("patients:consent-withdraw", POST_ONLY, CONSENT),
+    Page("patients:questionnaire-link-create", POST_ONLY, PATIENT),
+    Page("patients:questionnaire-link-revoke", POST_ONLY, (("pk", "patient"), ("link_pk", "link"))),
+    Page("patients:questionnaire-review", CLINICAL_PAGE, RESPONSE),
+    Page("patients:safety-flag-acknowledge", POST_ONLY, (*RESPONSE, ("flag_pk", "flag"))),
+    Page("patients:safety-flags-acknowledge-low", POST_ONLY, RESPONSE),
+    Page("assessments:assessment-start", POST_ONLY, (("patient_pk", "patient"),)),
+    Page("assessments:assessment-step", CLINICAL_PAGE, (("pk", "assessment"), ("step", "step"))),
+    Page("assessments:assessment-row-add", POST_ONLY, (("pk", "assessment"), ("kind", "row_kind"))),
+    Page(
+        "assessments:assessment-row-delete",
+        POST_ONLY,
+        (("pk", "assessment"), ("kind", "row_kind"), ("row_pk", "finding")),
+    ),
+    Page("assessments:spine-toggle", POST_ONLY, (("pk", "assessment"),)),
+    Page("assessments:segment-decide", POST_ONLY, (("pk", "assessment"),)),
+    Page("assessments:assessment-sign", POST_ONLY, (("pk", "assessment"),)),
+    Page("assessments:addendum-create", POST_ONLY, (("pk", "assessment"),)),
+    Page("assessments:assessment-entered-in-error", POST_ONLY, (("pk", "assessment"),)),
+    Page("assessments:assessment-print", CLINICAL_PAGE, (("pk", "assessment"),)),
+    # The patient's private link: no login; the questions only after the date of birth is confirmed.
+    Page("questionnaire:start", PUBLIC_PAGE, (("token", "token"),)),
+    Page("questionnaire:section", dict.fromkeys(PERSONAS, 302), (("token", "token"), ("section", "section"))),
+    Page("questionnaire:autosave", dict.fromkeys(PERSONAS, 405), (("token", "token"), ("section", "section"))),
+    # The schedule: front desk and physiotherapists (the world's appointment is the physio persona's own).
+    Page("scheduling:schedule-day", PATIENT_PAGE),
+    Page("scheduling:practitioner-week", PATIENT_PAGE, (("pk", "practitioner"),)),
+    Page("scheduling:appointment-create", PATIENT_PAGE),
+    Page("scheduling:series-create", PATIENT_PAGE),
+    Page("scheduling:free-slots", PATIENT_PAGE),
+    # Without htmx the inline search hands over to the booking page.
+    Page("scheduling:patient-search", {**PATIENT_PAGE, "front_desk": 302, "physio": 302}),
+    Page("scheduling:appointment-detail", PATIENT_PAGE, (("pk", "appointment"),)),
+    Page("scheduling:appointment-reschedule", PATIENT_PAGE, (("pk", "appointment"),)),
+    Page("scheduling:appointment-cancel", PATIENT_PAGE, (("pk", "appointment"),)),
+    Page("scheduling:appointment-check-in", POST_ONLY, (("pk", "appointment"),)),
+    Page("scheduling:appointment-no-show", POST_ONLY, (("pk", "appointment"),)),
+    Page("scheduling:appointment-complete", POST_ONLY, (("pk", "appointment"),)),
+    Page("scheduling:waitlist-list", PATIENT_PAGE),
+    Page("scheduling:waitlist-create", PATIENT_PAGE),
+    Page("scheduling:waitlist-remove", POST_ONLY, (("pk", "waitlist_entry"),)),
+    Page("scheduling:feed-manage", CLINICAL_PAGE),
+    # The calendar feed: no login (calendar apps cannot sign in); the secret token is the key.
+    Page("scheduling:practitioner-feed", PUBLIC_PAGE, (("token", "feed_token"),)),
+    Page("admin:scheduling_practitioner_changelist", BACK_OFFICE),
+    Page("admin:scheduling_appointmenttype_changelist", BACK_OFFICE),
+    Page("admin:scheduling_timeoff_changelist", BACK_OFFICE),
 ]
 
 
 @pytest.fixture
-def world(db: None) -> dict[str, int]:
+def world(db: None) -> dict[str, object]:
     """One of each object the pages show, by name."""
     consent = ConsentFactory()
-    return {"patient": consent.patient_id, "consent": consent.pk}
+    answered = QuestionnaireResponseFactory(patient=consent.patient)
+    flag = SafetyFlagFactory(response=answered)
+    link, token = services.questionnaire_link_issue(
+        patient=consent.patient, issued_by=UserFactory(), link_url=str, submission_key=uuid.uuid4()
+    )
+    # The physio persona's own practitioner profile (UserFactory gets or creates "physio").
+    practitioner = PractitionerFactory(user=UserFactory(username="physio", roles=[Role.PHYSIOTHERAPIST]))
+    appointment = AppointmentFactory(
+        patient=consent.patient, practitioner=practitioner, starts_at=timezone.now() + timedelta(days=1)
+    )
+    assessment = assessment_services.assessment_start(patient=consent.patient, physiotherapist=UserFactory())
+    finding = assessment_services.finding_record(
+        assessment=assessment, sign_code="SEN-MOTORPOINT", side="L", status="present", muscle="deltoid"
+    )
+    return {
+        "assessment": assessment.pk,
+        "step": "history",
+        "row_kind": "finding",
+        "finding": finding.pk,
+        "patient": consent.patient_id,
+        "consent": consent.pk,
+        "link": link.pk,
+        "token": token,
+        "section": "blood_thinners",
+        "response": answered.pk,
+        "flag": flag.pk,
+        "practitioner": practitioner.pk,
+        "appointment": appointment.pk,
+        "waitlist_entry": WaitlistEntryFactory(patient=consent.patient).pk,
+        "feed_token": scheduling_services.feed_token_reset(practitioner=practitioner),
+    }
 
 
 def project_url_names() -> set[str]:
@@ -95,14 +187,16 @@ def test_every_url_of_the_project_is_in_the_page_table() -> None:
 @pytest.mark.parametrize("persona_client", PERSONAS, indirect=True)
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.url_name)
 def test_each_page_answers_each_persona_as_the_roles_table_says(
-    page: Page, persona_client: Client, world: dict[str, int], request: pytest.FixtureRequest
+    page: Page, persona_client: Client, world: dict[str, object], request: pytest.FixtureRequest
 ) -> None:
     persona = request.node.callspec.params["persona_client"]
 
     response = persona_client.get(page.url(world))
 
     assert response.status_code == page.expected[persona]
-    if response.status_code == TO_LOGIN and persona == "anonymous" and page.url_name != "accounts:logout":
+    if response.status_code == 302 and page.url_name.startswith("questionnaire:"):
+        assert response["Location"] == reverse("questionnaire:start", kwargs={"token": world["token"]})
+    elif response.status_code == TO_LOGIN and persona == "anonymous" and page.url_name != "accounts:logout":
         assert "login" in response["Location"]
 
 

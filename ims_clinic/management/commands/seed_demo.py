@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.roles import Role
 
-from ...demo import DEMO_PATIENTS, seed_patients
+from ...demo import DEMO_PATIENTS, seed_assessments, seed_bookings, seed_patients, seed_questionnaires
 
 DEFAULT_DEMO_PASSWORD = "ims-demo-2026"
 
@@ -56,6 +56,9 @@ class Command(BaseCommand):
             new_patients = seed_patients(
                 front_desk=staff["frontdesk"], physiotherapists=[staff["physio"], staff["physio2"]]
             )
+            seed_questionnaires(front_desk=staff["frontdesk"], physiotherapist=staff["physio"])
+            seed_assessments(physiotherapist=staff["physio"], colleague=staff["physio2"])
+            seed_bookings(front_desk=staff["frontdesk"], physiotherapists=[staff["physio"], staff["physio2"]])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo clinic ready ({created} staff accounts and {new_patients} of {len(DEMO_PATIENTS)} "
