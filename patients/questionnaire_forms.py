@@ -23,6 +23,7 @@ PATIENT_SECTIONS: tuple[Section, ...] = tuple(
 )
 SECTION_BY_CODE = {section.code: section for section in PATIENT_SECTIONS}
 INTRODUCTION = safety_rules.QUESTION_BY_CODE["Q0_1"].text
+TEXT_HARD_LIMIT = 5000
 
 
 def visible_patient_sections(answers: dict[str, Any]) -> list[Section]:
@@ -60,8 +61,9 @@ def _field(question: Question) -> forms.Field | None:
         case AnswerType.DATE:
             return forms.CharField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common)
         case AnswerType.TEXT:
+            # The rules module explains the 500-character limit at the field; this ceiling only stops abuse.
             return forms.CharField(
-                max_length=safety_rules.TEXT_MAX_LENGTH,
+                max_length=TEXT_HARD_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 2, "maxlength": safety_rules.TEXT_MAX_LENGTH}),
                 **common,
             )
@@ -118,13 +120,21 @@ class SectionForm(forms.Form):
                 answers[code] = (data.get(code) or "").strip()
         return answers
 
-    def show_rules(self) -> dict[str, str]:
-        """For each follow-up, when it shows, as JSON for the page's script (data-show-if)."""
-        return {
-            question.code: json.dumps([[rule.parent, list(rule.values)] for rule in question.show_if])
-            for question in self.questions
-            if question.show_if
-        }
+    def show_rules(self, answers: dict[str, Any]) -> dict[str, str]:
+        """For each follow-up that depends on an answer on this page, when it shows, as JSON for the page's
+        script (data-show-if). A follow-up already opened by an earlier page's answer has no rule: it stays."""
+        on_page = {question.code for question in self.questions}
+        rules: dict[str, str] = {}
+        for question in self.questions:
+            if not question.show_if:
+                continue
+            off_page = [rule for rule in question.show_if if rule.parent not in on_page]
+            if any(safety_rules.condition_met(rule, answers) for rule in off_page):
+                continue
+            here = [[rule.parent, list(rule.values)] for rule in question.show_if if rule.parent in on_page]
+            if here:
+                rules[question.code] = json.dumps(here)
+        return rules
 
 
 def initial_from_answers(questions: list[Question], answers: dict[str, Any]) -> dict[str, Any]:

@@ -81,11 +81,10 @@ def _context(link: QuestionnaireLink, **extra: Any) -> dict[str, Any]:
 @_patient_page
 @require_http_methods(["GET", "POST"])
 def questionnaire_start(request: HttpRequest, token: str) -> HttpResponse:
-    state = request.session.get(SESSION_KEY) or {}
+    if _submitted_here(request, token):
+        return _thanks(request)
     found = _find_link(request, token)
     if isinstance(found, HttpResponse):
-        if state.get("submitted_token_hash") == services.token_hash(token):
-            return render(request, "questionnaire/thanks.html", {"clinic_name": settings.CLINIC_NAME})
         return found
     link = found
     services.questionnaire_link_opened(link=link)
@@ -109,6 +108,16 @@ def questionnaire_start(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "questionnaire/start.html", _context(link, form=form, introduction=INTRODUCTION))
 
 
+def _submitted_here(request: HttpRequest, token: str) -> bool:
+    """This browser sent the answers through this link: it may see the thank-you page again."""
+    state = request.session.get(SESSION_KEY) or {}
+    return state.get("submitted_token_hash") == services.token_hash(token)
+
+
+def _thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "questionnaire/thanks.html", {"clinic_name": settings.CLINIC_NAME})
+
+
 def _first_page_url(link: QuestionnaireLink, token: str) -> str:
     sections = visible_patient_sections(services.questionnaire_draft(link=link).answers)
     return reverse("questionnaire:section", kwargs={"token": token, "section": sections[0].code})
@@ -117,6 +126,8 @@ def _first_page_url(link: QuestionnaireLink, token: str) -> str:
 @_patient_page
 @require_http_methods(["GET", "POST"])
 def questionnaire_section(request: HttpRequest, token: str, section: str) -> HttpResponse:
+    if _submitted_here(request, token):
+        return _thanks(request)  # a double click or a reload of "Send my answers"
     found = _find_link(request, token)
     if isinstance(found, HttpResponse):
         return found
@@ -135,19 +146,32 @@ def questionnaire_section(request: HttpRequest, token: str, section: str) -> Htt
         sections = visible_patient_sections(draft.answers)
         if request.POST.get("go") == "back":
             return redirect(_neighbour_url(token, sections, current, step=-1))
-        errors = _page_errors(draft.answers, current, link)
         shown_before = set(request.POST.get("visible", "").split())
         shown_now = {q.code for q in safety_rules.visible_questions(draft.answers) if q in current.questions}
-        if not errors and not shown_now - shown_before:
+        opened = shown_now - shown_before  # follow-ups the patient has not seen yet (no JavaScript)
+        errors = {
+            code: message for code, message in _page_errors(draft.answers, current, link).items() if code not in opened
+        }
+        if not errors and not opened:
             if current.code == "confirm":
                 return _submit(request, link, token)
             return redirect(_neighbour_url(token, sections, current, step=1))
         form = SectionForm(current, draft.answers)
-        if shown_now - shown_before and not errors:
+        if opened and not errors:
             errors = {"__all__": "Your answer opened a few more questions below."}
+    elif request.method == "POST":
+        errors = _form_errors(form)
     elif request.method == "GET" and request.GET.get("check"):
         errors = _page_errors(draft.answers, current, link)
     return _render_section(request, link, token, form, current, sections, draft.answers, errors)
+
+
+def _form_errors(form: SectionForm) -> dict[str, str]:
+    """Errors the form itself found (an answer that is not one of the options, an absurd length), by question."""
+    errors: dict[str, str] = {}
+    for name, messages in form.errors.items():
+        errors.setdefault(name.split("__")[0], messages[0])
+    return errors
 
 
 def _page_errors(answers: dict[str, Any], section: Any, link: QuestionnaireLink) -> dict[str, str]:
@@ -175,6 +199,7 @@ def _render_section(
     errors: dict[str, str],
 ) -> HttpResponse:
     visible = {question.code for question in safety_rules.visible_questions(answers)}
+    show_rules = form.show_rules(answers)
     questions = [
         {
             "question": question,
@@ -183,7 +208,7 @@ def _render_section(
             ],
             "visible": question.code in visible,
             "error": errors.get(question.code, ""),
-            "show_if": form.show_rules().get(question.code, ""),
+            "show_if": show_rules.get(question.code, ""),
         }
         for question in form.questions
     ]
@@ -218,7 +243,7 @@ def _submit(request: HttpRequest, link: QuestionnaireLink, token: str) -> HttpRe
     except services.LinkLocked:
         return unavailable(request)
     request.session[SESSION_KEY] = {"submitted_token_hash": services.token_hash(token)}
-    return render(request, "questionnaire/thanks.html", {"clinic_name": settings.CLINIC_NAME})
+    return _thanks(request)
 
 
 @_patient_page

@@ -1033,6 +1033,11 @@ def _matches(condition: ShowIf, answers: Mapping[str, object]) -> bool:
     return isinstance(value, str) and value in condition.values
 
 
+def condition_met(condition: ShowIf, answers: Mapping[str, object]) -> bool:
+    """Whether an answer meets a follow-up's condition (its parent's own visibility aside)."""
+    return _matches(condition, answers)
+
+
 def visible_questions(answers: Mapping[str, object]) -> tuple[Question, ...]:
     """The questions that apply given the answers so far, in order; a follow-up needs its parent shown and matched."""
     shown: set[str] = set()

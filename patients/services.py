@@ -511,11 +511,13 @@ def safety_flag_acknowledge(*, flag: SafetyFlag, acknowledged_by: Any, note: str
 
 @transaction.atomic
 def safety_flags_acknowledge_low(*, response: QuestionnaireResponse, acknowledged_by: Any) -> int:
-    """Acknowledge every open LOW flag of a submission together (5.5)."""
+    """Acknowledge every open LOW flag of a submission together (5.5), each saved so each is audit-logged."""
+    flags = list(response.flags.select_for_update().filter(severity="LOW", acknowledged_at__isnull=True))
     now = timezone.now()
-    return response.flags.filter(severity="LOW", acknowledged_at__isnull=True).update(
-        acknowledged_at=now, acknowledged_by=acknowledged_by
-    )
+    for flag in flags:
+        flag.acknowledged_at, flag.acknowledged_by = now, acknowledged_by
+        flag.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return len(flags)
 
 
 def current_questionnaire(*, patient: Patient) -> QuestionnaireResponse | None:
