@@ -525,6 +525,14 @@ def current_questionnaire(*, patient: Patient) -> QuestionnaireResponse | None:
     return patient.questionnaire_responses.submitted().order_by("-submitted_at", "-id").first()
 
 
+def consent_risk_text(*, patient: Patient) -> str:
+    """The risks particular to this patient (7.2 element 6), from the flags of their current questionnaire."""
+    response = current_questionnaire(patient=patient)
+    if response is None:
+        return ""
+    return "\n".join(safety_rules.consent_risks(response.flags.values_list("code", flat=True)))
+
+
 @dataclass(frozen=True)
 class NeedlingClearance:
     """Whether needling may go ahead for a patient today, and if not, every reason why."""

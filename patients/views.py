@@ -132,7 +132,9 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     if patient.is_archived:
         messages.error(request, "This patient is archived. Restore the patient before recording consent.")
         return redirect(patient)
-    form = ConsentRecordForm(request.POST or None)
+    form = ConsentRecordForm(
+        request.POST or None, initial={"patient_specific_risks": services.consent_risk_text(patient=patient)}
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "submission_key"}
         try:

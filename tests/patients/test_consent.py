@@ -624,3 +624,25 @@ def test_recording_and_withdrawing_consent_are_in_the_audit_log(physio_client: C
     assert withdrawn.actor == physio_client.user
     assert withdrawn.changes_dict["withdrawal_reason"] == ["", "Asked to stop"]
     assert "withdrawn_at" in withdrawn.changes_dict
+
+
+def test_the_consent_form_offers_the_risks_of_the_patients_questionnaire_flags(physio_client: Client) -> None:
+    from patients import safety_rules
+    from tests.factories import QuestionnaireResponseFactory, SafetyFlagFactory
+
+    answered = QuestionnaireResponseFactory()
+    SafetyFlagFactory(response=answered, code="BLEED_ANTICOAGULANT")
+
+    form = physio_client.get(reverse("patients:consent-create", args=[answered.patient_id])).context["form"]
+
+    expected = safety_rules.consent_risks(["BLEED_ANTICOAGULANT"])
+    assert expected
+    assert form.initial["patient_specific_risks"] == "\n".join(expected)
+
+
+def test_without_a_questionnaire_the_consent_form_offers_no_particular_risks(physio_client: Client) -> None:
+    patient = PatientFactory()
+
+    form = physio_client.get(reverse("patients:consent-create", args=[patient.pk])).context["form"]
+
+    assert form.initial["patient_specific_risks"] == ""
