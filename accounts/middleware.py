@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
 
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
@@ -9,9 +11,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django_otp import devices_for_user as devices_for
 
+from . import audit
 from .client_ip import client_ip
 from .signals import SESSION_STARTED_AT
 
@@ -55,3 +60,38 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
     @staticmethod
     def _get_remote_addr(request: HttpRequest) -> str | None:
         return client_ip(request) or None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Our own audit events take who, role and address from the same request.
+        token = audit.bind_request(request)
+        try:
+            return super().__call__(request)
+        finally:
+            audit.unbind(token)
+
+
+def two_factor_not_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view a signed-in user may open before the code step (enrolment, the code step, sign-out)."""
+    view.two_factor_required = False  # type: ignore[attr-defined]
+    return view
+
+
+class TwoFactorRequiredMiddleware:
+    """With CLINIC_REQUIRE_MFA, a password alone opens no page: the code step, or enrolment, comes first.
+
+    Pages open without login (the health check, the patient's link, the calendar feed) stay open.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, view_args: Any, view_kwargs: Any) -> Any:
+        if not settings.CLINIC_REQUIRE_MFA or not request.user.is_authenticated or request.user.is_verified():
+            return None
+        if not getattr(view_func, "login_required", True) or not getattr(view_func, "two_factor_required", True):
+            return None
+        step = "accounts:mfa-verify" if any(devices_for(request.user, confirmed=True)) else "accounts:mfa-setup"
+        return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

@@ -30,4 +30,55 @@ class SubmissionKey(models.Model):
         return str(self.key)
 
 
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    CREATE = "create", "Created"
+    UPDATE = "update", "Changed"
+    DELETE = "delete", "Deleted"
+    SIGN = "sign", "Signed"
+    ADDENDUM = "addendum", "Added an addendum"
+    EXPORT = "export", "Exported"
+    PRINT = "print", "Printed"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_report(self) -> "AuditEventQuerySet":
+        return self.select_related("actor").order_by("-at", "-id")
+
+
+class AuditEvent(models.Model):
+    """One look at or change to the clinic's data: appended, never changed or deleted.
+
+    The patient is a plain id, not a foreign key: accounts sits below patients, and an audit row
+    must outlive anything it mentions. On PostgreSQL a trigger refuses UPDATE and DELETE.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Who the actor was at the time: roles change, the record of them must not.
+    actor_username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=100, blank=True)
+    action = models.CharField(max_length=10, choices=AuditAction)
+    patient_id = models.BigIntegerField(null=True, blank=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    # The django-auditlog entry holding the field changes, when there is one.
+    log_entry_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["patient_id", "-at"], name="audit_patient_recent"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_username or 'system'} {self.action} {self.object_type} {self.object_id}"
+
+
 auditlog.register(User, exclude_fields=["last_login"], mask_fields=["password"], m2m_fields={"groups"})

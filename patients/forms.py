@@ -149,6 +149,41 @@ class PatientCreateForm(OneTimeSubmissionMixin, PatientForm):
         self.helper.layout.append("submission_key")
 
 
+class PatientUpdateForm(PatientForm):
+    """The details form with the version it was opened at, so a stale save is refused, not applied."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, error_messages={"required": "Reload the form."}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.helper.layout.append("version")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "version" in self.errors:  # a hidden field's error would not be seen
+            self.add_error(None, "This form is out of date. Reload the page and make your changes again.")
+        return data
+
+    def changes_against(self, saved: Patient) -> list[dict[str, Any]]:
+        """The fields where what this form would save differs from what is saved now."""
+        rows = []
+        for name in self.Meta.fields:
+            yours, theirs = self.cleaned_data.get(name), getattr(saved, name)
+            if (yours or "") != (theirs or ""):
+                field = self.fields[name]
+                rows.append({"label": field.label, "saved": _shown(field, theirs), "yours": _shown(field, yours)})
+        return rows
+
+
+def _shown(field: forms.Field, value: Any) -> str:
+    choices = dict(getattr(field, "choices", None) or ())
+    return str(choices.get(value, value)) if value not in (None, "") else "(empty)"
+
+
 REGION_CHOICES = [(code.value, label) for code, label in REGION_LABELS.items()]
 
 

@@ -92,6 +92,9 @@ class Patient(models.Model):
     search_name = models.CharField(max_length=400, editable=False, default="")
     phone_digits = models.CharField(max_length=20, editable=False, default="", db_index=True)
 
+    # Compare-and-set on every change of details, so that two open forms never silently overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
     is_archived = models.BooleanField(default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(

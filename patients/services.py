@@ -128,9 +128,26 @@ class ArchivedPatientError(ValidationError):
     pass
 
 
+class StalePatientError(Exception):
+    """Someone saved the patient's details after this form was opened; `current` is what is saved now."""
+
+    def __init__(self, current: Patient) -> None:
+        super().__init__("These details were changed by someone else since the form was opened.")
+        self.current = current
+
+
 @transaction.atomic
-def patient_update(*, patient: Patient, data: dict[str, Any], updated_by: Any) -> Patient:
+def patient_update(*, patient: Patient, data: dict[str, Any], updated_by: Any, version: int) -> Patient:
+    """Save the details if they are still at `version` (the one the form showed); else StalePatientError.
+
+    The row lock makes the compare and the set one step: of two saves from the same version, the
+    second waits for the first, then sees the new version and is refused rather than overwriting it.
+    """
+    # No join in the locking read: PostgreSQL re-checks a join against the row as updated by the lock's
+    # holder, and the patient would seem to vanish (DoesNotExist) for every waiting editor.
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    if locked.version != version:
+        raise StalePatientError(locked)
     if locked.is_archived:
         raise ArchivedPatientError("This patient is archived. Restore the patient before changing their details.")
     for field in IDENTITY_FIELDS:
@@ -138,6 +155,7 @@ def patient_update(*, patient: Patient, data: dict[str, Any], updated_by: Any) -
             setattr(locked, field, data[field])
     locked.updated_by = updated_by
     locked.updated_at = timezone.now()
+    locked.version += 1
     _derive_search_fields(locked)
     locked.full_clean()
     locked.save()
@@ -152,7 +170,8 @@ def patient_archive(*, patient: Patient, archived_by: Any) -> Patient:
         locked.is_archived = True
         locked.archived_at = locked.updated_at = timezone.now()
         locked.archived_by = locked.updated_by = archived_by
-        locked.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at", "updated_by"])
+        locked.version += 1
+        locked.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at", "updated_by", "version"])
     return locked
 
 
@@ -164,7 +183,8 @@ def patient_restore(*, patient: Patient, restored_by: Any) -> Patient:
         locked.archived_at = None
         locked.archived_by = None
         locked.updated_at, locked.updated_by = timezone.now(), restored_by
-        locked.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at", "updated_by"])
+        locked.version += 1
+        locked.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_at", "updated_by", "version"])
     return locked
 
 

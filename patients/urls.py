@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import audit_views, views
 
 app_name = "patients"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("<int:pk>/", views.patient_detail, name="patient-detail"),
     path("<int:pk>/edit/", views.patient_update, name="patient-update"),
     path("<int:pk>/archive/", views.patient_archive, name="patient-archive"),
+    path("<int:pk>/access-report/", audit_views.patient_access_report, name="patient-access-report"),
+    path(
+        "<int:pk>/access-report.csv",
+        audit_views.patient_access_report_export,
+        name="patient-access-report-export",
+    ),
     path("<int:pk>/restore/", views.patient_restore, name="patient-restore"),
     path("<int:pk>/consents/new/", views.consent_create, name="consent-create"),
     path("<int:pk>/consents/<int:consent_pk>/", views.consent_detail, name="consent-detail"),

@@ -18,7 +18,7 @@ from .forms import (
     ConsentWithdrawForm,
     FlagAcknowledgeForm,
     PatientCreateForm,
-    PatientForm,
+    PatientUpdateForm,
     QuestionnaireLinkForm,
     RegistrySearchForm,
 )
@@ -72,16 +72,27 @@ def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
     if patient.is_archived:
         messages.error(request, "This patient is archived. Restore the patient before changing their details.")
         return redirect(patient)
-    form = PatientForm(request.POST or None, instance=patient)
+    form = PatientUpdateForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         try:
-            services.patient_update(patient=patient, data=form.cleaned_data, updated_by=request.user)
+            services.patient_update(
+                patient=patient, data=form.cleaned_data, updated_by=request.user, version=form.cleaned_data["version"]
+            )
+        except services.StalePatientError as stale:
+            return _patient_conflict(request, form, stale.current)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "The patient's details are saved.")
             return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient, "creating": False})
+
+
+def _patient_conflict(request: HttpRequest, form: PatientUpdateForm, current: Patient) -> HttpResponse:
+    """Someone saved first: show what differs, and keep this user's input to re-apply on the new version."""
+    retry = PatientUpdateForm({**request.POST.dict(), "version": current.version}, instance=current)
+    context = {"patient": current, "changes": form.changes_against(current), "form": retry}
+    return render(request, "patients/patient_conflict.html", context)
 
 
 @role_required(*STAFF_WHO_SEE_PATIENTS)

@@ -38,6 +38,12 @@ def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def two_factor_off(settings: pytest.FixtureRequest) -> None:
+    """Personas sign in with a password alone; the two-factor tests (tests/accounts/test_two_factor.py) turn it on."""
+    settings.CLINIC_REQUIRE_MFA = False
+
+
 @pytest.fixture
 def password() -> str:
     return TEST_PASSWORD

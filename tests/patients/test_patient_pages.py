@@ -162,7 +162,7 @@ def test_fields_a_form_does_not_offer_are_ignored(front_desk_client: Client) -> 
 @pytest.mark.django_db
 def test_editing_saves_the_details_and_who_changed_them(physio_client: Client) -> None:
     patient = PatientFactory(given_name="Noemie", family_name="Lefevre")
-    data = new_patient(given_name="Noémie", family_name="Lefèvre-Roy")
+    data = new_patient(given_name="Noémie", family_name="Lefèvre-Roy", version=patient.version)
 
     response = physio_client.post(reverse("patients:patient-update", args=[patient.pk]), data, follow=True)
 

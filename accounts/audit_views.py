@@ -1,0 +1,36 @@
+"""The clinic admin's audit page: the trail filtered by patient, staff member and dates, and its CSV."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from . import audit
+from .forms import AuditFilterForm
+from .models import AuditAction, AuditEvent
+from .roles import Role, role_required
+
+PAGE_SIZE = 50
+
+
+@require_safe
+@role_required(Role.CLINIC_ADMIN)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = form.filter(AuditEvent.objects.for_report())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = {"form": form, "page": page, "filters": filters.urlencode()}
+    return render(request, "accounts/audit_list.html", context)
+
+
+@require_safe
+@role_required(Role.CLINIC_ADMIN)
+def audit_export(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    patient_id = form.cleaned_data.get("patient") if form.is_valid() else None
+    audit.audit(action=AuditAction.EXPORT, object_type="accounts.auditevent", patient_id=patient_id)
+    filename = f"audit-{timezone.localtime():%Y%m%d-%H%M}.csv"
+    return audit.csv_response(form.filter(AuditEvent.objects.all()), filename)

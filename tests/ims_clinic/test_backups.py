@@ -1,0 +1,115 @@
+"""`manage.py backup` and `restore`: a restore into a fresh database has every table, row for row."""
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from accounts import audit
+from accounts.models import AuditAction
+from assessments import services as assessment_services
+from ims_clinic import backups
+from tests.factories import AppointmentFactory, PatientFactory, QuestionnaireResponseFactory, UserFactory
+
+
+def some_of_everything() -> None:
+    patient = PatientFactory()
+    QuestionnaireResponseFactory(patient=patient)
+    AppointmentFactory(patient=patient)
+    assessment_services.assessment_start(patient=patient, physiotherapist=UserFactory())
+    audit.audit(action=AuditAction.VIEW, instance=patient)
+
+
+def live_fingerprint() -> dict[str, tuple[int, str]]:
+    with connection.cursor() as cursor:
+        return backups.fingerprint(cursor, connection.vendor)
+
+
+@contextmanager
+def raw_pg(name: str) -> Iterator[Any]:
+    database = connection.settings_dict
+    raw = psycopg2.connect(
+        dbname=name, host=database["HOST"], port=database["PORT"] or None, user=database["USER"],
+        password=database["PASSWORD"] or None,
+    )  # fmt: skip
+    try:
+        yield raw
+    finally:
+        raw.close()
+
+
+def pg_fingerprint(name: str) -> dict[str, tuple[int, str]]:
+    with raw_pg(name) as raw, raw.cursor() as cursor:
+        return backups.fingerprint(cursor, "postgresql")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sqlite_backup_restores_into_a_fresh_database_with_every_row(tmp_path: Path) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite path; the PostgreSQL one is the next test")
+    some_of_everything()
+    dump, fresh = tmp_path / "clinic.backup", tmp_path / "fresh.sqlite3"
+
+    call_command("backup", str(dump), stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("restore", str(dump), f"--database-url=sqlite:///{fresh}", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    # Read with the same type converters Django's own connection uses, so the two sides compare alike.
+    restored = sqlite3.connect(fresh, detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES)
+    try:
+        copy = backups.fingerprint(restored.cursor(), "sqlite")
+    finally:
+        restored.close()
+    original = live_fingerprint()
+    assert copy == original
+    assert original["patients_patient"][0] >= 1 and original["accounts_auditevent"][0] >= 1
+    assert dump.stat().st_mode & 0o077 == 0  # the copy is readable by its owner only
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_postgres_backup_restores_into_a_fresh_database_with_every_row_and_the_audit_trigger(
+    tmp_path: Path,
+) -> None:
+    some_of_everything()
+    dump = tmp_path / "clinic.backup"
+    fresh_name = f"restore_drill_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{fresh_name}"')
+    fresh = {**connection.settings_dict, "NAME": fresh_name}
+    try:
+        call_command("backup", str(dump), stdout=open("/dev/null", "w"))  # noqa: SIM115
+        backups.restore(dump, fresh)
+
+        # Both sides read through the same plain driver connection, so values convert alike.
+        original = pg_fingerprint(connection.settings_dict["NAME"])
+        copy = pg_fingerprint(fresh_name)
+        with raw_pg(fresh_name) as restored, restored.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = 'accounts_auditevent_append_only'")
+            trigger_count = cursor.fetchone()[0]
+        assert copy == original
+        assert original["patients_patient"][0] >= 1 and original["accounts_auditevent"][0] >= 1
+        assert trigger_count == 1
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh_name}"')
+
+
+@pytest.mark.django_db
+def test_restoring_a_missing_file_says_so(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="There is no backup at"):
+        call_command("restore", str(tmp_path / "nothing.backup"), f"--database-url=sqlite:///{tmp_path / 'x'}")
+
+
+@pytest.mark.django_db
+def test_restoring_over_the_clinics_own_database_asks_first(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+
+    with pytest.raises(CommandError, match="Restore cancelled"):
+        call_command("restore", str(tmp_path / "clinic.backup"))
