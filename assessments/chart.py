@@ -7,7 +7,7 @@ from django.urls import reverse
 from patients import timeline
 from patients.models import Patient
 
-from .models import Assessment, AssessmentStatus
+from .models import Assessment, AssessmentStatus, TreatmentSession
 
 
 def assessment_events(patient: Patient, limit: int) -> list[timeline.TimelineEntry]:
@@ -41,6 +41,74 @@ def start_action(patient: Patient, user: object) -> list[timeline.ChartAction]:
     ]
 
 
+def session_events(patient: Patient, limit: int) -> list[timeline.TimelineEntry]:
+    entries = []
+    sessions = TreatmentSession.objects.filter(patient=patient).select_related("physiotherapist")[:limit]
+    for session in sessions:
+        status = {AssessmentStatus.DRAFT: "draft", AssessmentStatus.ENTERED_IN_ERROR: "entered in error"}.get(
+            session.status, ""
+        )
+        pain = (
+            f"Pain {session.pain_before} → {session.pain_after}"
+            if session.pain_before is not None and session.pain_after is not None
+            else ""
+        )
+        entries.append(
+            timeline.TimelineEntry(
+                at=session.started_at,
+                kind="treatment",
+                title=f"IMS treatment by {session.physiotherapist}",
+                detail=pain,
+                url=session.get_absolute_url(),
+                is_clinical=True,
+                status=status,
+            )
+        )
+    return entries
+
+
+def treatment_actions(patient: Patient, user: object) -> list[timeline.ChartAction]:
+    return [
+        timeline.ChartAction(
+            label="IMS treatment",
+            url=reverse("assessments:session-start", kwargs={"patient_pk": patient.pk}),
+            method="post",
+            icon="bi-activity",
+        ),
+        timeline.ChartAction(
+            label="Progress",
+            url=reverse("assessments:progress", kwargs={"patient_pk": patient.pk}),
+            icon="bi-graph-up",
+        ),
+    ]
+
+
+def pain_trend(patient: Patient) -> list[timeline.HeaderFact]:
+    """A small trend on the chart: pain before the first and the latest session."""
+    pains = list(
+        TreatmentSession.objects.filter(patient=patient, pain_before__isnull=False)
+        .exclude(status=AssessmentStatus.ENTERED_IN_ERROR)
+        .order_by("started_at")
+        .values_list("pain_before", flat=True)
+    )
+    if len(pains) < 2:
+        return []
+    change = pains[-1] - pains[0]
+    tone = "success" if change <= -2 else "warning" if change >= 2 else "secondary"
+    return [
+        timeline.HeaderFact(
+            label="Pain over the course",
+            value=f"{pains[0]} → {pains[-1]} over {len(pains)} sessions",
+            url=reverse("assessments:progress", kwargs={"patient_pk": patient.pk}),
+            tone=tone,
+            is_clinical=True,
+        )
+    ]
+
+
 def register() -> None:
     timeline.register("assessment", assessment_events)
+    timeline.register("treatment", session_events)
     timeline.register_action("assessment-start", start_action)
+    timeline.register_action("treatment", treatment_actions)
+    timeline.register_header("pain-trend", pain_trend)

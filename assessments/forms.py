@@ -6,8 +6,8 @@ from django import forms
 
 from patients.models import REGION_LABELS
 
-from . import anatomy, gunn_signs, rom, scales
-from .models import Assessment, RedFlag, SegmentDecision, SymptomClue
+from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
+from .models import Assessment, RedFlag, SegmentDecision, SymptomClue, TreatmentSession
 
 SIDES = [("L", "Left"), ("R", "Right")]
 ALL_SIDES = [(side.value, anatomy.SIDE_LABELS[side].capitalize()) for side in anatomy.Side]
@@ -118,10 +118,13 @@ class RomForm(forms.Form):
         if value:
             joint, movement = value.split(":")
             cleaned["joint"], cleaned["movement"] = joint, movement
-            is_spine = rom.rom_norm(joint, movement).region == rom.RomRegion.SPINE
+            norm = rom.rom_norm(joint, movement)
+            sided = norm.region != rom.RomRegion.SPINE or norm.is_each_side
             side = cleaned.get("side")
-            if side == "M" and not is_spine:
-                self.add_error("side", "Say which side: this is a limb joint.")
+            if side and sided and side == "M":
+                self.add_error("side", "Say which side: this movement is measured on the left or the right.")
+            if side and not sided and side != "M":
+                self.add_error("side", "This spinal movement has no side: choose Spine (no side).")
         return cleaned
 
 
@@ -145,6 +148,12 @@ class ReflexForm(forms.Form):
 
 
 class SensoryForm(forms.Form):
+    """Shares the reflexes page with ReflexForm: its own element ids keep each label on its own control."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_sensory_%s")
+        super().__init__(*args, **kwargs)
+
     level = forms.ChoiceField(
         label="Key sensory point",
         choices=[
@@ -228,3 +237,179 @@ class EnteredInErrorForm(forms.Form):
     reason = forms.CharField(
         max_length=500, error_messages={"required": "Say why this assessment was entered in error."}
     )
+
+
+# --- Treatment sessions -------------------------------------------------------------------------------
+
+
+class SessionHeaderForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = TreatmentSession
+        fields = [
+            "consent_reconfirmed", "changed_since_questionnaire", "change_note", "pain_before", "position",
+            "needle_product", "needle_diameter_mm", "needle_length_mm", "technique", "technique_note",
+        ]  # fmt: skip
+        widgets = {
+            "changed_since_questionnaire": forms.RadioSelect(choices=[(True, "Yes"), (False, "No")]),
+            "change_note": forms.Textarea(attrs={"rows": 2}),
+            "pain_before": forms.NumberInput(attrs={"min": 0, "max": 10}),
+            "needle_diameter_mm": forms.NumberInput(attrs={"step": "0.01", "min": "0.10", "max": "0.50"}),
+        }
+        labels = {"needle_diameter_mm": "Needle diameter (mm)", "needle_length_mm": "Needle length (mm)"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("changed_since_questionnaire") and not (cleaned.get("change_note") or "").strip():
+            self.add_error("change_note", "Say what changed; the patient may need to answer the questionnaire again.")
+        return cleaned
+
+
+class SessionCloseForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = TreatmentSession
+        fields = ["pain_after", "retest_note", "needles_accounted_for", "broken_needle", "aftercare_advice", "plan"]
+        widgets = {
+            "pain_after": forms.NumberInput(attrs={"min": 0, "max": 10}),
+            "retest_note": forms.Textarea(attrs={"rows": 2}),
+            "aftercare_advice": forms.Textarea(attrs={"rows": 4}),
+            "plan": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("broken_needle") and not cleaned.get("needles_accounted_for"):
+            self.add_error("needles_accounted_for", "Account for the broken needle and record an adverse event.")
+        return cleaned
+
+
+def muscle_choices(suggested: list[str]) -> list[tuple[str, Any]]:
+    """The catalogue, with the assessment's suggested muscles first."""
+    by_region: dict[str, list[tuple[str, str]]] = {}
+    for code, muscle in anatomy.MUSCLES.items():
+        by_region.setdefault(muscle.region.value.replace("_", " ").capitalize(), []).append((code, muscle.name))
+    groups: list[tuple[str, Any]] = [("", "Choose a muscle")]
+    if suggested:
+        groups.append(("Suggested by the assessment", [(code, anatomy.MUSCLES[code].name) for code in suggested]))
+    groups += list(by_region.items())
+    return groups
+
+
+class NeedledSiteForm(forms.Form):
+    muscle = forms.ChoiceField(error_messages={"invalid_choice": "Choose a muscle from the catalogue."})
+    side = forms.ChoiceField(choices=SIDES)
+    level = forms.ChoiceField(
+        required=False, choices=[("", "—"), *LEVELS], help_text="For paraspinal and intercostal sites."
+    )
+    insertions = forms.IntegerField(min_value=1, max_value=50, initial=1)
+    depth = forms.ChoiceField(
+        required=False, choices=[("", "—"), *((c.code, c.label) for c in needling_safety.DEPTHS)]
+    )
+    twitch = forms.ChoiceField(
+        label="Twitch", choices=[(c.code, c.label) for c in needling_safety.TWITCH_RESPONSES], initial="none"
+    )
+    grasp = forms.BooleanField(label="Grasp or cramp", required=False)
+    sensations = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c.code, c.label) for c in needling_safety.SENSATIONS],
+    )
+    familiar_pain = forms.BooleanField(label="Familiar pain reproduced", required=False)
+    bleeding = forms.ChoiceField(choices=[(c.code, c.label) for c in needling_safety.SITE_BLEEDING], initial="none")
+    compression_seconds = forms.IntegerField(required=False, min_value=1, max_value=600, label="Compression (s)")
+    confirmation_note = forms.CharField(
+        required=False,
+        max_length=1000,
+        label="Reason to proceed (when a precaution asks for it)",
+        widget=forms.Textarea(attrs={"rows": 1}),
+    )
+
+    def __init__(self, *args: Any, suggested: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["muscle"].choices = muscle_choices(suggested or [])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("bleeding") == "compression" and not cleaned.get("compression_seconds"):
+            self.add_error("compression_seconds", "How many seconds of compression were needed?")
+        return cleaned
+
+
+class AdverseEventForm(forms.Form):
+    event_type = forms.ChoiceField(
+        label="Type", choices=[(t.code, t.label) for t in needling_safety.ADVERSE_EVENT_TYPES]
+    )
+    event_class = forms.ChoiceField(
+        label="Class", choices=[(c.value, info.label) for c, info in needling_safety.ADVERSE_EVENT_CLASS_INFO.items()]
+    )
+    onset = forms.ChoiceField(
+        choices=[(o.value, o.value.replace("_", " ").capitalize()) for o in needling_safety.AdverseEventOnset]
+    )
+    description = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    action_taken = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    referral = forms.CharField(required=False, max_length=200, label="Escalated or referred to")
+    earlier_session = forms.TypedChoiceField(
+        required=False,
+        coerce=int,
+        empty_value=None,
+        label="It followed an earlier session",
+        choices=[("", "This session")],
+    )
+
+    def __init__(self, *args: Any, earlier_sessions: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["earlier_session"].choices = [("", "This session")] + [
+            (str(session.pk), f"{session.started_at:%Y-%m-%d}") for session in earlier_sessions or []
+        ]
+
+
+class OutcomeForm(forms.Form):
+    instrument = forms.ChoiceField(choices=[(code.value, code.value) for code in outcomes.InstrumentCode])
+    total = forms.FloatField(required=False, label="Total score", help_text="Or the item answers below.")
+    items = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Item answers",
+        help_text="In order, separated by commas; leave a missed item empty (e.g. 1,2,,3).",
+    )
+
+    def clean_items(self) -> list[int | None] | None:
+        text = self.cleaned_data.get("items", "").strip()
+        if not text:
+            return None
+        try:
+            return [int(part) if part.strip() else None for part in text.split(",")]
+        except ValueError:
+            raise forms.ValidationError("Item answers are whole numbers separated by commas.") from None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("instrument") == "ODI" and cleaned.get("items"):
+            self.add_error("items", "ODI is recorded as the total only.")
+        if cleaned.get("total") is None and not cleaned.get("items") and not self.errors:
+            self.add_error("total", "Enter the total or the item answers.")
+        return cleaned
+
+
+class DateRangeForm(forms.Form):
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="To")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            self.add_error("end", "The end of the range is before its start.")
+        return cleaned

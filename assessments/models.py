@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +12,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import anatomy, gunn_signs, rom, scales
+from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
 
 
 def _choices(values: object) -> list[tuple[str, str]]:
@@ -357,4 +359,225 @@ for model in (
     SegmentDecision,
     Addendum,
 ):
+    auditlog.register(model)
+
+
+# --- Treatment sessions (clinical-reference.md 6.4) ----------------------------------------------------
+
+
+def _coded(choices: object) -> list[tuple[str, str]]:
+    return [(choice.code, choice.label) for choice in choices]  # type: ignore[attr-defined]
+
+
+class TreatmentSession(models.Model):
+    """One IMS treatment: the header, the needled sites, adverse events, and the close; signed once."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="treatment_sessions")
+    physiotherapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="treatment_sessions"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="treatment_sessions"
+    )
+    status = models.CharField(max_length=20, choices=AssessmentStatus, default=AssessmentStatus.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # Header
+    consent = models.ForeignKey("patients.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    consent_reconfirmed = models.BooleanField("consent reconfirmed today", default=False)
+    questionnaire = models.ForeignKey(
+        "patients.QuestionnaireResponse", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_since_questionnaire = models.BooleanField("any change since the questionnaire", null=True, blank=True)
+    change_note = models.TextField(blank=True)
+    pain_before = models.PositiveSmallIntegerField(
+        "pain before (NPRS 0-10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    position = models.CharField(max_length=20, blank=True, choices=_coded(needling_safety.PATIENT_POSITIONS))
+    needle_product = models.CharField("needle brand and lot", max_length=100, blank=True)
+    needle_diameter_mm = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("0.50"))],
+    )
+    needle_length_mm = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(125)]
+    )
+    technique = models.CharField(max_length=30, blank=True, choices=_coded(needling_safety.TECHNIQUES))
+    technique_note = models.CharField(max_length=200, blank=True)
+
+    # Close
+    pain_after = models.PositiveSmallIntegerField(
+        "pain after (NPRS 0-10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    retest_note = models.TextField("retests after treatment", blank=True)
+    needles_accounted_for = models.BooleanField(
+        "all needles removed and disposed of in a sharps container", default=False
+    )
+    broken_needle = models.BooleanField(default=False)
+    aftercare_advice = models.TextField(blank=True)
+    plan = models.TextField(blank=True)
+
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    content_digest = models.CharField(max_length=64, blank=True)
+    entered_in_error_at = models.DateTimeField(null=True, blank=True)
+    entered_in_error_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_in_error_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["patient", "started_at"], name="session_patient_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="signed") | (Q(signed_at__isnull=False) & ~Q(content_digest="")),
+                name="session_signed_has_time_and_digest",
+                violation_error_message="A signed session records when it was signed and its digest.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="signed") | Q(needles_accounted_for=True),
+                name="session_signed_needles_accounted",
+                violation_error_message="Confirm that every needle was removed and disposed of before signing.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"IMS treatment of {self.started_at:%Y-%m-%d}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            stored = TreatmentSession.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            changing = set(kwargs.get("update_fields") or ())
+            if stored == AssessmentStatus.SIGNED and (not changing or changing - ENTERED_IN_ERROR_FIELDS):
+                raise SignedRecordError("A signed treatment session cannot be changed; add an addendum instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessments:session-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == AssessmentStatus.DRAFT
+
+
+class NeedledSite(models.Model):
+    """One needled site (6.4): a catalogue muscle, its side and level, the needle, and the response."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="sites")
+    muscle = models.CharField(max_length=60, choices=[(code, m.name) for code, m in anatomy.MUSCLES.items()])
+    side = models.CharField(max_length=1, choices=LIMB_SIDE_CHOICES)
+    level = models.CharField(max_length=4, choices=LEVEL_CHOICES, blank=True)
+    needle_diameter_mm = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("0.50"))],
+    )
+    needle_length_mm = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(125)]
+    )
+    insertions = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1), MaxValueValidator(50)])
+    depth = models.CharField(max_length=20, blank=True, choices=_coded(needling_safety.DEPTHS))
+    depth_mm = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(125)])
+    twitch = models.CharField(
+        "local twitch response", max_length=10, default="none", choices=_coded(needling_safety.TWITCH_RESPONSES)
+    )
+    grasp = models.BooleanField("grasp or cramp", default=False)
+    sensations = models.JSONField(default=list, blank=True)
+    familiar_pain = models.BooleanField("reproduced the familiar pain", default=False)
+    bleeding = models.CharField(max_length=20, default="none", choices=_coded(needling_safety.SITE_BLEEDING))
+    compression_seconds = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(600)])
+    immediate_effect = models.CharField(max_length=200, blank=True)
+    site_outcome = models.CharField(max_length=30, blank=True)  # the 5.8 check's outcome when it was saved
+    confirmation_note = models.TextField(blank=True)  # the clinician's reason to proceed past a 5.8 warning
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.muscle} {self.side}{f' {self.level}' if self.level else ''}"
+
+
+class AdverseEvent(models.Model):
+    """An adverse event of needling (6.1, 6.2): in the session it followed; a later report links back to it."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="adverse_events")
+    reported_in = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, null=True, blank=True, related_name="adverse_events_reported"
+    )
+    event_type = models.CharField(
+        max_length=30, choices=[(t.code, t.label) for t in needling_safety.ADVERSE_EVENT_TYPES]
+    )
+    event_class = models.CharField(
+        max_length=12, choices=[(c.value, c.value.capitalize()) for c in needling_safety.AdverseEventClass]
+    )
+    onset = models.CharField(
+        max_length=20,
+        choices=[(o.value, o.value.replace("_", " ").capitalize()) for o in needling_safety.AdverseEventOnset],
+    )
+    description = models.TextField(blank=True)
+    action_taken = models.TextField()
+    referral = models.CharField(max_length=200, blank=True)
+    reported_at = models.DateTimeField(default=timezone.now)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["reported_at", "id"]
+        indexes = [models.Index(fields=["reported_at"], name="adverse_event_reported")]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} ({self.event_class})"
+
+
+class OutcomeMeasure(models.Model):
+    """An outcome questionnaire's score (section 4), computed by assessments.outcomes and stored with its version."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="outcome_measures")
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, null=True, blank=True, related_name="outcome_measures"
+    )
+    instrument = models.CharField(max_length=12, choices=[(c.value, c.value) for c in outcomes.InstrumentCode])
+    score = models.FloatField()
+    raw_sum = models.PositiveSmallIntegerField()
+    answered = models.PositiveSmallIntegerField()
+    items = models.JSONField(default=list, blank=True)  # item responses when entered item by item
+    band = models.CharField(max_length=40, blank=True)
+    scoring_version = models.CharField(max_length=20)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        indexes = [models.Index(fields=["patient", "instrument", "recorded_at"], name="outcome_patient_instrument")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.score:.1f}"
+
+
+class SessionAddendum(models.Model):
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=200)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Addendum of {self.created_at:%Y-%m-%d}"
+
+
+for model in (TreatmentSession, NeedledSite, AdverseEvent, OutcomeMeasure, SessionAddendum):
     auditlog.register(model)

@@ -16,21 +16,28 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.audit import audit
+from accounts.models import AuditAction
 from patients import services as patient_services
 from patients.models import Patient
 
-from . import anatomy, gunn_signs, needling_safety, rom, scales
+from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
 from .models import (
     ENTERED_IN_ERROR_FIELDS,
     Addendum,
+    AdverseEvent,
     Assessment,
     AssessmentStatus,
+    NeedledSite,
+    OutcomeMeasure,
     ReflexTest,
     RomMeasurement,
     SegmentDecision,
     SensoryTest,
+    SessionAddendum,
     SignFinding,
     StrengthTest,
+    TreatmentSession,
 )
 from .needling_safety import SessionSite, SiteCheck, SiteOutcome
 
@@ -103,6 +110,8 @@ def assessment_start(*, patient: Patient, physiotherapist: Any, appointment: Any
 
 def _lock_draft(assessment: Assessment, version: int | None = None) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status == AssessmentStatus.ENTERED_IN_ERROR:
+        raise AssessmentNotEditable("This assessment is marked entered in error and cannot change.")
     if locked.status != AssessmentStatus.DRAFT:
         raise AssessmentNotEditable("This assessment is signed and cannot change. Add an addendum instead.")
     if version is not None and version != locked.version:
@@ -113,6 +122,7 @@ def _lock_draft(assessment: Assessment, version: int | None = None) -> Assessmen
 
 
 def _touch(locked: Assessment) -> None:
+    """Every change, to the record or one of its rows, moves the version on: a signature covers what was seen."""
     Assessment.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
     locked.refresh_from_db(fields=["version", "updated_at"])
 
@@ -142,22 +152,34 @@ def _as_validation_error(error: ValueError) -> ValidationError:
     return ValidationError(str(error))
 
 
+def _save_row(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+    """Insert or update one row of a draft, checked against its field choices and validators first."""
+    row = model.objects.filter(**lookup).first() or model(**lookup)
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.full_clean(validate_unique=False)
+    row.save()
+    return row
+
+
 @transaction.atomic
 def rom_record(
     *, assessment: Assessment, joint: str, movement: str, side: str, mode: str, degrees: int, pain: bool
 ) -> RomMeasurement:
     locked = _lock_draft(assessment)
     try:
-        rom.rom_norm(rom.Joint(joint), rom.Movement(movement))
+        norm = rom.rom_norm(rom.Joint(joint), rom.Movement(movement))
     except (KeyError, ValueError):
         raise ValidationError({"movement": "This movement is not measured at that joint."}) from None
-    measurement, _ = RomMeasurement.objects.update_or_create(
-        assessment=locked,
-        joint=joint,
-        movement=movement,
-        side=side,
-        mode=mode,
-        defaults={"degrees": degrees, "pain_at_end_of_range": pain},
+    sided = norm.region != rom.RomRegion.SPINE or norm.is_each_side
+    if sided and side not in (anatomy.Side.LEFT, anatomy.Side.RIGHT):
+        raise ValidationError({"side": "Say which side: this movement is measured on the left or the right."})
+    if not sided and side != anatomy.Side.MIDLINE:
+        raise ValidationError({"side": "This spinal movement has no side: choose Spine (no side)."})
+    measurement = _save_row(
+        RomMeasurement,
+        {"assessment": locked, "joint": joint, "movement": movement, "side": side, "mode": mode},
+        {"degrees": degrees, "pain_at_end_of_range": pain},
     )
     _touch(locked)
     return measurement
@@ -166,9 +188,7 @@ def rom_record(
 @transaction.atomic
 def strength_record(*, assessment: Assessment, level: str, side: str, grade: str) -> StrengthTest:
     locked = _lock_draft(assessment)
-    test, _ = StrengthTest.objects.update_or_create(
-        assessment=locked, level=level, side=side, defaults={"grade": scales.mrc_grade(grade).value}
-    )
+    test = _save_row(StrengthTest, {"assessment": locked, "level": level, "side": side}, {"grade": grade})
     _touch(locked)
     return test
 
@@ -176,9 +196,7 @@ def strength_record(*, assessment: Assessment, level: str, side: str, grade: str
 @transaction.atomic
 def reflex_record(*, assessment: Assessment, reflex: str, side: str, grade: str) -> ReflexTest:
     locked = _lock_draft(assessment)
-    test, _ = ReflexTest.objects.update_or_create(
-        assessment=locked, reflex=reflex, side=side, defaults={"grade": scales.reflex_grade(grade).value}
-    )
+    test = _save_row(ReflexTest, {"assessment": locked, "reflex": reflex, "side": side}, {"grade": grade})
     _touch(locked)
     return test
 
@@ -192,8 +210,10 @@ def sensory_record(
         scales.SensoryFinding(scales.SensoryScore(score), is_hyper)
     except ValueError as error:
         raise ValidationError({"is_hyper": str(error)}) from None
-    test, _ = SensoryTest.objects.update_or_create(
-        assessment=locked, level=level, side=side, modality=modality, defaults={"score": score, "is_hyper": is_hyper}
+    test = _save_row(
+        SensoryTest,
+        {"assessment": locked, "level": level, "side": side, "modality": modality},
+        {"score": score, "is_hyper": is_hyper},
     )
     _touch(locked)
     return test
@@ -275,9 +295,12 @@ def assessment_row_delete(*, assessment: Assessment, row: Any) -> None:
 @transaction.atomic
 def segment_decide(*, assessment: Assessment, level: str, side: str, decision: str) -> SegmentDecision:
     locked = _lock_draft(assessment)
-    anatomy.spinal_level(level)
-    decided, _ = SegmentDecision.objects.update_or_create(
-        assessment=locked, level=level, side=side, defaults={"decision": decision, "decided_at": timezone.now()}
+    if side not in (anatomy.Side.LEFT, anatomy.Side.RIGHT):
+        raise ValidationError({"side": "Decide for the left or the right side."})
+    decided = _save_row(
+        SegmentDecision,
+        {"assessment": locked, "level": level, "side": side},
+        {"decision": decision, "decided_at": timezone.now()},
     )
     _touch(locked)
     return decided
@@ -356,6 +379,7 @@ def assessment_sign(*, assessment: Assessment, signed_by: Any, version: int) -> 
     locked.status = AssessmentStatus.SIGNED
     locked.version += 1
     locked.save()
+    audit(action=AuditAction.SIGN, instance=locked, actor=signed_by)
     return locked
 
 
@@ -367,6 +391,7 @@ def addendum_add(*, assessment: Assessment, author: Any, reason: str, text: str)
     addendum = Addendum(assessment=locked, author=author, reason=reason.strip(), text=text.strip())
     addendum.full_clean()
     addendum.save()
+    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
     return addendum
 
 
@@ -387,3 +412,356 @@ def assessment_mark_entered_in_error(*, assessment: Assessment, by: Any, reason:
 
 def assessment_opened(*, assessment: Assessment) -> None:
     accessed.send(sender=Assessment, instance=assessment)
+
+
+def assessment_printed(*, assessment: Assessment) -> None:
+    audit(action=AuditAction.PRINT, instance=assessment)
+
+
+# --- Treatment sessions (clinical-reference.md 4, 5.8, 6) ---------------------------------------------
+
+
+SESSION_HEADER_FIELDS = (
+    "consent_reconfirmed", "changed_since_questionnaire", "change_note", "pain_before", "position",
+    "needle_product", "needle_diameter_mm", "needle_length_mm", "technique", "technique_note",
+)  # fmt: skip
+SESSION_CLOSE_FIELDS = (
+    "pain_after", "retest_note", "needles_accounted_for", "broken_needle", "aftercare_advice", "plan",
+)  # fmt: skip
+
+
+@transaction.atomic
+def session_start(*, patient: Patient, physiotherapist: Any, appointment: Any = None) -> TreatmentSession:
+    """Open today's treatment session, or return this physiotherapist's open draft for the patient."""
+    if patient.is_archived:
+        raise ValidationError("This patient is archived. Restore the patient before recording a treatment.")
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    existing = TreatmentSession.objects.filter(
+        patient=patient, physiotherapist=physiotherapist, status=AssessmentStatus.DRAFT
+    ).first()
+    if existing is not None:
+        return existing
+    assessment = (
+        Assessment.objects.filter(patient=patient, status=AssessmentStatus.SIGNED).order_by("-signed_at").first()
+    )
+    return TreatmentSession.objects.create(
+        patient=patient,
+        physiotherapist=physiotherapist,
+        appointment=appointment,
+        assessment=assessment,
+        consent=patient_services.consent_in_force(patient=patient),
+        questionnaire=patient_services.current_questionnaire(patient=patient),
+        aftercare_advice=needling_safety.aftercare_advice(has_thorax_site=False),
+    )
+
+
+def _current_references(session: TreatmentSession) -> dict[str, Any]:
+    """The consent and questionnaire the gate relied on when a site was needled: the session refers to them."""
+    return {
+        "consent": patient_services.consent_in_force(patient=session.patient),
+        "questionnaire": patient_services.current_questionnaire(patient=session.patient),
+    }
+
+
+def _lock_session(session: TreatmentSession, version: int | None = None) -> TreatmentSession:
+    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status != AssessmentStatus.DRAFT:
+        raise AssessmentNotEditable("This treatment session is signed and cannot change. Add an addendum instead.")
+    if version is not None and version != locked.version:
+        raise StaleAssessment(
+            "This session was saved elsewhere since you opened this page. Reload it to see the latest version."
+        )
+    return locked
+
+
+def _touch_session(locked: TreatmentSession) -> None:
+    """As _touch; pages that add a site in place receive the new version with it (htmx out-of-band)."""
+    TreatmentSession.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    locked.refresh_from_db(fields=["version", "updated_at"])
+
+
+@transaction.atomic
+def session_save_fields(*, session: TreatmentSession, data: dict[str, Any], version: int) -> TreatmentSession:
+    locked = _lock_session(session, version)
+    fields = [field for field in (*SESSION_HEADER_FIELDS, *SESSION_CLOSE_FIELDS) if field in data]
+    for field in fields:
+        setattr(locked, field, data[field])
+    locked.full_clean(exclude=["appointment", "assessment", "consent", "questionnaire"])
+    locked.save(update_fields=fields)
+    _touch_session(locked)
+    return locked
+
+
+@dataclass(frozen=True)
+class SiteDecision:
+    """What the gate said about a site the clinician is adding."""
+
+    clearance: SiteClearance
+    saved: NeedledSite | None
+
+
+def _other_sites(session: TreatmentSession) -> list[SessionSite]:
+    return [
+        SessionSite(
+            site_tags=tuple(tag.value for tag in anatomy.muscle(site.muscle).precautions),
+            side=site.side,
+        )
+        for site in session.sites.all()
+    ]
+
+
+@transaction.atomic
+def needled_site_add(
+    *,
+    session: TreatmentSession,
+    muscle: str,
+    side: str,
+    level: str = "",
+    confirmation_note: str = "",
+    **details: Any,
+) -> NeedledSite:
+    """Save a needled site only when the gate allows it (the service, not only the page, enforces 5.5 and 5.8).
+
+    Raises ValidationError with every reason when the patient may not be needled, the site is held, or
+    a 5.8 warning needs the clinician's confirmation note.
+    """
+    locked = _lock_session(session)
+    try:
+        catalogue_muscle = anatomy.muscle(muscle)
+    except (KeyError, ValueError):
+        raise ValidationError({"muscle": "Choose a muscle from the catalogue."}) from None
+    if catalogue_muscle.is_segmental and not level:
+        raise ValidationError({"level": f"Say which level of the {catalogue_muscle.name} was needled."})
+    if level and catalogue_muscle.is_segmental and level not in catalogue_muscle.roots:
+        raise ValidationError({"level": f"The {catalogue_muscle.name} is not needled at {level}."})
+    if level and not catalogue_muscle.is_segmental:
+        level = ""
+    clearance = needling_site_clearance(
+        patient=locked.patient, muscle_code=muscle, side=side, other_sites_in_session=_other_sites(locked)
+    )
+    if not clearance.may_needle:
+        reasons = list(clearance.patient_reasons) or [message.text for message in clearance.site.messages]
+        raise ValidationError(reasons)
+    if clearance.needs_confirmation and not confirmation_note.strip():
+        warnings = [m.text for m in clearance.site.messages if m.outcome == SiteOutcome.BLOCK_NEEDS_CONFIRMATION]
+        raise ValidationError({"confirmation_note": [*warnings, "Write why you proceed to needle this site."]})
+    site = NeedledSite(
+        session=locked,
+        muscle=muscle,
+        side=side,
+        level=level,
+        confirmation_note=confirmation_note.strip(),
+        site_outcome=clearance.site.outcome.value,
+        **details,
+    )
+    site.full_clean()
+    site.save()
+    references = _current_references(locked)
+    is_thorax = "THORAX" in {tag.value for tag in catalogue_muscle.precautions}
+    # The aftercare then carries the pneumothorax warning (6.4), also when the advice was edited.
+    if is_thorax and needling_safety.AFTERCARE_THORAX_WARNING not in locked.aftercare_advice:
+        references["aftercare_advice"] = (
+            f"{locked.aftercare_advice.rstrip()} {needling_safety.AFTERCARE_THORAX_WARNING}".strip()
+        )
+    TreatmentSession.objects.filter(pk=locked.pk).update(**references)
+    _touch_session(locked)
+    return site
+
+
+@transaction.atomic
+def needled_site_remove(*, session: TreatmentSession, site: NeedledSite) -> None:
+    locked = _lock_session(session)
+    if site.session_id != locked.pk:
+        raise ValidationError("That site belongs to another session.")
+    site.delete()
+    _touch_session(locked)
+
+
+@transaction.atomic
+def adverse_event_record(
+    *,
+    session: TreatmentSession,
+    reported_in: TreatmentSession | None = None,
+    reported_by: Any,
+    event_type: str,
+    event_class: str,
+    onset: str,
+    action_taken: str,
+    description: str = "",
+    referral: str = "",
+) -> AdverseEvent:
+    """Record an adverse event on the session it followed; reported later, it links back from the later session.
+
+    An event can be added to a signed session: it is new information about it, not a change of what was signed.
+    """
+    if not action_taken.strip():
+        raise ValidationError({"action_taken": "Record the action taken."})
+    if event_class != needling_safety.AdverseEventClass.MILD and not referral.strip():
+        raise ValidationError(
+            {"referral": "A significant or serious event records who it was escalated or referred to."}
+        )
+    if reported_in is not None and reported_in.patient_id != session.patient_id:
+        raise ValidationError("The later session must be the same patient's.")
+    event = AdverseEvent(
+        session=session,
+        reported_in=reported_in,
+        reported_by=reported_by,
+        event_type=event_type,
+        event_class=event_class,
+        onset=onset,
+        action_taken=action_taken.strip(),
+        description=description.strip(),
+        referral=referral.strip(),
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    patient: Patient,
+    instrument: str,
+    recorded_by: Any,
+    items: list[int | None] | None = None,
+    total: float | None = None,
+    session: TreatmentSession | None = None,
+) -> OutcomeMeasure:
+    """Score an outcome questionnaire (section 4) from item answers, or store an entered total within range.
+
+    ODI is kept as an entered total only (its items are copyrighted); the others score from items or a total.
+    """
+    spec = outcomes.instrument(instrument)
+    if items:
+        try:
+            result = outcomes.SCORERS[spec.code](items)
+        except ValueError as error:
+            raise ValidationError({"items": str(error)}) from None
+        score, raw_sum, answered, band = result.score, result.raw_sum, result.answered, result.band or ""
+    elif total is not None:
+        if not spec.score_min <= total <= spec.score_max:
+            raise ValidationError(
+                {"total": f"A {spec.code.value} score goes from {spec.score_min:g} to {spec.score_max:g}."}
+            )
+        score, raw_sum, answered, band = float(total), 0, 0, outcomes.band_for(float(total), spec.bands) or ""
+    else:
+        raise ValidationError("Enter the item answers or the total.")
+    measure = OutcomeMeasure(
+        patient=patient,
+        session=session,
+        instrument=spec.code.value,
+        score=score,
+        raw_sum=raw_sum,
+        answered=answered,
+        items=list(items or []),
+        band=band,
+        scoring_version=outcomes.SCORING_VERSION,
+        recorded_by=recorded_by,
+    )
+    measure.full_clean()
+    measure.save()
+    return measure
+
+
+def session_content_digest(session: TreatmentSession) -> str:
+    content = {
+        "session": {
+            field: getattr(session, field)
+            for field in ("patient_id", "physiotherapist_id", *SESSION_HEADER_FIELDS, *SESSION_CLOSE_FIELDS)
+        },
+        "sites": list(session.sites.order_by("pk").values()),
+    }
+    canonical = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> TreatmentSession:
+    locked = _lock_session(session, version)
+    if locked.physiotherapist_id != signed_by.pk:
+        raise ValidationError("Only the physiotherapist who gave this treatment can sign it.")
+    missing = []
+    if locked.pain_before is None:
+        missing.append("the pain before treatment")
+    if locked.sites.exists() and locked.pain_after is None:
+        missing.append("the pain after treatment")
+    if not locked.needles_accounted_for:
+        missing.append("that every needle was removed and disposed of")
+    if missing:
+        raise ValidationError(f"Before signing, record {', '.join(missing)}.")
+    if locked.sites.exists():
+        for field, value in _current_references(locked).items():
+            setattr(locked, field, value)
+    locked.content_digest = session_content_digest(locked)
+    locked.signed_at = timezone.now()
+    locked.signed_by = signed_by
+    locked.status = AssessmentStatus.SIGNED
+    locked.version += 1
+    locked.save()
+    audit(action=AuditAction.SIGN, instance=locked, actor=signed_by)
+    return locked
+
+
+@transaction.atomic
+def session_addendum_add(*, session: TreatmentSession, author: Any, reason: str, text: str) -> SessionAddendum:
+    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status != AssessmentStatus.SIGNED:
+        raise ValidationError("Addenda are for signed sessions; change the draft itself instead.")
+    addendum = SessionAddendum(session=locked, author=author, reason=reason.strip(), text=text.strip())
+    addendum.full_clean()
+    addendum.save()
+    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
+    return addendum
+
+
+def session_opened(*, session: TreatmentSession) -> None:
+    accessed.send(sender=TreatmentSession, instance=session)
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    at: Any
+    value: float
+    label: str
+
+
+def progress_series(*, patient: Patient) -> dict[str, Any]:
+    """Pain before and after each signed or draft session, outcome scores, and ROM over the course (fixed queries)."""
+    sessions = list(
+        TreatmentSession.objects.filter(patient=patient)
+        .exclude(status=AssessmentStatus.ENTERED_IN_ERROR)
+        .order_by("started_at", "id")
+        .only("started_at", "pain_before", "pain_after", "status")
+    )
+    measures = list(OutcomeMeasure.objects.filter(patient=patient).order_by("recorded_at", "id"))
+    rom_rows = list(
+        RomMeasurement.objects.filter(assessment__patient=patient)
+        .exclude(assessment__status=AssessmentStatus.ENTERED_IN_ERROR)
+        .select_related("assessment")
+        .order_by("assessment__started_at", "id")
+    )
+    by_instrument: dict[str, list[ProgressPoint]] = {}
+    for measure in measures:
+        by_instrument.setdefault(measure.instrument, []).append(
+            ProgressPoint(measure.recorded_at, measure.score, f"{measure.score:.1f}")
+        )
+    by_movement: dict[str, list[ProgressPoint]] = {}
+    for row in rom_rows:
+        key = f"{rom.rom_norm(row.joint, row.movement).label} ({row.side}, {row.mode})"
+        by_movement.setdefault(key, []).append(
+            ProgressPoint(row.assessment.started_at, row.degrees, f"{row.degrees}°")
+        )
+    return {
+        "pain_before": [
+            ProgressPoint(s.started_at, s.pain_before, str(s.pain_before))
+            for s in sessions
+            if s.pain_before is not None
+        ],
+        "pain_after": [
+            ProgressPoint(s.started_at, s.pain_after, str(s.pain_after)) for s in sessions if s.pain_after is not None
+        ],
+        "sessions": sessions,
+        "outcomes": by_instrument,
+        "rom": {key: points for key, points in by_movement.items() if len(points) > 1},
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import session_views, views
 
 app_name = "assessments"
 
@@ -15,4 +15,21 @@ urlpatterns = [
     path("<int:pk>/addenda/", views.addendum_create, name="addendum-create"),
     path("<int:pk>/entered-in-error/", views.assessment_entered_in_error, name="assessment-entered-in-error"),
     path("<int:pk>/print/", views.assessment_print, name="assessment-print"),
+]
+
+urlpatterns += [
+    path("sessions/start/<int:patient_pk>/", session_views.session_start, name="session-start"),
+    path("sessions/<int:pk>/", session_views.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/header/", session_views.session_header_save, name="session-header"),
+    path("sessions/<int:pk>/close/", session_views.session_close_save, name="session-close"),
+    path("sessions/<int:pk>/sites/", session_views.needled_site_create, name="needled-site-create"),
+    path(
+        "sessions/<int:pk>/sites/<int:site_pk>/delete/", session_views.needled_site_delete, name="needled-site-delete"
+    ),
+    path("sessions/<int:pk>/adverse-events/", session_views.adverse_event_create, name="adverse-event-create"),
+    path("sessions/<int:pk>/outcomes/", session_views.outcome_create, name="outcome-create"),
+    path("sessions/<int:pk>/sign/", session_views.session_sign, name="session-sign"),
+    path("sessions/<int:pk>/addenda/", session_views.session_addendum_create, name="session-addendum-create"),
+    path("progress/<int:patient_pk>/", session_views.progress, name="progress"),
+    path("adverse-events/report/", session_views.adverse_event_report, name="adverse-event-report"),
 ]

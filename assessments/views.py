@@ -17,7 +17,7 @@ from patients import services as patient_services
 from patients.models import Patient
 
 from . import anatomy, forms, gunn_signs, rom, scales, services
-from .models import Assessment, ReflexTest, RomMeasurement, SensoryTest, SignFinding, StrengthTest
+from .models import Assessment, AssessmentStatus, ReflexTest, RomMeasurement, SensoryTest, SignFinding, StrengthTest
 
 STEPS = (
     ("history", "History and symptoms"),
@@ -118,6 +118,12 @@ def _render_step(
     }
     context.update(STEP_CONTEXT[step](assessment, form))
     context.update(extra)
+    # A refused change whose form the page does not show (the record is no longer editable, or an
+    # addendum to a record that is not signed): say why at the top instead.
+    refused = [form] if form is not None and not context["editable"] else []
+    if extra.get("addendum_form") is not None and assessment.status != AssessmentStatus.SIGNED:
+        refused.append(extra["addendum_form"])
+    context["refused_forms"] = refused
     return render(request, f"assessments/step_{step.replace('-', '_')}.html", context, status=status)
 
 
@@ -458,7 +464,7 @@ def assessment_entered_in_error(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PHYSIOTHERAPIST)
 def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
-    services.assessment_opened(assessment=assessment)
+    services.assessment_printed(assessment=assessment)
     reflexes = _reflexes_context(assessment, None)
     summary = _summary_context(assessment, None)
     context = {

@@ -10,6 +10,15 @@
     }
   });
 
+  // Forms that add a row in place start empty again once the row is added.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.hasAttribute && form.hasAttribute("data-reset-on-success") && event.detail.successful &&
+        !event.detail.xhr.getResponseHeader("HX-Retarget")) {
+      form.reset();
+    }
+  });
+
   // Copy buttons: data-copy-target names the input whose value is copied.
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     button.addEventListener("click", function () {

@@ -1,0 +1,346 @@
+"""Treatment sessions, the progress page and the adverse-event report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role, role_required
+from patients.models import Patient
+
+from . import charts, forms, needling_safety, outcomes, scales, services
+from .models import AdverseEvent, AssessmentStatus, NeedledSite, TreatmentSession
+
+
+def _session(pk: int) -> TreatmentSession:
+    return get_object_or_404(
+        TreatmentSession.objects.select_related(
+            "patient", "physiotherapist", "signed_by", "consent", "questionnaire", "assessment"
+        ),
+        pk=pk,
+    )
+
+
+def _own_draft(request: HttpRequest, session: TreatmentSession) -> None:
+    """Only the treating physiotherapist writes to a session (its draft, or what may follow its signing)."""
+    if session.physiotherapist_id != request.user.pk:
+        raise PermissionDenied
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """A service's errors at their fields when the form has them, otherwise at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _suggested_muscles(session: TreatmentSession) -> list[str]:
+    if session.assessment is None:
+        return []
+    return list(dict.fromkeys(m.muscle for m in services.confirmed_muscles(assessment=session.assessment)))
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def session_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=patient_pk)
+    try:
+        session = services.session_start(patient=patient, physiotherapist=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(patient)
+    return redirect(session)
+
+
+@role_required(Role.PHYSIOTHERAPIST)
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(pk)
+    services.session_opened(session=session)
+    return _render(request, session)
+
+
+def _render(request: HttpRequest, session: TreatmentSession, status: int = 200, **forms_given: Any) -> HttpResponse:
+    editable = session.is_draft and session.physiotherapist_id == request.user.pk
+    earlier = list(
+        TreatmentSession.objects.filter(patient=session.patient, started_at__lt=session.started_at).order_by(
+            "-started_at"
+        )[:10]
+    )
+    sites = list(session.sites.all())
+    clearance = services.patient_services.needling_clearance(patient=session.patient)
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "editable": editable,
+        "clearance": clearance,
+        "sites": [{"row": site, "muscle": services.anatomy.MUSCLES[site.muscle]} for site in sites],
+        "adverse_events": list(
+            AdverseEvent.objects.filter(session=session).select_related("reported_by", "reported_in")
+        )
+        + list(AdverseEvent.objects.filter(reported_in=session).exclude(session=session).select_related("session")),
+        "measures": list(session.outcome_measures.all()),
+        "addenda": list(session.addenda.select_related("author")),
+        "header_form": forms_given.get("header_form") or forms.SessionHeaderForm(instance=session),
+        "close_form": forms_given.get("close_form") or forms.SessionCloseForm(instance=session),
+        "site_form": forms_given.get("site_form") or forms.NeedledSiteForm(suggested=_suggested_muscles(session)),
+        "event_form": forms_given.get("event_form") or forms.AdverseEventForm(earlier_sessions=earlier),
+        "outcome_form": forms_given.get("outcome_form") or forms.OutcomeForm(),
+        "addendum_form": forms_given.get("addendum_form") or forms.AddendumForm(),
+        "class_info": needling_safety.ADVERSE_EVENT_CLASS_INFO,
+    }
+    # A refused change whose form the page does not show: say why at the top instead.
+    hidden = [] if editable else ["header_form", "close_form", "site_form"]
+    if session.status != AssessmentStatus.SIGNED:
+        hidden.append("addendum_form")
+    context["refused_forms"] = [forms_given[name] for name in hidden if name in forms_given]
+    return render(request, "assessments/session_detail.html", context, status=status)
+
+
+def _versioned_save(request: HttpRequest, pk: int, form_class: type, name: str) -> HttpResponse:
+    session = _session(pk)
+    _own_draft(request, session)
+    form = form_class(request.POST, instance=session)
+    if form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
+        try:
+            services.session_save_fields(session=session, data=data, version=form.cleaned_data["version"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(session)
+    session.refresh_from_db()
+    return _render(request, session, status=400, **{name: form})
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def session_header_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return _versioned_save(request, pk, forms.SessionHeaderForm, "header_form")
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def session_close_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return _versioned_save(request, pk, forms.SessionCloseForm, "close_form")
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(pk)
+    _own_draft(request, session)
+    form = forms.NeedledSiteForm(request.POST, suggested=_suggested_muscles(session))
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            site = services.needled_site_add(session=session, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if request.htmx:
+                # The page's other forms carry the session's version: the new one goes with the row.
+                session.refresh_from_db(fields=["version"])
+                context = {
+                    "version_update": True,
+                    "version_inputs": ("version-header", "version-close", "version-sign"),
+                    "session": session,
+                    "item": {"row": site, "muscle": services.anatomy.MUSCLES[site.muscle]},
+                    "editable": True,
+                }
+                return render(request, "assessments/_site_row.html", context)
+            messages.success(request, f"{services.anatomy.MUSCLES[site.muscle].name} ({site.side}) recorded.")
+            return redirect(session)
+    if request.htmx:
+        # htmx swaps only successful answers: send the form back, with its messages, in place of itself.
+        response = render(request, "assessments/_site_form.html", {"session": session, "site_form": form})
+        response["HX-Retarget"] = "#site-form"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return _render(request, session, status=400, site_form=form)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def needled_site_delete(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
+    session = _session(pk)
+    _own_draft(request, session)
+    site = get_object_or_404(NeedledSite, pk=site_pk, session=session)
+    try:
+        services.needled_site_remove(session=session, site=site)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(session)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(pk)
+    earlier = list(
+        TreatmentSession.objects.filter(patient=session.patient, started_at__lt=session.started_at).order_by(
+            "-started_at"
+        )[:10]
+    )
+    _own_draft(request, session)
+    form = forms.AdverseEventForm(request.POST, earlier_sessions=earlier)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        earlier_pk = data.pop("earlier_session")
+        target, reported_in = session, None
+        if earlier_pk:
+            target = next(s for s in earlier if s.pk == earlier_pk)
+            reported_in = session
+        try:
+            services.adverse_event_record(session=target, reported_in=reported_in, reported_by=request.user, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Adverse event recorded.")
+            return redirect(session)
+    return _render(request, session, status=400, event_form=form)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(pk)
+    _own_draft(request, session)
+    form = forms.OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.outcome_record(
+                patient=session.patient,
+                session=session,
+                instrument=form.cleaned_data["instrument"],
+                items=form.cleaned_data["items"],
+                total=form.cleaned_data["total"],
+                recorded_by=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Outcome measure recorded.")
+            return redirect(session)
+    return _render(request, session, status=400, outcome_form=form)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def session_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(pk)
+    form = forms.VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The page was out of date: reload it and sign again.")
+        return redirect(session)
+    try:
+        services.session_sign(session=session, signed_by=request.user, version=form.cleaned_data["version"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The treatment session is signed. Add an addendum for anything later.")
+    return redirect(session)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def session_addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(pk)
+    form = forms.AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_addendum_add(session=session, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Addendum added.")
+            return redirect(session)
+    return _render(request, session, status=400, addendum_form=form)
+
+
+@role_required(Role.PHYSIOTHERAPIST)
+def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=patient_pk)
+    series = services.progress_series(patient=patient)
+    pain_chart = None
+    if series["pain_before"] or series["pain_after"]:
+        pain_chart = charts.line_chart(
+            title="Pain (NPRS 0-10) before and after each session",
+            y_label="NPRS",
+            series=[("Before", "line-before", series["pain_before"]), ("After", "line-after", series["pain_after"])],
+            y_min=0,
+            y_max=10,
+            # 2 points: "much better" in chronic musculoskeletal pain (Salaffi 2004, clinical-reference.md 3.4).
+            mcid=scales.NPRS_MCIDS[1].value,
+        )
+    outcome_charts = []
+    for code, points in series["outcomes"].items():
+        spec = outcomes.instrument(code)
+        better = "lower" if spec.direction == outcomes.Direction.HIGHER_IS_WORSE else "higher"
+        outcome_charts.append(
+            {
+                "chart": charts.line_chart(
+                    title=f"{spec.name} ({better} is better)",
+                    y_label=code,
+                    series=[(code, "line-outcome", points)],
+                    y_min=spec.score_min,
+                    y_max=spec.score_max,
+                    mcid=spec.default_mcid,
+                ),
+                "points": points,
+            }
+        )
+    rom_charts = [
+        {
+            "chart": charts.line_chart(
+                title=name,
+                y_label="degrees",
+                series=[(name, "line-rom", points)],
+                y_min=0,
+                y_max=max(180, max(p.value for p in points)),
+            ),
+            "points": points,
+        }
+        for name, points in series["rom"].items()
+    ]
+    context = {
+        "patient": patient,
+        "sessions": series["sessions"],
+        "pain_chart": pain_chart,
+        "outcome_charts": outcome_charts,
+        "rom_charts": rom_charts,
+    }
+    return render(request, "assessments/progress.html", context)
+
+
+@role_required(Role.CLINIC_ADMIN)
+def adverse_event_report(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = forms.DateRangeForm(request.GET or {"start": today - timedelta(days=90), "end": today})
+    rows: list[dict[str, Any]] = []
+    total = 0
+    if form.is_valid():
+        start = timezone.make_aware(datetime.combine(form.cleaned_data["start"], time.min))
+        end = timezone.make_aware(datetime.combine(form.cleaned_data["end"], time.max))
+        counts = Counter(
+            AdverseEvent.objects.filter(reported_at__range=(start, end))
+            .exclude(session__status=AssessmentStatus.ENTERED_IN_ERROR)
+            .values_list("event_type", "event_class")
+        )
+        labels = {t.code: t.label for t in needling_safety.ADVERSE_EVENT_TYPES}
+        rows = [
+            {"type": labels.get(event_type, event_type), "event_class": event_class, "count": count}
+            for (event_type, event_class), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        total = sum(counts.values())
+    return render(request, "assessments/adverse_event_report.html", {"form": form, "rows": rows, "total": total})

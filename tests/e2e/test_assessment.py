@@ -1,0 +1,141 @@
+"""The IMS evaluation in Chromium: a physiotherapist goes from the chart through the eight steps to a signed record."""
+
+import re
+
+from accounts.roles import Role
+from assessments.models import Assessment, ReflexTest, SegmentDecision, SignFinding
+from tests.factories import PatientFactory
+
+
+def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_in_as: object) -> None:
+    from playwright.sync_api import expect
+
+    patient = PatientFactory(given_name="Zebedee", family_name="Quartermaine")
+    physio = sign_in_as(Role.PHYSIOTHERAPIST)
+    steps = page.get_by_role("navigation", name="Assessment steps")
+
+    page.goto(patient.get_absolute_url())
+    page.get_by_role("button", name="IMS assessment").click()
+
+    expect(page).to_have_url(re.compile(r"/assessments/\d+/step/history/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("IMS assessment: Zebedee Quartermaine")
+    expect(steps.get_by_role("link")).to_have_count(8)
+    expect(steps.locator("[aria-current=step]")).to_have_text("1. History and symptoms")
+    page.get_by_label("Chief complaint").fill("Lateral elbow pain on the left when gripping")
+    page.get_by_label("Pain now (0-10)").fill("5")
+    page.get_by_label("Pain at best (0-10)").fill("2")
+    page.get_by_label("Pain at worst (0-10)").fill("8")
+    page.get_by_label("Deep aches").check()
+    page.get_by_label("The patient's goals").fill("Paint the fence again")
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page).to_have_url(re.compile(r"/step/safety/$"))
+    expect(page.get_by_text("History and symptoms saved.")).to_be_visible()
+    expect(steps.locator("[aria-current=step]")).to_have_text("2. Safety")
+    assessment = Assessment.objects.get(patient=patient)
+    assert assessment.physiotherapist == physio
+    assert (assessment.chief_complaint, assessment.pain_worst) == ("Lateral elbow pain on the left when gripping", 8)
+
+    steps.get_by_role("link", name="3. Movement").click()
+    page.get_by_label("Joint and movement").select_option(label="Shoulder flexion")
+    page.get_by_label("Side").select_option(label="Left")
+    page.get_by_label("Degrees").fill("90")
+    page.get_by_label("Pain at end of range").check()
+    page.get_by_role("button", name="Add").click()
+    movement = page.get_by_role("row").filter(has_text="Shoulder flexion")
+    expect(movement).to_contain_text("90°")
+    expect(movement).to_contain_text("50%")
+
+    steps.get_by_role("link", name="4. Strength").click()
+    page.get_by_label("Key muscle").select_option(value="C6")
+    page.get_by_label("Side").select_option(label="Left")
+    page.get_by_label("MRC grade").select_option("4")
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("row").filter(has_text="4 (weak)")).to_contain_text("C6")
+
+    steps.get_by_role("link", name="5. Reflexes and sensation").click()
+    reflex_form = page.locator("form").filter(has=page.get_by_role("heading", name="Grade a reflex (0 to 4+)"))
+    for side, grade in (("Left", "1+"), ("Right", "2+")):
+        reflex_form.locator("select[name=reflex]").select_option(label="Biceps")
+        reflex_form.locator("select[name=side]").select_option(label=side)
+        reflex_form.locator("select[name=grade]").select_option(grade)
+        reflex_form.get_by_role("button", name="Add").click()
+        expect(page.get_by_text("Saved.")).to_be_visible()
+    biceps = page.get_by_role("row").filter(has_text="Biceps")
+    expect(biceps).to_have_count(2)
+    expect(biceps.filter(has_text="asymmetric")).to_have_count(2)
+    assert sorted(ReflexTest.objects.values_list("side", "grade")) == [("L", "1+"), ("R", "2+")]
+
+    steps.get_by_role("link", name="6. Hands-on exam").click()
+    page.get_by_label("Sign").select_option(value="MOT-TAUTBAND")
+    page.get_by_label("Muscle").select_option(label="Supinator")
+    page.get_by_label("Side").select_option(label="Left")
+    page.get_by_label("Status").select_option("present")
+    page.get_by_role("button", name="Add").click()
+    expect(page.get_by_role("row").filter(has_text="Supinator")).to_contain_text("present")
+
+    steps.get_by_role("link", name="7. The spine").click()
+    page.evaluate("window.stillThisPage = true")
+    taps = [
+        "Tender: Paraspinal tenderness at C5 left",
+        "Tender: Paraspinal tenderness at C6 left",
+        "Band: Paraspinal bands or shortening at C5 left",
+        "Band: Paraspinal bands or shortening at C6 left",
+    ]
+    for name in taps:
+        cell = page.get_by_role("button", name=name)
+        expect(cell).to_have_attribute("aria-pressed", "false")
+        cell.click()
+        expect(page.get_by_role("button", name=name)).to_have_attribute("aria-pressed", "true")
+    spinous = page.get_by_role("button", name="Spinous: Spinous process tenderness at C7 midline")
+    spinous.click()
+    expect(spinous).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Spinous: Spinous process tenderness at C7 midline").click()
+    expect(page.get_by_role("button", name="Spinous: Spinous process tenderness at C7 midline")).to_have_attribute(
+        "aria-pressed", "false"
+    )
+    assert page.evaluate("window.stillThisPage") is True  # no page load: htmx swapped the cells
+    assert sorted(SignFinding.objects.filter(muscle="").values_list("sign_code", "level", "side")) == [
+        ("SEN-PARASPINAL", "C5", "L"),
+        ("SEN-PARASPINAL", "C6", "L"),
+        ("SPI-PARASHORT", "C5", "L"),
+        ("SPI-PARASHORT", "C6", "L"),
+    ]
+
+    page.get_by_role("link", name="Continue to the summary").click()
+    expect(steps.locator("[aria-current=step]")).to_have_text("8. Summary and sign")
+    evidence = page.get_by_role("table", name="Evidence by level and side")
+    c6_left = evidence.get_by_role("row").filter(has=page.get_by_role("rowheader", name="C6", exact=True))
+    expect(c6_left).to_contain_text("Yes")
+    expect(
+        evidence.get_by_role("row").filter(has=page.get_by_role("rowheader", name="C5", exact=True))
+    ).to_contain_text("Yes")
+    expect(page.get_by_text("Confirm at least one level to see the muscles to needle.")).to_be_visible()
+    c6_left.get_by_role("button", name="Involved", exact=True).click()
+
+    expect(page.get_by_text("C6 L: involved")).to_be_visible()
+    muscles = page.get_by_role("list").filter(has_text="Cervical multifidus / rotatores")
+    expect(muscles).to_contain_text("Supinator")
+    expect(muscles).to_contain_text("paraspinal")
+    assert list(SegmentDecision.objects.values_list("level", "side", "decision")) == [("C6", "L", "confirmed")]
+    page.get_by_role("textbox", name="Clinical impression").fill(
+        "C6 segmental (radiculopathic) pain, left lateral elbow"
+    )
+    page.get_by_role("textbox", name="Plan").fill("IMS weekly for four weeks, home exercise")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Summary and sign saved.")).to_be_visible()
+    page.get_by_role("button", name="Sign the assessment").click()
+
+    expect(
+        page.get_by_text("The assessment is signed. It can no longer change; add an addendum if needed.")
+    ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Signed \d{4}-\d{2}-\d{2} \d{2}:\d{2} by Maya"))).to_be_visible()
+    expect(page.get_by_role("button", name="Sign the assessment")).to_have_count(0)
+    signed = Assessment.objects.get(pk=assessment.pk)
+    assert signed.status == "signed" and len(signed.content_digest) == 64
+    assert signed.clinical_impression == "C6 segmental (radiculopathic) pain, left lateral elbow"
+
+    steps.get_by_role("link", name="1. History and symptoms").click()
+    expect(page.get_by_text("Lateral elbow pain on the left when gripping")).to_be_visible()
+    expect(page.get_by_label("Chief complaint")).to_have_count(0)
+    expect(page.locator("main form[method=post]")).to_have_count(0)
