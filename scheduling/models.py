@@ -240,6 +240,9 @@ class Appointment(models.Model):
             models.Index(fields=["practitioner", "starts_at"], name="appointment_practitioner_start"),
             models.Index(fields=["patient", "starts_at"], name="appointment_patient_start"),
             models.Index(fields=["starts_at"], name="appointment_start"),
+            # The schedule's "busy between" reads (between(): starts before the end, blocked past the start):
+            # for the days around today, what is blocked past the start is a few weeks, not the whole past.
+            models.Index(fields=["practitioner", "blocked_until"], name="appointment_practitioner_busy"),
         ]
         constraints = [
             models.CheckConstraint(
