@@ -11,7 +11,7 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run serve test e2e lint format check-deploy migrations-check bench clean install
+.PHONY: run serve test e2e screenshots lint security format check-deploy migrations-check bench clean install
 
 install: $(INSTALLED)
 
@@ -35,11 +35,20 @@ test: $(INSTALLED)
 	$(BIN)/python tests/run_suite.py $(PYTEST_ARGS)
 
 e2e: $(INSTALLED)
-	$(BIN)/python tests/run_suite.py -m browser $(PYTEST_ARGS)
+	$(BIN)/python tests/run_suite.py tests/e2e $(PYTEST_ARGS)
+
+# The browser journey of a clinic day, saving its screenshots (desk, tablet, phone) to docs/screenshots/.
+screenshots: $(INSTALLED)
+	IMS_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python tests/run_suite.py tests/e2e/test_clinic_day.py -k day
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Bandit over the apps; only findings not in the committed, reviewed baseline fail. After reviewing a
+# new finding that is a false positive, mark it `# nosec BXXX` with the reason on the line above.
+security: $(INSTALLED)
+	$(BIN)/bandit --quiet --recursive accounts patients scheduling assessments ims_clinic --baseline bandit-baseline.json
 
 format: $(INSTALLED)
 	$(BIN)/ruff check --fix .
@@ -52,6 +61,13 @@ migrations-check: $(INSTALLED)
 check-deploy: $(INSTALLED)
 	env -u DJANGO_DEBUG -u DJANGO_HTTPS DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		DJANGO_ALLOWED_HOSTS=clinic.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Page latency at two clinic sizes against the floor of the stack (docs/scaling.md); needs PostgreSQL.
+BENCH_SIZES ?= 1000,100000
+BENCH_SECONDS ?= 60
+BENCH_CLIENTS ?= 2
+bench: $(INSTALLED)
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --seconds $(BENCH_SECONDS) --clients $(BENCH_CLIENTS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.roles import Role, has_role, role_required
 from accounts.submissions import DuplicateSubmission, previous_result
+from patients.forms import QuestionnaireLinkForm
 from patients.models import Patient
 from patients.readiness import readiness_for
 from patients.services import patient_search as search_patients
@@ -222,10 +223,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     may_change = has_role(request.user, Role.FRONT_DESK) or appointment.practitioner.user_id == request.user.pk
     readiness = readiness_for([appointment.patient_id])[appointment.patient_id]
-    try:
-        questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
-    except NoReverseMatch:
-        questionnaire_url = ""
+    questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
     is_cancelled = appointment.status == AppointmentStatus.CANCELLED
     context = {
         "appointment": appointment,
@@ -236,6 +234,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and appointment.status == AppointmentStatus.BOOKED
         and readiness.questionnaire_status != "completed",
         "questionnaire_url": questionnaire_url,
+        "questionnaire_link_form": QuestionnaireLinkForm(),
         "just_booked": request.GET.get("booked") == "1",
         "waitlist_matches": services.waitlist_matches(appointment=appointment) if is_cancelled else [],
         "is_today": timezone.localtime(appointment.starts_at).date() == timezone.localdate(),

@@ -6,6 +6,7 @@ cannot work here, so it launches /usr/bin/chromium (CHROMIUM_PATH) headless.
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +29,10 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 DESK = {"width": 1366, "height": 900}
+TABLET = {"width": 1024, "height": 768}
+PHONE = {"width": 360, "height": 740}
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -62,9 +67,11 @@ def page(browser: object, live_server: object) -> Iterator[object]:
             problems.append(f"console {message.type}: {message.text}") if message.type == "error" else None
         ),
     )
+    page.expected_problems = []  # a test that expects an error status adds the console line it causes
     yield page
     context.close()
-    assert not problems, problems
+    unexpected = [problem for problem in problems if not any(e in problem for e in page.expected_problems)]
+    assert not unexpected, unexpected
 
 
 @pytest.fixture
@@ -86,3 +93,30 @@ def sign_in_as(page: object) -> Callable[..., object]:
         return user
 
     return sign_in
+
+
+def accessibility_violations(page: object) -> list[str]:
+    """Run axe-core (vendored, injected through the debugging protocol so the page's CSP still holds) for
+    WCAG 2.1 AA on the current page; one line per violation and element."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_21_AA,
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at {node['target']}"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
+
+
+@pytest.fixture
+def assert_accessible(page: object) -> Callable[[], None]:
+    """Call after each page of a journey: no WCAG 2.1 AA violation that axe-core can find."""
+
+    def check() -> None:
+        violations = accessibility_violations(page)
+        assert not violations, f"{page.url}:\n" + "\n".join(violations)
+
+    return check
