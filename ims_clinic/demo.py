@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from assessments import services as assessment_services
+from assessments.models import Assessment, OutcomeMeasure, TreatmentSession
 from patients import services as patient_services
 from patients.identity import BC_PHN_WEIGHTS, fold
 from patients.models import Consent, ConsentForm, ConsentTextVersion, Patient, QuestionnaireLink
@@ -427,6 +429,9 @@ def _seed_elbow(patient: Patient, physiotherapist: Any) -> None:
         },
     )
     record.assessment_sign(assessment=assessment, signed_by=physiotherapist, version=assessment.version)
+    # Assessed a week before the first treatment of the demo course.
+    assessed = timezone.now() - timedelta(days=7 * 7)
+    Assessment.objects.filter(pk=assessment.pk).update(started_at=assessed, signed_at=assessed + timedelta(hours=1))
 
 
 def _seed_low_back(patient: Patient, physiotherapist: Any) -> None:
@@ -460,3 +465,112 @@ def _seed_low_back(patient: Patient, physiotherapist: Any) -> None:
     )
     for level in ("L5", "S1"):
         record.spinal_sign_toggle(assessment=assessment, level=level, side="L", sign_code="SPI-PARASHORT")
+
+
+@dataclass(frozen=True)
+class DemoCourse:
+    patient_index: int
+    sites: tuple[tuple[str, str, str], ...]  # (muscle, side, level)
+    pain: tuple[tuple[int, int], ...]  # (before, after) per session
+    instrument: str
+    scores: tuple[float, ...]
+    adverse_event: tuple[int, str] | None = None  # (session number, event type) of a minor event
+
+
+DEMO_COURSES = (
+    DemoCourse(
+        3,
+        (("extensor-carpi-radialis-brevis", "R", ""), ("supinator", "R", ""), ("cervical-multifidus-rotatores", "R", "C6")),
+        ((7, 4), (6, 4), (5, 3), (4, 2), (3, 2), (2, 1)),
+        "QuickDASH",
+        (45.5, 40.9, 31.8, 27.3, 20.5, 15.9),
+    ),
+    DemoCourse(
+        0,
+        (("upper-trapezius", "R", ""), ("levator-scapulae", "R", ""), ("cervical-multifidus-rotatores", "R", "C4")),
+        ((6, 5), (6, 5), (7, 5), (6, 6)),
+        "NDI",
+        (18, 19, 17, 18),
+        adverse_event=(2, "bruising"),
+    ),
+    DemoCourse(
+        22,
+        (("gluteus-medius", "L", ""), ("piriformis", "L", ""), ("lumbar-multifidus", "L", "L5")),
+        ((8, 6), (7, 5), (7, 5), (6, 4), (5, 4), (4, 3), (4, 2), (3, 2)),
+        "LEFS",
+        (30, 34, 37, 41, 46, 50, 55, 58),
+        adverse_event=(3, "pain_after"),
+    ),
+    DemoCourse(
+        16,
+        (("rhomboids", "R", ""), ("infraspinatus", "R", "")),
+        ((5, 4), (5, 3), (4, 3), (4, 3), (3, 2)),
+        "PSFS",
+        (3.7, 4.3, 5.0, 6.0, 6.7),
+    ),
+)  # fmt: skip
+
+
+def seed_courses(*, physiotherapist: Any) -> int:
+    """Courses of 4 to 8 signed IMS treatments, improving and not, with some minor adverse events."""
+    created = 0
+    for course in DEMO_COURSES:
+        patient = _demo_patient(course.patient_index)
+        if patient.treatment_sessions.exists():
+            continue
+        _seed_course(patient, course, physiotherapist)
+        created += 1
+    return created
+
+
+def _seed_course(patient: Patient, course: DemoCourse, physiotherapist: Any) -> None:
+    record = assessment_services
+    first_day = timezone.localdate() - timedelta(days=7 * len(course.pain))
+    for number, (before, after) in enumerate(course.pain, start=1):
+        session = record.session_start(patient=patient, physiotherapist=physiotherapist)
+        session = record.session_save_fields(
+            session=session,
+            version=session.version,
+            data={
+                "consent_reconfirmed": True,
+                "changed_since_questionnaire": False,
+                "pain_before": before,
+                "position": "prone" if course.sites[0][2] else "side_lying_left",
+                "needle_diameter_mm": Decimal("0.25"),
+                "needle_length_mm": 40,
+                "technique": "pecking",
+            },
+        )
+        for muscle, side, level in course.sites:
+            record.needled_site_add(
+                session=session, muscle=muscle, side=side, level=level, insertions=3, twitch="several", grasp=True
+            )
+        session.refresh_from_db()
+        session = record.session_save_fields(
+            session=session,
+            version=session.version,
+            data={
+                "pain_after": after,
+                "needles_accounted_for": True,
+                "plan": "Continue weekly; reassess at session 3.",
+            },
+        )
+        score = course.scores[number - 1]
+        record.outcome_record(
+            patient=patient, session=session, instrument=course.instrument, total=score, recorded_by=physiotherapist
+        )
+        if course.adverse_event and course.adverse_event[0] == number:
+            record.adverse_event_record(
+                session=session,
+                reported_by=physiotherapist,
+                event_type=course.adverse_event[1],
+                event_class="mild",
+                onset="after",
+                action_taken="Reassured; aftercare advice repeated.",
+            )
+        if number < len(course.pain):
+            session.refresh_from_db()
+            record.session_sign(session=session, signed_by=physiotherapist, version=session.version)
+        moment = timezone.make_aware(datetime.combine(first_day + timedelta(days=7 * (number - 1)), time(10, 0)))
+        TreatmentSession.objects.filter(pk=session.pk).update(started_at=moment)
+        OutcomeMeasure.objects.filter(session=session).update(recorded_at=moment)

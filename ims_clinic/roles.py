@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.add_waitlistentry",
             "scheduling.change_waitlistentry",
             "scheduling.view_waitlistentry",
+            # Moving patients from another system (records: the CSV import with its preview).
+            "ims_clinic.import_patients",
         }
     ),
     # Everything clinical; the schedule read-only plus their own bookings.
@@ -48,6 +50,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "patients.view_questionnaireresponse",
             "patients.change_safetyflag",
             "patients.view_safetyflag",
+            "assessments.add_assessment",
+            "assessments.change_assessment",
+            "assessments.view_assessment",
+            "assessments.add_treatmentsession",
+            "assessments.change_treatmentsession",
+            "assessments.view_treatmentsession",
+            "assessments.add_adverseevent",
+            "assessments.view_adverseevent",
+            "assessments.add_outcomemeasure",
+            "assessments.view_outcomemeasure",
             # Their own bookings only: the scheduling views check the practitioner.
             "scheduling.add_appointment",
             "scheduling.change_appointment",
@@ -57,6 +69,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.add_waitlistentry",
             "scheduling.change_waitlistentry",
             "scheduling.view_waitlistentry",
+            # A patient's whole record for a referral or an access request (a recorded disclosure).
+            "ims_clinic.export_patient_record",
         }
     ),
     # Staff accounts, practitioners' hours, appointment types, the audit log.
@@ -71,6 +85,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "axes.delete_accessattempt",
             "axes.view_accessfailurelog",
             "axes.view_accesslog",
+            # Recovery of a lost authenticator: delete the device, and the staff member enrols again.
+            "otp_totp.view_totpdevice",
+            "otp_totp.delete_totpdevice",
             "patients.add_consenttextversion",
             "patients.change_consenttextversion",
             "patients.view_consenttextversion",
@@ -88,6 +105,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.add_appointmenttype",
             "scheduling.change_appointmenttype",
             "scheduling.view_appointmenttype",
+            # The adverse-event report counts events by type and class, with no patient in it.
+            "assessments.view_adverseevent",
+            # Records out: access requests and moves (a patient's record, the clinic's CSV files), and the
+            # integrations that read the FHIR API.
+            "ims_clinic.export_patient_record",
+            "ims_clinic.export_clinic_data",
+            "ims_clinic.add_integrationtoken",
+            "ims_clinic.change_integrationtoken",
+            "ims_clinic.view_integrationtoken",
         }
     ),
 }

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Ours, lowest first: assessments -> scheduling -> patients -> accounts.
     "accounts",
     "patients",
@@ -86,9 +88,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -175,6 +179,13 @@ AXES_VERBOSE = False
 # Addresses of reverse proxies whose X-Forwarded-For may be believed; empty: believe none.
 CLINIC_TRUSTED_PROXIES = env_list("CLINIC_TRUSTED_PROXIES")
 
+# Two-factor sign-in (TOTP, django-otp): every signed-in user passes the code step before any page.
+# On unless DEBUG; the demo (`make run`) and the test suite turn it off.
+CLINIC_REQUIRE_MFA = env_bool("CLINIC_REQUIRE_MFA", not DEBUG)
+OTP_TOTP_ISSUER = CLINIC_NAME
+# The back office never shows a staff member's TOTP secret or QR code: a reset deletes the device instead.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Static files: vendored under static/, served by whitenoise with hashed names after collectstatic.
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -260,6 +271,10 @@ LOGGING = {
     "loggers": {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Never below INFO, even with DJANGO_LOG_LEVEL=DEBUG: their DEBUG lines quote patient data
+        # (SQL parameters; the objects a template was rendering).
+        "django.db.backends": {"level": "INFO"},
+        "django.template": {"level": "INFO"},
     },
 }
 
@@ -280,3 +295,9 @@ CLINIC_SEGMENT_MIN_GROUPS = env_int("CLINIC_SEGMENT_MIN_GROUPS", 2)
 
 # Appointment reminders: `manage.py send_reminders` (from cron) e-mails appointments in the next N hours.
 CLINIC_REMINDER_HOURS = env_int("CLINIC_REMINDER_HOURS", 48)
+
+# The load benchmark only (`make bench`, docs/scaling.md): adds a query-free floor page at /bench/floor/ and
+# a middleware that reports each response's query count and server time in headers. Never in production.
+CLINIC_BENCH_FLOOR = env_bool("CLINIC_BENCH_FLOOR", False)
+if CLINIC_BENCH_FLOOR:
+    MIDDLEWARE.insert(0, "bench.middleware.QueryCountMiddleware")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,5 +14,12 @@ urlpatterns = [
     path("schedule/", include("scheduling.urls")),
     path("q/", include("patients.questionnaire_urls")),
     path("assessments/", include("assessments.urls")),
+    path("records/", include("ims_clinic.records.urls")),
+    path("fhir/", include("ims_clinic.records.fhir_urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.CLINIC_BENCH_FLOOR:
+    from bench.views import floor
+
+    urlpatterns.append(path("bench/floor/", floor, name="bench-floor"))

@@ -60,8 +60,8 @@ def home_cards(request: HttpRequest) -> list[dict[str, str]]:
             {
                 "icon": "bi-journal-text",
                 "title": "Audit log",
-                "text": "Every change to the clinic's records: who, when, what, and from which address.",
-                "url": reverse("admin:auditlog_logentry_changelist"),
+                "text": "Every look at and change to the clinic's records: who, in which role, when, from where.",
+                "url": reverse("accounts:audit-list"),
                 "action": "Read the audit log",
             },
             {
@@ -78,7 +78,38 @@ def home_cards(request: HttpRequest) -> list[dict[str, str]]:
                 "url": reverse("admin:patients_consenttextversion_changelist"),
                 "action": "Manage consent texts",
             },
+            {
+                "icon": "bi-box-arrow-up",
+                "title": "Records out",
+                "text": "A patient's whole record for an access request or a referral, recorded as a disclosure.",
+                "url": reverse("records:patient-pick"),
+                "action": "Export a patient's record",
+            },
+            {
+                "icon": "bi-file-earmark-spreadsheet",
+                "title": "Clinic data export",
+                "text": "CSV files of patients, appointments, sessions and outcomes, pseudonymised for research.",
+                "url": reverse("records:clinic-export"),
+                "action": "Export the clinic's data",
+            },
+            {
+                "icon": "bi-plug",
+                "title": "Integrations",
+                "text": "Tokens for software that reads records through the FHIR API; revoke one when it ends.",
+                "url": reverse("records:integration-list"),
+                "action": "Manage integrations",
+            },
         ]
+    if Role.FRONT_DESK in held:
+        cards.append(
+            {
+                "icon": "bi-upload",
+                "title": "Import patients",
+                "text": "Move patients from another system with a CSV file: preview every row, then import.",
+                "url": reverse("records:patient-import"),
+                "action": "Import from a CSV file",
+            }
+        )
     return cards
 
 

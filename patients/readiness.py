@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from .models import Consent, FlagSeverity, Patient, QuestionnaireLink, QuestionnaireLinkStatus, SafetyFlag
@@ -54,11 +54,13 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
                 .order_by("-response__submitted_at", "-id")
                 .values("response__id")[:1]
             ),
+            has_consent=Exists(Consent.objects.in_force().filter(patient=OuterRef("pk"))),
         )
-        .values_list("pk", "latest_link_id", "current_response_id")
+        .values_list("pk", "latest_link_id", "current_response_id", "has_consent")
     )
-    latest_link_of = {pk: link_id for pk, link_id, _ in latest}
-    response_of = {pk: response_id for pk, _, response_id in latest}
+    latest_link_of = {pk: link_id for pk, link_id, _, _ in latest}
+    response_of = {pk: response_id for pk, _, response_id, _ in latest}
+    consented = {pk for pk, _, _, has_consent in latest if has_consent}
     links = QuestionnaireLink.objects.in_bulk([i for i in latest_link_of.values() if i])
     open_rank = dict(
         SafetyFlag.objects.filter(response_id__in=[i for i in response_of.values() if i], acknowledged_at__isnull=True)
@@ -66,9 +68,6 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
         .values("response_id")
         .annotate(rank=Max("severity_rank"))
         .values_list("response_id", "rank")
-    )
-    consented = set(
-        Consent.objects.in_force().filter(patient_id__in=ids).values_list("patient_id", flat=True).distinct()
     )
     now = timezone.now()
     result = {}

@@ -177,3 +177,15 @@ class WaitlistEntryFactory(factory.django.DjangoModelFactory):
     appointment_type = factory.SubFactory(AppointmentTypeFactory)
     wanted_until = factory.LazyFunction(lambda: _scheduling_now().date() + _days(60))
     created_by = factory.SubFactory(UserFactory)
+
+
+class ConsentTextVersionFactory(factory.django.DjangoModelFactory):
+    """A consent text (the migration's own is flushed away in browser tests)."""
+
+    class Meta:
+        model = "patients.ConsentTextVersion"
+        django_get_or_create = ("version",)
+
+    version = "test-1"
+    body = "What IMS is, its risks, the alternatives, and your right to stop at any time."
+    effective_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=1))

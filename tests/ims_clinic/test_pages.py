@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from assessments import services as assessment_services
+from assessments.models import NeedledSite
+from ims_clinic.records import services as records_services
 from patients import services
 from scheduling import services as scheduling_services
 from tests.conftest import PERSONAS
@@ -46,7 +48,12 @@ PUBLIC_PAGE = dict.fromkeys(PERSONAS, ALLOWED)
 BACK_OFFICE = {"anonymous": TO_LOGIN, "front_desk": 302, "physio": 302, "admin": ALLOWED}
 PATIENT_PAGE = {"anonymous": TO_LOGIN, "front_desk": ALLOWED, "physio": ALLOWED, "admin": FORBIDDEN}
 CLINICAL_PAGE = {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": ALLOWED, "admin": FORBIDDEN}
+ADMIN_PAGE = {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": FORBIDDEN, "admin": ALLOWED}
 POST_ONLY = {"anonymous": TO_LOGIN, "front_desk": NOT_ALLOWED_METHOD, "physio": NOT_ALLOWED_METHOD, "admin": 405}
+EXPORTER_PAGE = {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": ALLOWED, "admin": ALLOWED}
+FRONT_DESK_PAGE = {"anonymous": TO_LOGIN, "front_desk": ALLOWED, "physio": FORBIDDEN, "admin": FORBIDDEN}
+# The FHIR API takes no session, only an integration's bearer token: without one, 401 for everyone.
+FHIR_API = dict.fromkeys(PERSONAS, 401)
 PATIENT = (("pk", "patient"),)
 CONSENT = (("pk", "patient"), ("consent_pk", "consent"))
 RESPONSE = (("pk", "patient"), ("response_pk", "response"))
@@ -57,6 +64,15 @@ PAGES = [
     # Signed-in staff are sent on from the login page to their home.
     Page("accounts:login", {"anonymous": ALLOWED, "front_desk": 302, "physio": 302, "admin": 302}),
     Page("accounts:logout", {"anonymous": TO_LOGIN, **dict.fromkeys(PERSONAS[1:], NOT_ALLOWED_METHOD)}),
+    # Two-factor sign-in: enrolment, then the code step (which sends someone with no app yet to enrolment).
+    Page("accounts:mfa-setup", STAFF_PAGE),
+    Page("accounts:mfa-verify", {"anonymous": TO_LOGIN, **dict.fromkeys(PERSONAS[1:], 302)}),
+    Page("admin:otp_totp_totpdevice_changelist", BACK_OFFICE),
+    # The audit trail, and a patient's "who has seen my record" report: the clinic admin's alone.
+    Page("accounts:audit-list", ADMIN_PAGE),
+    Page("accounts:audit-export", ADMIN_PAGE),
+    Page("patients:patient-access-report", ADMIN_PAGE, PATIENT),
+    Page("patients:patient-access-report-export", ADMIN_PAGE, PATIENT),
     # The back office: only the clinic admin is staff; everyone else is sent to the admin's login.
     Page("admin:index", BACK_OFFICE),
     Page("admin:accounts_user_changelist", BACK_OFFICE),
@@ -91,6 +107,21 @@ PAGES = [
     Page("assessments:addendum-create", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:assessment-entered-in-error", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:assessment-print", CLINICAL_PAGE, (("pk", "assessment"),)),
+    Page("assessments:session-start", POST_ONLY, (("patient_pk", "patient"),)),
+    Page("assessments:session-detail", CLINICAL_PAGE, (("pk", "session"),)),
+    Page("assessments:session-header", POST_ONLY, (("pk", "session"),)),
+    Page("assessments:session-close", POST_ONLY, (("pk", "session"),)),
+    Page("assessments:needled-site-create", POST_ONLY, (("pk", "session"),)),
+    Page("assessments:needled-site-delete", POST_ONLY, (("pk", "session"), ("site_pk", "site"))),
+    Page("assessments:adverse-event-create", POST_ONLY, (("pk", "session"),)),
+    Page("assessments:outcome-create", POST_ONLY, (("pk", "session"),)),
+    Page("assessments:session-sign", POST_ONLY, (("pk", "session"),)),
+    Page("assessments:session-addendum-create", POST_ONLY, (("pk", "session"),)),
+    Page("assessments:progress", CLINICAL_PAGE, (("patient_pk", "patient"),)),
+    Page(
+        "assessments:adverse-event-report",
+        {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": FORBIDDEN, "admin": ALLOWED},
+    ),
     # The patient's private link: no login; the questions only after the date of birth is confirmed.
     Page("questionnaire:start", PUBLIC_PAGE, (("token", "token"),)),
     Page("questionnaire:section", dict.fromkeys(PERSONAS, 302), (("token", "token"), ("section", "section"))),
@@ -118,6 +149,18 @@ PAGES = [
     Page("admin:scheduling_practitioner_changelist", BACK_OFFICE),
     Page("admin:scheduling_appointmenttype_changelist", BACK_OFFICE),
     Page("admin:scheduling_timeoff_changelist", BACK_OFFICE),
+    # Records out: a patient's export (physio, clinic admin), the clinic's CSV files and the integrations
+    # (clinic admin), the patient import (front desk), and the FHIR API (a bearer token, no session).
+    Page("records:patient-pick", EXPORTER_PAGE),
+    Page("records:patient-export", EXPORTER_PAGE, PATIENT),
+    Page("records:clinic-export", ADMIN_PAGE),
+    Page("records:patient-import", FRONT_DESK_PAGE),
+    Page("records:patient-import-confirm", POST_ONLY),
+    Page("records:integration-list", ADMIN_PAGE),
+    Page("records:integration-revoke", POST_ONLY, (("pk", "integration_token"),)),
+    Page("fhir:base", FHIR_API),
+    Page("fhir:resource-read", FHIR_API, (("resource_type", "fhir_type"), ("resource_id", "patient"))),
+    Page("fhir:patient-everything", FHIR_API, (("resource_id", "patient"),)),
 ]
 
 
@@ -139,7 +182,11 @@ def world(db: None) -> dict[str, object]:
     finding = assessment_services.finding_record(
         assessment=assessment, sign_code="SEN-MOTORPOINT", side="L", status="present", muscle="deltoid"
     )
+    session = assessment_services.session_start(patient=consent.patient, physiotherapist=UserFactory())
+    site = NeedledSite.objects.create(session=session, muscle="deltoid", side="L")
     return {
+        "session": session.pk,
+        "site": site.pk,
         "assessment": assessment.pk,
         "step": "history",
         "row_kind": "finding",
@@ -155,6 +202,10 @@ def world(db: None) -> dict[str, object]:
         "appointment": appointment.pk,
         "waitlist_entry": WaitlistEntryFactory(patient=consent.patient).pk,
         "feed_token": scheduling_services.feed_token_reset(practitioner=practitioner),
+        "integration_token": records_services.integration_token_create(
+            name="Referral portal", created_by=UserFactory(), submission_key=uuid.uuid4(), result_url="/"
+        )[0].pk,
+        "fhir_type": "Patient",
     }
 
 

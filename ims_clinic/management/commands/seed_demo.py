@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.roles import Role
 
-from ...demo import DEMO_PATIENTS, seed_assessments, seed_bookings, seed_patients, seed_questionnaires
+from ...demo import DEMO_PATIENTS, seed_assessments, seed_bookings, seed_courses, seed_patients, seed_questionnaires
 
 DEFAULT_DEMO_PASSWORD = "ims-demo-2026"
 
@@ -58,6 +58,7 @@ class Command(BaseCommand):
             )
             seed_questionnaires(front_desk=staff["frontdesk"], physiotherapist=staff["physio"])
             seed_assessments(physiotherapist=staff["physio"], colleague=staff["physio2"])
+            seed_courses(physiotherapist=staff["physio"])
             seed_bookings(front_desk=staff["frontdesk"], physiotherapists=[staff["physio"], staff["physio2"]])
         self.stdout.write(
             self.style.SUCCESS(
