@@ -300,16 +300,20 @@ def test_the_actions_refuse_a_get(physio_client: Client, assessment: Assessment,
     assert physio_client.get(url(name, assessment)).status_code == 405
 
 
-def test_opening_a_step_or_the_print_page_is_logged_as_an_access(
+def test_opening_a_step_is_logged_as_an_access_and_the_print_page_as_a_print(
     physio_client: Client, assessment: Assessment
 ) -> None:
+    from accounts.models import AuditAction, AuditEvent
+
     physio_client.get(step_url(assessment, "history"))
     physio_client.get(step_url(assessment, "spine"))
     physio_client.get(url("assessment-print", assessment))
 
     accesses = LogEntry.objects.get_for_object(assessment).filter(action=LogEntry.Action.ACCESS)
-    assert accesses.count() == 3
+    assert accesses.count() == 2
     assert {entry.actor for entry in accesses} == {physio_client.user}
+    printed = AuditEvent.objects.filter(action=AuditAction.PRINT, object_id=str(assessment.pk))
+    assert [(event.actor, event.patient_id) for event in printed] == [(physio_client.user, assessment.patient_id)]
 
 
 # --- The chart and starting --------------------------------------------------------------------------------------
