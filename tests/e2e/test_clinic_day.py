@@ -36,9 +36,19 @@ def next_wednesday_morning() -> datetime:
 
 
 def shoot(page: object, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=False)
+    """Save the page when IMS_SCREENSHOTS names a folder; Chromium occasionally fails a capture under load."""
+    if not SCREENSHOTS:
+        return
+    from playwright.sync_api import Error
+
+    Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+    for attempt in range(3):
+        try:
+            page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=False)
+            return
+        except Error:
+            if attempt == 2:
+                raise
 
 
 def accessible(page: object) -> None:
