@@ -364,6 +364,18 @@ def content_digest(assessment: Assessment) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _seal(locked: Any, *, digest: str, signed_by: Any) -> Any:
+    """Sign a locked draft (an assessment or a treatment session): digest, who and when, then read-only."""
+    locked.content_digest = digest
+    locked.signed_at = timezone.now()
+    locked.signed_by = signed_by
+    locked.status = AssessmentStatus.SIGNED
+    locked.version += 1
+    locked.save()
+    audit(action=AuditAction.SIGN, instance=locked, actor=signed_by)
+    return locked
+
+
 @transaction.atomic
 def assessment_sign(*, assessment: Assessment, signed_by: Any, version: int) -> Assessment:
     """Sign once: the physiotherapist who assessed signs; afterwards only addenda."""
@@ -373,14 +385,7 @@ def assessment_sign(*, assessment: Assessment, signed_by: Any, version: int) -> 
     if not locked.chief_complaint.strip():
         raise ValidationError("Record the chief complaint (step 1) before signing.")
     locked.summary_rules_version = gunn_signs.RULES_VERSION
-    locked.content_digest = content_digest(locked)
-    locked.signed_at = timezone.now()
-    locked.signed_by = signed_by
-    locked.status = AssessmentStatus.SIGNED
-    locked.version += 1
-    locked.save()
-    audit(action=AuditAction.SIGN, instance=locked, actor=signed_by)
-    return locked
+    return _seal(locked, digest=content_digest(locked), signed_by=signed_by)
 
 
 @transaction.atomic
@@ -693,14 +698,7 @@ def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> 
     if locked.sites.exists():
         for field, value in _current_references(locked).items():
             setattr(locked, field, value)
-    locked.content_digest = session_content_digest(locked)
-    locked.signed_at = timezone.now()
-    locked.signed_by = signed_by
-    locked.status = AssessmentStatus.SIGNED
-    locked.version += 1
-    locked.save()
-    audit(action=AuditAction.SIGN, instance=locked, actor=signed_by)
-    return locked
+    return _seal(locked, digest=session_content_digest(locked), signed_by=signed_by)
 
 
 @transaction.atomic
