@@ -108,22 +108,33 @@ def assessment_start(*, patient: Patient, physiotherapist: Any, appointment: Any
     return Assessment.objects.create(patient=patient, physiotherapist=physiotherapist, appointment=appointment)
 
 
-def _lock_draft(assessment: Assessment, version: int | None = None) -> Assessment:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+def _lock_editable(record: Any, version: int | None, *, name: str, short_name: str) -> Any:
+    """Lock a draft assessment or treatment session for a change, refusing a final or stale one.
+
+    `name` and `short_name` word the messages ("treatment session", "session").
+    """
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
     if locked.status == AssessmentStatus.ENTERED_IN_ERROR:
-        raise AssessmentNotEditable("This assessment is marked entered in error and cannot change.")
+        raise AssessmentNotEditable(f"This {name} is marked entered in error and cannot change.")
     if locked.status != AssessmentStatus.DRAFT:
-        raise AssessmentNotEditable("This assessment is signed and cannot change. Add an addendum instead.")
+        raise AssessmentNotEditable(f"This {name} is signed and cannot change. Add an addendum instead.")
     if version is not None and version != locked.version:
         raise StaleAssessment(
-            "This assessment was saved elsewhere since you opened this page. Reload it to see the latest version."
+            f"This {short_name} was saved elsewhere since you opened this page. Reload it to see the latest version."
         )
     return locked
 
 
-def _touch(locked: Assessment) -> None:
-    """Every change, to the record or one of its rows, moves the version on: a signature covers what was seen."""
-    Assessment.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
+def _lock_draft(assessment: Assessment, version: int | None = None) -> Assessment:
+    return _lock_editable(assessment, version, name="assessment", short_name="assessment")
+
+
+def _touch(locked: Any) -> None:
+    """Every change, to the record or one of its rows, moves the version on: a signature covers what was seen.
+
+    Pages that add a row in place receive the new version with it (htmx out-of-band).
+    """
+    type(locked).objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
     locked.refresh_from_db(fields=["version", "updated_at"])
 
 
@@ -469,20 +480,7 @@ def _current_references(session: TreatmentSession) -> dict[str, Any]:
 
 
 def _lock_session(session: TreatmentSession, version: int | None = None) -> TreatmentSession:
-    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-    if locked.status != AssessmentStatus.DRAFT:
-        raise AssessmentNotEditable("This treatment session is signed and cannot change. Add an addendum instead.")
-    if version is not None and version != locked.version:
-        raise StaleAssessment(
-            "This session was saved elsewhere since you opened this page. Reload it to see the latest version."
-        )
-    return locked
-
-
-def _touch_session(locked: TreatmentSession) -> None:
-    """As _touch; pages that add a site in place receive the new version with it (htmx out-of-band)."""
-    TreatmentSession.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
-    locked.refresh_from_db(fields=["version", "updated_at"])
+    return _lock_editable(session, version, name="treatment session", short_name="session")
 
 
 @transaction.atomic
@@ -493,7 +491,7 @@ def session_save_fields(*, session: TreatmentSession, data: dict[str, Any], vers
         setattr(locked, field, data[field])
     locked.full_clean(exclude=["appointment", "assessment", "consent", "questionnaire"])
     locked.save(update_fields=fields)
-    _touch_session(locked)
+    _touch(locked)
     return locked
 
 
@@ -569,7 +567,7 @@ def needled_site_add(
             f"{locked.aftercare_advice.rstrip()} {needling_safety.AFTERCARE_THORAX_WARNING}".strip()
         )
     TreatmentSession.objects.filter(pk=locked.pk).update(**references)
-    _touch_session(locked)
+    _touch(locked)
     return site
 
 
@@ -579,7 +577,7 @@ def needled_site_remove(*, session: TreatmentSession, site: NeedledSite) -> None
     if site.session_id != locked.pk:
         raise ValidationError("That site belongs to another session.")
     site.delete()
-    _touch_session(locked)
+    _touch(locked)
 
 
 @transaction.atomic

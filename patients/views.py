@@ -1,5 +1,7 @@
 """Patients' pages: the registry, registration, the chart, and consent."""
 
+from urllib.parse import quote
+
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -39,7 +41,14 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     patients = services.patient_search(text=text, include_archived=include_archived)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "patients/_patient_rows.html" if request.htmx else "patients/patient_list.html"
-    return render(request, template, {"form": form, "page": page, "query": text, "include_archived": include_archived})
+    # The search the page links keep, written as the form would send it.
+    filters = "&".join(
+        part
+        for part in (f"q={quote(text, safe='/')}" if text else "", "archived=on" if include_archived else "")
+        if part
+    )
+    context = {"form": form, "page": page, "query": text, "include_archived": include_archived, "filters": filters}
+    return render(request, template, context)
 
 
 @role_required(*STAFF_WHO_SEE_PATIENTS)
