@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from accounts.versioning import VersionedFormMixin
 from patients.models import REGION_LABELS
 
 from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
@@ -18,7 +19,7 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class HistoryForm(forms.ModelForm):
+class HistoryForm(VersionedFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     pain_region_choices = forms.MultipleChoiceField(
         label="Where it hurts",
@@ -209,7 +210,7 @@ class SegmentDecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=SegmentDecision.Decision.choices)
 
 
-class SummaryForm(forms.ModelForm):
+class SummaryForm(VersionedFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -242,7 +243,7 @@ class EnteredInErrorForm(forms.Form):
 # --- Treatment sessions -------------------------------------------------------------------------------
 
 
-class SessionHeaderForm(forms.ModelForm):
+class SessionHeaderForm(VersionedFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -271,7 +272,7 @@ class SessionHeaderForm(forms.ModelForm):
         return cleaned
 
 
-class SessionCloseForm(forms.ModelForm):
+class SessionCloseForm(VersionedFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
+from accounts.versioning import edit_conflict
 from patients.models import Patient
 
 from . import charts, forms, needling_safety, outcomes, scales, services
@@ -69,7 +70,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, session)
 
 
-def _render(request: HttpRequest, session: TreatmentSession, status: int = 200, **forms_given: Any) -> HttpResponse:
+def _render(
+    request: HttpRequest,
+    session: TreatmentSession,
+    status: int = 200,
+    conflict: dict[str, Any] | None = None,
+    **forms_given: Any,
+) -> HttpResponse:
     editable = session.is_draft and session.physiotherapist_id == request.user.pk
     earlier = list(
         TreatmentSession.objects.filter(patient=session.patient, started_at__lt=session.started_at).order_by(
@@ -97,6 +104,7 @@ def _render(request: HttpRequest, session: TreatmentSession, status: int = 200, 
         "outcome_form": forms_given.get("outcome_form") or forms.OutcomeForm(),
         "addendum_form": forms_given.get("addendum_form") or forms.AddendumForm(),
         "class_info": needling_safety.ADVERSE_EVENT_CLASS_INFO,
+        "conflict": conflict,
     }
     # A refused change whose form the page does not show: say why at the top instead.
     hidden = [] if editable else ["header_form", "close_form", "site_form"]
@@ -114,6 +122,10 @@ def _versioned_save(request: HttpRequest, pk: int, form_class: type, name: str) 
         data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
         try:
             services.session_save_fields(session=session, data=data, version=form.cleaned_data["version"])
+        except services.StaleAssessment:
+            session.refresh_from_db()
+            conflict = {**edit_conflict(form, session, record="this treatment session"), "form": name}
+            return _render(request, session, status=409, conflict=conflict, **{name: form.retry_on(session)})
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
+from accounts.versioning import edit_conflict
 from patients import services as patient_services
 from patients.models import Patient
 
@@ -86,6 +87,10 @@ def _save_step(request: HttpRequest, assessment: Assessment, step: str) -> HttpR
         data.pop("pain_region_choices", None)
         try:
             services.assessment_save_fields(assessment=assessment, data=data, version=form.cleaned_data["version"])
+        except services.StaleAssessment:
+            assessment.refresh_from_db()
+            retry, conflict = form.retry_on(assessment), edit_conflict(form, assessment, record="this assessment")
+            return _render_step(request, assessment, step, form=retry, status=409, conflict=conflict)
         except ValidationError as error:
             form.add_error(None, error)
         else:

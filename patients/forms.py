@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.submissions import OneTimeSubmissionMixin
+from accounts.versioning import VersionedFormMixin
 
 from . import identity
 from .models import REGION_LABELS, Consent, ConsentForm, Patient
@@ -149,7 +150,7 @@ class PatientCreateForm(OneTimeSubmissionMixin, PatientForm):
         self.helper.layout.append("submission_key")
 
 
-class PatientUpdateForm(PatientForm):
+class PatientUpdateForm(VersionedFormMixin, PatientForm):
     """The details form with the version it was opened at, so a stale save is refused, not applied."""
 
     version = forms.IntegerField(
@@ -167,21 +168,6 @@ class PatientUpdateForm(PatientForm):
         if "version" in self.errors:  # a hidden field's error would not be seen
             self.add_error(None, "This form is out of date. Reload the page and make your changes again.")
         return data
-
-    def changes_against(self, saved: Patient) -> list[dict[str, Any]]:
-        """The fields where what this form would save differs from what is saved now."""
-        rows = []
-        for name in self.Meta.fields:
-            yours, theirs = self.cleaned_data.get(name), getattr(saved, name)
-            if (yours or "") != (theirs or ""):
-                field = self.fields[name]
-                rows.append({"label": field.label, "saved": _shown(field, theirs), "yours": _shown(field, yours)})
-        return rows
-
-
-def _shown(field: forms.Field, value: Any) -> str:
-    choices = dict(getattr(field, "choices", None) or ())
-    return str(choices.get(value, value)) if value not in (None, "") else "(empty)"
 
 
 REGION_CHOICES = [(code.value, label) for code, label in REGION_LABELS.items()]

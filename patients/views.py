@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role, role_required
 from accounts.submissions import DuplicateSubmission, previous_result
+from accounts.versioning import edit_conflict
 
 from . import safety_rules, services, timeline
 from .forms import (
@@ -99,9 +100,9 @@ def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _patient_conflict(request: HttpRequest, form: PatientUpdateForm, current: Patient) -> HttpResponse:
     """Someone saved first: show what differs, and keep this user's input to re-apply on the new version."""
-    retry = PatientUpdateForm({**request.POST.dict(), "version": current.version}, instance=current)
-    context = {"patient": current, "changes": form.changes_against(current), "form": retry}
-    return render(request, "patients/patient_conflict.html", context)
+    conflict = edit_conflict(form, current, record="this patient's details")
+    context = {"patient": current, "conflict": conflict, "form": form.retry_on(current)}
+    return render(request, "patients/patient_conflict.html", context, status=409)
 
 
 @role_required(*STAFF_WHO_SEE_PATIENTS)

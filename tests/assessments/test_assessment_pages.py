@@ -467,19 +467,63 @@ def test_bad_history_is_shown_at_the_field_with_the_typed_values_kept_and_nothin
     assert saved_state(assessment) == before
 
 
-def test_two_tabs_the_second_save_is_told_it_was_saved_elsewhere_and_overwrites_nothing(
+CONFLICT = "Your changes were not saved"
+
+
+def test_two_tabs_the_second_save_shows_what_changed_and_overwrites_nothing(
     physio_client: Client, assessment: Assessment
 ) -> None:
     loaded = history_data(assessment)
     first_tab = physio_client.post(step_url(assessment, "history"), {**loaded, "chief_complaint": "First tab"})
 
-    second_tab = physio_client.post(step_url(assessment, "history"), {**loaded, "chief_complaint": "Second tab"})
+    second_tab = physio_client.post(
+        step_url(assessment, "history"), {**loaded, "chief_complaint": "Second tab", "pain_now": "7"}
+    )
 
     assert first_tab.status_code == 302
-    assert second_tab.status_code == 400
-    assert shown(STALE, second_tab)
-    assert "Second tab" in body_of(second_tab)
+    assert second_tab.status_code == 409
+    assert shown(CONFLICT, second_tab)
+    assert shown("This assessment was saved at", second_tab)
+    changes = second_tab.context["conflict"]["changes"]
+    assert {"label": "Chief complaint", "saved": "First tab", "yours": "Second tab"} in changes
+    assert {"label": "Pain now (0-10)", "saved": "5", "yours": "7"} in changes
+    assert [row["label"] for row in changes] == ["Chief complaint", "Pain now (0-10)"]  # nothing else differs
+    retry = second_tab.context["form"]
+    assert retry["chief_complaint"].value() == "Second tab"
+    assert int(retry["version"].value()) == fresh(assessment).version
     assert fresh(assessment).chief_complaint == "First tab"
+
+
+def test_the_edit_is_re_applied_from_the_conflict_on_the_new_version(
+    physio_client: Client, assessment: Assessment
+) -> None:
+    loaded = history_data(assessment)
+    physio_client.post(step_url(assessment, "history"), {**loaded, "chief_complaint": "First tab"})
+    conflict = physio_client.post(step_url(assessment, "history"), {**loaded, "chief_complaint": "Second tab"})
+    saved_now = fresh(assessment).version
+
+    kept = conflict.context["form"].data  # the user's input, now on the version saved by the first tab
+    again = physio_client.post(step_url(assessment, "history"), {key: kept.getlist(key) for key in kept})
+
+    assert f'name="version" value="{saved_now}"' in body_of(conflict)
+    assert again.status_code == 302
+    assert fresh(assessment).chief_complaint == "Second tab"
+
+
+def test_a_stale_summary_shows_the_differing_plan(physio_client: Client, assessment: Assessment) -> None:
+    loaded = fresh(assessment).version
+    services.assessment_save_fields(assessment=assessment, data={"plan": "Needle C6 paraspinals"}, version=loaded)
+
+    response = physio_client.post(
+        step_url(assessment, "summary"),
+        {"version": loaded, "clinical_impression": "C6 radiculopathy", "plan": "Review in a week", "go": "stay"},
+    )
+
+    assert response.status_code == 409
+    changes = response.context["conflict"]["changes"]
+    assert {"label": "Plan", "saved": "Needle C6 paraspinals", "yours": "Review in a week"} in changes
+    assert "Review in a week" in body_of(response)
+    assert fresh(assessment).plan == "Needle C6 paraspinals" and fresh(assessment).clinical_impression == ""
 
 
 def test_a_double_submit_of_the_history_saves_once(physio_client: Client, assessment: Assessment) -> None:
@@ -489,8 +533,8 @@ def test_a_double_submit_of_the_history_saves_once(physio_client: Client, assess
     physio_client.post(step_url(assessment, "history"), data)
     again = physio_client.post(step_url(assessment, "history"), data)
 
-    assert again.status_code == 400
-    assert shown(STALE, again)
+    assert again.status_code == 409
+    assert shown("Your edit matches what is saved now; saving again changes nothing.", again)
     assert fresh(assessment).version == version + 1
 
 

@@ -454,7 +454,7 @@ def test_bad_header_or_close_input_is_shown_at_the_field_and_nothing_is_saved(
     assert saved_state(session) == before
 
 
-def test_two_tabs_the_second_save_is_told_it_was_saved_elsewhere_and_overwrites_nothing(
+def test_two_tabs_the_second_save_shows_what_changed_and_overwrites_nothing(
     physio_client: Client, session: TreatmentSession
 ) -> None:
     loaded = header_data(session)
@@ -463,9 +463,29 @@ def test_two_tabs_the_second_save_is_told_it_was_saved_elsewhere_and_overwrites_
     second = physio_client.post(url("session-header", session), {**loaded, "pain_before": "9"})
 
     assert first.status_code == 302
-    assert second.status_code == 400
-    assert shown(STALE, second)
+    assert second.status_code == 409
+    assert shown("Your changes were not saved", second)
+    assert shown("This treatment session was saved at", second)
+    assert second.context["conflict"]["changes"] == [{"label": "Pain before (NPRS 0-10)", "saved": "4", "yours": "9"}]
+    assert f'value="{fresh(session).version}" id="version-header"' in body_of(second)
     assert fresh(session).pain_before == 4
+
+
+def test_the_close_form_re_applies_its_edit_after_a_conflict(physio_client: Client, session: TreatmentSession) -> None:
+    loaded = fresh(session).version
+    services.session_save_fields(session=session, data={"plan": "Changed in another tab"}, version=loaded)
+    edit = {"version": loaded, "pain_after": "2", "retest_note": "", "aftercare_advice": "Heat", "plan": "Mine"}
+
+    conflict = physio_client.post(url("session-close", session), edit)
+    again = physio_client.post(url("session-close", session), {**edit, "version": fresh(session).version})
+
+    assert conflict.status_code == 409
+    assert {"label": "Plan", "saved": "Changed in another tab", "yours": "Mine"} in conflict.context["conflict"][
+        "changes"
+    ]
+    assert conflict.context["close_form"]["plan"].value() == "Mine"
+    assert again.status_code == 302
+    assert (fresh(session).plan, fresh(session).pain_after) == ("Mine", 2)
 
 
 # --- Needled sites ------------------------------------------------------------------------------------------------

@@ -81,9 +81,10 @@ def test_a_stale_edit_shows_what_changed_and_keeps_the_users_input(
         patient=patient, data={"phone": "604-555-0111"}, updated_by=UserFactory(), version=patient.version
     )
     page.get_by_label("City").fill("Burnaby")
+    page.expected_problems.append("status of 409 (Conflict)")  # the refused save answers 409
     page.get_by_role("button", name="Save changes").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your changes were not saved")
+    expect(page.get_by_role("heading", name="Your changes were not saved")).to_be_visible()
     differences = page.locator("#conflict-differences")
     expect(differences.get_by_role("row", name=re.compile("City"))).to_contain_text("Burnaby")
     expect(differences.get_by_role("row", name=re.compile("Phone"))).to_contain_text("604-555-0111")

@@ -59,10 +59,11 @@ def test_two_people_editing_at_once_the_second_sees_what_changed_and_keeps_their
     second = physio_client.post(url, physio_form)
 
     assert first.status_code == 302
-    assert second.status_code == 200  # the form again, as with any refused save
+    assert second.status_code == 409
     page = second.content.decode()
     assert "Your changes were not saved" in page
-    differences = second.context["changes"]
+    assert "after you opened this page. Nothing of yours was written over it." in page
+    differences = second.context["conflict"]["changes"]
     assert {"label": "City", "saved": "Vancouver", "yours": "Burnaby"} in differences
     assert {"label": "Phone", "saved": "604-555-0111", "yours": "604-555-0100"} in differences
     retry = second.context["form"]
