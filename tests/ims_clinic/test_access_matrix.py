@@ -14,9 +14,15 @@ from django.urls import reverse
 
 from assessments.models import Assessment
 from patients.models import Patient
-from tests.conftest import PERSONAS
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
-from tests.ims_clinic.test_pages import PAGES, Page, world  # noqa: F401  (world is a fixture)
+from tests.ims_clinic.test_pages import (  # noqa: F401  (world and patient_link_client are fixtures)
+    ALL_PERSONAS,
+    LINK,
+    PAGES,
+    Page,
+    patient_link_client,
+    world,
+)
 
 GIVEN, FAMILY = "Zyqxhmarker", "Vwqjcanary"
 CLINICAL = "Ulnar-canary-complaint-7731"
@@ -36,7 +42,7 @@ def markers_in(body: str) -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona_client", PERSONAS, indirect=True)
+@pytest.mark.parametrize("persona_client", ALL_PERSONAS, indirect=True)
 def test_no_refused_or_redirected_answer_carries_the_patients_data(
     persona_client: Client, marked_world: dict[str, object], request: pytest.FixtureRequest
 ) -> None:
@@ -44,12 +50,12 @@ def test_no_refused_or_redirected_answer_carries_the_patients_data(
     leaks = []
     for page in PAGES:
         response = persona_client.get(page.url(marked_world))
-        assert response.status_code == page.expected[persona], page.url_name
+        assert response.status_code == page.expected_for(persona), page.url_name
         body = b"".join(response.streaming_content) if response.streaming else response.content
         found = markers_in(body.decode(errors="replace"))
         if response.status_code in REFUSED and found:
             leaks.append((page.url_name, response.status_code, found))
-        if persona in {"front_desk", "admin", "anonymous"} and CLINICAL in found:
+        if persona in {"front_desk", "admin", "anonymous", LINK} and CLINICAL in found:
             leaks.append((page.url_name, response.status_code, [CLINICAL]))
     assert leaks == []
 
@@ -134,3 +140,30 @@ def test_browsing_every_page_in_every_role_logs_no_patient_data_and_no_password(
     assert logged, "the capture saw no log output at all"
     assert [line[:300] for line in every_log_line.lines if markers_in(line)] == []
     assert TEST_PASSWORD not in logged
+
+
+@pytest.mark.django_db
+def test_a_confirmed_link_opens_nothing_of_another_patients_link(
+    patient_link_client: Client,  # noqa: F811 (the page table's fixture)
+    marked_world: dict[str, object],
+) -> None:
+    """Confirming one's own date of birth does not open someone else's questions: their link asks again."""
+    import uuid
+
+    from patients import services
+
+    other = PatientFactory(given_name="Qoxwother", family_name="Jyvmarker")
+    _link, token = services.questionnaire_link_issue(
+        patient=other, issued_by=UserFactory(), link_url=str, submission_key=uuid.uuid4(), send_email=False
+    )
+    start = reverse("questionnaire:start", kwargs={"token": token})
+    questions = reverse("questionnaire:section", kwargs={"token": token, "section": "blood_thinners"})
+
+    section = patient_link_client.get(questions)
+    first_page = patient_link_client.get(start)
+
+    assert section.status_code == 302 and section["Location"] == start
+    assert first_page.status_code == 200 and 'name="date_of_birth"' in first_page.content.decode()
+    for body in (section.content.decode(), first_page.content.decode()):
+        # Neither patient's record shows; the other link greets its patient by given name only, as for anyone.
+        assert markers_in(body) == [] and "Jyvmarker" not in body and "Blood thinners" not in body

@@ -33,14 +33,23 @@ from tests.factories import (
 ALLOWED, FORBIDDEN, TO_LOGIN, NOT_ALLOWED_METHOD = 200, 403, 302, 405
 
 
+# The staff personas, and a patient on their private questionnaire link with the date of birth confirmed:
+# a session with no user, which must open nothing more than an anonymous visitor, except its questions.
+LINK = "patient_link"
+ALL_PERSONAS = (*PERSONAS, LINK)
+
+
 @dataclass(frozen=True)
 class Page:
     url_name: str
-    expected: dict[str, int]  # persona -> status of a GET
+    expected: dict[str, int]  # persona -> status of a GET; the patient's link answers as anonymous unless listed
     kwargs: tuple[tuple[str, str], ...] = ()  # URL keyword -> name of an object in `world`
 
     def url(self, world: dict[str, object]) -> str:
         return reverse(self.url_name, kwargs={key: world[name] for key, name in self.kwargs})
+
+    def expected_for(self, persona: str) -> int:
+        return self.expected.get(persona, self.expected["anonymous"])
 
 
 STAFF_PAGE = {"anonymous": TO_LOGIN, "front_desk": ALLOWED, "physio": ALLOWED, "admin": ALLOWED}
@@ -123,8 +132,13 @@ PAGES = [
         {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": FORBIDDEN, "admin": ALLOWED},
     ),
     # The patient's private link: no login; the questions only after the date of birth is confirmed.
-    Page("questionnaire:start", PUBLIC_PAGE, (("token", "token"),)),
-    Page("questionnaire:section", dict.fromkeys(PERSONAS, 302), (("token", "token"), ("section", "section"))),
+    # With the date of birth confirmed, the link's first page sends the patient on to the questions.
+    Page("questionnaire:start", {**PUBLIC_PAGE, LINK: 302}, (("token", "token"),)),
+    Page(
+        "questionnaire:section",
+        {**dict.fromkeys(PERSONAS, 302), LINK: ALLOWED},
+        (("token", "token"), ("section", "section")),
+    ),
     Page("questionnaire:autosave", dict.fromkeys(PERSONAS, 405), (("token", "token"), ("section", "section"))),
     # The schedule: front desk and physiotherapists (the world's appointment is the physio persona's own).
     Page("scheduling:schedule-day", PATIENT_PAGE),
@@ -185,6 +199,7 @@ def world(db: None) -> dict[str, object]:
     session = assessment_services.session_start(patient=consent.patient, physiotherapist=UserFactory())
     site = NeedledSite.objects.create(session=session, muscle="deltoid", side="L")
     return {
+        "date_of_birth": consent.patient.date_of_birth.isoformat(),
         "session": session.pk,
         "site": site.pk,
         "assessment": assessment.pk,
@@ -207,6 +222,16 @@ def world(db: None) -> dict[str, object]:
         )[0].pk,
         "fhir_type": "Patient",
     }
+
+
+@pytest.fixture
+def patient_link_client(world: dict[str, object]) -> Client:
+    """The world's patient on their phone: opened the private link and confirmed the date of birth."""
+    client = Client()
+    start = reverse("questionnaire:start", kwargs={"token": world["token"]})
+    confirmed = client.post(start, {"date_of_birth": world["date_of_birth"]})
+    assert confirmed.status_code == 302 and "/q/" in confirmed["Location"]
+    return client
 
 
 def project_url_names() -> set[str]:
@@ -235,7 +260,7 @@ def test_every_url_of_the_project_is_in_the_page_table() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona_client", PERSONAS, indirect=True)
+@pytest.mark.parametrize("persona_client", ALL_PERSONAS, indirect=True)
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.url_name)
 def test_each_page_answers_each_persona_as_the_roles_table_says(
     page: Page, persona_client: Client, world: dict[str, object], request: pytest.FixtureRequest
@@ -244,10 +269,11 @@ def test_each_page_answers_each_persona_as_the_roles_table_says(
 
     response = persona_client.get(page.url(world))
 
-    assert response.status_code == page.expected[persona]
+    assert response.status_code == page.expected_for(persona)
+    start = reverse("questionnaire:start", kwargs={"token": world["token"]})
     if response.status_code == 302 and page.url_name.startswith("questionnaire:"):
-        assert response["Location"] == reverse("questionnaire:start", kwargs={"token": world["token"]})
-    elif response.status_code == TO_LOGIN and persona == "anonymous" and page.url_name != "accounts:logout":
+        assert response["Location"].startswith(start) if persona == LINK else response["Location"] == start
+    elif response.status_code == TO_LOGIN and persona in {"anonymous", LINK} and page.url_name != "accounts:logout":
         assert "login" in response["Location"]
 
 
