@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
@@ -27,6 +27,35 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["deactivate", "reactivate"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Accounts are never deleted: the audit trail and the clinical records name who did what.
+
+        Someone who leaves is deactivated: they can no longer sign in, and a session still open ends
+        at its next request (the authentication backend refuses inactive users).
+        """
+        return False
+
+    @admin.action(description="Deactivate the selected accounts (they can no longer sign in)", permissions=["change"])
+    def deactivate(self, request: HttpRequest, users: QuerySet[User]) -> None:
+        changed = 0
+        for user in users.filter(is_active=True).exclude(pk=request.user.pk):
+            user.is_active = False
+            user.save(update_fields=["is_active"])  # one save each, so each is in the audit trail
+            changed += 1
+        if users.filter(pk=request.user.pk).exists():
+            self.message_user(request, "Your own account stays active: ask another admin.", messages.WARNING)
+        self.message_user(request, f"{changed} account(s) deactivated.", messages.SUCCESS)
+
+    @admin.action(description="Reactivate the selected accounts", permissions=["change"])
+    def reactivate(self, request: HttpRequest, users: QuerySet[User]) -> None:
+        changed = 0
+        for user in users.filter(is_active=False):
+            user.is_active = True
+            user.save(update_fields=["is_active"])
+            changed += 1
+        self.message_user(request, f"{changed} account(s) reactivated.", messages.SUCCESS)
 
     @admin.display(description="Roles")
     def role_names(self, user: User) -> str:
