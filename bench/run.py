@@ -1,4 +1,4 @@
-"""`make bench`: every page's latency at two clinic sizes, against the floor of the stack (docs/scaling.md).
+"""`make bench`: every page's latency at two clinic sizes, against the floor of the stack (docs/performance.md).
 
 For each size it makes a database in one throwaway PostgreSQL cluster (tests/run_suite.py), migrates it,
 seeds it (`seed_scale`), starts gunicorn with 2 workers on loopback with CLINIC_BENCH_FLOOR on, and runs

@@ -1,4 +1,4 @@
-"""Fill the database with a clinic group's worth of fictional data for the benchmark (docs/scaling.md)."""
+"""Fill the database with a clinic group's worth of fictional data for the benchmark (docs/performance.md)."""
 
 import dataclasses
 import os
