@@ -62,7 +62,7 @@ check-deploy: $(INSTALLED)
 	env -u DJANGO_DEBUG -u DJANGO_HTTPS DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		DJANGO_ALLOWED_HOSTS=clinic.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-# Page latency at two clinic sizes against the floor of the stack (docs/scaling.md); needs PostgreSQL.
+# Page latency at two clinic sizes against the floor of the stack (docs/performance.md); needs PostgreSQL.
 BENCH_SIZES ?= 1000,100000
 BENCH_SECONDS ?= 60
 BENCH_CLIENTS ?= 2

@@ -357,22 +357,28 @@ def confirmed_muscles(*, assessment: Assessment) -> tuple[gunn_signs.SuggestedMu
     )
 
 
-def content_digest(assessment: Assessment) -> str:
-    """SHA-256 over a canonical serialisation of everything the signature covers."""
-    content = {
-        "assessment": {
-            field: getattr(assessment, field)
-            for field in ("patient_id", "physiotherapist_id", *HISTORY_FIELDS, *SUMMARY_FIELDS)
-        },
-        "rom": list(assessment.rom_measurements.order_by("pk").values()),
-        "strength": list(assessment.strength_tests.order_by("pk").values()),
-        "reflexes": list(assessment.reflex_tests.order_by("pk").values()),
-        "sensory": list(assessment.sensory_tests.order_by("pk").values()),
-        "findings": list(assessment.findings.order_by("pk").values()),
-        "decisions": list(assessment.segment_decisions.order_by("pk").values("level", "side", "decision")),
-    }
+ASSESSMENT_SIGNED_FIELDS = ("patient_id", "physiotherapist_id", *HISTORY_FIELDS, *SUMMARY_FIELDS)
+
+
+def digest_of(content: dict[str, Any]) -> str:
+    """SHA-256 over a canonical JSON serialisation: what a signature covers, as verify_records recomputes it."""
     canonical = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def content_digest(assessment: Assessment) -> str:
+    """SHA-256 over a canonical serialisation of everything the signature covers."""
+    return digest_of(
+        {
+            "assessment": {field: getattr(assessment, field) for field in ASSESSMENT_SIGNED_FIELDS},
+            "rom": list(assessment.rom_measurements.order_by("pk").values()),
+            "strength": list(assessment.strength_tests.order_by("pk").values()),
+            "reflexes": list(assessment.reflex_tests.order_by("pk").values()),
+            "sensory": list(assessment.sensory_tests.order_by("pk").values()),
+            "findings": list(assessment.findings.order_by("pk").values()),
+            "decisions": list(assessment.segment_decisions.order_by("pk").values("level", "side", "decision")),
+        }
+    )
 
 
 def _seal(locked: Any, *, digest: str, signed_by: Any) -> Any:
@@ -667,16 +673,16 @@ def outcome_record(
     return measure
 
 
+SESSION_SIGNED_FIELDS = ("patient_id", "physiotherapist_id", *SESSION_HEADER_FIELDS, *SESSION_CLOSE_FIELDS)
+
+
 def session_content_digest(session: TreatmentSession) -> str:
-    content = {
-        "session": {
-            field: getattr(session, field)
-            for field in ("patient_id", "physiotherapist_id", *SESSION_HEADER_FIELDS, *SESSION_CLOSE_FIELDS)
-        },
-        "sites": list(session.sites.order_by("pk").values()),
-    }
-    canonical = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return digest_of(
+        {
+            "session": {field: getattr(session, field) for field in SESSION_SIGNED_FIELDS},
+            "sites": list(session.sites.order_by("pk").values()),
+        }
+    )
 
 
 @transaction.atomic

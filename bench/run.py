@@ -1,4 +1,4 @@
-"""`make bench`: every page's latency at two clinic sizes, against the floor of the stack (docs/scaling.md).
+"""`make bench`: every page's latency at two clinic sizes, against the floor of the stack (docs/performance.md).
 
 For each size it makes a database in one throwaway PostgreSQL cluster (tests/run_suite.py), migrates it,
 seeds it (`seed_scale`), starts gunicorn with 2 workers on loopback with CLINIC_BENCH_FLOOR on, and runs
@@ -45,9 +45,9 @@ LOGINS = ("clinicadmin", "frontdesk", "physio", "physio2")
 FLOOR = "floor (no query)"
 PAGES = (
     FLOOR, "login", "registry search", "patient chart", "day schedule", "practitioner week", "booking form",
-    "booking POST", "assessment summary", "questionnaire page",
+    "booking POST", "assessment summary", "progress page", "questionnaire page",
 )  # fmt: skip
-# Targets (issue 10): p95 within 3x the floor at the larger size, within 1.3x of its own p95 at the smaller
+# Targets: p95 within 3x the floor at the larger size, within 1.3x of its own p95 at the smaller
 # size, at most 15 queries, no error.
 TARGET_FLOOR_RATIO, TARGET_GROWTH, TARGET_QUERIES = 3.0, 1.3, 15
 
@@ -128,6 +128,7 @@ class ClinicData:
     patients: list[tuple[int, str, str]]  # id, given name, family name (active, seeded)
     practitioners: list[int]
     assessments: list[int]
+    progress_patients: list[int]  # patients with treatment sessions and outcome scores
     tokens: list[str]
     treatment_type: int
     first_booking_day: date
@@ -163,39 +164,51 @@ def load_clinic_data(database_url: str) -> ClinicData:
         host=unquote(parts.hostname or ""), user=parts.username, dbname=parts.path.lstrip("/")
     )
     with connection, connection.cursor() as cursor:
-        cursor.execute("SELECT id, last_name FROM accounts_user WHERE username = %s", [SEED_USERNAME])
-        seed_id, layout = cursor.fetchone()
-        cursor.execute(
-            "SELECT id, given_name, family_name FROM patients_patient WHERE created_by_id = %s AND NOT is_archived "
-            "ORDER BY random() LIMIT 3000",
-            [seed_id],
-        )
-        patients = cursor.fetchall()
-        cursor.execute(
-            "SELECT p.id FROM scheduling_practitioner p JOIN accounts_user u ON u.id = p.user_id "
-            "WHERE u.username LIKE %s ORDER BY p.id",
-            [PRACTITIONER_PREFIX + "%"],
-        )
-        practitioners = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT id FROM assessments_assessment ORDER BY random() LIMIT 2000")
-        assessments = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            "SELECT patient_id FROM patients_questionnairelink WHERE created_by_id = %s ORDER BY random() LIMIT 2000",
-            [seed_id],
-        )
-        tokens = [questionnaire_token(row[0]) for row in cursor.fetchall()]
-        cursor.execute("SELECT id FROM scheduling_appointmenttype WHERE kind = 'treatment' ORDER BY id LIMIT 1")
-        treatment_type = cursor.fetchone()[0]
-        # Bookings start on a day no earlier run has booked, so a re-run on the same data books free slots.
-        cursor.execute("SELECT max(starts_at) FROM scheduling_appointment WHERE booked_by_id <> %s", [seed_id])
-        last_booked = cursor.fetchone()[0]
+        data = read_clinic_data(cursor)
     connection.close()
+    return data
+
+
+def read_clinic_data(cursor: Any) -> ClinicData:
+    """What the clients pick from, read through a DB-API cursor of the seeded database."""
+    cursor.execute("SELECT id, last_name FROM accounts_user WHERE username = %s", [SEED_USERNAME])
+    seed_id, layout = cursor.fetchone()
+    cursor.execute(
+        "SELECT id, given_name, family_name FROM patients_patient WHERE created_by_id = %s AND NOT is_archived "
+        "ORDER BY random() LIMIT 3000",
+        [seed_id],
+    )
+    patients = cursor.fetchall()
+    cursor.execute(
+        "SELECT p.id FROM scheduling_practitioner p JOIN accounts_user u ON u.id = p.user_id "
+        "WHERE u.username LIKE %s ORDER BY p.id",
+        [PRACTITIONER_PREFIX + "%"],
+    )
+    practitioners = [row[0] for row in cursor.fetchall()]
+    cursor.execute("SELECT id FROM assessments_assessment ORDER BY random() LIMIT 2000")
+    assessments = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        "SELECT patient_id FROM (SELECT DISTINCT o.patient_id FROM assessments_outcomemeasure o "
+        "JOIN assessments_treatmentsession s ON s.id = o.session_id) AS treated ORDER BY random() LIMIT 2000"
+    )
+    progress_patients = [row[0] for row in cursor.fetchall()]
+    cursor.execute(
+        "SELECT patient_id FROM patients_questionnairelink WHERE created_by_id = %s ORDER BY random() LIMIT 2000",
+        [seed_id],
+    )
+    tokens = [questionnaire_token(row[0]) for row in cursor.fetchall()]
+    cursor.execute("SELECT id FROM scheduling_appointmenttype WHERE kind = 'treatment' ORDER BY id LIMIT 1")
+    treatment_type = cursor.fetchone()[0]
+    # Bookings start on a day no earlier run has booked, so a re-run on the same data books free slots.
+    cursor.execute("SELECT max(starts_at) FROM scheduling_appointment WHERE booked_by_id <> %s", [seed_id])
+    last_booked = cursor.fetchone()[0]
     today = datetime.now().astimezone().date()
     days = [today + timedelta(days=offset) for offset in range(-7, 8)]
     return ClinicData(
         patients=patients,
         practitioners=practitioners,
         assessments=assessments,
+        progress_patients=progress_patients,
         tokens=tokens,
         treatment_type=treatment_type,
         first_booking_day=max(
@@ -262,10 +275,15 @@ def front_desk_actions(data: ClinicData, rng: random.Random) -> list[Callable[[]
 
 
 def physiotherapist_actions(data: ClinicData, rng: random.Random) -> list[Callable[[], Action]]:
-    return [
+    actions = [
         lambda: Action("assessment summary", "GET", f"/assessments/{rng.choice(data.assessments)}/step/summary/"),
         *common_actions(data, rng),
     ]
+    if data.progress_patients:  # none in a database seeded before treatment sessions were
+        actions.append(
+            lambda: Action("progress page", "GET", f"/assessments/progress/{rng.choice(data.progress_patients)}/")
+        )
+    return actions
 
 
 def common_actions(data: ClinicData, rng: random.Random) -> list[Callable[[], Action]]:

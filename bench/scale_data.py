@@ -8,8 +8,13 @@ Layout of the appointments, newest first from two weeks ahead of the day of the 
 weekday, each scale practitioner works the demo day (ims_clinic.demo.DEMO_DAY) with 8 of its 10 slots
 booked. So today's schedule and this week look alike at every size; a bigger clinic has a longer past.
 
-To add a table (treatment sessions, outcome scores), write a `Table` (how many rows it wants, how many
-it holds, and its row `i` as a dict of column values) and add it to `tables()`.
+Treatment sessions follow the signed assessments (a course of SESSIONS_PER_ASSESSMENT, weekly after the
+signing, by the same physiotherapist), each with SITES_PER_SESSION needled sites and one outcome score.
+Signed records are written with UNSEALED as their digest and sealed at the end of the run (`seal`):
+the digest covers the rows' ids, which exist only once written. So `manage.py verify_records` passes.
+
+To add a table, write a `Table` (how many rows it wants, how many it holds, and its row `i` as a dict
+of column values) and add it to `tables()`.
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
-from assessments.models import Assessment, AssessmentStatus
+from assessments import gunn_signs, needling_safety, outcomes
+from assessments import services as assessment_services
+from assessments.models import Assessment, AssessmentStatus, NeedledSite, OutcomeMeasure, TreatmentSession
 from ims_clinic.demo import DEMO_APPOINTMENT_TYPES, DEMO_DAY, DEMO_HOURS
 from patients import identity
 from patients.models import Patient, QuestionnaireLink
@@ -44,6 +51,9 @@ from .fictional import PRACTITIONER_PREFIX, SEED_USERNAME, questionnaire_token
 BATCH = 20_000
 SLOTS_BOOKED = 8  # of the 10 slots of DEMO_DAY, per practitioner and weekday
 DAYS_AHEAD = 14  # the newest appointments are this many days after the first run
+SESSIONS_PER_ASSESSMENT = 4  # a course of IMS after each signed assessment
+SITES_PER_SESSION = 3
+UNSEALED = "unsealed"  # the digest of a signed record until `seal` computes it
 
 
 # --- Names --------------------------------------------------------------------------
@@ -69,6 +79,37 @@ COMPLAINTS = (
     "Knee pain on stairs",
     "Mid-back stiffness",
 )
+# Catalogue muscles with no needling precaution (assessments.anatomy), for the upper and the lower quarter.
+UPPER_MUSCLES = (
+    "deltoid", "extensor-carpi-radialis-longus", "extensor-carpi-radialis-brevis", "extensor-digitorum",
+    "extensor-carpi-ulnaris", "first-dorsal-interosseous",
+)  # fmt: skip
+LOWER_MUSCLES = (
+    "lumbar-erector-spinae", "gluteus-medius", "tensor-fasciae-latae", "rectus-femoris", "vastus-lateralis",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Course:
+    """How a complaint is treated and followed: the outcome questionnaire, the muscles, the side (or either)."""
+
+    instrument: outcomes.InstrumentCode
+    muscles: tuple[str, ...]
+    side: str = ""
+
+
+COURSES = {
+    COMPLAINTS[0]: Course(outcomes.InstrumentCode.ODI, LOWER_MUSCLES, "L"),
+    COMPLAINTS[1]: Course(outcomes.InstrumentCode.NDI, UPPER_MUSCLES),
+    COMPLAINTS[2]: Course(outcomes.InstrumentCode.QUICKDASH, UPPER_MUSCLES, "R"),
+    COMPLAINTS[3]: Course(outcomes.InstrumentCode.QUICKDASH, UPPER_MUSCLES),
+    COMPLAINTS[4]: Course(outcomes.InstrumentCode.LEFS, LOWER_MUSCLES),
+    COMPLAINTS[5]: Course(outcomes.InstrumentCode.PSFS, LOWER_MUSCLES),
+}
+
+
+def course_for(complaint: str) -> Course:
+    return COURSES.get(complaint, COURSES[COMPLAINTS[0]])
 
 
 # --- Plan and context ------------------------------------------------------------------
@@ -93,6 +134,19 @@ class Plan:
             practitioners=practitioners,
         )
 
+    @property
+    def treatment_sessions(self) -> int:
+        signed = self.assessments - (self.assessments + 9) // 10  # 9 in 10 assessments are signed
+        return SESSIONS_PER_ASSESSMENT * signed
+
+    @property
+    def needled_sites(self) -> int:
+        return SITES_PER_SESSION * self.treatment_sessions
+
+    @property
+    def outcome_measures(self) -> int:
+        return self.treatment_sessions  # one score per session
+
 
 @dataclass
 class Context:
@@ -104,6 +158,10 @@ class Context:
     types: list[AppointmentType]
     now: datetime
     patient_ids: list[int] = field(default_factory=list)
+    # Signed assessments (id, patient, physiotherapist, signed_at, pain_now, complaint), in the order written.
+    signed_assessments: list[tuple[Any, ...]] = field(default_factory=list)
+    # Sessions (id, patient, physiotherapist, started_at, pain_before, complaint), in the order written.
+    sessions: list[tuple[Any, ...]] = field(default_factory=list)
 
     @property
     def newest_day(self) -> date:
@@ -314,7 +372,8 @@ def assessment_row_factory(context: Context) -> Callable[[int], dict[str, Any]]:
 
     def row(i: int) -> dict[str, Any]:
         rng = random.Random(-i - 1)
-        started = context.now - timedelta(days=i % 3650, hours=rng.randrange(8))
+        # At least two hours ago, so the signing (an hour later) and the sessions after it are in the past.
+        started = context.now - timedelta(days=i % 3650, hours=rng.randrange(8) + 2)
         physiotherapist_id = practitioners[i % len(practitioners)].user_id
         signed = i % 10 != 0
         best = rng.randrange(0, 5)
@@ -330,10 +389,11 @@ def assessment_row_factory(context: Context) -> Callable[[int], dict[str, Any]]:
             "pain_worst": rng.randrange(best, 11),
             "clinical_impression": "Signs of segmental neuropathy; see the segment summary." if signed else "",
             "plan": "IMS weekly for 4 weeks, then review." if signed else "",
+            "summary_rules_version": gunn_signs.RULES_VERSION if signed else "",
             "signed_at": started + timedelta(hours=1) if signed else None,
             "signed_by_id": physiotherapist_id if signed else None,
-            # Not the real digest (the benchmark never verifies it): only the check constraint's shape.
-            "content_digest": hashlib.sha256(f"scale-{i}".encode()).hexdigest() if signed else "",
+            "version": 2 if signed else 1,
+            "content_digest": UNSEALED if signed else "",
         }
 
     return row
@@ -356,13 +416,146 @@ def questionnaire_link_row_factory(context: Context) -> Callable[[int], dict[str
     return row
 
 
+def treatment_session_row_factory(context: Context) -> Callable[[int], dict[str, Any]]:
+    aftercare = needling_safety.aftercare_advice(has_thorax_site=False)
+
+    def row(i: int) -> dict[str, Any]:
+        assessment_id, patient_id, physiotherapist_id, signed_at, pain_now, complaint = context.signed_assessments[
+            i // SESSIONS_PER_ASSESSMENT
+        ]
+        number = i % SESSIONS_PER_ASSESSMENT
+        rng = random.Random(f"session-{i}")
+        # Weekly after the signing; a course signed less than five weeks ago is squeezed in before now.
+        gap = max(min(timedelta(weeks=1), (context.now - signed_at) / (SESSIONS_PER_ASSESSMENT + 1)), timedelta(0))
+        started = signed_at + gap * (number + 1) + timedelta(minutes=1)
+        is_lower = course_for(complaint).muscles is LOWER_MUSCLES
+        pain_before = max(0, (pain_now if pain_now is not None else 6) - number - rng.randrange(2))
+        return {
+            "patient_id": patient_id,
+            "physiotherapist_id": physiotherapist_id,
+            "assessment_id": assessment_id,
+            "status": AssessmentStatus.SIGNED,
+            "version": 2,
+            "started_at": started,
+            "updated_at": started + timedelta(minutes=40),
+            "changed_since_questionnaire": False,
+            "pain_before": pain_before,
+            "position": "prone" if is_lower else "sitting",
+            "needle_product": "Seirin J-type, lot 24A113",
+            "needle_diameter_mm": "0.30" if is_lower else "0.25",
+            "needle_length_mm": 50 if is_lower else 30,
+            "technique": "pecking",
+            "pain_after": max(0, pain_before - 1 - rng.randrange(3)),
+            "retest_note": "Range and tenderness improved on retest.",
+            "needles_accounted_for": True,
+            "aftercare_advice": aftercare,
+            "plan": "Continue weekly IMS." if number + 1 < SESSIONS_PER_ASSESSMENT else "Review at the next visit.",
+            "signed_at": started + timedelta(minutes=45),
+            "signed_by_id": physiotherapist_id,
+            "content_digest": UNSEALED,
+        }
+
+    return row
+
+
+def needled_site_row_factory(context: Context) -> Callable[[int], dict[str, Any]]:
+    def row(i: int) -> dict[str, Any]:
+        session_index, number = divmod(i, SITES_PER_SESSION)
+        session_id, _, _, started_at, _, complaint = context.sessions[session_index]
+        course = course_for(complaint)
+        # The same draw for every site of a session: its muscles are distinct.
+        muscle = random.Random(f"sites-{session_index}").sample(course.muscles, SITES_PER_SESSION)[number]
+        rng = random.Random(f"site-{i}")
+        is_lower = course.muscles is LOWER_MUSCLES
+        twitch = rng.choice(("none", "one", "several"))
+        return {
+            "session_id": session_id,
+            "muscle": muscle,
+            "side": course.side or rng.choice("LR"),
+            # The only segmental muscle of the lists: its level is one of its roots (anatomy.MUSCLES).
+            "level": rng.choice(("L3", "L4", "L5")) if muscle == "lumbar-erector-spinae" else "",
+            "needle_diameter_mm": "0.30" if is_lower else "0.25",
+            "needle_length_mm": 50 if is_lower else 30,
+            "insertions": rng.randrange(1, 9),
+            "depth": "intramuscular",
+            "twitch": twitch,
+            "grasp": twitch != "none" and rng.random() < 0.5,
+            "familiar_pain": rng.random() < 0.6,
+            "bleeding": "spot" if rng.random() < 0.1 else "none",
+            "immediate_effect": "Eased on retest",
+            "site_outcome": needling_safety.SiteOutcome.ALLOW.value,
+            "recorded_at": started_at + timedelta(minutes=10 + 5 * number),
+        }
+
+    return row
+
+
+def _answers(spec: outcomes.Instrument, severity: float, count: int, rng: random.Random) -> list[int]:
+    """Item answers around `severity` (0 none, 1 worst) on the instrument's own scale and direction."""
+    if spec.direction == outcomes.Direction.HIGHER_IS_BETTER:
+        severity = 1 - severity
+    span = spec.item_max - spec.item_min
+    return [
+        min(spec.item_max, max(spec.item_min, spec.item_min + round(severity * span + rng.uniform(-1, 1))))
+        for _ in range(count)
+    ]
+
+
+def outcome_measure_row_factory(context: Context) -> Callable[[int], dict[str, Any]]:
+    def row(i: int) -> dict[str, Any]:
+        session_id, patient_id, physiotherapist_id, started_at, _, complaint = context.sessions[i]
+        spec = outcomes.instrument(course_for(complaint).instrument)
+        rng = random.Random(f"outcome-{i}")
+        # Better from session to session of a course, as the progress charts expect to show.
+        severity = max(0.05, 0.65 - 0.12 * (i % SESSIONS_PER_ASSESSMENT) + rng.uniform(-0.08, 0.08))
+        if spec.code == outcomes.InstrumentCode.ODI:
+            # Entered as a total, as the clinic does (its items are copyrighted: assessments.services.outcome_record).
+            total = float(round(severity * 100))
+            score, raw_sum, answered, items, band = total, 0, 0, [], outcomes.band_for(total, spec.bands) or ""
+        else:
+            items = _answers(spec, severity, spec.max_items if spec.code != outcomes.InstrumentCode.PSFS else 3, rng)
+            result = outcomes.SCORERS[spec.code](items)
+            score, raw_sum, answered, band = result.score, result.raw_sum, result.answered, result.band or ""
+        return {
+            "patient_id": patient_id,
+            "session_id": session_id,
+            "instrument": spec.code.value,
+            "score": score,
+            "raw_sum": raw_sum,
+            "answered": answered,
+            "items": items,
+            "band": band,
+            "scoring_version": outcomes.SCORING_VERSION,
+            "recorded_at": started_at + timedelta(minutes=5),
+            "recorded_by_id": physiotherapist_id,
+        }
+
+    return row
+
+
 def tables(plan: Plan, context: Context) -> list[Table]:
-    """The generated tables in dependency order. Add treatment sessions and outcome scores here."""
+    """The generated tables in dependency order."""
     seed = context.seed_user_id
 
     def load_patient_ids() -> None:
         context.patient_ids = list(
             Patient.objects.filter(created_by_id=seed).order_by("id").values_list("id", flat=True)
+        )
+
+    def load_signed_assessments() -> None:
+        context.signed_assessments = list(
+            Assessment.objects.filter(patient__created_by_id=seed, status=AssessmentStatus.SIGNED)
+            .order_by("id")
+            .values_list("id", "patient_id", "physiotherapist_id", "signed_at", "pain_now", "chief_complaint")
+        )
+
+    def load_sessions() -> None:
+        context.sessions = list(
+            TreatmentSession.objects.filter(patient__created_by_id=seed)
+            .order_by("id")
+            .values_list(
+                "id", "patient_id", "physiotherapist_id", "started_at", "pain_before", "assessment__chief_complaint"
+            )
         )
 
     def lazy(factory: Callable[[Context], Callable[[int], dict[str, Any]]]) -> Callable[[int], dict[str, Any]]:
@@ -386,7 +579,100 @@ def tables(plan: Plan, context: Context) -> list[Table]:
         Table("questionnaire links", QuestionnaireLink, min(plan.questionnaire_links, plan.patients),
               QuestionnaireLink.objects.filter(created_by_id=seed).count, lazy(questionnaire_link_row_factory),
               load_patient_ids),
+        Table("treatment sessions", TreatmentSession, plan.treatment_sessions,
+              TreatmentSession.objects.filter(patient__created_by_id=seed).count,
+              lazy(treatment_session_row_factory), load_signed_assessments),
+        Table("needled sites", NeedledSite, plan.needled_sites,
+              NeedledSite.objects.filter(session__patient__created_by_id=seed).count,
+              lazy(needled_site_row_factory), load_sessions),
+        Table("outcome scores", OutcomeMeasure, plan.outcome_measures,
+              OutcomeMeasure.objects.filter(patient__created_by_id=seed).count,
+              lazy(outcome_measure_row_factory), load_sessions),
     ]  # fmt: skip
+
+
+# --- Sealing signed records ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seal:
+    """Signed records written with the UNSEALED digest, and how to compute the real one from a batch of rows."""
+
+    label: str
+    model: type[models.Model]
+    pending: models.QuerySet
+    fields: tuple[str, ...]
+    digests: Callable[[list[dict[str, Any]]], dict[int, str]]
+
+
+def seals(context: Context) -> list[Seal]:
+    seed = context.seed_user_id
+
+    def assessment_digests(rows: list[dict[str, Any]]) -> dict[int, str]:
+        # A generated assessment has no findings, tests or decisions: the lists its digest covers are empty.
+        empty = {key: [] for key in ("rom", "strength", "reflexes", "sensory", "findings", "decisions")}
+        return {
+            row["id"]: assessment_services.digest_of(
+                {"assessment": {f: row[f] for f in assessment_services.ASSESSMENT_SIGNED_FIELDS}, **empty}
+            )
+            for row in rows
+        }
+
+    def session_digests(rows: list[dict[str, Any]]) -> dict[int, str]:
+        sites: dict[int, list[dict[str, Any]]] = {}
+        in_range = NeedledSite.objects.filter(session_id__gte=rows[0]["id"], session_id__lte=rows[-1]["id"])
+        for site in in_range.order_by("pk").values():
+            sites.setdefault(site["session_id"], []).append(site)
+        return {
+            row["id"]: assessment_services.digest_of(
+                {
+                    "session": {f: row[f] for f in assessment_services.SESSION_SIGNED_FIELDS},
+                    "sites": sites.get(row["id"], []),
+                }
+            )
+            for row in rows
+        }
+
+    return [
+        Seal("sealing assessments", Assessment,
+             Assessment.objects.filter(patient__created_by_id=seed, content_digest=UNSEALED),
+             assessment_services.ASSESSMENT_SIGNED_FIELDS, assessment_digests),
+        Seal("sealing sessions", TreatmentSession,
+             TreatmentSession.objects.filter(patient__created_by_id=seed, content_digest=UNSEALED),
+             assessment_services.SESSION_SIGNED_FIELDS, session_digests),
+    ]  # fmt: skip
+
+
+def seal(kind: Seal, out: TextIO, batch: int = BATCH) -> int:
+    """Replace UNSEALED by each record's digest, as `verify_records` recomputes it; a committed batch at a time."""
+    total = kind.pending.count()
+    if not total:
+        return 0
+    progress = Progress(kind.label, total, 0, out)
+    done, last = 0, 0
+    while rows := list(kind.pending.filter(id__gt=last).order_by("id").values("id", *kind.fields)[:batch]):
+        with transaction.atomic():
+            _update_digests(kind.model, kind.digests(rows))
+        done, last = done + len(rows), rows[-1]["id"]
+        progress.update(done)
+    return done
+
+
+def _update_digests(model: type[models.Model], digests: dict[int, str]) -> None:
+    # Straight to the table: the model refuses changes to a signed record, and this is its signing.
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(
+            [model(pk=pk, content_digest=digest) for pk, digest in digests.items()], ["content_digest"], batch_size=500
+        )
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    values = ", ".join(["(%s, %s)"] * len(digests))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET content_digest = v.digest FROM (VALUES {values}) AS v(id, digest) "
+            f"WHERE {table}.id = v.id",
+            [value for pair in digests.items() for value in pair],
+        )
 
 
 # --- Staff, practitioners, types -------------------------------------------------------------
@@ -474,11 +760,13 @@ def seed(plan: Plan, *, out: TextIO = sys.stdout, password: str, batch: int = BA
         now=timezone.now(),
     )
     written = {table.label: fill(table, out, batch) for table in tables(plan, context)}
-    if connection.vendor == "postgresql" and any(written.values()):
+    sealed = sum(seal(kind, out, batch) for kind in seals(context))
+    if connection.vendor == "postgresql" and (any(written.values()) or sealed):
         # VACUUM also marks the pages all-visible (index-only scans); it cannot run inside a transaction.
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         out.write(f"Updating the planner's statistics ({command})...\n")
         with connection.cursor() as cursor:
-            for model in (Patient, Appointment, Assessment, QuestionnaireLink):
+            for model in (Patient, Appointment, Assessment, QuestionnaireLink, TreatmentSession, NeedledSite,
+                          OutcomeMeasure):  # fmt: skip
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
     return written

@@ -296,7 +296,7 @@ CLINIC_SEGMENT_MIN_GROUPS = env_int("CLINIC_SEGMENT_MIN_GROUPS", 2)
 # Appointment reminders: `manage.py send_reminders` (from cron) e-mails appointments in the next N hours.
 CLINIC_REMINDER_HOURS = env_int("CLINIC_REMINDER_HOURS", 48)
 
-# The load benchmark only (`make bench`, docs/scaling.md): adds a query-free floor page at /bench/floor/ and
+# The load benchmark only (`make bench`, docs/performance.md): adds a query-free floor page at /bench/floor/ and
 # a middleware that reports each response's query count and server time in headers. Never in production.
 CLINIC_BENCH_FLOOR = env_bool("CLINIC_BENCH_FLOOR", False)
 if CLINIC_BENCH_FLOOR:

@@ -5,7 +5,6 @@ from urllib.parse import quote
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,11 +25,13 @@ from .forms import (
     RegistrySearchForm,
 )
 from .models import Consent, ConsentTextVersion, Patient, QuestionnaireLink, QuestionnaireResponse, SafetyFlag
+from .pagination import CappedPaginator
 from .questionnaire_forms import answer_label
 from .readiness import readiness_for
 
 STAFF_WHO_SEE_PATIENTS = (Role.FRONT_DESK, Role.PHYSIOTHERAPIST)
 PAGE_SIZE = 25
+SEARCH_COUNT_CAP = 500  # the registry counts no further: past it, the page asks for a narrower search
 
 
 @role_required(*STAFF_WHO_SEE_PATIENTS)
@@ -40,7 +41,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         text, include_archived = form.cleaned_data["q"], form.cleaned_data["archived"]
     patients = services.patient_search(text=text, include_archived=include_archived)
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(patients, PAGE_SIZE, cap=SEARCH_COUNT_CAP).get_page(request.GET.get("page"))
     template = "patients/_patient_rows.html" if request.htmx else "patients/patient_list.html"
     # The search the page links keep, written as the form would send it.
     filters = "&".join(

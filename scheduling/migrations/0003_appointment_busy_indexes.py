@@ -2,7 +2,7 @@
 
 `between()` filters `starts_at < end AND blocked_until > start`; on (practitioner, starts_at) that reads
 the practitioner's whole past, on (practitioner, blocked_until) only what ends after the start (measured
-in docs/scaling.md: 84 ms to under 1 ms for a 16-column day at 1,000,000 appointments).
+in docs/performance.md: 84 ms to under 1 ms for a 16-column day at 1,000,000 appointments).
 """
 
 from django.db import migrations, models

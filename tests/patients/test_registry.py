@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from patients import services
+from patients import services, views
 from tests.factories import PatientFactory
 
 REGISTRY = reverse("patients:patient-list")
@@ -124,3 +124,74 @@ def test_the_registry_query_count_does_not_grow_with_the_data(
     PatientFactory.create_batch(60)
     with django_assert_max_num_queries(len(few.captured_queries)):
         front_desk_client.get(REGISTRY, {"q": search})
+
+
+@pytest.fixture
+def small_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The registry counts at most 5 matches, 2 to a page (500 and 25 in the clinic)."""
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+
+
+@pytest.mark.django_db
+def test_a_broad_search_says_there_are_more_than_the_cap_and_asks_to_refine_it(
+    small_cap: None, front_desk_client: Client
+) -> None:
+    for index in range(7):
+        PatientFactory(family_name=f"Family{index}", given_name="Pat")
+
+    body = front_desk_client.get(REGISTRY, {"q": "pat"}).content.decode()
+
+    assert "5+ patients found for “pat”: refine the search (only the first 5 are listed)." in body
+    assert "7 patients" not in body
+    assert "Page 1 of 3" in body
+
+
+@pytest.mark.django_db
+def test_the_pages_of_a_capped_search_go_through_the_first_matches_and_stop_there(
+    small_cap: None, front_desk_client: Client
+) -> None:
+    for index in range(7):
+        PatientFactory(family_name=f"Family{index}", given_name="Pat")
+
+    pages = [front_desk_client.get(REGISTRY, {"q": "pat", "page": number}) for number in (1, 2, 3, 4)]
+
+    names = [[p.family_name for p in page.context["page"].object_list] for page in pages]
+    assert names == [["Family0", "Family1"], ["Family2", "Family3"], ["Family4"], ["Family4"]]
+    assert "Page 3 of 3" in pages[2].content.decode()
+
+
+@pytest.mark.django_db
+def test_a_search_with_exactly_the_cap_of_matches_shows_the_exact_count(
+    small_cap: None, front_desk_client: Client
+) -> None:
+    for index in range(5):
+        PatientFactory(family_name=f"Family{index}", given_name="Pat")
+
+    body = front_desk_client.get(REGISTRY, {"q": "pat"}).content.decode()
+
+    assert "5 patients found for “pat”." in body
+    assert "refine the search" not in body
+
+
+@pytest.mark.django_db
+def test_the_registry_without_a_search_caps_its_count_too(small_cap: None, front_desk_client: Client) -> None:
+    PatientFactory.create_batch(6)
+
+    body = front_desk_client.get(REGISTRY).content.decode()
+
+    assert "5+ patients: refine the search (only the first 5 are listed)." in body
+
+
+@pytest.mark.django_db
+def test_a_capped_search_keeps_the_registry_query_count(
+    small_cap: None, front_desk_client: Client, django_assert_max_num_queries: object
+) -> None:
+    PatientFactory.create_batch(3, given_name="Pat")
+    front_desk_client.get(REGISTRY, {"q": "pat"})
+    with django_assert_max_num_queries(8) as few:
+        front_desk_client.get(REGISTRY, {"q": "pat"})
+    PatientFactory.create_batch(60, given_name="Pat")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = front_desk_client.get(REGISTRY, {"q": "pat"})
+    assert "5+ patients" in response.content.decode()

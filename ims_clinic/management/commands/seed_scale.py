@@ -1,4 +1,4 @@
-"""Fill the database with a clinic group's worth of fictional data for the benchmark (docs/scaling.md)."""
+"""Fill the database with a clinic group's worth of fictional data for the benchmark (docs/performance.md)."""
 
 import dataclasses
 import os
@@ -16,8 +16,9 @@ from .seed_demo import DEFAULT_DEMO_PASSWORD
 
 class Command(BaseCommand):
     help = (
-        "Add fictional patients, appointments, assessments and questionnaire links in bulk, with the demo "
-        "logins; resumable and safe to re-run (it only adds what is missing)."
+        "Add fictional patients, appointments, assessments, questionnaire links, treatment sessions with their "
+        "needled sites and outcome scores in bulk, with the demo logins; resumable and safe to re-run (it only "
+        "adds what is missing)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
