@@ -3,7 +3,7 @@ radio group, as a radio group works), and after every Tab the focused element sh
 
 import uuid
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,16 +11,16 @@ from django.utils import timezone
 from accounts.roles import Role
 from patients import services
 from patients.models import QuestionnaireResponse
+from scheduling.models import Appointment
 from tests.e2e.conftest import PHONE, accessibility_violations
 from tests.e2e.test_questionnaire import a_patient_browser
-from tests.factories import PatientFactory, UserFactory
+from tests.e2e.test_scheduling import next_weekday_at
+from tests.factories import AppointmentTypeFactory, PatientFactory, PractitionerFactory, UserFactory
 
 DATE_OF_BIRTH = date(1980, 5, 17)
 FOCUS_RING = """() => {
-    const element = document.activeElement;
-    const style = getComputedStyle(element);
-    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-    return outline || style.boxShadow !== "none";
+    const style = getComputedStyle(document.activeElement);
+    return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
 }"""
 
 
@@ -34,15 +34,19 @@ def assert_no_violations(page: object) -> None:
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
 
 
-def tab_to(page: object, selector: str, *, backwards: bool = False, most: int = 80) -> None:
-    """Press Tab (or Shift+Tab) until the focused element matches `selector`, checking the focus ring each time."""
+def tab_to(page: object, selector: str, *, most: int = 80) -> None:
+    """Press Tab until the focused element matches `selector`, checking the focus ring each time."""
     for _ in range(most):
-        page.keyboard.press("Shift+Tab" if backwards else "Tab")
-        focused = page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
-        assert page.evaluate(FOCUS_RING), f"no visible focus indicator on {focused}"
+        page.keyboard.press("Tab")
+        has_focus_ring(page)
         if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+def has_focus_ring(page: object) -> None:
+    focused = page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    assert page.evaluate(FOCUS_RING), f"no visible focus ring on {focused}"
 
 
 def focused_matches(page: object, selector: str) -> bool:
@@ -177,3 +181,90 @@ def test_a_patient_on_warfarin_answers_the_whole_questionnaire_by_keyboard_on_a_
     assert response.answers["H11"] == "no"
     assert response.confirmed_name == "Zebedee Quartermaine"
     assert "BLEED_ANTICOAGULANT" in set(response.flags.values_list("code", flat=True))
+
+
+# --- The front desk books by keyboard ---------------------------------------------------------------
+
+
+@pytest.fixture
+def clinic(db: None) -> dict:
+    maya = PractitionerFactory(
+        user=UserFactory(username="maya", first_name="Maya", last_name="Chen", roles=[Role.PHYSIOTHERAPIST]),
+        display_name="Maya Chen",
+    )
+    PractitionerFactory(
+        user=UserFactory(username="omar", first_name="Omar", last_name="Haddad", roles=[Role.PHYSIOTHERAPIST]),
+        display_name="Omar Haddad",
+    )
+    return {
+        "maya": maya,
+        "treatment": AppointmentTypeFactory(name="IMS treatment", kind="treatment", duration_minutes=30),
+        "initial": AppointmentTypeFactory(name="Initial assessment", kind="initial", duration_minutes=60),
+        "chloe": PatientFactory(given_name="Chloé", family_name="Tremblay"),
+        "other_chloe": PatientFactory(given_name="Chloé", family_name="Martin"),
+    }
+
+
+def type_date_and_time(page: object, when: datetime) -> None:
+    """A datetime-local field in Chromium (en-US): month, day, year, then Tab to hour, minute and AM/PM."""
+    page.keyboard.type(when.strftime("%m%d%Y"))
+    page.keyboard.press("Tab")
+    page.keyboard.type(when.strftime("%I%M%p")[:5] + when.strftime("%p")[0])
+    assert page.evaluate("document.activeElement.value") == when.strftime("%Y-%m-%dT%H:%M")
+
+
+def test_the_front_desk_books_by_keyboard_and_a_missing_time_is_shown_at_the_field(
+    page: object, sign_in_as: object, assert_accessible: object, clinic: dict
+) -> None:
+    from playwright.sync_api import expect
+
+    sign_in_as(Role.FRONT_DESK, first_name="Sam")
+    starts_at = next_weekday_at(11)
+    page.goto(f"/schedule/?date={starts_at.date().isoformat()}")
+    tab_to(page, 'main a[href="/schedule/appointments/new/"]')
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Book an appointment")
+
+    # The search has the focus; the patients found are buttons that Tab reaches and Space chooses.
+    expect(page.get_by_label("Find the patient")).to_be_focused()
+    page.keyboard.type("chloe")
+    expect(page.get_by_role("group", name="2 patients found. Choose one:").get_by_role("button")).to_have_count(2)
+    assert_accessible()
+    tab_to(page, f'button[name=patient][value="{clinic["chloe"].pk}"]')
+    page.keyboard.press("Space")
+    expect(page.locator("#chosen-patient")).to_contain_text("Chloé Tremblay")
+
+    tab_to(page, "select[name=practitioner]")
+    page.keyboard.type("Maya")
+    tab_to(page, "select[name=appointment_type]")
+    page.keyboard.type("Initial")
+    tab_to(page, "input[name=front_desk_note]")  # past the time, left empty
+    page.keyboard.type("Parking at the back")
+    page.keyboard.press("Enter")
+
+    # Sent back: the error at the time field, tied to it, and the focus there; the rest kept.
+    starts = page.get_by_label("Starts at")
+    expect(starts).to_be_focused()
+    expect(starts).to_have_attribute("aria-invalid", "true")
+    expect(starts).to_have_accessible_description("This field is required.")
+    expect(page.locator("#chosen-patient")).to_contain_text("Chloé Tremblay")
+    expect(page.locator("select[name=practitioner]")).to_have_value(str(clinic["maya"].pk))
+    expect(page.locator("select[name=appointment_type]")).to_have_value(str(clinic["initial"].pk))
+    expect(page.get_by_label("Front-desk note")).to_have_value("Parking at the back")
+    assert_accessible()
+
+    type_date_and_time(page, timezone.localtime(starts_at))
+    page.keyboard.press("Enter")
+
+    page.wait_for_url("**/schedule/appointments/*/?booked=1")
+    expect(page.get_by_text("Booked: Chloé Tremblay with Maya Chen.")).to_be_visible()
+    appointment = Appointment.objects.get()
+    assert (appointment.patient, appointment.practitioner, appointment.appointment_type, appointment.starts_at) == (
+        clinic["chloe"],
+        clinic["maya"],
+        clinic["initial"],
+        starts_at,
+    )
+    assert appointment.front_desk_note == "Parking at the back"
+    page.goto(f"/schedule/?date={starts_at.date().isoformat()}")
+    expect(page.get_by_test_id("appointment").filter(has_text="Chloé Tremblay")).to_have_count(1)
