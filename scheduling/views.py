@@ -152,13 +152,10 @@ def _chosen_patient(form: Any) -> Patient | None:
 
 
 def _search_context(request: HttpRequest) -> dict[str, Any]:
+    """The picker's search; choosing one of the patients found (`patient` in the query) ends it."""
     search = PatientSearchForm(request.GET or None)
-    text = search.cleaned_data["q"] if search.is_valid() else ""
-    keep = {key: value for key, value in _prefill(request).items() if key != "patient"}
-    results = []
-    if text:
-        for patient in search_patients(text=text)[:SEARCH_RESULTS]:
-            results.append((patient, f"{request.path}?{urlencode({**keep, 'patient': patient.pk})}"))
+    text = search.cleaned_data["q"] if search.is_valid() and not request.GET.get("patient") else ""
+    results = list(search_patients(text=text)[:SEARCH_RESULTS]) if text else []
     return {"search_form": search, "search_text": text, "search_results": results}
 
 
@@ -206,13 +203,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
             "scheduling:waitlist-create" if request.GET.get("for") == "waitlist" else "scheduling:appointment-create"
         )
         return redirect(f"{reverse(target)}?{request.GET.urlencode()}")
-    context = _search_context(request)
-    if request.GET.get("for") == "waitlist":
-        context["search_results"] = [
-            (patient, f"{reverse('scheduling:waitlist-create')}?{urlencode({'patient': patient.pk})}")
-            for patient, _ in context["search_results"]
-        ]
-    return render(request, "scheduling/_patient_choices.html", context)
+    return render(request, "scheduling/_patient_choices.html", _search_context(request))
 
 
 @require_safe

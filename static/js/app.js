@@ -19,6 +19,14 @@
     }
   });
 
+  // A form sent back with errors: the focus goes to the first field in error, whose message is tied to it
+  // (aria-describedby), so a keyboard or screen-reader user starts where the problem is. A field the page
+  // focuses on purpose (autofocus) keeps the focus.
+  var invalid = document.querySelector("main form [aria-invalid=true]");
+  if (invalid && !document.querySelector("[autofocus]")) {
+    invalid.focus();
+  }
+
   // Copy buttons: data-copy-target names the input whose value is copied.
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     button.addEventListener("click", function () {

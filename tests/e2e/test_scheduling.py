@@ -1,5 +1,7 @@
-"""The schedule in a real browser: book from a free slot with the inline search, check in, cancel."""
+"""The schedule in a real browser: book from a free slot with the inline search, check in, cancel, and two
+desks booking the same slot."""
 
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -7,7 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from scheduling.models import Appointment, AppointmentStatus
-from tests.factories import AppointmentTypeFactory, PatientFactory, PractitionerFactory, UserFactory
+from tests.factories import TEST_PASSWORD, AppointmentTypeFactory, PatientFactory, PractitionerFactory, UserFactory
 
 
 def next_weekday_at(hour: int) -> datetime:
@@ -78,3 +80,56 @@ def test_front_desk_checks_a_patient_in_and_cancels_another(page, sign_in_as, cl
     assert "Offer the freed time" in page.content()
     other.refresh_from_db()
     assert other.status == AppointmentStatus.CANCELLED
+
+
+@pytest.fixture
+def alex(page, live_server) -> Iterator[object]:
+    """Another front-desk computer: its own browser context, signed in as Alex."""
+    context = page.context.browser.new_context(base_url=live_server.url, viewport=page.viewport_size)
+    alex = context.new_page()
+    UserFactory(username="alex", first_name="Alex", roles=[Role.FRONT_DESK])
+    alex.goto("/accounts/login/")
+    alex.get_by_label("Username").fill("alex")
+    alex.get_by_label("Password").fill(TEST_PASSWORD)
+    alex.get_by_role("button", name="Sign in").click()
+    alex.wait_for_url("**/")
+    yield alex
+    context.close()
+
+
+def test_two_desks_book_the_same_slot_and_the_second_is_told_at_the_time_field(
+    page, sign_in_as, assert_accessible, clinic, alex
+) -> None:
+    from playwright.sync_api import expect
+
+    starts_at = next_weekday_at(9)
+    slot = f"a[data-testid=free-slot][href*='starts_at={starts_at:%Y-%m-%d}T09%3A00']"
+    PatientFactory(given_name="Noah", family_name="Okafor")
+    sign_in_as(Role.FRONT_DESK, username="sam", first_name="Sam")
+
+    # Both desks open the booking form for Maya's 9:00 and choose their patient.
+    for desk, search, choice in ((alex, "chloe", "Tremblay, Chloé"), (page, "okafor", "Okafor, Noah")):
+        desk.goto(f"/schedule/?date={starts_at.date().isoformat()}")
+        desk.locator(slot).click()
+        desk.get_by_label("Find the patient").fill(search)
+        desk.get_by_test_id("patient-choice").filter(has_text=choice).click()
+    page.get_by_label("Front-desk note").fill("Needs the ground-floor room")
+
+    alex.get_by_role("button", name="Book", exact=True).click()
+    alex.wait_for_url("**/schedule/appointments/*/?booked=1")
+    page.get_by_role("button", name="Book", exact=True).click()
+
+    starts = page.get_by_label("Starts at")
+    expect(starts).to_have_accessible_description("Maya Chen is already booked at this time. Choose another time.")
+    expect(starts).to_have_attribute("aria-invalid", "true")
+    expect(starts).to_be_focused()
+    expect(starts).to_have_value(f"{starts_at:%Y-%m-%dT%H:%M}")
+    expect(page.locator("#chosen-patient")).to_contain_text("Noah Okafor")
+    expect(page.get_by_label("Front-desk note")).to_have_value("Needs the ground-floor room")
+    assert_accessible()
+
+    page.goto(f"/schedule/?date={starts_at.date().isoformat()}")
+    at_nine = page.get_by_test_id("appointment").filter(has_text=f"{starts_at:%H:%M}")
+    expect(at_nine).to_have_count(1)
+    expect(at_nine).to_contain_text("Chloé Tremblay")
+    assert Appointment.objects.filter(starts_at=starts_at, practitioner=clinic["maya"]).count() == 1

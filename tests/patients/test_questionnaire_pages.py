@@ -190,13 +190,15 @@ def test_no_question_is_shown_before_the_date_of_birth_is_confirmed(token: str, 
     assert not QuestionnaireResponse.objects.filter(link=link).exists()
 
 
-def test_a_wrong_date_of_birth_is_explained_at_the_field(token: str, link: QuestionnaireLink) -> None:
+def test_a_wrong_date_of_birth_is_explained_at_the_field_which_takes_the_focus(
+    token: str, link: QuestionnaireLink
+) -> None:
     page = Client().post(start_url(token), {"date_of_birth": "1980-05-18"})
 
     body = page.content.decode()
     assert page.status_code == 200
     assert re.search(
-        r'value="1980-05-18" aria-invalid="true" aria-describedby="dob-error" required>\s*'
+        r'value="1980-05-18" aria-invalid="true" aria-describedby="dob-error" autofocus required>\s*'
         r'<div class="invalid-feedback" id="dob-error" role="alert">This date of birth does not match our records. '
         r"Check it and try again, or call the clinic.</div>",
         body,
@@ -287,6 +289,19 @@ def test_back_keeps_the_answers_and_goes_to_the_previous_section(token: str, lin
 
     assert back["Location"] == section_url(token, "blood_thinners")
     assert services.questionnaire_draft(link=link).answers["B1"] == "yes"
+
+
+def test_enter_in_a_field_goes_on_because_next_is_the_forms_first_button(token: str) -> None:
+    """A browser's Enter in a field presses the form's first submit button; Back first sent the patient back."""
+    client = Client()
+    confirm_date_of_birth(client, token)
+    client.post(section_url(token, "blood_thinners"), form_data("blood_thinners", ALL_NO))
+
+    page = client.get(section_url(token, "platelet_medicines")).content.decode()
+
+    form = page[page.index('<form method="post"') : page.index("</form>")]
+    buttons = re.findall(r'<button type="submit" name="go" value="(\w+)"', form)
+    assert buttons == ["next", "back"]
 
 
 # --- Saved as the patient goes ----------------------------------------------------------------------

@@ -268,12 +268,31 @@ def test_the_inline_patient_search_answers_htmx_with_choices_that_keep_the_slot(
 
     fragment = front_desk_client.get(search, {"q": "chloe", "practitioner": maya.pk}, headers={"HX-Request": "true"})
     assert "Tremblay, Chloé" in fragment.content.decode()
-    assert f"practitioner={maya.pk}&amp;patient={patient.pk}" in fragment.content.decode()
+    assert f'<button type="submit" name="patient" value="{patient.pk}"' in fragment.content.decode()
     assert "<html" not in fragment.content.decode()
+    page = front_desk_client.get(CREATE, {"q": "chloe", "practitioner": maya.pk}).content.decode()
+    picker = page[page.index('role="search"') : page.index("</form>", page.index('role="search"'))]
+    assert f'<input type="hidden" name="practitioner" value="{maya.pk}">' in picker  # the slot goes with the choice
+    assert f'name="patient" value="{patient.pk}"' in picker
 
     fallback = front_desk_client.get(search, {"q": "chloe", "practitioner": maya.pk})
     assert fallback.status_code == 302 and fallback["Location"].startswith(CREATE)
     assert "Tremblay, Chloé" in front_desk_client.get(fallback["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_name", ["appointment-create", "series-create", "waitlist-create"])
+def test_choosing_a_patient_found_stays_on_the_page_and_ends_the_search(
+    front_desk_client: Client, maya, patient, page_name: str
+) -> None:
+    url = reverse(f"scheduling:{page_name}")
+    searched = front_desk_client.get(url, {"q": "chloe"}).content.decode()
+    assert f'<form method="get" action="{url}" role="search">' in searched
+
+    chosen = front_desk_client.get(url, {"q": "chloe", "patient": patient.pk})
+
+    assert chosen.context["patient"] == patient
+    assert chosen.context["search_results"] == []
 
 
 @pytest.mark.django_db
