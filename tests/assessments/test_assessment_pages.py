@@ -1150,7 +1150,7 @@ def add_many_findings(assessment: Assessment) -> None:
 
 
 @pytest.mark.parametrize(
-    ("step", "at_most"), [("spine", 40), ("summary", 16), ("hands-on", 40), ("movement", 40), ("reflexes", 40)]
+    ("step", "at_most"), [("spine", 40), ("summary", 15), ("hands-on", 40), ("movement", 40), ("reflexes", 40)]
 )
 def test_the_query_count_of_a_step_does_not_grow_with_the_findings(
     physio_client: Client, assessment: Assessment, step: str, at_most: int, django_assert_max_num_queries: Any
