@@ -4,17 +4,26 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.utils.functional import cached_property
 
 from .models import SubmissionKey
 
 
 class DuplicateSubmission(Exception):
-    """This form was already submitted; `result_url` is where the first submission led."""
+    """This form was already submitted; `result_url` is where the first submission led.
 
-    def __init__(self, result_url: str) -> None:
-        super().__init__(result_url)
-        self.result_url = result_url
+    It is raised inside the transaction whose claim failed, which can run no more queries: the URL
+    is read when first asked for, once that transaction has rolled back.
+    """
+
+    def __init__(self, key: uuid.UUID) -> None:
+        super().__init__(str(key))
+        self.key = key
+
+    @cached_property
+    def result_url(self) -> str:
+        return previous_result(self.key) or ""
 
 
 class OneTimeSubmissionMixin(forms.Form):
@@ -36,13 +45,14 @@ def previous_result(key: uuid.UUID) -> str | None:
 def claim_submission(*, key: uuid.UUID, user: Any) -> SubmissionKey:
     """Claim the key inside the caller's transaction, or raise DuplicateSubmission if it was used.
 
-    A concurrent second claim waits for the first transaction on the unique index, then fails.
+    A concurrent second claim waits for the first transaction on the unique index, then fails. The
+    insert has no savepoint of its own (two statements fewer per form): a refused claim spoils the
+    caller's transaction, which DuplicateSubmission must therefore leave, as every caller lets it.
     """
     try:
-        with transaction.atomic():
-            return SubmissionKey.objects.create(key=key, user=user)
+        return SubmissionKey.objects.create(key=key, user=user)
     except IntegrityError:
-        raise DuplicateSubmission(previous_result(key) or "") from None
+        raise DuplicateSubmission(key) from None
 
 
 def complete_submission(claim: SubmissionKey, result_url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Subquery
 from django.urls import reverse
 
 from patients import timeline
@@ -41,10 +42,38 @@ def start_action(patient: Patient, user: object) -> list[timeline.ChartAction]:
     ]
 
 
+SESSIONS = "_assessments_recent_sessions"
+
+
+def _recent_sessions(patient: Patient, limit: int) -> list[TreatmentSession]:
+    """The patient's newest sessions, fetched once per chart for the timeline and the header.
+
+    Each row also carries the whole course's pain trend (uncorrelated subqueries, computed once),
+    so the header needs no query of its own, however long the course.
+    """
+    cached = patient.__dict__.get(SESSIONS)
+    if cached is None or cached[0] < limit:
+        course = TreatmentSession.objects.filter(patient=patient.pk, pain_before__isnull=False).exclude(
+            status=AssessmentStatus.ENTERED_IN_ERROR
+        )
+        rows = list(
+            TreatmentSession.objects.filter(patient=patient)
+            .select_related("physiotherapist")
+            .annotate(
+                course_first_pain=Subquery(course.order_by("started_at", "id").values("pain_before")[:1]),
+                course_latest_pain=Subquery(course.order_by("-started_at", "-id").values("pain_before")[:1]),
+                course_pain_count=Subquery(
+                    course.order_by().values("patient").annotate(count=Count("pk")).values("count")
+                ),
+            )[:limit]
+        )
+        cached = patient.__dict__[SESSIONS] = (limit, rows)
+    return cached[1][:limit]
+
+
 def session_events(patient: Patient, limit: int) -> list[timeline.TimelineEntry]:
     entries = []
-    sessions = TreatmentSession.objects.filter(patient=patient).select_related("physiotherapist")[:limit]
-    for session in sessions:
+    for session in _recent_sessions(patient, limit):
         status = {AssessmentStatus.DRAFT: "draft", AssessmentStatus.ENTERED_IN_ERROR: "entered in error"}.get(
             session.status, ""
         )
@@ -85,20 +114,16 @@ def treatment_actions(patient: Patient, user: object) -> list[timeline.ChartActi
 
 def pain_trend(patient: Patient) -> list[timeline.HeaderFact]:
     """A small trend on the chart: pain before the first and the latest session."""
-    pains = list(
-        TreatmentSession.objects.filter(patient=patient, pain_before__isnull=False)
-        .exclude(status=AssessmentStatus.ENTERED_IN_ERROR)
-        .order_by("started_at")
-        .values_list("pain_before", flat=True)
-    )
-    if len(pains) < 2:
+    sessions = _recent_sessions(patient, 1)
+    if not sessions or (sessions[0].course_pain_count or 0) < 2:
         return []
-    change = pains[-1] - pains[0]
+    first, latest, count = sessions[0].course_first_pain, sessions[0].course_latest_pain, sessions[0].course_pain_count
+    change = latest - first
     tone = "success" if change <= -2 else "warning" if change >= 2 else "secondary"
     return [
         timeline.HeaderFact(
             label="Pain over the course",
-            value=f"{pains[0]} → {pains[-1]} over {len(pains)} sessions",
+            value=f"{first} → {latest} over {count} sessions",
             url=reverse("assessments:progress", kwargs={"patient_pk": patient.pk}),
             tone=tone,
             is_clinical=True,

@@ -348,10 +348,14 @@ def assessment_summary(*, assessment: Assessment) -> gunn_signs.SegmentSummary:
 
 
 def confirmed_muscles(*, assessment: Assessment) -> tuple[gunn_signs.SuggestedMuscle, ...]:
-    """The muscles to consider needling: those of the levels the physiotherapist confirmed (1.4 step 4)."""
+    """The muscles to consider needling: those of the levels the physiotherapist confirmed (1.4 step 4).
+
+    Reads every decision (a few rows) so that decisions the page already prefetched cost no query.
+    """
     sides: dict[str, list[anatomy.Side]] = {}
-    for decision in assessment.segment_decisions.filter(decision=SegmentDecision.Decision.CONFIRMED):
-        sides.setdefault(decision.level, []).append(anatomy.Side(decision.side))
+    for decision in assessment.segment_decisions.all():
+        if decision.decision == SegmentDecision.Decision.CONFIRMED:
+            sides.setdefault(decision.level, []).append(anatomy.Side(decision.side))
     return gunn_signs.suggested_muscles(
         tuple(anatomy.sort_levels(sides)), sides_by_level={k: tuple(v) for k, v in sides.items()}
     )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -91,12 +92,9 @@ def _render(
         "editable": editable,
         "clearance": clearance,
         "sites": [{"row": site, "muscle": services.anatomy.MUSCLES[site.muscle]} for site in sites],
-        "adverse_events": list(
-            AdverseEvent.objects.filter(session=session).select_related("reported_by", "reported_in")
-        )
-        + list(AdverseEvent.objects.filter(reported_in=session).exclude(session=session).select_related("session")),
+        "adverse_events": _adverse_events(session),
         "measures": list(session.outcome_measures.all()),
-        "addenda": list(session.addenda.select_related("author")),
+        "addenda": [] if session.is_draft else list(session.addenda.select_related("author")),
         "header_form": forms_given.get("header_form") or forms.SessionHeaderForm(instance=session),
         "close_form": forms_given.get("close_form") or forms.SessionCloseForm(instance=session),
         "site_form": forms_given.get("site_form") or forms.NeedledSiteForm(suggested=_suggested_muscles(session)),
@@ -112,6 +110,16 @@ def _render(
         hidden.append("addendum_form")
     context["refused_forms"] = [forms_given[name] for name in hidden if name in forms_given]
     return render(request, "assessments/session_detail.html", context, status=status)
+
+
+def _adverse_events(session: TreatmentSession) -> list[AdverseEvent]:
+    """The session's own adverse events, then those reported in it about earlier sessions (one query)."""
+    events = list(
+        AdverseEvent.objects.filter(Q(session=session) | Q(reported_in=session)).select_related(
+            "session", "reported_by", "reported_in"
+        )
+    )
+    return [e for e in events if e.session_id == session.pk] + [e for e in events if e.session_id != session.pk]
 
 
 def _versioned_save(request: HttpRequest, pk: int, form_class: type, name: str) -> HttpResponse:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -261,6 +262,7 @@ def spine_grid(present: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
 
 def _summary_context(assessment: Assessment, form: Any) -> dict[str, Any]:
     summary = services.assessment_summary(assessment=assessment)
+    prefetch_related_objects([assessment], "segment_decisions")  # for the decisions and the muscles
     decisions = {(d.level, d.side): d.decision for d in assessment.segment_decisions.all()}
     muscles = services.confirmed_muscles(assessment=assessment)
     clearance = patient_services.needling_clearance(patient=assessment.patient)

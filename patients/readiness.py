@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from .models import Consent, FlagSeverity, Patient, QuestionnaireLink, QuestionnaireLinkStatus, SafetyFlag
+from .models import (
+    Consent,
+    FlagSeverity,
+    Patient,
+    QuestionnaireLink,
+    QuestionnaireLinkStatus,
+    QuestionnaireResponse,
+    SafetyFlag,
+)
 
 SEVERITY_BY_RANK = {
     6: FlagSeverity.HOLD,
@@ -29,8 +38,17 @@ class SafetyReadiness:
     questionnaire_label: str  # the status in words, for staff
     highest_open_severity: str | None  # HOLD, HIGH, CLARIFY, MODERATE, LOW, or None when none is open
     flags_acknowledged: bool  # every flag of the current submission acknowledged (True when there are none)
-    consent_on_file: bool  # an IMS consent in force
-    has_submission: bool  # a questionnaire was ever submitted
+    consent_given_at: datetime | None  # when the IMS consent in force was given; None when none is in force
+    current_response_id: int | None  # the latest submitted questionnaire, which the clinic's decisions follow
+    latest_link: QuestionnaireLink | None  # the newest link issued (with who issued it), whatever its status
+
+    @property
+    def consent_on_file(self) -> bool:
+        return self.consent_given_at is not None
+
+    @property
+    def has_submission(self) -> bool:
+        return self.current_response_id is not None
 
     @property
     def is_ready(self) -> bool:
@@ -38,6 +56,7 @@ class SafetyReadiness:
 
 
 def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
+    """Two queries for any number of patients: the latest of everything per patient, then their newest links."""
     ids = set(patient_ids)
     if not ids:
         return {}
@@ -49,33 +68,40 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
                 .order_by("-created_at", "-id")
                 .values("id")[:1]
             ),
+            # As services.current_questionnaire chooses it.
             current_response_id=Subquery(
-                QuestionnaireLink.objects.filter(patient=OuterRef("pk"), response__submitted_at__isnull=False)
-                .order_by("-response__submitted_at", "-id")
-                .values("response__id")[:1]
+                QuestionnaireResponse.objects.submitted()
+                .filter(patient=OuterRef("pk"))
+                .order_by("-submitted_at", "-id")
+                .values("id")[:1]
             ),
-            has_consent=Exists(Consent.objects.in_force().filter(patient=OuterRef("pk"))),
+            consent_given_at=Subquery(
+                Consent.objects.in_force()
+                .filter(patient=OuterRef("pk"))
+                .order_by("-given_at", "-id")
+                .values("given_at")[:1]
+            ),
         )
-        .values_list("pk", "latest_link_id", "current_response_id", "has_consent")
+        .annotate(
+            open_rank=Subquery(
+                SafetyFlag.objects.filter(response_id=OuterRef("current_response_id"), acknowledged_at__isnull=True)
+                .exclude(severity=FlagSeverity.INFO)
+                .order_by("-severity_rank")
+                .values("severity_rank")[:1]
+            ),
+        )
+        .values_list("pk", "latest_link_id", "current_response_id", "consent_given_at", "open_rank")
     )
-    latest_link_of = {pk: link_id for pk, link_id, _, _ in latest}
-    response_of = {pk: response_id for pk, _, response_id, _ in latest}
-    consented = {pk for pk, _, _, has_consent in latest if has_consent}
-    links = QuestionnaireLink.objects.in_bulk([i for i in latest_link_of.values() if i])
-    open_rank = dict(
-        SafetyFlag.objects.filter(response_id__in=[i for i in response_of.values() if i], acknowledged_at__isnull=True)
-        .exclude(severity=FlagSeverity.INFO)
-        .values("response_id")
-        .annotate(rank=Max("severity_rank"))
-        .values_list("response_id", "rank")
+    rows = {pk: row for pk, *row in latest}
+    links = QuestionnaireLink.objects.select_related("created_by").in_bulk(
+        [link_id for link_id, *_ in rows.values() if link_id]
     )
     now = timezone.now()
     result = {}
     for patient_id in ids:
-        link = links.get(latest_link_of.get(patient_id))
+        link_id, response_id, consent_given_at, rank = rows.get(patient_id, (None, None, None, None))
+        link = links.get(link_id)
         status = link.status_at(now) if link else QuestionnaireLinkStatus.NOT_SENT
-        response_id = response_of.get(patient_id)
-        rank = open_rank.get(response_id) if response_id else None
         if response_id and status != QuestionnaireLinkStatus.COMPLETED:
             label = f"{status.label}; an earlier questionnaire is completed"
         else:
@@ -89,7 +115,8 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
             questionnaire_label=label,
             highest_open_severity=SEVERITY_BY_RANK[rank].value if rank else None,
             flags_acknowledged=rank is None,
-            consent_on_file=patient_id in consented,
-            has_submission=response_id is not None,
+            consent_given_at=consent_given_at,
+            current_response_id=response_id,
+            latest_link=link,
         )
     return result

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -540,9 +540,13 @@ def safety_flags_acknowledge_low(*, response: QuestionnaireResponse, acknowledge
     return len(flags)
 
 
+def _submitted_questionnaires(patient: Patient) -> QuerySet[QuestionnaireResponse]:
+    return patient.questionnaire_responses.submitted().order_by("-submitted_at", "-id")
+
+
 def current_questionnaire(*, patient: Patient) -> QuestionnaireResponse | None:
     """The latest submitted questionnaire: it supersedes the earlier ones for the clinic's decisions."""
-    return patient.questionnaire_responses.submitted().order_by("-submitted_at", "-id").first()
+    return _submitted_questionnaires(patient).first()
 
 
 def consent_risk_text(*, patient: Patient) -> str:
@@ -567,7 +571,15 @@ def needling_clearance(*, patient: Patient, on: date | None = None) -> NeedlingC
     """The whole-patient gate before any needling is recorded: questionnaire, acknowledgements, holds, consent."""
     day = on or timezone.localdate()
     reasons: list[str] = []
-    response = current_questionnaire(patient=patient)
+    # The current questionnaire carries whether a consent is in force, and its flags come prefetched:
+    # two queries in all (the second asks for the consent when there is no questionnaire).
+    response = (
+        _submitted_questionnaires(patient)
+        .annotate(has_consent=Exists(Consent.objects.in_force().filter(patient=OuterRef("patient"))))
+        .prefetch_related("flags")
+        .first()
+    )
+    has_consent = response.has_consent if response else consent_in_force(patient=patient) is not None
     flags: tuple[safety_rules.Flag, ...] = ()
     if patient.is_archived:
         reasons.append("The patient is archived.")
@@ -589,6 +601,6 @@ def needling_clearance(*, patient: Patient, on: date | None = None) -> NeedlingC
                 + ", ".join(f"{flag.code} ({flag.severity})" for flag in unacknowledged)
                 + "."
             )
-    if consent_in_force(patient=patient) is None:
+    if not has_consent:
         reasons.append("There is no IMS consent in force.")
     return NeedlingClearance(may_needle=not reasons, reasons=tuple(reasons), questionnaire=response, flags=flags)

@@ -111,18 +111,22 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.select_related("created_by", "updated_by", "archived_by"), pk=pk)
     services.patient_chart_opened(patient=patient)
     clinical = has_role(request.user, Role.PHYSIOTHERAPIST)
+    safety = readiness_for([patient.pk])[patient.pk]
     context = {
         "patient": patient,
-        "consent": services.consent_in_force(patient=patient),
         "timeline": timeline.timeline_for(patient, clinical=clinical),
         "header_facts": timeline.header_for(patient, clinical=clinical),
         "chart_actions": timeline.actions_for(patient, request.user, clinical=clinical)
         if not patient.is_archived
         else [],
         "link_form": QuestionnaireLinkForm(),
-        "safety": readiness_for([patient.pk])[patient.pk],
-        "latest_link": patient.questionnaire_links.select_related("created_by").first(),
-        "current_questionnaire": services.current_questionnaire(patient=patient),
+        "safety": safety,
+        "latest_link": safety.latest_link,
+        "current_questionnaire_url": reverse(
+            "patients:questionnaire-review", kwargs={"pk": patient.pk, "response_pk": safety.current_response_id}
+        )
+        if safety.current_response_id
+        else "",
         "show_clinical": clinical,
     }
     return render(request, "patients/patient_detail.html", context)

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Exists, Subquery
 from django.utils import timezone
 
 from accounts.submissions import claim_submission, complete_submission
@@ -110,22 +111,41 @@ def slot_problems(
         return problems
     blocked_until = ends_at + appointment_type.buffer
     local_start, local_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
-    blocks = hours_on(WorkingHours.objects.filter(practitioner=practitioner), local_start.date())
-    # The visit must fit in one block; the buffer after it may run past the end of the block.
-    if not any(start <= local_start and local_end <= end for start, end in blocks):
-        add("starts_at", OUTSIDE_HOURS.format(name=practitioner, hours=_hours_text(blocks)))
-    away = TimeOff.objects.filter(practitioner=practitioner).overlapping(starts_at, blocked_until).first()
-    if away:
-        add("starts_at", IN_TIME_OFF.format(name=practitioner, reason=away.reason or "time off"))
+    # The visit must fit in one block of its day; the buffer after it may run past the end of the block.
+    fitting_block = WorkingHours.objects.filter(
+        practitioner=practitioner,
+        weekday=local_start.weekday(),
+        start_time__lte=local_start.time(),
+        end_time__gte=local_end.time(),
+    )
+    away = (
+        TimeOff.objects.filter(practitioner=practitioner).overlapping(starts_at, blocked_until).order_by("starts_at")
+    )
     taken = Appointment.objects.holding_time().filter(practitioner=practitioner).between(starts_at, blocked_until)
     patient_busy = Appointment.objects.holding_time().filter(
         patient=patient, starts_at__lt=ends_at, ends_at__gt=starts_at
     )
     if exclude is not None:
         taken, patient_busy = taken.exclude(pk=exclude.pk), patient_busy.exclude(pk=exclude.pk)
-    if taken.exists():
+    # Every check in one query, carried by the practitioner's row.
+    found = (
+        Practitioner.objects.filter(pk=practitioner.pk)
+        .values(
+            in_hours=Exists(fitting_block),
+            away_reason=Subquery(away.values("reason")[:1]),
+            taken=Exists(taken),
+            patient_busy=Exists(patient_busy),
+        )
+        .get()
+    )
+    if not (found["in_hours"] and local_start.date() == local_end.date()):
+        blocks = hours_on(WorkingHours.objects.filter(practitioner=practitioner), local_start.date())
+        add("starts_at", OUTSIDE_HOURS.format(name=practitioner, hours=_hours_text(blocks)))
+    if found["away_reason"] is not None:
+        add("starts_at", IN_TIME_OFF.format(name=practitioner, reason=found["away_reason"] or "time off"))
+    if found["taken"]:
         add("starts_at", PRACTITIONER_TAKEN.format(name=practitioner))
-    if patient_busy.exists():
+    if found["patient_busy"]:
         add("patient", PATIENT_TAKEN)
     return problems
 
@@ -137,10 +157,14 @@ def _lock(*, practitioners: Iterable[Practitioner], patient: Patient) -> tuple[l
     return [locked[pk] for pk in ids], Patient.objects.select_for_update().get(pk=patient.pk)
 
 
-def _save_guarded(appointment: Appointment) -> None:
-    """Save, turning the PostgreSQL backstop's refusal into the same message the check gives."""
+def _save_guarded(appointment: Appointment, *, savepoint: bool = True) -> None:
+    """Save, turning the PostgreSQL backstop's refusal into the same message the check gives.
+
+    Without a savepoint a refusal spoils the caller's transaction: only for callers whose transaction
+    ends with the ValidationError raised here.
+    """
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             appointment.save()
     except IntegrityError as error:
         if getattr(error.__cause__, "pgcode", None) != EXCLUSION_VIOLATION:
@@ -161,6 +185,33 @@ def _length(appointment_type: AppointmentType, duration_minutes: int | None) -> 
 # --- Booking ---------------------------------------------------------------------------
 
 
+# The foreign keys of an appointment being placed are rows the service has just read or locked.
+PLACED_KEYS = ["patient", "practitioner", "appointment_type", "booked_by"]
+
+
+def _place(appointment: Appointment, *, savepoint: bool) -> Appointment:
+    """Check the slot a new or moved appointment takes, then save it (the caller holds _lock's locks).
+
+    full_clean checks the fields themselves only: its foreign-key and check-constraint queries would
+    repeat what is already known (the rows are loaded, slot_problems checked the length, a buffer is
+    never negative, the status is booked); the database keeps the constraints as the backstop.
+    """
+    problems = slot_problems(
+        practitioner=appointment.practitioner,
+        patient=appointment.patient,
+        appointment_type=appointment.appointment_type,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        exclude=appointment if appointment.pk else None,
+    )
+    if problems:
+        raise ValidationError(problems)
+    appointment.blocked_until = appointment.ends_at + appointment.appointment_type.buffer
+    appointment.full_clean(exclude=PLACED_KEYS, validate_unique=False, validate_constraints=False)
+    _save_guarded(appointment, savepoint=savepoint)
+    return appointment
+
+
 def _book_locked(
     *,
     patient: Patient,
@@ -171,31 +222,19 @@ def _book_locked(
     duration_minutes: int | None = None,
     front_desk_note: str = "",
     series_key: uuid.UUID | None = None,
+    savepoint: bool = True,
 ) -> Appointment:
-    ends_at = starts_at + _length(appointment_type, duration_minutes)
-    problems = slot_problems(
-        practitioner=practitioner,
-        patient=patient,
-        appointment_type=appointment_type,
-        starts_at=starts_at,
-        ends_at=ends_at,
-    )
-    if problems:
-        raise ValidationError(problems)
     appointment = Appointment(
         patient=patient,
         practitioner=practitioner,
         appointment_type=appointment_type,
         starts_at=starts_at,
-        ends_at=ends_at,
-        blocked_until=ends_at + appointment_type.buffer,
+        ends_at=starts_at + _length(appointment_type, duration_minutes),
         front_desk_note=front_desk_note,
         booked_by=booked_by,
         series_key=series_key,
     )
-    appointment.full_clean(validate_unique=False)
-    _save_guarded(appointment)
-    return appointment
+    return _place(appointment, savepoint=savepoint)
 
 
 @transaction.atomic
@@ -221,6 +260,7 @@ def appointment_book(
         booked_by=booked_by,
         duration_minutes=duration_minutes,
         front_desk_note=front_desk_note,
+        savepoint=False,  # a refusal ends this transaction
     )
     if claim:
         complete_submission(claim, appointment.get_absolute_url())
@@ -246,22 +286,9 @@ def appointment_reschedule(
     if appointment.status != AppointmentStatus.BOOKED:
         raise ValidationError({"starts_at": "Only a booked appointment can be moved."})
     minutes = appointment.duration_minutes if duration_minutes is None else duration_minutes
-    ends_at = starts_at + timedelta(minutes=minutes)
-    problems = slot_problems(
-        practitioner=target,
-        patient=patient,
-        appointment_type=appointment.appointment_type,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        exclude=appointment,
-    )
-    if problems:
-        raise ValidationError(problems)
-    appointment.practitioner, appointment.starts_at, appointment.ends_at = target, starts_at, ends_at
-    appointment.blocked_until = ends_at + appointment.appointment_type.buffer
-    appointment.full_clean(validate_unique=False)
-    _save_guarded(appointment)
-    return appointment
+    appointment.patient, appointment.practitioner = patient, target  # the locked rows
+    appointment.starts_at, appointment.ends_at = starts_at, starts_at + timedelta(minutes=minutes)
+    return _place(appointment, savepoint=False)  # a refusal ends this transaction
 
 
 @transaction.atomic

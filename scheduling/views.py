@@ -162,15 +162,9 @@ def _search_context(request: HttpRequest) -> dict[str, Any]:
 @role_required(*STAFF)
 def appointment_create(request: HttpRequest) -> HttpResponse:
     practitioners = bookable_practitioners(request.user)
-    if not practitioners.exists():
-        messages.error(request, "You have no practitioner profile to book for. The clinic admin adds it.")
-        return redirect("scheduling:schedule-day")
     form = AppointmentBookForm(request.POST or None, initial=_prefill(request), practitioners=practitioners)
+    # A valid form names a practitioner this user books for: only other requests ask whether there is one.
     if request.method == "POST" and form.is_valid():
-        already = previous_result(form.cleaned_data["submission_key"])
-        if already:
-            messages.info(request, "This booking was already made; here it is.")
-            return redirect(already)
         data = form.cleaned_data
         try:
             appointment = services.appointment_book(
@@ -184,12 +178,16 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
                 submission_key=data["submission_key"],
             )
         except DuplicateSubmission as duplicate:
+            messages.info(request, "This booking was already made; here it is.")
             return redirect(duplicate.result_url or "scheduling:schedule-day")
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, f"Booked: {appointment.patient} with {appointment.practitioner}.")
             return redirect(f"{appointment.get_absolute_url()}?booked=1")
+    if not practitioners.exists():
+        messages.error(request, "You have no practitioner profile to book for. The clinic admin adds it.")
+        return redirect("scheduling:schedule-day")
     context = {"form": form, "patient": _chosen_patient(form), **_search_context(request)}
     return render(request, "scheduling/appointment_form.html", context)
 

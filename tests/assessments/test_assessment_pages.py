@@ -1193,11 +1193,13 @@ def add_many_findings(assessment: Assessment) -> None:
         )
 
 
-@pytest.mark.parametrize("step", ["spine", "summary", "hands-on", "movement", "reflexes"])
+@pytest.mark.parametrize(
+    ("step", "at_most"), [("spine", 40), ("summary", 15), ("hands-on", 40), ("movement", 40), ("reflexes", 40)]
+)
 def test_the_query_count_of_a_step_does_not_grow_with_the_findings(
-    physio_client: Client, assessment: Assessment, step: str, django_assert_max_num_queries: Any
+    physio_client: Client, assessment: Assessment, step: str, at_most: int, django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(40) as few:
+    with django_assert_max_num_queries(at_most) as few:
         assert physio_client.get(step_url(assessment, step)).status_code == 200
     add_many_findings(assessment)
     assert SignFinding.objects.filter(assessment=assessment).count() > 60

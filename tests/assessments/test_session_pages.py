@@ -1184,7 +1184,7 @@ MANY_SITES = [
 def test_the_query_count_of_the_session_page_does_not_grow_with_its_sites(
     physio_client: Client, session: TreatmentSession, django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(40) as few:
+    with django_assert_max_num_queries(14) as few:
         assert physio_client.get(url("session-detail", session)).status_code == 200
     for muscle, side, level in MANY_SITES:
         services.needled_site_add(session=session, muscle=muscle, side=side, level=level)

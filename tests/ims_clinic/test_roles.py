@@ -1,11 +1,14 @@
 """The roles are groups whose permissions are exactly the roles table."""
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
+from accounts.backends import UserWithRolesBackend
 from accounts.roles import Role, has_role, role_required, user_roles
 from ims_clinic.roles import ROLE_PERMISSIONS
 from tests.factories import UserFactory
@@ -62,3 +65,19 @@ def test_a_user_may_hold_two_roles() -> None:
 def test_role_required_needs_a_role() -> None:
     with pytest.raises(ValueError, match="at least one role"):
         role_required()
+
+
+@pytest.mark.django_db
+def test_a_signed_in_request_reads_the_roles_with_the_user(django_assert_num_queries: Any) -> None:
+    owner = UserFactory(username="owner", roles=[Role.CLINIC_ADMIN, Role.PHYSIOTHERAPIST])
+    UserFactory(username="sam", roles=[Role.FRONT_DESK])
+
+    with django_assert_num_queries(1):
+        user = UserWithRolesBackend().get_user(owner.pk)
+        assert user_roles(user) == {Role.CLINIC_ADMIN, Role.PHYSIOTHERAPIST}
+
+
+@pytest.mark.django_db
+def test_a_switched_off_user_is_not_signed_in_by_the_backend() -> None:
+    gone = UserFactory(username="gone", roles=[Role.CLINIC_ADMIN], is_active=False)
+    assert UserWithRolesBackend().get_user(gone.pk) is None

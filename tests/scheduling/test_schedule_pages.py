@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from scheduling import services
-from scheduling.models import Appointment, AppointmentStatus, WaitlistEntry
+from scheduling.models import Appointment, AppointmentStatus, TimeOff, WaitlistEntry
 from tests.factories import (
     AppointmentFactory,
     ConsentFactory,
@@ -177,6 +177,32 @@ def test_the_same_booking_form_sent_twice_books_once(front_desk_client: Client, 
     assert Appointment.objects.count() == 1
     assert second.status_code == 302 and second["Location"] == Appointment.objects.get().get_absolute_url()
     assert first["Location"].startswith(second["Location"])
+
+
+@pytest.mark.django_db
+def test_a_booking_takes_the_same_few_queries_however_full_the_schedule(
+    front_desk_client: Client, maya, daniel, treatment, patient, django_assert_max_num_queries
+) -> None:
+    def book_at(starts_at: str) -> None:
+        data = booking_data(
+            patient=patient.pk, practitioner=maya.pk, appointment_type=treatment.pk, starts_at=starts_at
+        )
+        assert front_desk_client.post(CREATE, data).status_code == 302
+
+    book_at("2026-03-02T09:00")
+    # 14 in production; a test's transaction adds savepoints around the booking and the session's save.
+    with django_assert_max_num_queries(18) as few:
+        book_at("2026-03-02T10:00")
+    for day in range(1, 15):
+        AppointmentFactory(practitioner=maya, appointment_type=treatment, starts_at=at(9, days=day))
+        AppointmentFactory(
+            patient=patient, practitioner=daniel, appointment_type=treatment, starts_at=at(14, days=day)
+        )
+    TimeOff.objects.create(practitioner=maya, starts_at=at(8, days=20), ends_at=at(18, days=20), reason="Course")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        book_at("2026-03-02T11:00")
+    assert Appointment.objects.filter(practitioner=maya, patient=patient).count() == 3
 
 
 @pytest.mark.django_db
