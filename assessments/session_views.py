@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +20,7 @@ from patients.models import Patient
 
 from . import charts, forms, needling_safety, outcomes, scales, services
 from .models import AdverseEvent, AssessmentStatus, NeedledSite, TreatmentSession
+from .views import own_record
 
 
 def _session(pk: int) -> TreatmentSession:
@@ -29,12 +30,6 @@ def _session(pk: int) -> TreatmentSession:
         ),
         pk=pk,
     )
-
-
-def _own_draft(request: HttpRequest, session: TreatmentSession) -> None:
-    """Only the treating physiotherapist writes to a session (its draft, or what may follow its signing)."""
-    if session.physiotherapist_id != request.user.pk:
-        raise PermissionDenied
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -124,7 +119,7 @@ def _adverse_events(session: TreatmentSession) -> list[AdverseEvent]:
 
 def _versioned_save(request: HttpRequest, pk: int, form_class: type, name: str) -> HttpResponse:
     session = _session(pk)
-    _own_draft(request, session)
+    own_record(request, session)
     form = form_class(request.POST, instance=session)
     if form.is_valid():
         data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
@@ -159,7 +154,7 @@ def session_close_save(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PHYSIOTHERAPIST)
 def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
-    _own_draft(request, session)
+    own_record(request, session)
     form = forms.NeedledSiteForm(request.POST, suggested=_suggested_muscles(session))
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -194,7 +189,7 @@ def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PHYSIOTHERAPIST)
 def needled_site_delete(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
     session = _session(pk)
-    _own_draft(request, session)
+    own_record(request, session)
     site = get_object_or_404(NeedledSite, pk=site_pk, session=session)
     try:
         services.needled_site_remove(session=session, site=site)
@@ -212,7 +207,7 @@ def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
             "-started_at"
         )[:10]
     )
-    _own_draft(request, session)
+    own_record(request, session)
     form = forms.AdverseEventForm(request.POST, earlier_sessions=earlier)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -235,7 +230,7 @@ def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PHYSIOTHERAPIST)
 def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
-    _own_draft(request, session)
+    own_record(request, session)
     form = forms.OutcomeForm(request.POST)
     if form.is_valid():
         try:

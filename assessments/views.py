@@ -19,7 +19,16 @@ from patients import services as patient_services
 from patients.models import Patient
 
 from . import anatomy, forms, gunn_signs, rom, scales, services
-from .models import Assessment, AssessmentStatus, ReflexTest, RomMeasurement, SensoryTest, SignFinding, StrengthTest
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    ReflexTest,
+    RomMeasurement,
+    SensoryTest,
+    SignFinding,
+    StrengthTest,
+    TreatmentSession,
+)
 
 STEPS = (
     ("history", "History and symptoms"),
@@ -48,9 +57,10 @@ def _assessment(pk: int) -> Assessment:
     )
 
 
-def _own_draft(request: HttpRequest, assessment: Assessment) -> None:
-    """Only the assessing physiotherapist changes a draft."""
-    if assessment.physiotherapist_id != request.user.pk:
+def own_record(request: HttpRequest, record: Assessment | TreatmentSession) -> None:
+    """Only the physiotherapist who made an assessment or treatment session writes to it (403 for a colleague,
+    who may read it: the record is no secret to them, so it is not hidden as not found)."""
+    if record.physiotherapist_id != request.user.pk:
         raise PermissionDenied
 
 
@@ -72,7 +82,7 @@ def assessment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     assessment = _assessment(pk)
     if request.method == "POST":
-        _own_draft(request, assessment)
+        own_record(request, assessment)
         return _save_step(request, assessment, step)
     services.assessment_opened(assessment=assessment)
     return _render_step(request, assessment, step)
@@ -320,7 +330,7 @@ def assessment_row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse
     if kind not in ROW_FORMS:
         raise Http404
     assessment = _assessment(pk)
-    _own_draft(request, assessment)
+    own_record(request, assessment)
     form_class, step, record = ROW_FORMS[kind]
     form = form_class(request.POST)
     if form.is_valid():
@@ -350,7 +360,7 @@ def assessment_row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int)
     if kind not in ROW_MODELS:
         raise Http404
     assessment = _assessment(pk)
-    _own_draft(request, assessment)
+    own_record(request, assessment)
     row = get_object_or_404(ROW_MODELS[kind], pk=row_pk, assessment=assessment)
     try:
         services.assessment_row_delete(assessment=assessment, row=row)
@@ -364,7 +374,7 @@ def assessment_row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int)
 def spine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap in the spinal grid. htmx gets the cell back; a plain post goes back to the grid."""
     assessment = _assessment(pk)
-    _own_draft(request, assessment)
+    own_record(request, assessment)
     form = forms.SpineToggleForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Unknown level, side or sign.", status=400)
@@ -401,7 +411,7 @@ def spine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PHYSIOTHERAPIST)
 def segment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
-    _own_draft(request, assessment)
+    own_record(request, assessment)
     form = forms.SegmentDecisionForm(request.POST)
     if form.is_valid():
         sides = ["L", "R"] if form.cleaned_data["side"] == "B" else [form.cleaned_data["side"]]
@@ -457,7 +467,7 @@ def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PHYSIOTHERAPIST)
 def assessment_entered_in_error(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
-    _own_draft(request, assessment)
+    own_record(request, assessment)
     form = forms.EnteredInErrorForm(request.POST)
     if form.is_valid():
         services.assessment_mark_entered_in_error(
