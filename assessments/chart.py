@@ -10,13 +10,13 @@ from patients.models import Patient
 
 from .models import Assessment, AssessmentStatus, TreatmentSession
 
+# How the timeline marks a record that is not (yet) a signed one.
+STATUS_WORDS = {AssessmentStatus.DRAFT: "draft", AssessmentStatus.ENTERED_IN_ERROR: "entered in error"}
+
 
 def assessment_events(patient: Patient, limit: int) -> list[timeline.TimelineEntry]:
     entries = []
     for assessment in Assessment.objects.filter(patient=patient).select_related("physiotherapist")[:limit]:
-        status = {AssessmentStatus.DRAFT: "draft", AssessmentStatus.ENTERED_IN_ERROR: "entered in error"}.get(
-            assessment.status, ""
-        )
         entries.append(
             timeline.TimelineEntry(
                 at=assessment.signed_at or assessment.started_at,
@@ -25,7 +25,7 @@ def assessment_events(patient: Patient, limit: int) -> list[timeline.TimelineEnt
                 detail=assessment.clinical_impression[:200],
                 url=assessment.get_absolute_url(),
                 is_clinical=True,
-                status=status,
+                status=STATUS_WORDS.get(assessment.status, ""),
             )
         )
     return entries
@@ -74,9 +74,6 @@ def _recent_sessions(patient: Patient, limit: int) -> list[TreatmentSession]:
 def session_events(patient: Patient, limit: int) -> list[timeline.TimelineEntry]:
     entries = []
     for session in _recent_sessions(patient, limit):
-        status = {AssessmentStatus.DRAFT: "draft", AssessmentStatus.ENTERED_IN_ERROR: "entered in error"}.get(
-            session.status, ""
-        )
         pain = (
             f"Pain {session.pain_before} → {session.pain_after}"
             if session.pain_before is not None and session.pain_after is not None
@@ -90,7 +87,7 @@ def session_events(patient: Patient, limit: int) -> list[timeline.TimelineEntry]
                 detail=pain,
                 url=session.get_absolute_url(),
                 is_clinical=True,
-                status=status,
+                status=STATUS_WORDS.get(session.status, ""),
             )
         )
     return entries
