@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -347,11 +346,14 @@ def adverse_event_report(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         start = timezone.make_aware(datetime.combine(form.cleaned_data["start"], time.min))
         end = timezone.make_aware(datetime.combine(form.cleaned_data["end"], time.max))
-        counts = Counter(
-            AdverseEvent.objects.filter(reported_at__range=(start, end))
+        counts = {  # counted by the database: one row per type and class, however many events
+            (row["event_type"], row["event_class"]): row["count"]
+            for row in AdverseEvent.objects.filter(reported_at__range=(start, end))
             .exclude(session__status=AssessmentStatus.ENTERED_IN_ERROR)
-            .values_list("event_type", "event_class")
-        )
+            .values("event_type", "event_class")
+            .annotate(count=Count("pk"))
+            .order_by()
+        }
         labels = {t.code: t.label for t in needling_safety.ADVERSE_EVENT_TYPES}
         rows = [
             {"type": labels.get(event_type, event_type), "event_class": event_class, "count": count}
