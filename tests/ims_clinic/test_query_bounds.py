@@ -1,0 +1,115 @@
+"""No page's number of queries grows with the data: every GET page of the page table, measured twice.
+
+Each page is opened by a persona it is open to: once on the page table's world grown by some of
+everything, once after it has grown to three times that. Growing adds patients, appointments for the
+same practitioner and patient, questionnaires with flags, assessments with findings, sites on the
+session, outcome scores, waitlist entries, and the audit events all that browsing writes. The second
+count must not be higher than the first.
+"""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.roles import Role
+from assessments import services as assessment_services
+from assessments.models import NeedledSite
+from patients.models import Patient
+from scheduling.models import Practitioner
+from tests.factories import (
+    AppointmentFactory,
+    PatientFactory,
+    PractitionerFactory,
+    QuestionnaireResponseFactory,
+    SafetyFlagFactory,
+    UserFactory,
+    WaitlistEntryFactory,
+)
+from tests.ims_clinic.test_pages import (  # noqa: F401  (world and patient_link_client are fixtures)
+    ALLOWED,
+    LINK,
+    PAGES,
+    Page,
+    patient_link_client,
+    world,
+)
+
+# Who opens each page: the first of these it is open to.
+READERS = ("physio", "front_desk", "admin", LINK, "anonymous")
+MORE = 4
+GROWTHS = itertools.count()  # each growth books later times: no two appointments overlap
+FINDINGS = [("MOT-TAUTBAND", "supinator"), ("MOT-TAUTBAND", "deltoid"), ("SEN-MOTORPOINT", "infraspinatus")]
+SITES = [("supinator", "R"), ("infraspinatus", "L"), ("gluteus-medius", "R")]
+
+
+def reader(page: Page) -> str | None:
+    return next((persona for persona in READERS if page.expected_for(persona) == ALLOWED), None)
+
+
+READ_PAGES = [page for page in PAGES if reader(page)]
+
+
+def grow(objects: dict[str, object]) -> None:
+    """More of everything the pages list, around the world's patient and practitioner and beyond them."""
+    patient = Patient.objects.get(pk=objects["patient"])
+    practitioner = Practitioner.objects.get(pk=objects["practitioner"])
+    soon = timezone.now() + timedelta(days=1)
+    first = next(GROWTHS) * MORE + 1
+    for index in range(first, first + MORE):
+        other = PatientFactory()
+        AppointmentFactory(patient=other, practitioner=practitioner, starts_at=soon + timedelta(hours=index))
+        AppointmentFactory(patient=patient, starts_at=soon + timedelta(days=index))
+        AppointmentFactory(patient=other, starts_at=timezone.now() + timedelta(minutes=index))
+        SafetyFlagFactory(response=QuestionnaireResponseFactory(patient=other))
+        SafetyFlagFactory(response=QuestionnaireResponseFactory(patient=patient))
+        WaitlistEntryFactory(patient=other)
+        WaitlistEntryFactory(patient=patient)
+    assessment = assessment_services.assessment_start(patient=patient, physiotherapist=UserFactory())
+    assessment_services.assessment_start(patient=patient, physiotherapist=UserFactory(roles=[Role.PHYSIOTHERAPIST]))
+    world_assessment = assessment_services.Assessment.objects.get(pk=objects["assessment"])
+    for sign_code, muscle in FINDINGS:
+        for draft in (assessment, world_assessment):
+            assessment_services.finding_record(
+                assessment=draft, sign_code=sign_code, side="R", status="present", muscle=muscle
+            )
+    session = assessment_services.TreatmentSession.objects.get(pk=objects["session"])
+    for muscle, side in SITES:
+        NeedledSite.objects.create(session=session, muscle=muscle, side=side)  # as the world's, past the gate
+    for total in (20, 14, 8):
+        assessment_services.outcome_record(
+            patient=patient, session=session, instrument="NDI", total=total, recorded_by=session.physiotherapist
+        )
+    PractitionerFactory()  # one more column on the day's schedule
+
+
+def count_queries(client: Client, url: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return response.status_code, len(queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_no_page_makes_more_queries_when_the_clinic_has_more_data(
+    world: dict[str, object],  # noqa: F811 (the page table's fixture)
+    request: pytest.FixtureRequest,
+) -> None:
+    clients = {persona: request.getfixturevalue(f"{persona}_client") for persona in READERS}
+    grow(world)  # some of everything first: a list with no rows may skip the queries of its rows
+    for page in READ_PAGES:
+        clients[reader(page)].get(page.url(world))  # a process's first request also fills caches
+
+    before = {page.url_name: count_queries(clients[reader(page)], page.url(world)) for page in READ_PAGES}
+    grow(world)
+    grow(world)
+    after = {page.url_name: count_queries(clients[reader(page)], page.url(world)) for page in READ_PAGES}
+
+    assert [name for name, (status, _count) in before.items() if status != ALLOWED] == []
+    grew = {name: (before[name][1], count) for name, (_status, count) in after.items() if count > before[name][1]}
+    assert grew == {}, "queries before and after the data grew"
