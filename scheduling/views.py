@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -417,12 +418,15 @@ def series_create(request: HttpRequest) -> HttpResponse:
 
 # --- Waitlist --------------------------------------------------------------------------
 
+WAITLIST_PAGE_SIZE = 50  # longest waiting first
+
 
 @require_safe
 @role_required(*STAFF)
 def waitlist_list(request: HttpRequest) -> HttpResponse:
     entries = WaitlistEntry.objects.open().select_related("patient", "practitioner", "appointment_type")
-    return render(request, "scheduling/waitlist_list.html", {"entries": entries})
+    page = Paginator(entries, WAITLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "scheduling/waitlist_list.html", {"page": page})
 
 
 @role_required(*STAFF)

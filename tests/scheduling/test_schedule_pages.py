@@ -558,6 +558,24 @@ def test_adding_to_the_waitlist_and_removing(front_desk_client: Client, maya, tr
     assert not WaitlistEntry.objects.open().exists()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad_page", ["", "abc", "-1", "999", "1" * 40])
+def test_the_waitlist_comes_in_pages_longest_waiting_first(front_desk_client: Client, treatment, bad_page) -> None:
+    from scheduling.views import WAITLIST_PAGE_SIZE
+
+    entries = [WaitlistEntryFactory(appointment_type=treatment) for _ in range(WAITLIST_PAGE_SIZE + 2)]
+    url = reverse("scheduling:waitlist-list")
+
+    first = front_desk_client.get(url).content.decode()
+    second = front_desk_client.get(url, {"page": 2}).content.decode()
+    odd = front_desk_client.get(url, {"page": bad_page})
+
+    assert entries[0].patient.display_name in first and entries[-1].patient.display_name not in first
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert entries[-1].patient.display_name in second and entries[0].patient.display_name not in second
+    assert odd.status_code == 200 and "Page " in odd.content.decode()  # the first or the last page, never an error
+
+
 # --- The chart ---------------------------------------------------------------------------------------
 
 
