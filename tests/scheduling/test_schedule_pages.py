@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from scheduling import services
-from scheduling.models import Appointment, AppointmentStatus, WaitlistEntry
+from scheduling.models import Appointment, AppointmentStatus, TimeOff, WaitlistEntry
 from tests.factories import (
     AppointmentFactory,
     ConsentFactory,
@@ -51,6 +51,38 @@ def test_the_day_schedule_shows_each_appointment_with_patient_type_status_and_re
     assert "Chloé Tremblay" in page and "IMS treatment" in page
     assert "Questionnaire not sent" in page and "Consent on file" in page
     assert "sg-r-" in page and 'style="' not in page  # positioned by classes: the CSP forbids inline styles
+
+
+@pytest.mark.django_db
+def test_an_appointment_on_the_day_links_to_its_page_with_its_times_type_and_status(
+    front_desk_client: Client, book, maya
+) -> None:
+    appointment = book(practitioner=maya, starts_at=at(9))
+    services.appointment_check_in(appointment=appointment, checked_in_by=front_desk_client.user)
+
+    page = front_desk_client.get(DAY).content.decode()
+
+    cell = re.search(
+        r'<a class="schedule-appointment ([^"]*)"\s+href="([^"]*)"[^>]*title="([^"]*)">(.*?)</a>', page, re.S
+    )
+    assert cell is not None
+    classes, href, title, inside = cell.groups()
+    assert href == appointment.get_absolute_url()
+    assert title == "09:00\u201309:30 Chloé Tremblay, IMS treatment, Arrived"
+    assert "is-arrived" in classes.split()
+    assert '<div class="what">09:00 · IMS treatment</div>' in inside
+    assert '<span class="badge text-bg-success">Arrived</span>' in inside
+
+
+@pytest.mark.django_db
+def test_time_off_closes_the_practitioners_column_with_its_reason(front_desk_client: Client, maya) -> None:
+    TimeOff.objects.create(practitioner=maya, starts_at=at(13), ends_at=at(15), reason="Course")
+
+    grid = front_desk_client.get(DAY).context["grid"]
+
+    assert [(block.label, block.span) for block in grid.closed if block.label] == [("Course", 24)]
+    assert not [slot for slot in grid.free if at(13) <= slot.starts_at < at(15)]
+    assert any(slot.starts_at == at(15) for slot in grid.free)
 
 
 @pytest.mark.django_db
