@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .models import Consent, FlagSeverity, Patient, QuestionnaireLink, QuestionnaireLinkStatus, SafetyFlag
@@ -29,6 +29,7 @@ class SafetyReadiness:
     questionnaire_label: str  # the status in words, for staff
     highest_open_severity: str | None  # HOLD, HIGH, CLARIFY, MODERATE, LOW, or None when none is open
     flags_acknowledged: bool  # every flag of the current submission acknowledged (True when there are none)
+    highest_severity: str | None  # as highest_open_severity, counting acknowledged flags too
     consent_on_file: bool  # an IMS consent in force
     has_submission: bool  # a questionnaire was ever submitted
 
@@ -62,20 +63,23 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
     response_of = {pk: response_id for pk, _, response_id, _ in latest}
     consented = {pk for pk, _, _, has_consent in latest if has_consent}
     links = QuestionnaireLink.objects.in_bulk([i for i in latest_link_of.values() if i])
-    open_rank = dict(
-        SafetyFlag.objects.filter(response_id__in=[i for i in response_of.values() if i], acknowledged_at__isnull=True)
+    ranks = {
+        response_id: (open_rank, rank)
+        for response_id, open_rank, rank in SafetyFlag.objects.filter(
+            response_id__in=[i for i in response_of.values() if i]
+        )
         .exclude(severity=FlagSeverity.INFO)
         .values("response_id")
-        .annotate(rank=Max("severity_rank"))
-        .values_list("response_id", "rank")
-    )
+        .annotate(open_rank=Max("severity_rank", filter=Q(acknowledged_at__isnull=True)), rank=Max("severity_rank"))
+        .values_list("response_id", "open_rank", "rank")
+    }
     now = timezone.now()
     result = {}
     for patient_id in ids:
         link = links.get(latest_link_of.get(patient_id))
         status = link.status_at(now) if link else QuestionnaireLinkStatus.NOT_SENT
         response_id = response_of.get(patient_id)
-        rank = open_rank.get(response_id) if response_id else None
+        open_rank, rank = ranks.get(response_id, (None, None)) if response_id else (None, None)
         if response_id and status != QuestionnaireLinkStatus.COMPLETED:
             label = f"{status.label}; an earlier questionnaire is completed"
         else:
@@ -87,8 +91,9 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
         result[patient_id] = SafetyReadiness(
             questionnaire_status=status.value,
             questionnaire_label=label,
-            highest_open_severity=SEVERITY_BY_RANK[rank].value if rank else None,
-            flags_acknowledged=rank is None,
+            highest_open_severity=SEVERITY_BY_RANK[open_rank].value if open_rank else None,
+            flags_acknowledged=open_rank is None,
+            highest_severity=SEVERITY_BY_RANK[rank].value if rank else None,
             consent_on_file=patient_id in consented,
             has_submission=response_id is not None,
         )

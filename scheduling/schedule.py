@@ -121,10 +121,10 @@ def readiness_badges(readiness: SafetyReadiness | None, *, show_severity: bool) 
         badges.append(Badge("secondary", "bi-clipboard", readiness.questionnaire_label))
     if readiness.highest_open_severity:
         severity = f" ({readiness.highest_open_severity.lower()})" if show_severity else ""
-        if readiness.flags_acknowledged:
-            badges.append(Badge("warning", "bi-flag", f"Safety flag{severity}, acknowledged"))
-        else:
-            badges.append(Badge("danger", "bi-flag-fill", f"Safety flag{severity}, not yet acknowledged"))
+        badges.append(Badge("danger", "bi-flag-fill", f"Safety flag{severity}, not yet acknowledged"))
+    elif readiness.highest_severity:
+        severity = f" ({readiness.highest_severity.lower()})" if show_severity else ""
+        badges.append(Badge("warning", "bi-flag", f"Safety flag{severity}, acknowledged"))
     if readiness.consent_on_file:
         badges.append(Badge("success", "bi-file-earmark-check", "Consent on file"))
     else:

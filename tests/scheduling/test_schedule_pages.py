@@ -14,6 +14,8 @@ from tests.factories import (
     ConsentFactory,
     PatientFactory,
     PractitionerFactory,
+    QuestionnaireResponseFactory,
+    SafetyFlagFactory,
     WaitlistEntryFactory,
 )
 
@@ -83,6 +85,32 @@ def test_time_off_closes_the_practitioners_column_with_its_reason(front_desk_cli
     assert [(block.label, block.span) for block in grid.closed if block.label] == [("Course", 24)]
     assert not [slot for slot in grid.free if at(13) <= slot.starts_at < at(15)]
     assert any(slot.starts_at == at(15) for slot in grid.free)
+
+
+@pytest.mark.django_db
+def test_acknowledged_flags_show_as_acknowledged_and_an_open_one_as_not_yet(
+    front_desk_client: Client, physio_client: Client, book, maya, patient
+) -> None:
+    physio = physio_client.user
+    reviewed = QuestionnaireResponseFactory(patient=patient)
+    SafetyFlagFactory(response=reviewed, code="LATEX", severity="LOW", severity_rank=2, reason="Latex allergy.",
+                      acknowledged_at=at(6), acknowledged_by=physio)  # fmt: skip
+    reviewed_visit = book(practitioner=maya, starts_at=at(9))
+    other = PatientFactory(given_name="Jonas", family_name="Ouellet")
+    half_reviewed = QuestionnaireResponseFactory(patient=other)
+    SafetyFlagFactory(response=half_reviewed, acknowledged_at=at(6), acknowledged_by=physio, acknowledgement_note="ok")
+    SafetyFlagFactory(response=half_reviewed, code="LATEX", severity="LOW", severity_rank=2, reason="Latex allergy.")
+    book(practitioner=maya, starts_at=at(10), patient=other)
+
+    desk = front_desk_client.get(DAY).content.decode()
+    physio_day = physio_client.get(DAY).content.decode()
+    detail = physio_client.get(reviewed_visit.get_absolute_url()).content.decode()
+
+    assert desk.count('title="Safety flag, acknowledged"') == 1
+    assert desk.count('title="Safety flag, not yet acknowledged"') == 1
+    assert physio_day.count('title="Safety flag (low), acknowledged"') == 1
+    assert physio_day.count('title="Safety flag (low), not yet acknowledged"') == 1  # the open one, not the HIGH
+    assert "safety flag (low), acknowledged" in detail
 
 
 @pytest.mark.django_db
