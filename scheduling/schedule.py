@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from patients.readiness import SafetyReadiness, readiness_for
 
@@ -83,6 +83,10 @@ class Column:
     practitioner: Practitioner
     day: date
     is_own: bool = False
+    # The header's links: that day's schedule (in a week) and the practitioner's week (in a day).
+    day_label: str = ""  # "Mon 2 Mar"
+    day_url: str = ""
+    week_url: str = ""
 
 
 @dataclass
@@ -147,9 +151,16 @@ def build_grid(
     `{% url %}` per cell was most of the page's time.
     """
     zone = timezone.get_current_timezone()
+    day_url, week_url = reverse("scheduling:schedule-day"), _url_for_pk("scheduling:practitioner-week")
     columns = [
         Column(
-            index=len(days) * p_index + d_index + 2, practitioner=p, day=d, is_own=own is not None and p.pk == own.pk
+            index=len(days) * p_index + d_index + 2,
+            practitioner=p,
+            day=d,
+            is_own=own is not None and p.pk == own.pk,
+            day_label=dateformat.format(d, "D j M"),
+            day_url=f"{day_url}?date={d.isoformat()}",
+            week_url=f"{week_url(p.pk)}?date={d.isoformat()}",
         )
         for p_index, p in enumerate(practitioners)
         for d_index, d in enumerate(days)
