@@ -189,6 +189,37 @@ def test_the_day_schedules_query_count_does_not_grow_with_appointments(
 
 
 @pytest.mark.django_db
+def test_the_weeks_query_count_does_not_grow_with_appointments_flags_or_time_off(
+    front_desk_client: Client, maya, treatment, django_assert_max_num_queries
+) -> None:
+    week = reverse("scheduling:practitioner-week", kwargs={"pk": maya.pk})
+
+    def count_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert front_desk_client.get(week).status_code == 200
+        return len(queries)
+
+    def add_visit(index: int) -> None:
+        appointment = AppointmentFactory(practitioner=maya, appointment_type=treatment,
+                                         starts_at=at(8 + index % 8, days=index % 5))  # fmt: skip
+        SafetyFlagFactory(response=QuestionnaireResponseFactory(patient=appointment.patient))
+        ConsentFactory(patient=appointment.patient)
+
+    add_visit(0)
+    few = count_queries()
+    for index in range(1, 15):
+        add_visit(index)
+    TimeOff.objects.create(practitioner=maya, starts_at=at(12, days=1), ends_at=at(13, days=1), reason="Course")
+
+    with django_assert_max_num_queries(few):
+        front_desk_client.get(week)
+    assert count_queries() == few
+
+
+@pytest.mark.django_db
 def test_the_week_of_a_practitioner(front_desk_client: Client, book, maya) -> None:
     book(practitioner=maya, starts_at=at(9, days=2))
 
