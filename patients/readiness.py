@@ -38,6 +38,7 @@ class SafetyReadiness:
     questionnaire_label: str  # the status in words, for staff
     highest_open_severity: str | None  # HOLD, HIGH, CLARIFY, MODERATE, LOW, or None when none is open
     flags_acknowledged: bool  # every flag of the current submission acknowledged (True when there are none)
+    highest_severity: str | None  # as highest_open_severity, counting acknowledged flags too
     consent_given_at: datetime | None  # when the IMS consent in force was given; None when none is in force
     current_response_id: int | None  # the latest submitted questionnaire, which the clinic's decisions follow
     latest_link: QuestionnaireLink | None  # the newest link issued (with who issued it), whatever its status
@@ -60,6 +61,12 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
     ids = set(patient_ids)
     if not ids:
         return {}
+    # The current submission's flags that call for a decision, highest first.
+    flags = (
+        SafetyFlag.objects.filter(response_id=OuterRef("current_response_id"))
+        .exclude(severity=FlagSeverity.INFO)
+        .order_by("-severity_rank")
+    )
     latest = (
         Patient.objects.filter(pk__in=ids)
         .annotate(
@@ -83,14 +90,10 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
             ),
         )
         .annotate(
-            open_rank=Subquery(
-                SafetyFlag.objects.filter(response_id=OuterRef("current_response_id"), acknowledged_at__isnull=True)
-                .exclude(severity=FlagSeverity.INFO)
-                .order_by("-severity_rank")
-                .values("severity_rank")[:1]
-            ),
+            open_rank=Subquery(flags.filter(acknowledged_at__isnull=True).values("severity_rank")[:1]),
+            any_rank=Subquery(flags.values("severity_rank")[:1]),
         )
-        .values_list("pk", "latest_link_id", "current_response_id", "consent_given_at", "open_rank")
+        .values_list("pk", "latest_link_id", "current_response_id", "consent_given_at", "open_rank", "any_rank")
     )
     rows = {pk: row for pk, *row in latest}
     links = QuestionnaireLink.objects.select_related("created_by").in_bulk(
@@ -99,7 +102,7 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
     now = timezone.now()
     result = {}
     for patient_id in ids:
-        link_id, response_id, consent_given_at, rank = rows.get(patient_id, (None, None, None, None))
+        link_id, response_id, consent_given_at, open_rank, rank = rows.get(patient_id, (None,) * 5)
         link = links.get(link_id)
         status = link.status_at(now) if link else QuestionnaireLinkStatus.NOT_SENT
         if response_id and status != QuestionnaireLinkStatus.COMPLETED:
@@ -113,8 +116,9 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
         result[patient_id] = SafetyReadiness(
             questionnaire_status=status.value,
             questionnaire_label=label,
-            highest_open_severity=SEVERITY_BY_RANK[rank].value if rank else None,
-            flags_acknowledged=rank is None,
+            highest_open_severity=SEVERITY_BY_RANK[open_rank].value if open_rank else None,
+            flags_acknowledged=open_rank is None,
+            highest_severity=SEVERITY_BY_RANK[rank].value if rank else None,
             consent_given_at=consent_given_at,
             current_response_id=response_id,
             latest_link=link,

@@ -6,22 +6,24 @@ column per practitioner (day) or per day (week).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils import dateformat, timezone
 
 from patients.readiness import SafetyReadiness, readiness_for
 
-from .models import Appointment, AppointmentStatus, Practitioner, TimeOff
+from .models import Appointment, AppointmentStatus, Practitioner, TimeOff, WorkingHours
 from .services import hours_on
 
 ROW = timedelta(minutes=5)
 SLOT = timedelta(minutes=15)
 DEFAULT_OPEN, DEFAULT_CLOSE = time(8), time(18)
 MAX_ROWS = 288  # a whole day of 5-minute rows; schedule.css has a class for each
+STATUS_LABEL = dict(AppointmentStatus.choices)
+STATUS_TONE = {AppointmentStatus.ARRIVED: "success", AppointmentStatus.NO_SHOW: "danger"}  # others: secondary
 
 
 @dataclass
@@ -29,6 +31,11 @@ class Block:
     row: int
     span: int
     column: int
+
+    @property
+    def place(self) -> str:
+        """Its classes in schedule.css, as one string: the template would localize each number on its own."""
+        return f"sg-r-{self.row} sg-s-{self.span} sg-c-{self.column}"
 
 
 @dataclass
@@ -43,6 +50,14 @@ class Entry(Block):
     appointment: Appointment
     readiness: SafetyReadiness | None = None
     badges: list[Badge] = field(default_factory=list)
+    # What the cell prints, made once here (the template escapes it).
+    url: str = ""
+    classes: str = ""  # the type's calendar colour and the status
+    title: str = ""  # times, patient, type and status
+    who: str = ""
+    what: str = ""
+    status_label: str = ""  # empty while booked: only a change of status gets a badge
+    status_tone: str = ""
 
 
 @dataclass
@@ -59,6 +74,7 @@ class Closed(Block):
 class FreeSlot(Block):
     starts_at: datetime | None = None
     url: str = ""
+    label: str = ""  # the start, "09:15"
 
 
 @dataclass
@@ -67,6 +83,10 @@ class Column:
     practitioner: Practitioner
     day: date
     is_own: bool = False
+    # The header's links: that day's schedule (in a week) and the practitioner's week (in a day).
+    day_label: str = ""  # "Mon 2 Mar"
+    day_url: str = ""
+    week_url: str = ""
 
 
 @dataclass
@@ -82,8 +102,16 @@ class Grid:
     cancelled: list[Appointment] = field(default_factory=list)  # listed below the grid, not in it
 
 
+def _url_for_pk(name: str) -> Callable[[int], str]:
+    """`reverse(name, kwargs={"pk": pk})` for many pks at the price of one `reverse`."""
+    marker = "2147483647"
+    head, _, tail = reverse(name, kwargs={"pk": int(marker)}).rpartition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def _row(moment: datetime, day_start: datetime) -> int:
-    return int((timezone.localtime(moment) - day_start) // ROW) + 2  # row 1 is the column header
+    """The row of `moment` in the column starting at `day_start`, in wall-clock time (row 1 is the header)."""
+    return int((moment.astimezone(day_start.tzinfo) - day_start) // ROW) + 2
 
 
 def readiness_badges(readiness: SafetyReadiness | None, *, show_severity: bool) -> list[Badge]:
@@ -97,10 +125,10 @@ def readiness_badges(readiness: SafetyReadiness | None, *, show_severity: bool) 
         badges.append(Badge("secondary", "bi-clipboard", readiness.questionnaire_label))
     if readiness.highest_open_severity:
         severity = f" ({readiness.highest_open_severity.lower()})" if show_severity else ""
-        if readiness.flags_acknowledged:
-            badges.append(Badge("warning", "bi-flag", f"Safety flag{severity}, acknowledged"))
-        else:
-            badges.append(Badge("danger", "bi-flag-fill", f"Safety flag{severity}, not yet acknowledged"))
+        badges.append(Badge("danger", "bi-flag-fill", f"Safety flag{severity}, not yet acknowledged"))
+    elif readiness.highest_severity:
+        severity = f" ({readiness.highest_severity.lower()})" if show_severity else ""
+        badges.append(Badge("warning", "bi-flag", f"Safety flag{severity}, acknowledged"))
     if readiness.consent_on_file:
         badges.append(Badge("success", "bi-file-earmark-check", "Consent on file"))
     else:
@@ -118,35 +146,51 @@ def build_grid(
 ) -> Grid:
     """Columns are practitioners by days (the day view: many practitioners; the week view: many days).
 
-    `may_book` holds the practitioner ids whose free slots link to the booking form.
+    `may_book` holds the practitioner ids whose free slots link to the booking form. Each cell's labels and
+    links are made here, so the template only prints strings: a day has hundreds of cells, and a filter or a
+    `{% url %}` per cell was most of the page's time.
     """
     zone = timezone.get_current_timezone()
+    day_url, week_url = reverse("scheduling:schedule-day"), _url_for_pk("scheduling:practitioner-week")
     columns = [
         Column(
-            index=len(days) * p_index + d_index + 2, practitioner=p, day=d, is_own=own is not None and p.pk == own.pk
+            index=len(days) * p_index + d_index + 2,
+            practitioner=p,
+            day=d,
+            is_own=own is not None and p.pk == own.pk,
+            day_label=dateformat.format(d, "D j M"),
+            day_url=f"{day_url}?date={d.isoformat()}",
+            week_url=f"{week_url(p.pk)}?date={d.isoformat()}",
         )
         for p_index, p in enumerate(practitioners)
         for d_index, d in enumerate(days)
     ]
     first, last = min(days), max(days)
+    by_pk = {p.pk: p for p in practitioners}
     appointments = list(
-        Appointment.objects.for_schedule()
+        Appointment.objects.select_related("patient", "appointment_type")  # the practitioners are at hand
         .filter(practitioner__in=practitioners)
         .on_days(first, last)
         .order_by("starts_at", "id")
     )
+    for appointment in appointments:
+        appointment.practitioner = by_pk[appointment.practitioner_id]
     window = (
         datetime.combine(first, time.min, tzinfo=zone),
         datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone),
     )
     time_off = list(TimeOff.objects.filter(practitioner__in=practitioners).overlapping(*window))
     readiness = readiness_for({a.patient_id for a in appointments}) if appointments else {}
+    blocks_of: dict[int, list[WorkingHours]] = {p.pk: [] for p in practitioners}
+    for block in WorkingHours.objects.filter(practitioner__in=practitioners, weekday__in={d.weekday() for d in days}):
+        blocks_of[block.practitioner_id].append(block)
+    hours = {(c.practitioner.pk, c.day): hours_on(blocks_of[c.practitioner.pk], c.day) for c in columns}
+    local = {a.pk: (a.starts_at.astimezone(zone), a.ends_at.astimezone(zone)) for a in appointments}
 
     # The grid runs from the earliest opening to the latest closing (or appointment) of the columns shown.
-    hours = {(c.practitioner.pk, c.day): hours_on(c.practitioner.working_hours.all(), c.day) for c in columns}
     opens, closes = DEFAULT_OPEN, DEFAULT_CLOSE
     moments = [(s.time(), e.time()) for blocks in hours.values() for s, e in blocks]
-    moments += [(timezone.localtime(a.starts_at).time(), timezone.localtime(a.ends_at).time()) for a in appointments]
+    moments += [(s.time(), e.time()) for s, e in local.values()]
     if moments:
         opens = min(DEFAULT_OPEN, *(s for s, _ in moments))
         closes = max(DEFAULT_CLOSE, *(e if e != time.min else time.max for _, e in moments))
@@ -159,23 +203,30 @@ def build_grid(
         for index in range(rows // 12)
     ]
 
-    by_column = {(c.practitioner.pk, c.day): c for c in columns}
-    now = timezone.now()
+    # A slot is free unless an appointment holding time or time off overlaps it. The checks compare POSIX
+    # timestamps: a day has hundreds of them, and aware datetimes in two zones compare slowly.
+    busy_of: dict[int, list[tuple[float, float]]] = {p.pk: [] for p in practitioners}
+    for appointment in appointments:
+        if appointment.holds_time:
+            busy_of[appointment.practitioner_id].append(
+                (appointment.starts_at.timestamp(), appointment.blocked_until.timestamp())
+            )
+    away_of: dict[int, list[TimeOff]] = {p.pk: [] for p in practitioners}
+    for stretch in time_off:
+        away_of[stretch.practitioner_id].append(stretch)
+    book_url = reverse("scheduling:appointment-create")
+    now, today = timezone.now(), timezone.localdate()
+    now_at = now.timestamp()
     for column in columns:
+        pk = column.practitioner.pk
         day_start = datetime.combine(column.day, opens, tzinfo=zone)
         day_end = day_start + rows * ROW
-        blocks = hours[(column.practitioner.pk, column.day)]
         away = [
             (max(t.starts_at, day_start), min(t.ends_at, day_end), t.reason or "Time off")
-            for t in time_off
-            if t.practitioner_id == column.practitioner.pk and t.starts_at < day_end and t.ends_at > day_start
+            for t in away_of[pk]
+            if t.starts_at < day_end and t.ends_at > day_start
         ]
-        taken = [
-            (a.starts_at, a.blocked_until)
-            for a in appointments
-            if a.holds_time and a.practitioner_id == column.practitioner.pk
-        ]
-        if column.day == timezone.localdate() and day_start <= now < day_end:
+        if column.day == today and day_start <= now < day_end:
             grid.now.append(Block(row=_row(now, day_start), span=1, column=column.index))
         for start, end, reason in away:
             grid.closed.append(
@@ -186,52 +237,73 @@ def build_grid(
                     label=reason,
                 )
             )
-        # Closed stretches between working blocks, and free 15-minute slots inside them.
+        # Closed stretches between working blocks, and free 15-minute slots inside them (all within the day).
+        opens_at, closes_at = day_start.timestamp(), day_end.timestamp()
+        busy = [(s, e) for s, e in busy_of[pk] if s < closes_at and e > opens_at]
+        busy += [(s.timestamp(), e.timestamp()) for s, e, _ in away]
         cursor = day_start
-        for start, end in [*blocks, (day_end, day_end)]:
+        for start, end in [*hours[(pk, column.day)], (day_end, day_end)]:
             if start > cursor:
                 grid.closed.append(
                     Closed(row=_row(cursor, day_start), span=int((start - cursor) // ROW), column=column.index)
                 )
-            slot = start
-            while slot + SLOT <= end:
-                free = slot >= now and not any(s < slot + SLOT and e > slot for s, e in taken)
-                free = free and not any(s < slot + SLOT and e > slot for s, e, _ in away)
-                if free:
-                    url = ""
-                    if column.practitioner.pk in may_book:
-                        query = {
-                            "practitioner": column.practitioner.pk,
-                            "starts_at": timezone.localtime(slot).strftime("%Y-%m-%dT%H:%M"),
-                        }
-                        url = f"{reverse('scheduling:appointment-create')}?{urlencode(query)}"
+            slot = start  # in the clinic's zone: its wall-clock time is the local time
+            while (slot_end := slot + SLOT) <= end:
+                slot_at, slot_end_at = slot.timestamp(), slot_end.timestamp()
+                if slot_at >= now_at and not any(s < slot_end_at and e > slot_at for s, e in busy):
                     grid.free.append(
-                        FreeSlot(row=_row(slot, day_start), span=3, column=column.index, starts_at=slot, url=url)
+                        FreeSlot(
+                            row=int((slot - day_start) // ROW) + 2,
+                            span=3,
+                            column=column.index,
+                            starts_at=slot,
+                            # What urlencode() makes of the practitioner and the start, without its cost.
+                            url=f"{book_url}?practitioner={pk}&starts_at={slot:%Y-%m-%dT%H%%3A%M}"
+                            if pk in may_book
+                            else "",
+                            label=f"{slot:%H:%M}",
+                        )
                     )
-                slot += SLOT
+                slot = slot_end
             cursor = max(cursor, end)
 
+    by_column = {(c.practitioner.pk, c.day): c for c in columns}
+    detail_url = _url_for_pk("scheduling:appointment-detail")
+    badges_of: dict[int, list[Badge]] = {}
     for appointment in appointments:
         if appointment.status == AppointmentStatus.CANCELLED:
             grid.cancelled.append(appointment)
             continue
-        local_day = timezone.localtime(appointment.starts_at).date()
-        column = by_column.get((appointment.practitioner_id, local_day))
+        starts_at, ends_at = local[appointment.pk]
+        column = by_column.get((appointment.practitioner_id, starts_at.date()))
         if column is None:
             continue
-        day_start = datetime.combine(column.day, opens, tzinfo=zone)
-        row = max(2, _row(appointment.starts_at, day_start))
+        row = max(2, _row(starts_at, datetime.combine(column.day, opens, tzinfo=zone)))
         span = max(1, min(int((appointment.ends_at - appointment.starts_at) // ROW), rows + 2 - row))
+        patient_readiness = readiness.get(appointment.patient_id)
+        badges: list[Badge] = []
+        if appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED):
+            if appointment.patient_id not in badges_of:
+                badges_of[appointment.patient_id] = readiness_badges(patient_readiness, show_severity=show_severity)
+            badges = badges_of[appointment.patient_id]
+        patient, kind = appointment.patient.display_name, appointment.appointment_type.name
+        status = STATUS_LABEL.get(appointment.status, appointment.status)
+        starts, ends = f"{starts_at:%H:%M}", f"{ends_at:%H:%M}"
         grid.entries.append(
             Entry(
                 row=row,
                 span=span,
                 column=column.index,
                 appointment=appointment,
-                readiness=readiness.get(appointment.patient_id),
-                badges=readiness_badges(readiness.get(appointment.patient_id), show_severity=show_severity)
-                if appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
-                else [],
+                readiness=patient_readiness,
+                badges=badges,
+                url=detail_url(appointment.pk),
+                classes=f"cal-{appointment.appointment_type.colour} is-{appointment.status}",
+                title=f"{starts}\u2013{ends} {patient}, {kind}, {status}",
+                who=patient,
+                what=f"{starts} · {kind}",
+                status_label="" if appointment.status == AppointmentStatus.BOOKED else status,
+                status_tone=STATUS_TONE.get(appointment.status, "secondary"),
             )
         )
     return grid

@@ -89,10 +89,9 @@ def _schedule_url(day: Any) -> str:
 def schedule_day(request: HttpRequest) -> HttpResponse:
     date_form = ScheduleDateForm(request.GET or None)
     day = date_form.chosen_day()
-    own = own_practitioner(request.user)
-    practitioners = sorted(
-        Practitioner.objects.active().with_hours(), key=lambda p: (own is None or p.pk != own.pk, p.display_name)
-    )[:MAX_COLUMNS]
+    active = list(Practitioner.objects.active())
+    own = next((p for p in active if p.user_id == request.user.pk), None)
+    practitioners = sorted(active, key=lambda p: (own is None or p.pk != own.pk, p.display_name))[:MAX_COLUMNS]
     may_book = set(bookable_practitioners(request.user).values_list("pk", flat=True))
     show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
     grid = build_grid(practitioners=practitioners, days=[day], own=own, may_book=may_book, show_severity=show_severity)
@@ -114,7 +113,7 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(*STAFF)
 def practitioner_week(request: HttpRequest, pk: int) -> HttpResponse:
-    practitioner = get_object_or_404(Practitioner.objects.with_hours(), pk=pk)
+    practitioner = get_object_or_404(Practitioner, pk=pk)
     date_form = ScheduleDateForm(request.GET or None)
     day = date_form.chosen_day()
     monday = day - timedelta(days=day.weekday())

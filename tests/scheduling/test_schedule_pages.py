@@ -14,6 +14,8 @@ from tests.factories import (
     ConsentFactory,
     PatientFactory,
     PractitionerFactory,
+    QuestionnaireResponseFactory,
+    SafetyFlagFactory,
     WaitlistEntryFactory,
 )
 
@@ -51,6 +53,64 @@ def test_the_day_schedule_shows_each_appointment_with_patient_type_status_and_re
     assert "Chloé Tremblay" in page and "IMS treatment" in page
     assert "Questionnaire not sent" in page and "Consent on file" in page
     assert "sg-r-" in page and 'style="' not in page  # positioned by classes: the CSP forbids inline styles
+
+
+@pytest.mark.django_db
+def test_an_appointment_on_the_day_links_to_its_page_with_its_times_type_and_status(
+    front_desk_client: Client, book, maya
+) -> None:
+    appointment = book(practitioner=maya, starts_at=at(9))
+    services.appointment_check_in(appointment=appointment, checked_in_by=front_desk_client.user)
+
+    page = front_desk_client.get(DAY).content.decode()
+
+    cell = re.search(
+        r'<a class="schedule-appointment ([^"]*)"\s+href="([^"]*)"[^>]*title="([^"]*)">(.*?)</a>', page, re.S
+    )
+    assert cell is not None
+    classes, href, title, inside = cell.groups()
+    assert href == appointment.get_absolute_url()
+    assert title == "09:00\u201309:30 Chloé Tremblay, IMS treatment, Arrived"
+    assert "is-arrived" in classes.split()
+    assert '<div class="what">09:00 · IMS treatment</div>' in inside
+    assert '<span class="badge text-bg-success">Arrived</span>' in inside
+
+
+@pytest.mark.django_db
+def test_time_off_closes_the_practitioners_column_with_its_reason(front_desk_client: Client, maya) -> None:
+    TimeOff.objects.create(practitioner=maya, starts_at=at(13), ends_at=at(15), reason="Course")
+
+    grid = front_desk_client.get(DAY).context["grid"]
+
+    assert [(block.label, block.span) for block in grid.closed if block.label] == [("Course", 24)]
+    assert not [slot for slot in grid.free if at(13) <= slot.starts_at < at(15)]
+    assert any(slot.starts_at == at(15) for slot in grid.free)
+
+
+@pytest.mark.django_db
+def test_acknowledged_flags_show_as_acknowledged_and_an_open_one_as_not_yet(
+    front_desk_client: Client, physio_client: Client, book, maya, patient
+) -> None:
+    physio = physio_client.user
+    reviewed = QuestionnaireResponseFactory(patient=patient)
+    SafetyFlagFactory(response=reviewed, code="LATEX", severity="LOW", severity_rank=2, reason="Latex allergy.",
+                      acknowledged_at=at(6), acknowledged_by=physio)  # fmt: skip
+    reviewed_visit = book(practitioner=maya, starts_at=at(9))
+    other = PatientFactory(given_name="Jonas", family_name="Ouellet")
+    half_reviewed = QuestionnaireResponseFactory(patient=other)
+    SafetyFlagFactory(response=half_reviewed, acknowledged_at=at(6), acknowledged_by=physio, acknowledgement_note="ok")
+    SafetyFlagFactory(response=half_reviewed, code="LATEX", severity="LOW", severity_rank=2, reason="Latex allergy.")
+    book(practitioner=maya, starts_at=at(10), patient=other)
+
+    desk = front_desk_client.get(DAY).content.decode()
+    physio_day = physio_client.get(DAY).content.decode()
+    detail = physio_client.get(reviewed_visit.get_absolute_url()).content.decode()
+
+    assert desk.count('title="Safety flag, acknowledged"') == 1
+    assert desk.count('title="Safety flag, not yet acknowledged"') == 1
+    assert physio_day.count('title="Safety flag (low), acknowledged"') == 1
+    assert physio_day.count('title="Safety flag (low), not yet acknowledged"') == 1  # the open one, not the HIGH
+    assert "safety flag (low), acknowledged" in detail
 
 
 @pytest.mark.django_db
@@ -125,6 +185,37 @@ def test_the_day_schedules_query_count_does_not_grow_with_appointments(
 
     with django_assert_max_num_queries(few):
         front_desk_client.get(DAY)
+    assert count_queries() == few
+
+
+@pytest.mark.django_db
+def test_the_weeks_query_count_does_not_grow_with_appointments_flags_or_time_off(
+    front_desk_client: Client, maya, treatment, django_assert_max_num_queries
+) -> None:
+    week = reverse("scheduling:practitioner-week", kwargs={"pk": maya.pk})
+
+    def count_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert front_desk_client.get(week).status_code == 200
+        return len(queries)
+
+    def add_visit(index: int) -> None:
+        appointment = AppointmentFactory(practitioner=maya, appointment_type=treatment,
+                                         starts_at=at(8 + index % 8, days=index % 5))  # fmt: skip
+        SafetyFlagFactory(response=QuestionnaireResponseFactory(patient=appointment.patient))
+        ConsentFactory(patient=appointment.patient)
+
+    add_visit(0)
+    few = count_queries()
+    for index in range(1, 15):
+        add_visit(index)
+    TimeOff.objects.create(practitioner=maya, starts_at=at(12, days=1), ends_at=at(13, days=1), reason="Course")
+
+    with django_assert_max_num_queries(few):
+        front_desk_client.get(week)
     assert count_queries() == few
 
 
