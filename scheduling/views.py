@@ -40,7 +40,9 @@ from .models import Appointment, AppointmentStatus, Practitioner, WaitlistEntry
 from .schedule import build_grid
 
 STAFF = (Role.FRONT_DESK, Role.PHYSIOTHERAPIST)
-MAX_COLUMNS = 16
+# Practitioners side by side on the day's schedule: at 8, a 1366-pixel desk screen still shows each
+# column's patient names; a larger clinic pages through its practitioners.
+COLUMNS_PER_PAGE = 8
 SEARCH_RESULTS = 8
 PREFILL = ("practitioner", "starts_at", "appointment_type", "duration_minutes", "patient")
 
@@ -91,7 +93,10 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
     day = date_form.chosen_day()
     active = list(Practitioner.objects.active())
     own = next((p for p in active if p.user_id == request.user.pk), None)
-    practitioners = sorted(active, key=lambda p: (own is None or p.pk != own.pk, p.display_name))[:MAX_COLUMNS]
+    # One's own column first, then by name, a page of columns at a time (?practitioners=2 for the next).
+    ordered = sorted(active, key=lambda p: (own is None or p.pk != own.pk, p.display_name))
+    columns = Paginator(ordered, COLUMNS_PER_PAGE).get_page(request.GET.get("practitioners"))
+    practitioners = list(columns.object_list)
     may_book = set(bookable_practitioners(request.user).values_list("pk", flat=True))
     show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
     grid = build_grid(practitioners=practitioners, days=[day], own=own, may_book=may_book, show_severity=show_severity)
@@ -105,6 +110,9 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "may_book": bool(may_book),
         "cancelled": grid.cancelled,
+        "columns": columns,
+        # The day's links keep the page of practitioners, the practitioners' links keep the day.
+        "columns_query": f"&practitioners={columns.number}" if columns.number > 1 else "",
     }
     status = 400 if date_form.is_bound and not date_form.is_valid() else 200
     return render(request, "scheduling/schedule_day.html", context, status=status)

@@ -153,6 +153,31 @@ def test_a_physiotherapist_sees_their_own_column_first(physio_client: Client, da
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("asked", "shown"), [("2", 2), ("3", 3), ("abc", 1), ("0", 3), ("99", 3), ("", 1)])
+def test_a_large_clinic_pages_through_its_practitioners_own_column_first(
+    physio_client: Client, maya, asked: str, shown: int
+) -> None:
+    from scheduling.views import COLUMNS_PER_PAGE
+
+    others = sorted(f"Colleague {index:02d}" for index in range(2 * COLUMNS_PER_PAGE + 2))
+    for name in others:
+        PractitionerFactory(display_name=name)
+
+    response = physio_client.get(DAY, {"date": "2026-03-03", "practitioners": asked})
+
+    names = [column.practitioner.display_name for column in response.context["grid"].columns]
+    everyone = ["Maya Chen", *others]
+    assert response.status_code == 200
+    assert names == everyone[(shown - 1) * COLUMNS_PER_PAGE : shown * COLUMNS_PER_PAGE]  # never an error page
+    page = response.content.decode()
+    first, last = (shown - 1) * COLUMNS_PER_PAGE + 1, min(shown * COLUMNS_PER_PAGE, len(everyone))
+    assert f"Practitioners {first}\u2013{last} of {len(everyone)}" in page  # an en dash
+    if shown > 1:  # the day's links keep the page of practitioners
+        assert f'href="?date=2026-03-04&amp;practitioners={shown}" rel="next"' in page
+        assert f'name="practitioners" value="{shown}"' in page
+
+
+@pytest.mark.django_db
 def test_a_physiotherapist_can_book_only_into_their_own_free_slots(physio_client: Client, maya, daniel) -> None:
     grid = physio_client.get(DAY).context["grid"]
 
