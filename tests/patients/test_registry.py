@@ -195,3 +195,16 @@ def test_a_capped_search_keeps_the_registry_query_count(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = front_desk_client.get(REGISTRY, {"q": "pat"})
     assert "5+ patients" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_pages_of_a_search_within_the_cap_are_in_name_order(small_cap: None, front_desk_client: Client) -> None:
+    for index in reversed(range(4)):  # registered in the opposite order to the names
+        PatientFactory(family_name=f"Family{index}", given_name="Pat")
+    PatientFactory(family_name="Other", given_name="Someone")
+
+    pages = [front_desk_client.get(REGISTRY, {"q": "pat", "page": number}) for number in (1, 2)]
+
+    names = [[p.family_name for p in page.context["page"].object_list] for page in pages]
+    assert names == [["Family0", "Family1"], ["Family2", "Family3"]]
+    assert "4 patients found for “pat”." in pages[0].content.decode()
