@@ -286,7 +286,9 @@ CLINIC_QUESTIONNAIRE_DOB_TRIES = env_int("CLINIC_QUESTIONNAIRE_DOB_TRIES", 5)
 CLINIC_QUESTIONNAIRE_VALID_DAYS = env_int("CLINIC_QUESTIONNAIRE_VALID_DAYS", 90)
 CLINIC_INR_MAX_AGE_DAYS = env_int("CLINIC_INR_MAX_AGE_DAYS", 7)
 CLINIC_INR_UPPER_LIMIT = float(os.environ.get("CLINIC_INR_UPPER_LIMIT", "3.0"))
-# Failed link look-ups from one address within the window before further look-ups are refused.
+# Failed look-ups of questionnaire links from one address in the window: the first FREE cost nothing, each
+# further one makes the next wait twice as long (2, 4, 8... seconds), and at LIMIT none is answered.
+CLINIC_LINK_LOOKUP_FREE = env_int("CLINIC_LINK_LOOKUP_FREE", 3)
 CLINIC_LINK_LOOKUP_LIMIT = env_int("CLINIC_LINK_LOOKUP_LIMIT", 10)
 CLINIC_LINK_LOOKUP_WINDOW_MINUTES = env_int("CLINIC_LINK_LOOKUP_WINDOW_MINUTES", 15)
 

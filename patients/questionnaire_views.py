@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -55,14 +57,24 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     return render(request, "questionnaire/unavailable.html", status=404)
 
 
-def refused(request: HttpRequest) -> HttpResponse:
-    return render(request, "questionnaire/too_many_attempts.html", status=429)
+def refused(request: HttpRequest, wait_seconds: int) -> HttpResponse:
+    """Too many failed look-ups from this address: try again after `wait_seconds` (also in Retry-After)."""
+    minutes = math.ceil(wait_seconds / 60)
+    wait = (
+        f"{wait_seconds} second{pluralize(wait_seconds)}"
+        if wait_seconds < 60
+        else f"{minutes} minute{pluralize(minutes)}"
+    )
+    response = render(request, "questionnaire/too_many_attempts.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait_seconds)
+    return response
 
 
 def _find_link(request: HttpRequest, token: str) -> QuestionnaireLink | HttpResponse:
     address = client_ip(request)
-    if services.questionnaire_link_lookup_refused(address=address):
-        return refused(request)
+    wait_seconds = services.questionnaire_link_lookup_wait(address=address)
+    if wait_seconds:
+        return refused(request, wait_seconds)
     link = services.questionnaire_link_find(token=token, address=address)
     return link if link is not None else unavailable(request)
 

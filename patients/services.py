@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import uuid
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -353,11 +354,26 @@ def questionnaire_link_revoke(*, link: QuestionnaireLink, revoked_by: Any, reaso
     return locked
 
 
-def questionnaire_link_lookup_refused(*, address: str) -> bool:
-    """Too many failed look-ups from this address lately: refuse further ones for a while."""
-    since = timezone.now() - timedelta(minutes=settings.CLINIC_LINK_LOOKUP_WINDOW_MINUTES)
-    recent = LinkLookupFailure.objects.filter(address=address, at__gte=since)
-    return recent.count() >= settings.CLINIC_LINK_LOOKUP_LIMIT
+def questionnaire_link_lookup_wait(*, address: str) -> int:
+    """How many seconds this address must wait before its next look-up of a link (0: go on).
+
+    Guessing is slowed, then refused. The first CLINIC_LINK_LOOKUP_FREE failed look-ups in the window cost
+    nothing (a mistyped or an old link); after each further one the next waits twice as long (2, 4, 8...
+    seconds); after CLINIC_LINK_LOOKUP_LIMIT of them, none until the oldest leaves the window.
+    """
+    now = timezone.now()
+    window = timedelta(minutes=settings.CLINIC_LINK_LOOKUP_WINDOW_MINUTES)
+    recent = LinkLookupFailure.objects.filter(address=address, at__gte=now - window).aggregate(
+        count=Count("pk"), first=Min("at"), last=Max("at")
+    )
+    failures, free = recent["count"], settings.CLINIC_LINK_LOOKUP_FREE
+    if failures >= settings.CLINIC_LINK_LOOKUP_LIMIT:
+        until = recent["first"] + window
+    elif failures > free:
+        until = recent["last"] + timedelta(seconds=2 ** min(failures - free, 16))
+    else:
+        return 0
+    return max(0, math.ceil((until - now).total_seconds()))
 
 
 def questionnaire_link_find(*, token: str, address: str) -> QuestionnaireLink | None:

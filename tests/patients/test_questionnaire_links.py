@@ -253,7 +253,7 @@ def bad_tokens(patient: Patient, desk: Any) -> dict[str, str]:
 
 
 def test_every_unusable_token_gets_the_same_neutral_page(patient: Patient, desk: Any, settings: Any) -> None:
-    settings.CLINIC_LINK_LOOKUP_LIMIT = 100
+    settings.CLINIC_LINK_LOOKUP_LIMIT = settings.CLINIC_LINK_LOOKUP_FREE = 100
     pages = {kind: Client().get(start_url(token)) for kind, token in bad_tokens(patient, desk).items()}
 
     assert {kind: page.status_code for kind, page in pages.items()} == dict.fromkeys(pages, 404)
@@ -268,7 +268,7 @@ def test_every_unusable_token_gets_the_same_neutral_page(patient: Patient, desk:
 def test_unusable_tokens_get_the_neutral_page_on_every_questionnaire_address(
     patient: Patient, desk: Any, settings: Any
 ) -> None:
-    settings.CLINIC_LINK_LOOKUP_LIMIT = 100
+    settings.CLINIC_LINK_LOOKUP_LIMIT = settings.CLINIC_LINK_LOOKUP_FREE = 100
     neutral = Client().get(start_url("A" * 43)).content
     for token in bad_tokens(patient, desk).values():
         section = Client().post(reverse("questionnaire:section", kwargs={"token": token, "section": "confirm"}))
@@ -306,6 +306,38 @@ def test_repeated_guessing_from_one_address_is_refused_until_the_window_passes(
     assert after_the_window.status_code == 200
     assert "Hello Zebedee" in after_the_window.content.decode()
     assert LinkLookupFailure.objects.filter(address="198.51.100.7").count() == 3
+
+
+def test_guessing_is_slowed_before_it_is_refused(patient: Patient, desk: Any, settings: Any) -> None:
+    settings.CLINIC_LINK_LOOKUP_FREE, settings.CLINIC_LINK_LOOKUP_LIMIT = 3, 10
+    guesser = Client(REMOTE_ADDR="198.51.100.7")
+    with time_machine.travel(MONDAY_MORNING, tick=False) as traveller:
+        _, token = issue(patient, desk)
+        free = [guesser.get(start_url(f"{letter}" * 43)).status_code for letter in "ABCD"]  # three free, then one
+        slowed = guesser.get(start_url(token))  # even the real link waits: the check comes before the look-up
+        elsewhere = Client(REMOTE_ADDR="203.0.113.9").get(start_url(token))
+        waits = []
+        for letter in "EFGHIJ":  # each failure doubles the wait before the next look-up
+            traveller.shift(timedelta(seconds=1))
+            too_soon = guesser.get(start_url(token))
+            traveller.shift(timedelta(seconds=int(too_soon["Retry-After"])))
+            waits.append(int(too_soon["Retry-After"]) + 1)
+            assert guesser.get(start_url(letter * 43)).status_code == 404
+        refused = guesser.get(start_url(token))
+        traveller.move_to(MONDAY_MORNING + timedelta(minutes=15, seconds=1))
+        after_the_window = guesser.get(start_url(token))
+
+    assert free == [404, 404, 404, 404]
+    assert slowed.status_code == 429 and slowed["Retry-After"] == "2"
+    assert "Wait 2 seconds, then open your link again" in slowed.content.decode()
+    assert "Zebedee" not in slowed.content.decode()
+    assert elsewhere.status_code == 200
+    assert waits == [2, 4, 8, 16, 32, 64]
+    left = int(refused["Retry-After"])  # until the first failure leaves the 15-minute window
+    assert refused.status_code == 429 and 12 * 60 < left <= 13 * 60
+    assert "Wait 13 minutes, then open your link again" in refused.content.decode()
+    assert after_the_window.status_code == 200 and "Hello Zebedee" in after_the_window.content.decode()
+    assert LinkLookupFailure.objects.filter(address="198.51.100.7").count() == 10
 
 
 # --- E-mail ---------------------------------------------------------------------------------
