@@ -100,6 +100,12 @@ class BookingFieldsMixin(forms.Form):
         if practitioners is not None:
             self.fields["practitioner"].queryset = practitioners
 
+    def focus_next_choice(self) -> None:
+        """The patient just chosen: the focus goes on to the first choice still to make (the type when a free
+        slot already chose the practitioner and the time), so a keyboard user does not start again at the top."""
+        slot_chosen = self.initial.get("practitioner") and self.initial.get("starts_at")
+        self.fields["appointment_type" if slot_chosen else "practitioner"].widget.attrs["autofocus"] = True
+
     def clean_patient(self) -> Patient:
         patient = self.cleaned_data["patient"]
         if patient.is_archived:

@@ -197,6 +197,8 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "You have no practitioner profile to book for. The clinic admin adds it.")
         return redirect("scheduling:schedule-day")
     context = {"form": form, "patient": _chosen_patient(form), **_search_context(request)}
+    if context["patient"] and not form.is_bound:
+        form.focus_next_choice()
     return render(request, "scheduling/appointment_form.html", context)
 
 
@@ -420,6 +422,8 @@ def series_create(request: HttpRequest) -> HttpResponse:
         "patient": _chosen_patient(form),
         **_search_context(request),
     }
+    if context["patient"] and not form.is_bound:
+        form.focus_next_choice()
     return render(request, "scheduling/series_form.html", context)
 
 

@@ -178,6 +178,24 @@ def test_a_large_clinic_pages_through_its_practitioners_own_column_first(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("page", ["scheduling:appointment-create", "scheduling:series-create"])
+def test_once_the_patient_is_chosen_the_focus_goes_to_the_first_choice_left(
+    front_desk_client: Client, maya, patient, page: str
+) -> None:
+    url = reverse(page)
+    searching = front_desk_client.get(url).content.decode()
+    chosen = front_desk_client.get(url, {"patient": patient.pk}).content.decode()
+    from_a_slot = front_desk_client.get(
+        url, {"patient": patient.pk, "practitioner": maya.pk, "starts_at": "2026-03-02T09:00"}
+    ).content.decode()
+
+    assert re.search(r'<input[^>]*name="q"[^>]*autofocus', searching)
+    assert re.search(r'<select[^>]*name="practitioner"[^>]*autofocus', chosen)
+    assert re.search(r'<select[^>]*name="appointment_type"[^>]*autofocus', from_a_slot)
+    assert not re.search(r'name="q"[^>]*autofocus', chosen + from_a_slot)
+
+
+@pytest.mark.django_db
 def test_a_physiotherapist_can_book_only_into_their_own_free_slots(physio_client: Client, maya, daniel) -> None:
     grid = physio_client.get(DAY).context["grid"]
 
