@@ -370,17 +370,48 @@ def digest_of(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def content_digest(assessment: Assessment) -> str:
-    """SHA-256 over a canonical serialisation of everything the signature covers."""
+# The rows a signature covers besides the record's own fields: content key -> (related name, the row's fields,
+# all of them when empty), each list in key order.
+ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "rom": ("rom_measurements", ()),
+    "strength": ("strength_tests", ()),
+    "reflexes": ("reflex_tests", ()),
+    "sensory": ("sensory_tests", ()),
+    "findings": ("findings", ()),
+    "decisions": ("segment_decisions", ("level", "side", "decision")),
+}
+SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
+
+
+def signed_rows(record: Any, spec: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, list[dict[str, Any]]]:
+    """One record's signed rows, a query per kind of row."""
+    return {
+        key: list(getattr(record, related).order_by("pk").values(*fields)) for key, (related, fields) in spec.items()
+    }
+
+
+def signed_rows_of_many(
+    records: list[Any], spec: dict[str, tuple[str, tuple[str, ...]]]
+) -> dict[Any, dict[str, list[dict[str, Any]]]]:
+    """The same rows as `signed_rows`, for many records of one model in one query per kind of row."""
+    rows: dict[Any, dict[str, list[dict[str, Any]]]] = {record.pk: {key: [] for key in spec} for record in records}
+    if not records:
+        return rows
+    for key, (related, fields) in spec.items():
+        link = getattr(type(records[0]), related).field  # the row's foreign key to the record
+        found = link.model._default_manager.filter(**{f"{link.attname}__in": list(rows)}).order_by("pk")
+        for row in found.values(*fields, link.attname) if fields else found.values():
+            owner = row[link.attname] if not fields else row.pop(link.attname)
+            rows[owner][key].append(row)
+    return rows
+
+
+def content_digest(assessment: Assessment, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
+    """SHA-256 over a canonical serialisation of everything the signature covers (`rows`: read if not given)."""
     return digest_of(
         {
             "assessment": {field: getattr(assessment, field) for field in ASSESSMENT_SIGNED_FIELDS},
-            "rom": list(assessment.rom_measurements.order_by("pk").values()),
-            "strength": list(assessment.strength_tests.order_by("pk").values()),
-            "reflexes": list(assessment.reflex_tests.order_by("pk").values()),
-            "sensory": list(assessment.sensory_tests.order_by("pk").values()),
-            "findings": list(assessment.findings.order_by("pk").values()),
-            "decisions": list(assessment.segment_decisions.order_by("pk").values("level", "side", "decision")),
+            **(rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)),
         }
     )
 
@@ -680,11 +711,11 @@ def outcome_record(
 SESSION_SIGNED_FIELDS = ("patient_id", "physiotherapist_id", *SESSION_HEADER_FIELDS, *SESSION_CLOSE_FIELDS)
 
 
-def session_content_digest(session: TreatmentSession) -> str:
+def session_content_digest(session: TreatmentSession, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
     return digest_of(
         {
             "session": {field: getattr(session, field) for field in SESSION_SIGNED_FIELDS},
-            "sites": list(session.sites.order_by("pk").values()),
+            **(rows if rows is not None else signed_rows(session, SESSION_SIGNED_ROWS)),
         }
     )
 

@@ -16,18 +16,27 @@ from assessments.models import Assessment, TreatmentSession
 @dataclass(frozen=True)
 class SignedRecordKind:
     model: type[models.Model]
-    digest: Callable[[models.Model], str]
+    digest: Callable[..., str]  # digest(record, rows): what the signing service computed
+    rows: dict[str, tuple[str, tuple[str, ...]]]  # the related rows the digest covers (see assessments.services)
     digest_field: str = "content_digest"
 
     def signed(self) -> models.QuerySet:
         """Every record that carries a digest: signed, and also signed then marked entered in error."""
         return self.model._default_manager.exclude(**{self.digest_field: ""}).order_by("pk")
 
+    def digests(self, records: list[models.Model]) -> dict[object, str]:
+        """The digest of each record, its rows read for all of them at once (a query per kind of row)."""
+        rows = assessment_services.signed_rows_of_many(records, self.rows)
+        return {record.pk: self.digest(record, rows[record.pk]) for record in records}
+
 
 SIGNED_RECORDS: list[SignedRecordKind] = [
-    SignedRecordKind(Assessment, assessment_services.content_digest),
-    SignedRecordKind(TreatmentSession, assessment_services.session_content_digest),
+    SignedRecordKind(Assessment, assessment_services.content_digest, assessment_services.ASSESSMENT_SIGNED_ROWS),
+    SignedRecordKind(
+        TreatmentSession, assessment_services.session_content_digest, assessment_services.SESSION_SIGNED_ROWS
+    ),
 ]
+BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -41,11 +50,15 @@ class Mismatch:
 def verify(kinds: list[SignedRecordKind] | None = None) -> Iterator[tuple[str, int, list[Mismatch]]]:
     """For each kind: its label, how many records were checked, and those whose digest no longer matches."""
     for kind in SIGNED_RECORDS if kinds is None else kinds:
-        checked, mismatches = 0, []
-        for record in kind.signed().iterator(chunk_size=500):
-            checked += 1
-            stored = getattr(record, kind.digest_field)
-            recomputed = kind.digest(record)
-            if recomputed != stored:
-                mismatches.append(Mismatch(kind.model._meta.label, record.pk, stored, recomputed))
+        checked, mismatches, batch = 0, [], []
+        for record in [*kind.signed().iterator(chunk_size=BATCH), None]:
+            if record is not None:
+                batch.append(record)
+            if batch and (record is None or len(batch) == BATCH):
+                recomputed = kind.digests(batch)
+                for signed in batch:
+                    stored = getattr(signed, kind.digest_field)
+                    if recomputed[signed.pk] != stored:
+                        mismatches.append(Mismatch(kind.model._meta.label, signed.pk, stored, recomputed[signed.pk]))
+                checked, batch = checked + len(batch), []
         yield kind.model._meta.label, checked, mismatches

@@ -7,9 +7,10 @@ from django.core.management import CommandError, call_command
 
 from accounts.roles import Role
 from assessments import services as assessment_services
-from assessments.models import Assessment
+from assessments.models import Assessment, NeedledSite, TreatmentSession
 from ims_clinic.signed_records import SIGNED_RECORDS
-from tests.factories import PatientFactory, UserFactory
+from ims_clinic.signed_records import verify as verify_all
+from tests.factories import ConsentFactory, PatientFactory, UserFactory
 
 
 def signed_assessment() -> Assessment:
@@ -65,3 +66,56 @@ def test_drafts_carry_no_digest_and_are_not_checked() -> None:
 def test_the_registry_names_each_signed_kind_once() -> None:
     models = [kind.model for kind in SIGNED_RECORDS]
     assert Assessment in models and len(models) == len(set(models))
+
+
+def signed_with_rows() -> tuple[Assessment, TreatmentSession]:
+    """An assessment with a row of each kind its signature covers, and a session with needled sites."""
+    physio = UserFactory(roles=[Role.PHYSIOTHERAPIST])
+    patient = ConsentFactory().patient
+    draft = assessment_services.assessment_start(patient=patient, physiotherapist=physio)
+    assessment_services.rom_record(
+        assessment=draft, joint="shoulder", movement="flexion", side="L", mode="active", degrees=90, pain=True
+    )
+    assessment_services.strength_record(assessment=draft, level="C6", side="L", grade="4")
+    assessment_services.reflex_record(assessment=draft, reflex="biceps", side="L", grade="1+")
+    assessment_services.sensory_record(
+        assessment=draft, level="C6", side="L", modality="pinprick", score="1", is_hyper=False
+    )
+    assessment_services.finding_record(
+        assessment=draft, sign_code="MOT-TAUTBAND", side="L", status="present", muscle="supinator"
+    )
+    assessment_services.segment_decide(assessment=draft, level="C6", side="L", decision="confirmed")
+    draft.refresh_from_db()
+    draft = assessment_services.assessment_save_fields(
+        assessment=draft, data={"chief_complaint": "Lateral elbow pain"}, version=draft.version
+    )
+    assessment = assessment_services.assessment_sign(assessment=draft, signed_by=physio, version=draft.version)
+    session = assessment_services.session_start(patient=patient, physiotherapist=physio)
+    for muscle, side in (("supinator", "L"), ("deltoid", "R")):
+        NeedledSite.objects.create(session=session, muscle=muscle, side=side)
+    session.refresh_from_db()
+    session = assessment_services.session_save_fields(
+        session=session,
+        data={"pain_before": 6, "pain_after": 3, "needles_accounted_for": True},
+        version=session.version,
+    )
+    session = assessment_services.session_sign(session=session, signed_by=physio, version=session.version)
+    return assessment, session
+
+
+@pytest.mark.django_db
+def test_many_records_are_verified_a_batch_at_a_time_with_the_digests_signing_computed(
+    django_assert_max_num_queries: object,
+) -> None:
+    """verify_records reads the rows of 500 records at a time: a query per kind of row, not per record."""
+    for _ in range(3):
+        signed_with_rows()
+    for kind in SIGNED_RECORDS:  # batched, each digest is the one computed at signing
+        records = list(kind.signed())
+        assert len(records) == 3
+        assert kind.digests(records) == {record.pk: getattr(record, kind.digest_field) for record in records}
+
+    with django_assert_max_num_queries(2 + 6 + 1):  # the records of each kind, then each kind of row once
+        results = list(verify_all())
+
+    assert results == [("assessments.Assessment", 3, []), ("assessments.TreatmentSession", 3, [])]
