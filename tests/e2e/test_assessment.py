@@ -139,3 +139,35 @@ def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_i
     expect(page.get_by_text("Lateral elbow pain on the left when gripping")).to_be_visible()
     expect(page.get_by_label("Chief complaint")).to_have_count(0)
     expect(page.locator("main form[method=post]")).to_have_count(0)
+
+
+def test_a_save_from_a_stale_tab_shows_what_changed_and_re_applies_the_edit(
+    page: object, sign_in_as: object, assert_accessible: object
+) -> None:
+    from playwright.sync_api import expect
+
+    from assessments import services
+
+    patient = PatientFactory(given_name="Zebedee", family_name="Quartermaine")
+    physio = sign_in_as(Role.PHYSIOTHERAPIST)
+    draft = services.assessment_start(patient=patient, physiotherapist=physio)
+    page.goto(f"/assessments/{draft.pk}/step/history/")
+    # Meanwhile, the same physiotherapist saves from the tablet at the table.
+    services.assessment_save_fields(
+        assessment=draft, data={"chief_complaint": "Neck pain, typed on the tablet"}, version=draft.version
+    )
+
+    page.get_by_label("Chief complaint").fill("Lateral elbow pain, typed at the desk")
+    page.expected_problems.append("status of 409 (Conflict)")  # the refused save answers 409
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Your changes were not saved")).to_be_visible()
+    change = page.locator("#conflict-differences").get_by_role("row", name=re.compile("Chief complaint"))
+    expect(change).to_contain_text("Neck pain, typed on the tablet")
+    expect(change).to_contain_text("Lateral elbow pain, typed at the desk")
+    expect(page.get_by_label("Chief complaint")).to_have_value("Lateral elbow pain, typed at the desk")
+    assert_accessible()
+
+    page.get_by_role("button", name="Save", exact=True).click()  # knowingly, over the tablet's version
+    expect(page.get_by_text("History and symptoms saved.")).to_be_visible()
+    assert Assessment.objects.get(pk=draft.pk).chief_complaint == "Lateral elbow pain, typed at the desk"

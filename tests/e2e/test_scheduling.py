@@ -1,6 +1,7 @@
 """The schedule in a real browser: book from a free slot with the inline search, check in, cancel, and two
 desks booking the same slot."""
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
@@ -133,3 +134,29 @@ def test_two_desks_book_the_same_slot_and_the_second_is_told_at_the_time_field(
     expect(at_nine).to_have_count(1)
     expect(at_nine).to_contain_text("Chloé Tremblay")
     assert Appointment.objects.filter(starts_at=starts_at, practitioner=clinic["maya"]).count() == 1
+
+
+def test_a_large_clinic_pages_through_its_practitioners_on_the_day(page, sign_in_as, assert_accessible) -> None:
+    from playwright.sync_api import expect
+
+    from scheduling.views import COLUMNS_PER_PAGE
+
+    names = [f"Colleague {index:02d}" for index in range(COLUMNS_PER_PAGE + 3)]
+    for name in names:
+        PractitionerFactory(display_name=name)
+    sign_in_as(Role.FRONT_DESK)
+    day = next_weekday_at(9).date().isoformat()
+
+    page.goto(f"/schedule/?date={day}")
+    pager = page.get_by_role("navigation", name="Practitioners shown")
+    expect(pager).to_contain_text(f"Practitioners 1\u2013{COLUMNS_PER_PAGE} of {len(names)}")
+    expect(page.locator(".schedule-head a")).to_have_count(COLUMNS_PER_PAGE)
+    assert_accessible()
+
+    pager.get_by_role("link", name="Next practitioners").click()
+    expect(pager).to_contain_text(f"Practitioners {COLUMNS_PER_PAGE + 1}\u2013{len(names)} of {len(names)}")
+    expect(page.locator(".schedule-head a")).to_have_text(names[COLUMNS_PER_PAGE:])
+    page.locator("a[rel=next]").click()  # the next day, on the same page of practitioners
+    expect(page).to_have_url(re.compile(r"practitioners=2"))
+    expect(page.locator(".schedule-head a")).to_have_text(names[COLUMNS_PER_PAGE:])
+    assert_accessible()
