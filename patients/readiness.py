@@ -21,15 +21,10 @@ from .models import (
     QuestionnaireResponse,
     SafetyFlag,
 )
+from .safety_rules import Severity
 
-SEVERITY_BY_RANK = {
-    6: FlagSeverity.HOLD,
-    5: FlagSeverity.HIGH,
-    4: FlagSeverity.CLARIFY,
-    3: FlagSeverity.MODERATE,
-    2: FlagSeverity.LOW,
-    1: FlagSeverity.INFO,
-}
+# A flag stores its severity's rank (services.py); the rules define that order once.
+SEVERITY_BY_RANK = {severity.rank: FlagSeverity(severity.value) for severity in Severity}
 
 
 @dataclass(frozen=True)
