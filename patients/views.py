@@ -217,11 +217,15 @@ def questionnaire_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The page was out of date. Press the button again to issue a link.")
         return redirect(patient)
+
+    def link_url(token: str) -> str:
+        return request.build_absolute_uri(reverse("questionnaire:start", args=[token]))
+
     try:
         link, token = services.questionnaire_link_issue(
             patient=patient,
             issued_by=request.user,
-            link_url=lambda token: request.build_absolute_uri(reverse("questionnaire:start", args=[token])),
+            link_url=link_url,
             submission_key=form.cleaned_data["submission_key"],
         )
     except DuplicateSubmission:
@@ -230,7 +234,7 @@ def questionnaire_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(patient)
-    url = request.build_absolute_uri(reverse("questionnaire:start", args=[token]))
+    url = link_url(token)
     context = {
         "patient": patient,
         "link": link,
