@@ -24,6 +24,7 @@ from patients.models import (
     QuestionnaireResponse,
 )
 from tests.factories import PatientFactory, UserFactory
+from tests.patients.answers import ALL_NO
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +34,6 @@ DATE_OF_BIRTH = date(1980, 5, 17)
 WRONG_DATE_OF_BIRTH = "1981-05-17"
 WRONG_DATE_MESSAGE = "This date of birth does not match our records. Check it and try again, or call the clinic."
 NEUTRAL_HEADING = "This link cannot be used"
-ALL_NO = {
-    "A1": "no", "B1": "no", "B2": ["none"], "C1": "no", "D1": "no", "E1": ["none"], "F1": "no", "F2": "no",
-    "F3": "no", "F4": "no", "G1": ["none"], "G2": "no", "H1": "no", "H2": "no", "H3": ["none"], "H4": ["none"],
-    "H5": "no", "H6": "no", "H7": "no", "H8": "no", "H9": "no", "H10": "no", "H11": "no", "H12": "no",
-    "Z1": True, "Z1_NAME": "Zebedee Quartermaine",
-}  # fmt: skip
 
 
 @pytest.fixture

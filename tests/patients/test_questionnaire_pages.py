@@ -19,6 +19,7 @@ from patients.models import Patient, QuestionnaireLink, QuestionnaireResponse, S
 from patients.questionnaire_forms import SECTION_BY_CODE
 from patients.safety_rules import AnswerType, evaluate, validate_answers, visible_questions
 from tests.factories import PatientFactory, UserFactory
+from tests.patients.answers import ALL_NO
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +29,6 @@ TODAY = NOW.date()
 DATE_OF_BIRTH = date(1980, 5, 17)
 CANARY = "Canary-7Q2-orchid"
 
-ALL_NO = {
-    "A1": "no", "B1": "no", "B2": ["none"], "C1": "no", "D1": "no", "E1": ["none"], "F1": "no", "F2": "no",
-    "F3": "no", "F4": "no", "G1": ["none"], "G2": "no", "H1": "no", "H2": "no", "H3": ["none"], "H4": ["none"],
-    "H5": "no", "H6": "no", "H7": "no", "H8": "no", "H9": "no", "H10": "no", "H11": "no", "H12": "no",
-    "Z1": True, "Z1_NAME": "Zebedee Quartermaine",
-}  # fmt: skip
 WARFARIN_RECENT_INR = {
     "A1": "yes",
     "A2": ["warfarin"],

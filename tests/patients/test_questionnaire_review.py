@@ -21,6 +21,7 @@ from patients.models import FlagSeverity, Patient, QuestionnaireResponse, Safety
 from patients.readiness import readiness_for
 from patients.safety_rules import Severity
 from tests.factories import ConsentFactory, PatientFactory, UserFactory
+from tests.patients.answers import ALL_NO
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,6 @@ DATE_OF_BIRTH = date(1980, 5, 17)
 ANSWER_CANARY = "Canary-answer-4Xq9 orchid"
 REASON_CANARY = "Canary-reason-8Rt3 fainted in the chair"
 
-ALL_NO = {
-    "A1": "no", "B1": "no", "B2": ["none"], "C1": "no", "D1": "no", "E1": ["none"], "F1": "no", "F2": "no",
-    "F3": "no", "F4": "no", "G1": ["none"], "G2": "no", "H1": "no", "H2": "no", "H3": ["none"], "H4": ["none"],
-    "H5": "no", "H6": "no", "H7": "no", "H8": "no", "H9": "no", "H10": "no", "H11": "no", "H12": "no",
-    "Z1": True, "Z1_NAME": "Zebedee Quartermaine",
-}  # fmt: skip
 # One flag of every severity: HOLD needle phobia, HIGH apixaban, CLARIFY a not-sure, MODERATE heart valve and a
 # prior reaction (whose reason carries the canary), LOW latex and controlled diabetes, INFO lung disease.
 EVERY_SEVERITY = {
