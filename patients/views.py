@@ -282,8 +282,6 @@ def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> Htt
         "open_low": [flag for flag in flags if flag.severity == "LOW" and flag.acknowledged_at is None],
         "rows": rows,
         "is_current": current is not None and current.pk == response.pk,
-        "acknowledge_form": FlagAcknowledgeForm(),
-        "note_prompts": services.ACKNOWLEDGEMENT_NOTE_NEEDED,
     }
     return render(request, "patients/questionnaire_review.html", context)
 
