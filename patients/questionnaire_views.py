@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -86,8 +85,8 @@ def _is_verified(request: HttpRequest, link: QuestionnaireLink) -> bool:
 
 
 def _context(link: QuestionnaireLink, **extra: Any) -> dict[str, Any]:
-    # The patient's page shows only the clinic's name and the patient's first name.
-    return {"first_name": link.patient.given_name, "clinic_name": settings.CLINIC_NAME, **extra}
+    # The patient's page shows only the clinic's name (from the context processor) and the patient's first name.
+    return {"first_name": link.patient.given_name, **extra}
 
 
 @_patient_page
@@ -127,7 +126,7 @@ def _submitted_here(request: HttpRequest, token: str) -> bool:
 
 
 def _thanks(request: HttpRequest) -> HttpResponse:
-    return render(request, "questionnaire/thanks.html", {"clinic_name": settings.CLINIC_NAME})
+    return render(request, "questionnaire/thanks.html")
 
 
 def _first_page_url(link: QuestionnaireLink, token: str) -> str:
