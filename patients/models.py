@@ -275,10 +275,13 @@ REGION_LABELS = {
 }
 
 
+# An open link: not revoked, submitted or locked (it may still have expired). A patient has at most one.
+OPEN_LINK = Q(revoked_at__isnull=True, submitted_at__isnull=True, locked_at__isnull=True)
+
+
 class QuestionnaireLinkQuerySet(models.QuerySet):
     def open(self) -> QuestionnaireLinkQuerySet:
-        """Not revoked, submitted or locked (it may still have expired)."""
-        return self.filter(revoked_at__isnull=True, submitted_at__isnull=True, locked_at__isnull=True)
+        return self.filter(OPEN_LINK)
 
 
 class QuestionnaireLinkStatus(models.TextChoices):
@@ -318,7 +321,7 @@ class QuestionnaireLink(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["patient"],
-                condition=Q(revoked_at__isnull=True, submitted_at__isnull=True, locked_at__isnull=True),
+                condition=OPEN_LINK,
                 name="qlink_one_open_per_patient",
                 violation_error_message="The patient already has an open questionnaire link.",
             ),
