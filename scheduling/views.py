@@ -62,10 +62,13 @@ def bookable_practitioners(user: Any) -> QuerySet[Practitioner]:
     return practitioners.filter(user=user)
 
 
+def may_change(user: Any, appointment: Appointment) -> bool:
+    return has_role(user, Role.FRONT_DESK) or appointment.practitioner.user_id == user.pk
+
+
 def require_may_change(user: Any, appointment: Appointment) -> None:
-    if has_role(user, Role.FRONT_DESK) or appointment.practitioner.user_id == user.pk:
-        return
-    raise PermissionDenied
+    if not may_change(user, appointment):
+        raise PermissionDenied
 
 
 def _int(value: str | None) -> int | None:
@@ -220,13 +223,12 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(
         Appointment.objects.for_schedule().select_related("booked_by", "cancelled_by", "practitioner__user"), pk=pk
     )
-    may_change = has_role(request.user, Role.FRONT_DESK) or appointment.practitioner.user_id == request.user.pk
     readiness = readiness_for([appointment.patient_id])[appointment.patient_id]
     questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
     is_cancelled = appointment.status == AppointmentStatus.CANCELLED
     context = {
         "appointment": appointment,
-        "may_change": may_change,
+        "may_change": may_change(request.user, appointment),
         "readiness": readiness,
         "show_severity": has_role(request.user, Role.PHYSIOTHERAPIST),
         "offer_questionnaire": appointment.appointment_type.is_first_visit
