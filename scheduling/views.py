@@ -112,7 +112,6 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
         "next_day": day + timedelta(days=1),
         "today": timezone.localdate(),
         "may_book": bool(may_book),
-        "cancelled": grid.cancelled,
         "columns": columns,
         # The day's links keep the page of practitioners, the practitioners' links keep the day.
         "columns_query": f"&practitioners={columns.number}" if columns.number > 1 else "",
@@ -144,7 +143,6 @@ def practitioner_week(request: HttpRequest, pk: int) -> HttpResponse:
         "previous_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
         "today": timezone.localdate(),
-        "cancelled": grid.cancelled,
     }
     status = 400 if date_form.is_bound and not date_form.is_valid() else 200
     return render(request, "scheduling/practitioner_week.html", context, status=status)
