@@ -25,7 +25,7 @@ def initials(given_name: str, family_name: str) -> str:
 
 
 def practitioner_calendar(practitioner: Practitioner) -> bytes:
-    clinic = getattr(settings, "CLINIC_NAME", "IMS Clinic")
+    clinic = settings.CLINIC_NAME
     calendar = Calendar()
     calendar.add("prodid", f"-//{clinic}//Schedule//EN")
     calendar.add("version", "2.0")
