@@ -354,9 +354,7 @@ def free_slots(request: HttpRequest) -> HttpResponse:
     form = FreeSlotsForm(request.GET or None)
     slots: list[Any] = []
     if form.is_valid():
-        practitioner = Practitioner.objects.prefetch_related("working_hours").get(
-            pk=form.cleaned_data["practitioner"].pk
-        )
+        practitioner = form.cleaned_data["practitioner"]
         found = services.free_slots(
             practitioner=practitioner,
             appointment_type=form.cleaned_data["appointment_type"],
