@@ -25,7 +25,7 @@ def initials(given_name: str, family_name: str) -> str:
 
 
 def practitioner_calendar(practitioner: Practitioner) -> bytes:
-    clinic = getattr(settings, "CLINIC_NAME", "IMS Clinic")
+    clinic = settings.CLINIC_NAME
     calendar = Calendar()
     calendar.add("prodid", f"-//{clinic}//Schedule//EN")
     calendar.add("version", "2.0")
@@ -41,9 +41,10 @@ def practitioner_calendar(practitioner: Practitioner) -> bytes:
         .select_related("patient")
         .order_by("starts_at")
     )  # fmt: skip
+    uid_domain = clinic.lower().replace(" ", "-")
     for appointment in appointments:
         event = Event()
-        event.add("uid", f"appointment-{appointment.pk}@{clinic.lower().replace(' ', '-')}")
+        event.add("uid", f"appointment-{appointment.pk}@{uid_domain}")
         event.add("dtstamp", now)
         event.add("dtstart", appointment.starts_at)
         event.add("dtend", appointment.ends_at)

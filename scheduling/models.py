@@ -33,9 +33,6 @@ class PractitionerQuerySet(models.QuerySet):
     def active(self) -> PractitionerQuerySet:
         return self.filter(is_active=True)
 
-    def with_hours(self) -> PractitionerQuerySet:
-        return self.select_related("user").prefetch_related("working_hours")
-
 
 class Practitioner(models.Model):
     """A physiotherapist's profile on the schedule."""

@@ -16,7 +16,7 @@ from django.utils import dateformat, timezone
 from patients.readiness import SafetyReadiness, readiness_for
 
 from .models import Appointment, AppointmentStatus, Practitioner, TimeOff, WorkingHours
-from .services import hours_on
+from .services import hours_on, local_day_bounds
 
 ROW = timedelta(minutes=5)
 SLOT = timedelta(minutes=15)
@@ -175,10 +175,7 @@ def build_grid(
     )
     for appointment in appointments:
         appointment.practitioner = by_pk[appointment.practitioner_id]
-    window = (
-        datetime.combine(first, time.min, tzinfo=zone),
-        datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone),
-    )
+    window = local_day_bounds(first)[0], local_day_bounds(last)[1]
     time_off = list(TimeOff.objects.filter(practitioner__in=practitioners).overlapping(*window))
     readiness = readiness_for({a.patient_id for a in appointments}) if appointments else {}
     blocks_of: dict[int, list[WorkingHours]] = {p.pk: [] for p in practitioners}

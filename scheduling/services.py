@@ -552,7 +552,7 @@ def practitioner_for_feed(token: str) -> Practitioner | None:
 def reminder_text(appointment: Appointment) -> str:
     """What the reminder says: when and with whom, never why (no health information by e-mail)."""
     local = timezone.localtime(appointment.starts_at)
-    clinic = getattr(settings, "CLINIC_NAME", "IMS Clinic")
+    clinic = settings.CLINIC_NAME
     return (
         f"Hello {appointment.patient.given_name},\n\n"
         f"This is a reminder of your appointment at {clinic} on {local:%A %-d %B} at {local:%H:%M} "

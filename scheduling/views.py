@@ -62,10 +62,13 @@ def bookable_practitioners(user: Any) -> QuerySet[Practitioner]:
     return practitioners.filter(user=user)
 
 
+def may_change(user: Any, appointment: Appointment) -> bool:
+    return has_role(user, Role.FRONT_DESK) or appointment.practitioner.user_id == user.pk
+
+
 def require_may_change(user: Any, appointment: Appointment) -> None:
-    if has_role(user, Role.FRONT_DESK) or appointment.practitioner.user_id == user.pk:
-        return
-    raise PermissionDenied
+    if not may_change(user, appointment):
+        raise PermissionDenied
 
 
 def _int(value: str | None) -> int | None:
@@ -109,7 +112,6 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
         "next_day": day + timedelta(days=1),
         "today": timezone.localdate(),
         "may_book": bool(may_book),
-        "cancelled": grid.cancelled,
         "columns": columns,
         # The day's links keep the page of practitioners, the practitioners' links keep the day.
         "columns_query": f"&practitioners={columns.number}" if columns.number > 1 else "",
@@ -141,7 +143,6 @@ def practitioner_week(request: HttpRequest, pk: int) -> HttpResponse:
         "previous_week": monday - timedelta(days=7),
         "next_week": monday + timedelta(days=7),
         "today": timezone.localdate(),
-        "cancelled": grid.cancelled,
     }
     status = 400 if date_form.is_bound and not date_form.is_valid() else 200
     return render(request, "scheduling/practitioner_week.html", context, status=status)
@@ -220,13 +221,12 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(
         Appointment.objects.for_schedule().select_related("booked_by", "cancelled_by", "practitioner__user"), pk=pk
     )
-    may_change = has_role(request.user, Role.FRONT_DESK) or appointment.practitioner.user_id == request.user.pk
     readiness = readiness_for([appointment.patient_id])[appointment.patient_id]
     questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
     is_cancelled = appointment.status == AppointmentStatus.CANCELLED
     context = {
         "appointment": appointment,
-        "may_change": may_change,
+        "may_change": may_change(request.user, appointment),
         "readiness": readiness,
         "show_severity": has_role(request.user, Role.PHYSIOTHERAPIST),
         "offer_questionnaire": appointment.appointment_type.is_first_visit
@@ -354,9 +354,7 @@ def free_slots(request: HttpRequest) -> HttpResponse:
     form = FreeSlotsForm(request.GET or None)
     slots: list[Any] = []
     if form.is_valid():
-        practitioner = Practitioner.objects.prefetch_related("working_hours").get(
-            pk=form.cleaned_data["practitioner"].pk
-        )
+        practitioner = form.cleaned_data["practitioner"]
         found = services.free_slots(
             practitioner=practitioner,
             appointment_type=form.cleaned_data["appointment_type"],

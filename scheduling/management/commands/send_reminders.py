@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--hours", type=int, default=None, help="Look this many hours ahead instead.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        hours = options["hours"] if options["hours"] is not None else getattr(settings, "CLINIC_REMINDER_HOURS", 48)
+        hours = options["hours"] if options["hours"] is not None else settings.CLINIC_REMINDER_HOURS
         if hours <= 0:
             raise CommandError("--hours must be a positive number of hours.")
         sent = 0
