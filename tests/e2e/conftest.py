@@ -12,12 +12,12 @@ import pytest
 
 from accounts.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.run_suite import CHROMIUM
 
 # Playwright's sync API runs an event loop in the test thread; the tests' own ORM calls are
 # synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
