@@ -6,6 +6,7 @@ its model, the digest function its signing service used, and the field holding t
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db import models
 
@@ -50,15 +51,13 @@ class Mismatch:
 def verify(kinds: list[SignedRecordKind] | None = None) -> Iterator[tuple[str, int, list[Mismatch]]]:
     """For each kind: its label, how many records were checked, and those whose digest no longer matches."""
     for kind in SIGNED_RECORDS if kinds is None else kinds:
-        checked, mismatches, batch = 0, [], []
-        for record in [*kind.signed().iterator(chunk_size=BATCH), None]:
-            if record is not None:
-                batch.append(record)
-            if batch and (record is None or len(batch) == BATCH):
-                recomputed = kind.digests(batch)
-                for signed in batch:
-                    stored = getattr(signed, kind.digest_field)
-                    if recomputed[signed.pk] != stored:
-                        mismatches.append(Mismatch(kind.model._meta.label, signed.pk, stored, recomputed[signed.pk]))
-                checked, batch = checked + len(batch), []
+        checked, mismatches = 0, []
+        records = kind.signed().iterator(chunk_size=BATCH)
+        while batch := list(islice(records, BATCH)):
+            recomputed = kind.digests(batch)
+            for signed in batch:
+                stored = getattr(signed, kind.digest_field)
+                if recomputed[signed.pk] != stored:
+                    mismatches.append(Mismatch(kind.model._meta.label, signed.pk, stored, recomputed[signed.pk]))
+            checked += len(batch)
         yield kind.model._meta.label, checked, mismatches

@@ -1,6 +1,5 @@
 """Personas and shared fixtures for the whole suite."""
 
-import os
 import shutil
 from collections.abc import Iterator
 
@@ -10,9 +9,7 @@ from django.test import Client
 
 from accounts.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
-
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+from tests.run_suite import CHROMIUM, IN_CI
 
 
 def unavailable_reason(item: pytest.Item) -> str | None:

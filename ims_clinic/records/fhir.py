@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model, Prefetch
+from django.db.models import F, Model, Prefetch
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -968,10 +968,8 @@ def locate(resource_type: str, resource_id: str) -> Located | None:
     if source is None:
         return None
     model, patient_path, pk = source
-    row = model.objects.filter(pk=pk).values_list("pk", patient_path).first()
-    if row is None:
-        return None
-    return Located(model.objects.get(pk=pk), row[1])
+    instance = model.objects.annotate(located_patient_id=F(patient_path)).filter(pk=pk).first()
+    return Located(instance, instance.located_patient_id) if instance else None
 
 
 def read(resource_type: str, resource_id: str, located: Located) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from accounts.submissions import OneTimeSubmissionMixin
 from patients import identity
 
 from . import importing
-from .services import DisclosurePurpose, ExportFormat
+from .services import Disclosure, DisclosurePurpose, ExportFormat
 
 
 class PatientPickForm(forms.Form):
@@ -54,6 +54,10 @@ class DisclosureFields(OneTimeSubmissionMixin, forms.Form):
         if "submission_key" in self.errors:
             self.add_error(None, "This form is out of date. Reload the page and fill it in again.")
         return cleaned
+
+    def disclosure(self) -> Disclosure:
+        data = self.cleaned_data
+        return Disclosure(data["recipient"], data["purpose"], data["purpose_detail"])
 
 
 class PatientExportForm(DisclosureFields):

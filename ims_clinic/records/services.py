@@ -58,15 +58,21 @@ class Disclosure:
         }
 
 
-def _disclosure_event(
-    *, instance: models.Model, patient_id: int | None, data: dict[str, Any], object_type: str = "", object_id: str = ""
+def _access_event(
+    *,
+    action: AuditAction,
+    instance: models.Model,
+    patient_id: int | None,
+    data: dict[str, Any],
+    object_type: str = "",
+    object_id: str = "",
 ) -> AuditEvent:
-    """One export audit event, linked to the django-auditlog entry that holds to whom and why."""
+    """One audit event (an export or an API read), linked to the django-auditlog entry that holds its details."""
     entry = LogEntry.objects.log_create(
         instance, force_log=True, action=LogEntry.Action.ACCESS, changes=None, additional_data=data
     )
     return audit(
-        action=AuditAction.EXPORT,
+        action=action,
         instance=instance,
         object_type=object_type,
         object_id=object_id,
@@ -86,7 +92,8 @@ def patient_record_disclose(
     """
     claim = claim_submission(key=submission_key, user=disclosed_by)
     record = fhir.load_patient_record(patient)
-    _disclosure_event(
+    _access_event(
+        action=AuditAction.EXPORT,
         instance=patient,
         patient_id=patient.pk,
         data=disclosure.as_data(format=export_format, scope="whole record"),
@@ -101,7 +108,8 @@ def clinic_export_disclose(
 ) -> None:
     """The clinic-wide CSV export is one audit event (a bulk export) with to whom, why and whether pseudonymised."""
     claim = claim_submission(key=submission_key, user=exported_by)
-    _disclosure_event(
+    _access_event(
+        action=AuditAction.EXPORT,
         instance=exported_by,
         patient_id=None,
         object_type="records.clinicexport",
@@ -164,11 +172,9 @@ def api_read_recorded(
     *, token: IntegrationToken, instance: models.Model, patient_id: int | None, request: str
 ) -> None:
     """Every read through the API is an audit event, naming the integration that made it."""
-    entry = LogEntry.objects.log_create(
-        instance,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        changes=None,
-        additional_data={"integration": {"id": token.pk, "name": token.name}, "request": request},
+    _access_event(
+        action=AuditAction.VIEW,
+        instance=instance,
+        patient_id=patient_id,
+        data={"integration": {"id": token.pk, "name": token.name}, "request": request},
     )
-    audit(action=AuditAction.VIEW, instance=instance, patient_id=patient_id, log_entry_id=entry.pk if entry else None)

@@ -70,7 +70,7 @@ def patient_export(request: HttpRequest, pk: int) -> HttpResponse:
     form = PatientExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        disclosure = services.Disclosure(data["recipient"], data["purpose"], data["purpose_detail"].strip())
+        disclosure = form.disclosure()
         try:
             record = services.patient_record_disclose(
                 patient=patient,
@@ -132,7 +132,7 @@ def clinic_export_view(request: HttpRequest) -> HttpResponse:
         try:
             services.clinic_export_disclose(
                 exported_by=request.user,
-                disclosure=services.Disclosure(data["recipient"], data["purpose"], data["purpose_detail"].strip()),
+                disclosure=form.disclosure(),
                 pseudonymised=data["pseudonymise"],
                 submission_key=data["submission_key"],
                 result_url=request.path,

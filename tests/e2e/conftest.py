@@ -12,12 +12,12 @@ import pytest
 
 from accounts.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.run_suite import CHROMIUM
 
 # Playwright's sync API runs an event loop in the test thread; the tests' own ORM calls are
 # synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -75,6 +75,33 @@ def page(browser: object, live_server: object) -> Iterator[object]:
 
 
 @pytest.fixture
+def phone(page: object, live_server: object) -> Iterator[object]:
+    """The patient's own phone: a separate browser context, 360 by 740, failing the test on any JS error."""
+    yield from a_patient_browser(page, live_server, viewport=PHONE)
+
+
+@pytest.fixture
+def phone_without_javascript(page: object, live_server: object) -> Iterator[object]:
+    yield from a_patient_browser(page, live_server, viewport=PHONE, java_script_enabled=False)
+
+
+def a_patient_browser(page: object, live_server: object, **options: object) -> Iterator[object]:
+    context = page.context.browser.new_context(base_url=live_server.url, **options)
+    patient_page = context.new_page()
+    patient_page.set_default_timeout(10_000)
+    problems: list[str] = []
+    patient_page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    patient_page.on(
+        "console",
+        lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None,
+    )
+    yield patient_page
+    context.close()
+    # A page sent back with errors answers 400 by design, and Chromium logs that as a console error.
+    assert [problem for problem in problems if "status of 400" not in problem] == []
+
+
+@pytest.fixture
 def sign_in_as(page: object) -> Callable[..., object]:
     """Create a member of staff with the given role and sign in through the real login page."""
 
@@ -111,12 +138,16 @@ def accessibility_violations(page: object) -> list[str]:
     ]
 
 
+def assert_no_violations(page: object) -> None:
+    violations = accessibility_violations(page)
+    assert not violations, f"{page.url}:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def assert_accessible(page: object) -> Callable[[], None]:
     """Call after each page of a journey: no WCAG 2.1 AA violation that axe-core can find."""
 
     def check() -> None:
-        violations = accessibility_violations(page)
-        assert not violations, f"{page.url}:\n" + "\n".join(violations)
+        assert_no_violations(page)
 
     return check

@@ -20,7 +20,7 @@ from django.conf import settings
 
 from accounts.roles import Role
 from ims_clinic.demo import ALL_NO
-from tests.e2e.conftest import PHONE, TABLET, accessibility_violations
+from tests.e2e.conftest import PHONE, TABLET, assert_no_violations
 from tests.factories import AppointmentTypeFactory, ConsentTextVersionFactory, PractitionerFactory, UserFactory
 
 SCREENSHOTS = os.environ.get("IMS_SCREENSHOTS", "")
@@ -49,11 +49,6 @@ def shoot(page: object, name: str) -> None:
         except Error:
             if attempt == 2:
                 raise
-
-
-def accessible(page: object) -> None:
-    violations = accessibility_violations(page)
-    assert not violations, f"{page.url}:\n" + "\n".join(violations)
 
 
 @pytest.fixture
@@ -87,7 +82,7 @@ def answer_questionnaire(phone: object, link: str) -> None:
 
     phone.goto(link)
     shoot(phone, "phone-questionnaire-start")
-    accessible(phone)
+    assert_no_violations(phone)
     phone.get_by_label("Your date of birth").fill("1977-08-20")
     phone.get_by_role("button", name="Continue").click()
     expect(phone.get_by_text("This date of birth does not match our records")).to_be_visible()
@@ -102,7 +97,7 @@ def answer_questionnaire(phone: object, link: str) -> None:
     expect(section("A2")).to_be_visible()
     section("A2").get_by_label("Warfarin (Coumadin)").check()
     shoot(phone, "phone-questionnaire-blood-thinners")
-    accessible(phone)
+    assert_no_violations(phone)
     phone.get_by_role("button", name="Next").click()
     # Warfarin: a recent INR within its range.
     section("A3").get_by_role("textbox").fill("2.4")
@@ -124,7 +119,7 @@ def answer_questionnaire(phone: object, link: str) -> None:
     phone.get_by_role("checkbox").check()
     phone.get_by_role("textbox").fill("Noémie Lefèvre")
     shoot(phone, "phone-questionnaire-confirm")
-    accessible(phone)
+    assert_no_violations(phone)
     phone.get_by_role("button", name="Send my answers").click()
     expect(phone.get_by_role("heading", name="Thank you")).to_be_visible()
     shoot(phone, "phone-questionnaire-thanks")
@@ -143,26 +138,26 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         page.get_by_label("Date of birth").fill("1977-08-19")
         page.get_by_label("Phone").first.fill("604 555 0188")
         page.get_by_label("Email", exact=True).fill("noemie@example.com")
-        accessible(page)
+        assert_no_violations(page)
         page.get_by_role("button", name="Register patient").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Noémie Lefèvre")
         shoot(page, "desk-chart-new-patient")
-        accessible(page)
+        assert_no_violations(page)
 
         page.goto("/schedule/")
         shoot(page, "desk-schedule-morning")
-        accessible(page)
+        assert_no_violations(page)
         page.locator("a[data-testid=free-slot][href*='T09%3A00']").first.click()
         page.get_by_label("Find the patient").fill("lefevre")
         page.get_by_test_id("patient-choice").filter(has_text="Lefèvre, Noémie").click()
         page.locator("select[name=appointment_type]").select_option(label="Initial IMS assessment · 60 min")
-        accessible(page)
+        assert_no_violations(page)
         page.get_by_role("button", name="Book", exact=True).click()
         expect(page.locator("#questionnaire-offer")).to_be_visible()
         page.get_by_role("button", name="Send the questionnaire link").click()
         link = page.locator("#questionnaire-url").input_value()
         shoot(page, "desk-questionnaire-link")
-        accessible(page)
+        assert_no_violations(page)
 
         # --- The patient, on a phone ----------------------------------------------------------------------
         phone_context = page.context.browser.new_context(
@@ -191,7 +186,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         physio.get_by_role("link", name="Lefèvre, Noémie").click()
         chart_url = physio.url
         shoot(physio, "tablet-chart-flags")
-        accessible(physio)
+        assert_no_violations(physio)
 
         # Needling before acknowledgement is refused: the treatment page says why and offers no site form.
         physio.get_by_role("button", name="IMS treatment").click()
@@ -201,7 +196,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         physio.goto(chart_url)
         physio.get_by_role("link", name="Review answers and flags").click()
         shoot(physio, "tablet-questionnaire-review")
-        accessible(physio)
+        assert_no_violations(physio)
         for form in physio.locator("form[action*='/acknowledge/']").all():
             form.locator("textarea").fill("Warfarin, INR 2.4 two days ago: superficial muscles first, pressure 60 s.")
             form.get_by_role("button", name="Acknowledge").click()
@@ -214,7 +209,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         physio.get_by_label(re.compile("Alternatives")).check()
         physio.get_by_label(re.compile("stop signal")).check()
         physio.get_by_label("Verbal, recorded by the clinician").check()
-        accessible(physio)
+        assert_no_violations(physio)
         physio.get_by_role("button", name="Record consent").click()
         expect(physio.get_by_text("Consent to IMS is recorded.")).to_be_visible()
 
@@ -223,12 +218,12 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         physio.get_by_role("button", name="IMS assessment").click()
         physio.get_by_label("Chief complaint").fill("Right lateral elbow pain for five months.")
         physio.get_by_label("Pain now (0-10)").fill("6")
-        accessible(physio)
+        assert_no_violations(physio)
         physio.get_by_role("button", name="Save and continue").click()
         expect(physio.get_by_role("heading", name="2. Safety")).to_be_visible()
         for step in ("movement", "strength", "reflexes", "hands-on"):
             physio.get_by_role("link", name=re.compile(step, re.IGNORECASE)).first.click()
-            accessible(physio)
+            assert_no_violations(physio)
         physio.locator("form[action$='/rows/finding/']").get_by_label("Sign").select_option("SEN-MOTORPOINT")
         physio.locator("form[action$='/rows/finding/']").get_by_label("Muscle").select_option("supinator")
         physio.locator("form[action$='/rows/finding/']").get_by_label("Side").select_option("R")
@@ -242,7 +237,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
             band.click()
             expect(band).to_have_attribute("aria-pressed", "true")
         shoot(physio, "tablet-spinal-grid")
-        accessible(physio)
+        assert_no_violations(physio)
         physio.get_by_role("link", name=re.compile("Summary and sign")).click()
         row = physio.locator("tr", has=physio.get_by_role("rowheader", name="C5"))
         row.get_by_role("button", name="Involved", exact=True).first.click()
@@ -253,7 +248,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         )
         physio.get_by_role("button", name="Save", exact=True).click()
         shoot(physio, "tablet-segment-summary")
-        accessible(physio)
+        assert_no_violations(physio)
         physio.get_by_role("button", name="Sign the assessment").click()
         expect(physio.get_by_text(re.compile("^Signed .* by Maya Chen"))).to_be_visible()
 
@@ -270,7 +265,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
             expect(physio.locator("#site-rows tr")).to_have_count(1)
             if number == 1:
                 shoot(physio, "tablet-treatment-session")
-                accessible(physio)
+                assert_no_violations(physio)
             close = physio.locator("form[action$='/close/']")
             close.get_by_label("Pain after (NPRS 0-10)").fill(str(after))
             close.get_by_label(re.compile("All needles removed")).check()
@@ -280,7 +275,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
 
         # Follow-ups: a weekly series booked from the physiotherapist's own schedule.
         physio.goto("/schedule/appointments/series/new/")
-        accessible(physio)
+        assert_no_violations(physio)
 
         # Progress after three sessions.
         physio.goto(chart_url)
@@ -288,7 +283,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         expect(physio.locator("svg.progress-chart")).to_have_count(1)
         expect(physio.locator("svg.progress-chart circle")).to_have_count(6)
         shoot(physio, "tablet-progress")
-        accessible(physio)
+        assert_no_violations(physio)
         tablet.close()
 
 
@@ -311,4 +306,4 @@ def test_an_expired_link_shows_the_neutral_page(page: object, live_server: objec
     with time_machine.travel(later, tick=True):
         page.goto(f"/q/{token}/")
         expect(page.get_by_role("heading", name="This link cannot be used")).to_be_visible()
-        accessible(page)
+        assert_no_violations(page)

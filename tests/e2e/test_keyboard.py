@@ -2,7 +2,6 @@
 radio group, as a radio group works), and after every Tab the focused element shows a focus ring."""
 
 import uuid
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -12,8 +11,7 @@ from accounts.roles import Role
 from patients import services
 from patients.models import QuestionnaireResponse
 from scheduling.models import Appointment
-from tests.e2e.conftest import PHONE, accessibility_violations
-from tests.e2e.test_questionnaire import a_patient_browser
+from tests.e2e.conftest import assert_no_violations
 from tests.e2e.test_scheduling import next_weekday_at
 from tests.factories import AppointmentTypeFactory, PatientFactory, PractitionerFactory, UserFactory
 
@@ -24,22 +22,12 @@ FOCUS_RING = """() => {
 }"""
 
 
-@pytest.fixture
-def phone(page: object, live_server: object) -> Iterator[object]:
-    yield from a_patient_browser(page, live_server, viewport=PHONE)
-
-
-def assert_no_violations(page: object) -> None:
-    violations = accessibility_violations(page)
-    assert not violations, f"{page.url}:\n" + "\n".join(violations)
-
-
 def tab_to(page: object, selector: str, *, most: int = 80) -> None:
     """Press Tab until the focused element matches `selector`, checking the focus ring each time."""
     for _ in range(most):
         page.keyboard.press("Tab")
         has_focus_ring(page)
-        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+        if focused_matches(page, selector):
             return
     raise AssertionError(f"Tab never reached {selector}")
 

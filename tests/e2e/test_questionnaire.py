@@ -2,46 +2,17 @@
 
 import re
 import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 
-import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
 from patients import services
 from patients.models import QuestionnaireResponse, SafetyFlag
+from tests.e2e.conftest import PHONE
 from tests.factories import PatientFactory, UserFactory
 
-PHONE = {"width": 360, "height": 740}
 DATE_OF_BIRTH = date(1980, 5, 17)
-
-
-@pytest.fixture
-def phone(page: object, live_server: object) -> Iterator[object]:
-    """The patient's own phone: a separate browser context, 360 by 740, failing the test on any JS error."""
-    yield from a_patient_browser(page, live_server, viewport=PHONE)
-
-
-@pytest.fixture
-def phone_without_javascript(page: object, live_server: object) -> Iterator[object]:
-    yield from a_patient_browser(page, live_server, viewport=PHONE, java_script_enabled=False)
-
-
-def a_patient_browser(page: object, live_server: object, **options: object) -> Iterator[object]:
-    context = page.context.browser.new_context(base_url=live_server.url, **options)
-    patient_page = context.new_page()
-    patient_page.set_default_timeout(10_000)
-    problems: list[str] = []
-    patient_page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
-    patient_page.on(
-        "console",
-        lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None,
-    )
-    yield patient_page
-    context.close()
-    # A page sent back with errors answers 400 by design, and Chromium logs that as a console error.
-    assert [problem for problem in problems if "status of 400" not in problem] == []
 
 
 def choose(page: object, code: str, label: str) -> None:
