@@ -150,11 +150,11 @@ SUMMARY_FIELDS = ("clinical_impression", "plan")
 def assessment_save_fields(*, assessment: Assessment, data: dict[str, Any], version: int) -> Assessment:
     """Save the history or the impression and plan of a draft (compare-and-set on the version)."""
     locked = _lock_draft(assessment, version)
-    for field in (*HISTORY_FIELDS, *SUMMARY_FIELDS):
-        if field in data:
-            setattr(locked, field, data[field])
+    fields = [field for field in (*HISTORY_FIELDS, *SUMMARY_FIELDS) if field in data]
+    for field in fields:
+        setattr(locked, field, data[field])
     locked.full_clean(exclude=["appointment"])
-    locked.save(update_fields=[field for field in (*HISTORY_FIELDS, *SUMMARY_FIELDS) if field in data])
+    locked.save(update_fields=fields)
     _touch(locked)
     return locked
 
