@@ -506,17 +506,17 @@ def session_start(*, patient: Patient, physiotherapist: Any, appointment: Any = 
         physiotherapist=physiotherapist,
         appointment=appointment,
         assessment=assessment,
-        consent=patient_services.consent_in_force(patient=patient),
-        questionnaire=patient_services.current_questionnaire(patient=patient),
+        **_current_references(patient),
         aftercare_advice=needling_safety.aftercare_advice(has_thorax_site=False),
     )
 
 
-def _current_references(session: TreatmentSession) -> dict[str, Any]:
-    """The consent and questionnaire the gate relied on when a site was needled: the session refers to them."""
+def _current_references(patient: Patient) -> dict[str, Any]:
+    """The consent in force and the current questionnaire: a session refers to them when it opens, and again
+    to those the gate relied on when a site is needled."""
     return {
-        "consent": patient_services.consent_in_force(patient=session.patient),
-        "questionnaire": patient_services.current_questionnaire(patient=session.patient),
+        "consent": patient_services.consent_in_force(patient=patient),
+        "questionnaire": patient_services.current_questionnaire(patient=patient),
     }
 
 
@@ -600,7 +600,7 @@ def needled_site_add(
     )
     site.full_clean()
     site.save()
-    references = _current_references(locked)
+    references = _current_references(locked.patient)
     is_thorax = "THORAX" in {tag.value for tag in catalogue_muscle.precautions}
     # The aftercare then carries the pneumothorax warning (6.4), also when the advice was edited.
     if is_thorax and needling_safety.AFTERCARE_THORAX_WARNING not in locked.aftercare_advice:
@@ -735,7 +735,7 @@ def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> 
     if missing:
         raise ValidationError(f"Before signing, record {', '.join(missing)}.")
     if locked.sites.exists():
-        for field, value in _current_references(locked).items():
+        for field, value in _current_references(locked.patient).items():
             setattr(locked, field, value)
     return _seal(locked, digest=session_content_digest(locked), signed_by=signed_by)
 
