@@ -725,16 +725,17 @@ def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> 
     locked = _lock_session(session, version)
     if locked.physiotherapist_id != signed_by.pk:
         raise ValidationError("Only the physiotherapist who gave this treatment can sign it.")
+    has_sites = locked.sites.exists()
     missing = []
     if locked.pain_before is None:
         missing.append("the pain before treatment")
-    if locked.sites.exists() and locked.pain_after is None:
+    if has_sites and locked.pain_after is None:
         missing.append("the pain after treatment")
     if not locked.needles_accounted_for:
         missing.append("that every needle was removed and disposed of")
     if missing:
         raise ValidationError(f"Before signing, record {', '.join(missing)}.")
-    if locked.sites.exists():
+    if has_sites:
         for field, value in _current_references(locked.patient).items():
             setattr(locked, field, value)
     return _seal(locked, digest=session_content_digest(locked), signed_by=signed_by)
