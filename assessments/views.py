@@ -258,12 +258,7 @@ def spine_grid(present: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
         {
             "level": level,
             "left": [(code, short, label, (level, "L", code) in present) for code, short, label in GRID_SIGNS],
-            "midline": (
-                "SPI-SPINOUS",
-                "Spinous",
-                "Spinous process tenderness",
-                (level, "M", "SPI-SPINOUS") in present,
-            ),
+            "midline": (*MIDLINE_SIGN, (level, "M", MIDLINE_SIGN[0]) in present),
             "right": [(code, short, label, (level, "R", code) in present) for code, short, label in GRID_SIGNS],
         }
         for level in GRID_LEVELS
@@ -387,11 +382,7 @@ def spine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("assessments:assessment-step", pk=assessment.pk, step="spine")
     if request.htmx:
-        label = next(
-            item
-            for item in (*GRID_SIGNS, ("SPI-SPINOUS", "Spinous", "Spinous process tenderness"))
-            if item[0] == data["sign_code"]
-        )
+        label = next(item for item in ALL_GRID_SIGNS if item[0] == data["sign_code"])
         context = {
             "assessment": assessment,
             "level": data["level"],
