@@ -258,11 +258,8 @@ def finding_record(
 ) -> SignFinding:
     """Record (or update) one Gunn sign at one place and side, checked against the catalogue (1.2, 1.3)."""
     locked = _lock_draft(assessment)
-    finding = SignFinding.objects.filter(
-        assessment=locked, sign_code=sign_code, level=level, muscle=muscle, side=side, region_note=region_note
-    ).first() or SignFinding(
-        assessment=locked, sign_code=sign_code, level=level, muscle=muscle, side=side, region_note=region_note
-    )
+    place = {"sign_code": sign_code, "level": level, "muscle": muscle, "side": side, "region_note": region_note}
+    finding = SignFinding.objects.filter(assessment=locked, **place).first() or SignFinding(assessment=locked, **place)
     finding.status, finding.grade, finding.note = status, grade, note
     try:
         _finding_as_rule(finding)
