@@ -331,14 +331,7 @@ def assessment_row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse
     if form.is_valid():
         data = dict(form.cleaned_data)
         if kind == "rom":
-            data = {
-                "joint": data["joint"],
-                "movement": data["movement"],
-                "side": data["side"],
-                "mode": data["mode"],
-                "degrees": data["degrees"],
-                "pain": data["pain"],
-            }
+            del data["joint_movement"]  # the form's clean() split it into joint and movement
         try:
             record(assessment=assessment, **data)
         except ValidationError as error:
