@@ -129,12 +129,13 @@ def _lock_draft(assessment: Assessment, version: int | None = None) -> Assessmen
     return _lock_editable(assessment, version, name="assessment", short_name="assessment")
 
 
-def _touch(locked: Any) -> None:
+def _touch(locked: Any, **changes: Any) -> None:
     """Every change, to the record or one of its rows, moves the version on: a signature covers what was seen.
 
-    Pages that add a row in place receive the new version with it (htmx out-of-band).
+    Pages that add a row in place receive the new version with it (htmx out-of-band). `changes` are further
+    fields of the record written in the same update.
     """
-    type(locked).objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    type(locked).objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
     locked.refresh_from_db(fields=["version", "updated_at"])
 
 
@@ -604,8 +605,7 @@ def needled_site_add(
         references["aftercare_advice"] = (
             f"{locked.aftercare_advice.rstrip()} {needling_safety.AFTERCARE_THORAX_WARNING}".strip()
         )
-    TreatmentSession.objects.filter(pk=locked.pk).update(**references)
-    _touch(locked)
+    _touch(locked, **references)
     return site
 
 
