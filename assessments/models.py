@@ -154,9 +154,8 @@ class Assessment(models.Model):
         # A signed record is final (clinical-reference.md 8.2): the only change left is marking it entered in error.
         if self.pk is not None:
             stored = Assessment.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == AssessmentStatus.SIGNED and set(kwargs.get("update_fields") or ()) - ENTERED_IN_ERROR_FIELDS:
-                raise SignedRecordError("A signed assessment cannot be changed; add an addendum instead.")
-            if stored == AssessmentStatus.SIGNED and not kwargs.get("update_fields"):
+            changing = set(kwargs.get("update_fields") or ())
+            if stored == AssessmentStatus.SIGNED and (not changing or changing - ENTERED_IN_ERROR_FIELDS):
                 raise SignedRecordError("A signed assessment cannot be changed; add an addendum instead.")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 

@@ -129,12 +129,13 @@ def _lock_draft(assessment: Assessment, version: int | None = None) -> Assessmen
     return _lock_editable(assessment, version, name="assessment", short_name="assessment")
 
 
-def _touch(locked: Any) -> None:
+def _touch(locked: Any, **changes: Any) -> None:
     """Every change, to the record or one of its rows, moves the version on: a signature covers what was seen.
 
-    Pages that add a row in place receive the new version with it (htmx out-of-band).
+    Pages that add a row in place receive the new version with it (htmx out-of-band). `changes` are further
+    fields of the record written in the same update.
     """
-    type(locked).objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    type(locked).objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
     locked.refresh_from_db(fields=["version", "updated_at"])
 
 
@@ -150,11 +151,11 @@ SUMMARY_FIELDS = ("clinical_impression", "plan")
 def assessment_save_fields(*, assessment: Assessment, data: dict[str, Any], version: int) -> Assessment:
     """Save the history or the impression and plan of a draft (compare-and-set on the version)."""
     locked = _lock_draft(assessment, version)
-    for field in (*HISTORY_FIELDS, *SUMMARY_FIELDS):
-        if field in data:
-            setattr(locked, field, data[field])
+    fields = [field for field in (*HISTORY_FIELDS, *SUMMARY_FIELDS) if field in data]
+    for field in fields:
+        setattr(locked, field, data[field])
     locked.full_clean(exclude=["appointment"])
-    locked.save(update_fields=[field for field in (*HISTORY_FIELDS, *SUMMARY_FIELDS) if field in data])
+    locked.save(update_fields=fields)
     _touch(locked)
     return locked
 
@@ -258,11 +259,8 @@ def finding_record(
 ) -> SignFinding:
     """Record (or update) one Gunn sign at one place and side, checked against the catalogue (1.2, 1.3)."""
     locked = _lock_draft(assessment)
-    finding = SignFinding.objects.filter(
-        assessment=locked, sign_code=sign_code, level=level, muscle=muscle, side=side, region_note=region_note
-    ).first() or SignFinding(
-        assessment=locked, sign_code=sign_code, level=level, muscle=muscle, side=side, region_note=region_note
-    )
+    place = {"sign_code": sign_code, "level": level, "muscle": muscle, "side": side, "region_note": region_note}
+    finding = SignFinding.objects.filter(assessment=locked, **place).first() or SignFinding(assessment=locked, **place)
     finding.status, finding.grade, finding.note = status, grade, note
     try:
         _finding_as_rule(finding)
@@ -506,17 +504,17 @@ def session_start(*, patient: Patient, physiotherapist: Any, appointment: Any = 
         physiotherapist=physiotherapist,
         appointment=appointment,
         assessment=assessment,
-        consent=patient_services.consent_in_force(patient=patient),
-        questionnaire=patient_services.current_questionnaire(patient=patient),
+        **_current_references(patient),
         aftercare_advice=needling_safety.aftercare_advice(has_thorax_site=False),
     )
 
 
-def _current_references(session: TreatmentSession) -> dict[str, Any]:
-    """The consent and questionnaire the gate relied on when a site was needled: the session refers to them."""
+def _current_references(patient: Patient) -> dict[str, Any]:
+    """The consent in force and the current questionnaire: a session refers to them when it opens, and again
+    to those the gate relied on when a site is needled."""
     return {
-        "consent": patient_services.consent_in_force(patient=session.patient),
-        "questionnaire": patient_services.current_questionnaire(patient=session.patient),
+        "consent": patient_services.consent_in_force(patient=patient),
+        "questionnaire": patient_services.current_questionnaire(patient=patient),
     }
 
 
@@ -600,15 +598,14 @@ def needled_site_add(
     )
     site.full_clean()
     site.save()
-    references = _current_references(locked)
+    references = _current_references(locked.patient)
     is_thorax = "THORAX" in {tag.value for tag in catalogue_muscle.precautions}
     # The aftercare then carries the pneumothorax warning (6.4), also when the advice was edited.
     if is_thorax and needling_safety.AFTERCARE_THORAX_WARNING not in locked.aftercare_advice:
         references["aftercare_advice"] = (
             f"{locked.aftercare_advice.rstrip()} {needling_safety.AFTERCARE_THORAX_WARNING}".strip()
         )
-    TreatmentSession.objects.filter(pk=locked.pk).update(**references)
-    _touch(locked)
+    _touch(locked, **references)
     return site
 
 
@@ -725,17 +722,18 @@ def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> 
     locked = _lock_session(session, version)
     if locked.physiotherapist_id != signed_by.pk:
         raise ValidationError("Only the physiotherapist who gave this treatment can sign it.")
+    has_sites = locked.sites.exists()
     missing = []
     if locked.pain_before is None:
         missing.append("the pain before treatment")
-    if locked.sites.exists() and locked.pain_after is None:
+    if has_sites and locked.pain_after is None:
         missing.append("the pain after treatment")
     if not locked.needles_accounted_for:
         missing.append("that every needle was removed and disposed of")
     if missing:
         raise ValidationError(f"Before signing, record {', '.join(missing)}.")
-    if locked.sites.exists():
-        for field, value in _current_references(locked).items():
+    if has_sites:
+        for field, value in _current_references(locked.patient).items():
             setattr(locked, field, value)
     return _seal(locked, digest=session_content_digest(locked), signed_by=signed_by)
 

@@ -40,6 +40,15 @@ def _add_errors(form: Any, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _earlier_sessions(session: TreatmentSession) -> list[TreatmentSession]:
+    """The patient's sessions before this one that an adverse event may have followed."""
+    return list(
+        TreatmentSession.objects.filter(patient=session.patient, started_at__lt=session.started_at).order_by(
+            "-started_at"
+        )[:10]
+    )
+
+
 def _suggested_muscles(session: TreatmentSession) -> list[str]:
     if session.assessment is None:
         return []
@@ -73,11 +82,6 @@ def _render(
     **forms_given: Any,
 ) -> HttpResponse:
     editable = session.is_draft and session.physiotherapist_id == request.user.pk
-    earlier = list(
-        TreatmentSession.objects.filter(patient=session.patient, started_at__lt=session.started_at).order_by(
-            "-started_at"
-        )[:10]
-    )
     sites = list(session.sites.all())
     clearance = services.patient_services.needling_clearance(patient=session.patient)
     context = {
@@ -92,7 +96,8 @@ def _render(
         "header_form": forms_given.get("header_form") or forms.SessionHeaderForm(instance=session),
         "close_form": forms_given.get("close_form") or forms.SessionCloseForm(instance=session),
         "site_form": forms_given.get("site_form") or forms.NeedledSiteForm(suggested=_suggested_muscles(session)),
-        "event_form": forms_given.get("event_form") or forms.AdverseEventForm(earlier_sessions=earlier),
+        "event_form": forms_given.get("event_form")
+        or forms.AdverseEventForm(earlier_sessions=_earlier_sessions(session)),
         "outcome_form": forms_given.get("outcome_form") or forms.OutcomeForm(),
         "addendum_form": forms_given.get("addendum_form") or forms.AddendumForm(),
         "class_info": needling_safety.ADVERSE_EVENT_CLASS_INFO,
@@ -201,12 +206,8 @@ def needled_site_delete(request: HttpRequest, pk: int, site_pk: int) -> HttpResp
 @role_required(Role.PHYSIOTHERAPIST)
 def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
-    earlier = list(
-        TreatmentSession.objects.filter(patient=session.patient, started_at__lt=session.started_at).order_by(
-            "-started_at"
-        )[:10]
-    )
     own_record(request, session)
+    earlier = _earlier_sessions(session)
     form = forms.AdverseEventForm(request.POST, earlier_sessions=earlier)
     if form.is_valid():
         data = dict(form.cleaned_data)

@@ -258,12 +258,7 @@ def spine_grid(present: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
         {
             "level": level,
             "left": [(code, short, label, (level, "L", code) in present) for code, short, label in GRID_SIGNS],
-            "midline": (
-                "SPI-SPINOUS",
-                "Spinous",
-                "Spinous process tenderness",
-                (level, "M", "SPI-SPINOUS") in present,
-            ),
+            "midline": (*MIDLINE_SIGN, (level, "M", MIDLINE_SIGN[0]) in present),
             "right": [(code, short, label, (level, "R", code) in present) for code, short, label in GRID_SIGNS],
         }
         for level in GRID_LEVELS
@@ -336,14 +331,7 @@ def assessment_row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse
     if form.is_valid():
         data = dict(form.cleaned_data)
         if kind == "rom":
-            data = {
-                "joint": data["joint"],
-                "movement": data["movement"],
-                "side": data["side"],
-                "mode": data["mode"],
-                "degrees": data["degrees"],
-                "pain": data["pain"],
-            }
+            del data["joint_movement"]  # the form's clean() split it into joint and movement
         try:
             record(assessment=assessment, **data)
         except ValidationError as error:
@@ -387,11 +375,7 @@ def spine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("assessments:assessment-step", pk=assessment.pk, step="spine")
     if request.htmx:
-        label = next(
-            item
-            for item in (*GRID_SIGNS, ("SPI-SPINOUS", "Spinous", "Spinous process tenderness"))
-            if item[0] == data["sign_code"]
-        )
+        label = next(item for item in ALL_GRID_SIGNS if item[0] == data["sign_code"])
         context = {
             "assessment": assessment,
             "level": data["level"],
