@@ -17,13 +17,16 @@ from django.utils import timezone
 EMPTY = "(empty)"
 
 
-class VersionedFormMixin:
-    """For a ModelForm with a hidden `version` field holding the version the form was opened at."""
+class VersionedFormMixin(forms.Form):
+    """For a ModelForm of a versioned record: a hidden `version`, the one the form was opened at."""
 
     version_field = "version"
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
-    fields: dict[str, forms.Field]
-    cleaned_data: dict[str, Any]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            self.initial[self.version_field] = self.instance.version
 
     def changes_against(self, saved: models.Model) -> list[dict[str, str]]:
         """The fields where this valid form's input differs from what `saved` holds now.

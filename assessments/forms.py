@@ -20,7 +20,6 @@ class VersionedForm(forms.Form):
 
 
 class HistoryForm(VersionedFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
     pain_region_choices = forms.MultipleChoiceField(
         label="Where it hurts",
         required=False,
@@ -66,7 +65,6 @@ class HistoryForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance and not self.is_bound:
-            self.initial["version"] = self.instance.version
             self.initial["pain_region_choices"] = [
                 f"{item['region']}:{item['side']}" for item in self.instance.pain_regions
             ]
@@ -211,8 +209,6 @@ class SegmentDecisionForm(forms.Form):
 
 
 class SummaryForm(VersionedFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
     class Meta:
         model = Assessment
         fields = ["clinical_impression", "plan"]
@@ -220,11 +216,6 @@ class SummaryForm(VersionedFormMixin, forms.ModelForm):
             "clinical_impression": forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
             "plan": forms.Textarea(attrs={"rows": 3, "maxlength": 4000}),
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
 
 class AddendumForm(forms.Form):
@@ -244,8 +235,6 @@ class EnteredInErrorForm(forms.Form):
 
 
 class SessionHeaderForm(VersionedFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
     class Meta:
         model = TreatmentSession
         fields = [
@@ -260,11 +249,6 @@ class SessionHeaderForm(VersionedFormMixin, forms.ModelForm):
         }
         labels = {"needle_diameter_mm": "Needle diameter (mm)", "needle_length_mm": "Needle length (mm)"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance and not self.is_bound:
-            self.initial["version"] = self.instance.version
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("changed_since_questionnaire") and not (cleaned.get("change_note") or "").strip():
@@ -273,8 +257,6 @@ class SessionHeaderForm(VersionedFormMixin, forms.ModelForm):
 
 
 class SessionCloseForm(VersionedFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
     class Meta:
         model = TreatmentSession
         fields = ["pain_after", "retest_note", "needles_accounted_for", "broken_needle", "aftercare_advice", "plan"]
@@ -284,11 +266,6 @@ class SessionCloseForm(VersionedFormMixin, forms.ModelForm):
             "aftercare_advice": forms.Textarea(attrs={"rows": 4}),
             "plan": forms.Textarea(attrs={"rows": 2}),
         }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance and not self.is_bound:
-            self.initial["version"] = self.instance.version
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -159,8 +159,6 @@ class PatientUpdateForm(VersionedFormMixin, PatientForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["version"] = self.instance.version
         self.helper.layout.append("version")
 
     def clean(self) -> dict[str, Any]:
