@@ -263,9 +263,10 @@ class Consent(models.Model):
 
 
 REGION_LABELS = {
-    BodyRegion.HEAD_NECK: "Head and neck",
-    BodyRegion.UPPER_BACK: "Upper back and shoulder blades",
-    BodyRegion.CHEST: "Chest wall",
+    BodyRegion.HEAD_NECK: "Head and neck (beside the neck spine too)",
+    BodyRegion.SHOULDER: "Shoulder and shoulder blade",
+    BodyRegion.UPPER_BACK: "Upper and middle back (beside the spine)",
+    BodyRegion.CHEST: "Chest wall and armpit",
     BodyRegion.UPPER_LIMB: "Arm (shoulder to hand)",
     BodyRegion.ABDOMEN: "Abdomen",
     BodyRegion.LUMBOSACRAL: "Low back and sacrum",
@@ -273,6 +274,50 @@ REGION_LABELS = {
     BodyRegion.BUTTOCK: "Buttock and hip",
     BodyRegion.LOWER_LIMB: "Leg (thigh to foot)",
 }
+
+
+class ConsentExtension(models.Model):
+    """Consent to a further body region, recorded on the spot (7.2 element 10): part of the consent it extends.
+
+    Withdrawing the consent withdraws its extensions with it.
+    """
+
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="extensions")
+    region = models.CharField(max_length=20, choices=[(str(code), label) for code, label in REGION_LABELS.items()])
+    includes_paraspinal = models.BooleanField("includes needling next to the spine", default=True)
+    risks_explained = models.TextField("the region's risks, as read to the patient")
+    form = models.CharField(max_length=10, choices=ConsentForm)
+    signed_name = models.CharField("name typed by the patient", max_length=200, blank=True)
+    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["given_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consent", "region"],
+                name="consent_extension_once_per_region",
+                violation_error_message="This consent already covers that region.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(form="written") | ~Q(signed_name=""),
+                name="consent_extension_written_is_signed",
+                violation_error_message="Written consent needs the patient's typed name.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(risks_explained=""),
+                name="consent_extension_has_risks",
+                violation_error_message="Record the risks of this region as they were explained.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent extended to {REGION_LABELS.get(self.region, self.region).lower()}, {self.given_at:%Y-%m-%d}"
+
+    @property
+    def region_label(self) -> str:
+        return REGION_LABELS.get(self.region, self.region)
 
 
 # An open link: not revoked, submitted or locked (it may still have expired). A patient has at most one.
@@ -366,7 +411,17 @@ class QuestionnaireResponse(models.Model):
     A later submission supersedes an earlier one for the clinic's decisions; both stay.
     """
 
-    link = models.OneToOneField(QuestionnaireLink, on_delete=models.PROTECT, related_name="response")
+    # A response the clinician recorded at a visit's re-check has no link: it `amends` the patient's answers.
+    link = models.OneToOneField(
+        QuestionnaireLink, on_delete=models.PROTECT, null=True, blank=True, related_name="response"
+    )
+    amends = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # When the patient last answered the whole questionnaire: its age for the validity limit (R35). An amendment
+    # keeps the date of the answers it amends.
+    screened_at = models.DateTimeField(null=True, blank=True)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="questionnaire_responses")
     answers = models.JSONField(default=dict)
     questionnaire_version = models.CharField(max_length=20)
@@ -460,6 +515,7 @@ class LinkLookupFailure(models.Model):
 auditlog.register(Patient, exclude_fields=["search_name", "phone_digits"])
 auditlog.register(Consent)
 auditlog.register(ConsentTextVersion)
+auditlog.register(ConsentExtension)
 auditlog.register(QuestionnaireLink, exclude_fields=["token_hash"])
 auditlog.register(QuestionnaireResponse, exclude_fields=["answers", "last_saved_at"])
 auditlog.register(SafetyFlag)

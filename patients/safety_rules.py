@@ -1239,10 +1239,15 @@ BLEEDING_FLAG_CODES: frozenset[FlagCode] = frozenset(
 
 
 class BodyRegion(StrEnum):
-    """Coarse body regions that site-specific flags block; a needling site is mapped to one by the caller."""
+    """The body regions a consent covers (7.2 element 10) and site-specific flags hold (5.4, 5.8).
 
-    HEAD_NECK = "head_neck"
-    UPPER_BACK = "upper_back"  # thoracic spine and scapulae
+    Every needling site maps to one of them (assessments.site_gate): a catalogue muscle by where it lies, a
+    paraspinal site by its level (cervical: head and neck; thoracic: upper back; lumbar and sacral: low back).
+    """
+
+    HEAD_NECK = "head_neck"  # head, neck, and next to the cervical spine
+    SHOULDER = "shoulder"  # shoulder girdle and shoulder blade: trapezius, levator scapulae, rhomboids, rotator cuff
+    UPPER_BACK = "upper_back"  # next to the thoracic spine
     CHEST = "chest"  # front and side of the chest wall, breast, axilla
     UPPER_LIMB = "upper_limb"  # shoulder to hand
     ABDOMEN = "abdomen"
@@ -1272,14 +1277,40 @@ PREGNANCY_AREAS: tuple[AffectedArea, ...] = (
     AffectedArea(BodyRegion.LUMBOSACRAL),
 )
 
-LYMPHOEDEMA_AREAS: Mapping[str, AffectedArea] = MappingProxyType(
+# R20 with 5.4's quadrant: never the affected limb *or its quadrant*. An arm holds the same-side upper limb, shoulder
+# girdle and scapular muscles, the pectorals, the axilla and the chest wall; a leg holds the same-side lower limb,
+# buttock and hip (iliopsoas included), the groin and the lower abdominal wall. The other side stays open.
+_ARM_QUADRANT = (BodyRegion.UPPER_LIMB, BodyRegion.SHOULDER, BodyRegion.CHEST)
+_LEG_QUADRANT = (BodyRegion.LOWER_LIMB, BodyRegion.BUTTOCK, BodyRegion.PELVIS, BodyRegion.ABDOMEN)
+
+LYMPHOEDEMA_QUADRANTS: Mapping[str, tuple[AffectedArea, ...]] = MappingProxyType(
     {
-        "left_arm": AffectedArea(BodyRegion.UPPER_LIMB, "L"),
-        "right_arm": AffectedArea(BodyRegion.UPPER_LIMB, "R"),
-        "left_leg": AffectedArea(BodyRegion.LOWER_LIMB, "L"),
-        "right_leg": AffectedArea(BodyRegion.LOWER_LIMB, "R"),
+        "left_arm": tuple(AffectedArea(region, "L") for region in _ARM_QUADRANT),
+        "right_arm": tuple(AffectedArea(region, "R") for region in _ARM_QUADRANT),
+        "left_leg": tuple(AffectedArea(region, "L") for region in _LEG_QUADRANT),
+        "right_leg": tuple(AffectedArea(region, "R") for region in _LEG_QUADRANT),
     }
 )
+
+
+def lymphoedema_quadrant(areas: Iterable[AffectedArea]) -> tuple[AffectedArea, ...]:
+    """The quadrant of each affected limb in `areas` (other areas kept as they are), without repeats.
+
+    Flags stored before the quadrant was spelt out name only the limb; reading them through this holds the
+    quadrant too, so an older submission is never less safe than a new one.
+    """
+    limb_quadrant = {
+        (BodyRegion.UPPER_LIMB, "L"): LYMPHOEDEMA_QUADRANTS["left_arm"],
+        (BodyRegion.UPPER_LIMB, "R"): LYMPHOEDEMA_QUADRANTS["right_arm"],
+        (BodyRegion.LOWER_LIMB, "L"): LYMPHOEDEMA_QUADRANTS["left_leg"],
+        (BodyRegion.LOWER_LIMB, "R"): LYMPHOEDEMA_QUADRANTS["right_leg"],
+    }
+    expanded: list[AffectedArea] = []
+    for area in areas:
+        for held in limb_quadrant.get((area.region, area.side), (area,)):
+            if held not in expanded:
+                expanded.append(held)
+    return tuple(expanded)
 
 
 @dataclass(frozen=True)
@@ -2034,7 +2065,7 @@ def evaluate(
     # R20, R21: lymphoedema; a typed "other" location is kept for the clinician to map.
     h2 = read.choice("H2")
     where = read.choices("H2_WHERE")
-    limbs = tuple(LYMPHOEDEMA_AREAS[option] for option in LYMPHOEDEMA_AREAS if option in where)
+    limbs = tuple(area for option, quadrant in LYMPHOEDEMA_QUADRANTS.items() if option in where for area in quadrant)
     other_location = read.text("H2_OTHER") if OTHER in where else ""
     if h2 == YES and (limbs or other_location):
         raise_flag(
@@ -2276,6 +2307,34 @@ CONSENT_ELEMENTS: tuple[ConsentElement, ...] = (
         "Verbal or written (e-signature), consent text version, date and time, clinician, witness if any. "
         "Reconfirmation is logged per session.",
     ),
+)
+
+
+# 7.2 element 10: what is read to the patient before a region is added to their consent, by region.
+_PNEUMOTHORAX_RISK = (
+    "Needling here is over the lung. Rarely, a needle can cause a collapsed lung (pneumothorax). Warning signs are "
+    "shortness of breath or chest pain, possibly hours later: get urgent medical care."
+)
+REGION_RISKS: Mapping[BodyRegion, str] = MappingProxyType(
+    {
+        BodyRegion.HEAD_NECK: "Needling in the neck is close to the spinal canal and the arteries of the neck; the "
+        "needle is always angled away from them. Rarely, a nerve or blood vessel can be injured.",
+        BodyRegion.SHOULDER: f"Some shoulder-blade muscles lie over the top of the lung. {_PNEUMOTHORAX_RISK}",
+        BodyRegion.UPPER_BACK: f"Needling beside the upper and middle spine. {_PNEUMOTHORAX_RISK}",
+        BodyRegion.CHEST: f"Needling over the chest wall. {_PNEUMOTHORAX_RISK}",
+        BodyRegion.UPPER_LIMB: "Needling in the arm is close to its nerves and blood vessels. Rarely, a nerve or "
+        "blood vessel can be injured.",
+        BodyRegion.ABDOMEN: "Needling the muscles of the belly wall is kept shallow because organs lie underneath. "
+        "Rarely, a needle can reach an organ.",
+        BodyRegion.LUMBOSACRAL: "Needling beside the lower spine. Deep muscles here lie in front of the kidney. "
+        "Rarely, a nerve or blood vessel can be injured.",
+        BodyRegion.PELVIS: "Needling near the groin is close to large blood vessels and nerves. Rarely, a nerve or "
+        "blood vessel can be injured.",
+        BodyRegion.BUTTOCK: "Needling in the buttock is close to the sciatic nerve. Rarely, a nerve can be irritated "
+        "or injured.",
+        BodyRegion.LOWER_LIMB: "Needling in the leg is close to its nerves and blood vessels. With a bleeding "
+        "problem, bleeding inside the lower leg can rarely cause dangerous swelling.",
+    }
 )
 
 

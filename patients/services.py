@@ -476,7 +476,7 @@ def questionnaire_submit(*, link: QuestionnaireLink) -> QuestionnaireResponse:
     evaluation = safety_rules.evaluate(answers, settings=safety_settings(), today=today, submitted_on=today)
     now = timezone.now()
     draft.answers = answers
-    draft.submitted_at = draft.last_saved_at = now
+    draft.submitted_at = draft.last_saved_at = draft.screened_at = now
     draft.confirmed_name = str(answers.get("Z1_NAME", "")).strip()
     draft.rules_version = evaluation.rules_version
     draft.risk_level = evaluation.risk_level.value if evaluation.risk_level else ""
