@@ -368,11 +368,6 @@ def _coded(choices: object) -> list[tuple[str, str]]:
     return [(choice.code, choice.label) for choice in choices]  # type: ignore[attr-defined]
 
 
-class RecheckAction(models.TextChoices):
-    CHANGES_RECORDED = "changes_recorded", "Changes recorded at the visit"
-    NEW_QUESTIONNAIRE = "new_questionnaire", "A new questionnaire was sent"
-
-
 class TreatmentSession(models.Model):
     """One IMS treatment: the header, the needled sites, adverse events, and the close; signed once."""
 
@@ -395,25 +390,12 @@ class TreatmentSession(models.Model):
     questionnaire = models.ForeignKey(
         "patients.QuestionnaireResponse", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    # The visit's re-check (5.6, R35), asked before the first site: the patient's answer, what changed, who asked
-    # when. Yes records the changes (`recheck_response` amends the questionnaire) or sends a new questionnaire
-    # (`recheck_link`). Part of the signed content.
+    # Legacy header answer of sessions recorded before the visit's re-check; the re-check (`recheck`) replaces it.
     changed_since_questionnaire = models.BooleanField("any change since the questionnaire", null=True, blank=True)
     change_note = models.TextField(blank=True)
-    recheck_action = models.CharField(max_length=20, blank=True, choices=RecheckAction)
-    recheck_changes = models.JSONField(default=dict, blank=True)
-    recheck_at = models.DateTimeField(null=True, blank=True)
-    recheck_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    recheck_questionnaire = models.ForeignKey(
-        "patients.QuestionnaireResponse", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    recheck_response = models.ForeignKey(
-        "patients.QuestionnaireResponse", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    recheck_link = models.ForeignKey(
-        "patients.QuestionnaireLink", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    # The visit's re-check (5.6, R35), recorded before the first site; part of the signed content.
+    recheck = models.ForeignKey(
+        "patients.SafetyRecheck", on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
     )
     pain_before = models.PositiveSmallIntegerField(
         "pain before (NPRS 0-10)", null=True, blank=True, validators=[MaxValueValidator(10)]

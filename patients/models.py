@@ -445,6 +445,51 @@ class QuestionnaireResponse(models.Model):
         return reverse("patients:questionnaire-review", kwargs={"pk": self.patient_id, "response_pk": self.pk})
 
 
+class RecheckAnswer(models.TextChoices):
+    NO_CHANGE = "no_change", "No change"
+    CHANGES_RECORDED = "changes_recorded", "Yes: the changes were recorded"
+    NEW_QUESTIONNAIRE = "new_questionnaire", "Yes: a new questionnaire was sent"
+
+
+class SafetyRecheck(models.Model):
+    """The visit's re-check (5.6, R35): "since your questionnaire of ..., any change?", asked before the first site.
+
+    Yes records what changed, as an amendment of the questionnaire whose flags are reviewed as any others, or sends
+    a new questionnaire. Today's re-check is part of the patient-level gate; a session refers to the one it relied on.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="safety_rechecks")
+    questionnaire = models.ForeignKey(QuestionnaireResponse, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=20, choices=RecheckAnswer)
+    changes = models.JSONField(default=dict, blank=True)  # what changed, as answers to the questionnaire's questions
+    note = models.TextField(blank=True)
+    amendment = models.ForeignKey(
+        QuestionnaireResponse, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    link = models.ForeignKey(QuestionnaireLink, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-asked_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-asked_at"], name="recheck_patient_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(answer="changes_recorded") | Q(amendment__isnull=False),
+                name="recheck_changes_have_amendment",
+                violation_error_message="Record what changed.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer="new_questionnaire") | Q(link__isnull=False),
+                name="recheck_new_questionnaire_has_link",
+                violation_error_message="Send the new questionnaire link.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Re-check of {self.asked_at:%Y-%m-%d}: {self.get_answer_display()}"
+
+
 class FlagSeverity(models.TextChoices):
     HOLD = "HOLD", "Hold"
     HIGH = "HIGH", "High"
@@ -519,3 +564,4 @@ auditlog.register(ConsentExtension)
 auditlog.register(QuestionnaireLink, exclude_fields=["token_hash"])
 auditlog.register(QuestionnaireResponse, exclude_fields=["answers", "last_saved_at"])
 auditlog.register(SafetyFlag)
+auditlog.register(SafetyRecheck)
