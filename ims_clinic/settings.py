@@ -284,6 +284,8 @@ LOGGING = {
 CLINIC_QUESTIONNAIRE_LINK_DAYS = env_int("CLINIC_QUESTIONNAIRE_LINK_DAYS", 14)
 CLINIC_QUESTIONNAIRE_DOB_TRIES = env_int("CLINIC_QUESTIONNAIRE_DOB_TRIES", 5)
 CLINIC_QUESTIONNAIRE_VALID_DAYS = env_int("CLINIC_QUESTIONNAIRE_VALID_DAYS", 90)
+# Readiness warns that the answers expire this many days before the limit above.
+CLINIC_QUESTIONNAIRE_EXPIRING_DAYS = env_int("CLINIC_QUESTIONNAIRE_EXPIRING_DAYS", 7)
 CLINIC_INR_MAX_AGE_DAYS = env_int("CLINIC_INR_MAX_AGE_DAYS", 7)
 CLINIC_INR_UPPER_LIMIT = float(os.environ.get("CLINIC_INR_UPPER_LIMIT", "3.0"))
 # Failed look-ups of questionnaire links from one address in the window: the first FREE cost nothing, each
