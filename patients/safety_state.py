@@ -113,7 +113,7 @@ def safety_states(patient_ids: Iterable[int], *, today: date | None = None) -> d
             "withdrawn_at",
             "recheck_answer",
             "recheck_at",
-        )  # fmt: skip
+        )
     )
     rows = list(rows)
     flags: dict[int, list[gate.FlagState]] = defaultdict(list)
