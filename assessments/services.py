@@ -18,10 +18,11 @@ from django.utils import timezone
 
 from accounts.audit import audit
 from accounts.models import AuditAction
+from patients import gate, safety_state
 from patients import services as patient_services
 from patients.models import Patient
 
-from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
+from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales, site_gate
 from .models import (
     ENTERED_IN_ERROR_FIELDS,
     Addendum,
@@ -39,48 +40,58 @@ from .models import (
     StrengthTest,
     TreatmentSession,
 )
-from .needling_safety import SessionSite, SiteCheck, SiteOutcome
+
+
+def session_site_decisions(
+    *, session: TreatmentSession, sites: Iterable[site_gate.PlannedSite], today: date | None = None
+) -> dict[site_gate.PlannedSite, site_gate.SiteDecision]:
+    """The gate's answer for each planned site of a session today (the patient's state read once)."""
+    patient = safety_state.patient_decision(patient=session.patient, today=today)
+    others = _session_sites(session)
+    return {site: site_gate.decide_site(patient, site, other_sites=others) for site in sites}
 
 
 @dataclass(frozen=True)
-class SiteClearance:
-    """May this muscle, on this side, be needled for this patient today, and if not, why not."""
+class MuscleToday:
+    """A suggested muscle with the gate's answer for each of its sides today."""
 
-    may_needle: bool
-    needs_confirmation: bool  # allowed only once the clinician confirms and writes a note (5.8)
-    patient_reasons: tuple[str, ...]  # the whole-patient gate (questionnaire, acknowledgements, consent)
-    site: SiteCheck | None  # the site rules of 5.8, when the patient gate is open
+    muscle: gunn_signs.SuggestedMuscle
+    decisions: tuple[tuple[str, site_gate.SiteDecision], ...]  # (side label, decision)
+
+    @property
+    def verdict(self) -> site_gate.Verdict:
+        return max((decision.verdict for _, decision in self.decisions), key=lambda verdict: verdict.rank)
 
 
-def needling_site_clearance(
+SIDE_LABELS = {"L": "Left", "R": "Right", "B": "Both sides"}
+
+
+def muscles_today(
     *,
-    patient: Patient,
-    muscle_code: str,
-    side: str,
-    other_sites_in_session: Iterable[SessionSite] = (),
-    on: date | None = None,
-) -> SiteClearance:
-    """The gate before a needled site is saved: the patient's clearance first, then 5.8's rules for the site."""
-    clearance = patient_services.needling_clearance(patient=patient, on=on)
-    if not clearance.may_needle:
-        return SiteClearance(False, False, clearance.reasons, None)
-    muscle = anatomy.muscle(muscle_code)
-    # A HOLD acknowledged with its resolution note no longer holds the patient (5.5).
-    in_force = [flag for flag in clearance.flags if flag.severity.value != "HOLD"]
-    check = needling_safety.check_site(
-        flags=in_force,
-        site_tags=[tag.value for tag in muscle.precautions],
-        site_region=needling_safety.site_body_region(muscle_code).value,
-        site_side=side,
-        other_sites_in_session=other_sites_in_session,
-        precaution_note=muscle.caution,
-    )
-    return SiteClearance(
-        may_needle=check.outcome in (SiteOutcome.ALLOW, SiteOutcome.WARN, SiteOutcome.BLOCK_NEEDS_CONFIRMATION),
-        needs_confirmation=check.needs_confirmation,
-        patient_reasons=(),
-        site=check,
-    )
+    patient: gate.PatientDecision,
+    muscles: Iterable[gunn_signs.SuggestedMuscle],
+    other_sites: Iterable[site_gate.PlannedSite] = (),
+) -> list[MuscleToday]:
+    """The gate's answer for each suggested muscle and side: the summary's list and the session's picker read it."""
+    others = tuple(other_sites)
+    found = []
+    for suggested in muscles:
+        level = suggested.levels[0] if anatomy.muscle(suggested.muscle).is_segmental and suggested.levels else ""
+        decisions = tuple(
+            (
+                SIDE_LABELS.get(side.value, side.value),
+                site_gate.decide_site(
+                    patient, site_gate.PlannedSite(suggested.muscle, side.value, level), other_sites=others
+                ),
+            )
+            for side in suggested.sides
+        )
+        found.append(MuscleToday(suggested, decisions))
+    return found
+
+
+def _session_sites(session: TreatmentSession) -> list[site_gate.PlannedSite]:
+    return [site_gate.PlannedSite(row.muscle, row.side, row.level) for row in session.sites.all()]
 
 
 # --- The IMS evaluation ------------------------------------------------------------------
@@ -534,24 +545,6 @@ def session_save_fields(*, session: TreatmentSession, data: dict[str, Any], vers
     return locked
 
 
-@dataclass(frozen=True)
-class SiteDecision:
-    """What the gate said about a site the clinician is adding."""
-
-    clearance: SiteClearance
-    saved: NeedledSite | None
-
-
-def _other_sites(session: TreatmentSession) -> list[SessionSite]:
-    return [
-        SessionSite(
-            site_tags=tuple(tag.value for tag in anatomy.muscle(site.muscle).precautions),
-            side=site.side,
-        )
-        for site in session.sites.all()
-    ]
-
-
 @transaction.atomic
 def needled_site_add(
     *,
@@ -578,22 +571,29 @@ def needled_site_add(
         raise ValidationError({"level": f"The {catalogue_muscle.name} is not needled at {level}."})
     if level and not catalogue_muscle.is_segmental:
         level = ""
-    clearance = needling_site_clearance(
-        patient=locked.patient, muscle_code=muscle, side=side, other_sites_in_session=_other_sites(locked)
-    )
-    if not clearance.may_needle:
-        reasons = list(clearance.patient_reasons) or [message.text for message in clearance.site.messages]
-        raise ValidationError(reasons)
-    if clearance.needs_confirmation and not confirmation_note.strip():
-        warnings = [m.text for m in clearance.site.messages if m.outcome == SiteOutcome.BLOCK_NEEDS_CONFIRMATION]
-        raise ValidationError({"confirmation_note": [*warnings, "Write why you proceed to needle this site."]})
+    planned = site_gate.PlannedSite(muscle, side, level)
+    patient_decision = safety_state.patient_decision(patient=locked.patient)
+    decision = site_gate.decide_site(patient_decision, planned, other_sites=_session_sites(locked))
+    if decision.is_held:
+        raise ValidationError({"muscle": [reason.text for reason in decision.holds]})
+    if decision.needs_note and not confirmation_note.strip():
+        raise ValidationError(
+            {
+                "confirmation_note": [
+                    *(reason.text for reason in decision.confirmations),
+                    "Write why you proceed to needle this site.",
+                ]
+            }
+        )
     site = NeedledSite(
         session=locked,
         muscle=muscle,
         side=side,
         level=level,
         confirmation_note=confirmation_note.strip(),
-        site_outcome=clearance.site.outcome.value,
+        site_outcome=decision.verdict.value,
+        gate_reasons=[reason.text for reason in decision.reasons],
+        rules_version=decision.rules_version,
         **details,
     )
     site.full_clean()

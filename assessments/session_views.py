@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
 from accounts.versioning import edit_conflict
+from patients import safety_state
 from patients.models import Patient
 
 from . import charts, forms, needling_safety, outcomes, scales, services
@@ -49,10 +50,14 @@ def _earlier_sessions(session: TreatmentSession) -> list[TreatmentSession]:
     )
 
 
-def _suggested_muscles(session: TreatmentSession) -> list[str]:
+def _suggested(session: TreatmentSession) -> tuple[Any, ...]:
     if session.assessment is None:
-        return []
-    return list(dict.fromkeys(m.muscle for m in services.confirmed_muscles(assessment=session.assessment)))
+        return ()
+    return services.confirmed_muscles(assessment=session.assessment)
+
+
+def _suggested_muscles(session: TreatmentSession) -> list[str]:
+    return list(dict.fromkeys(m.muscle for m in _suggested(session)))
 
 
 @require_POST
@@ -83,12 +88,15 @@ def _render(
 ) -> HttpResponse:
     editable = session.is_draft and session.physiotherapist_id == request.user.pk
     sites = list(session.sites.all())
-    clearance = services.patient_services.needling_clearance(patient=session.patient)
+    gate = safety_state.patient_decision(patient=session.patient)
+    planned = [services.site_gate.PlannedSite(site.muscle, site.side, site.level) for site in sites]
     context = {
         "session": session,
         "patient": session.patient,
         "editable": editable,
-        "clearance": clearance,
+        "gate": gate,
+        "current_questionnaire": services.patient_services.current_questionnaire(patient=session.patient),
+        "muscles": services.muscles_today(patient=gate, muscles=_suggested(session), other_sites=planned),
         "sites": [{"row": site, "muscle": services.anatomy.MUSCLES[site.muscle]} for site in sites],
         "adverse_events": _adverse_events(session),
         "measures": list(session.outcome_measures.all()),

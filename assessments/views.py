@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
 from accounts.versioning import edit_conflict
+from patients import safety_state
 from patients import services as patient_services
 from patients.models import Patient
 
@@ -148,10 +149,9 @@ def _history_context(assessment: Assessment, form: Any) -> dict[str, Any]:
 
 
 def _safety_context(assessment: Assessment, form: Any) -> dict[str, Any]:
-    clearance = patient_services.needling_clearance(patient=assessment.patient)
-    response = clearance.questionnaire
+    response = patient_services.current_questionnaire(patient=assessment.patient)
     return {
-        "clearance": clearance,
+        "gate": safety_state.patient_decision(patient=assessment.patient),
         "questionnaire": response,
         "flags": list(response.flags.select_related("acknowledged_by")) if response else [],
     }
@@ -269,33 +269,19 @@ def _summary_context(assessment: Assessment, form: Any) -> dict[str, Any]:
     summary = services.assessment_summary(assessment=assessment)
     prefetch_related_objects([assessment], "segment_decisions")  # for the decisions and the muscles
     decisions = {(d.level, d.side): d.decision for d in assessment.segment_decisions.all()}
-    muscles = services.confirmed_muscles(assessment=assessment)
-    clearance = patient_services.needling_clearance(patient=assessment.patient)
-    holds = _site_holds(clearance.flags, muscles)
+    gate = safety_state.patient_decision(patient=assessment.patient)
+    muscles = services.muscles_today(patient=gate, muscles=services.confirmed_muscles(assessment=assessment))
     return {
         "form": form or forms.SummaryForm(instance=assessment),
         "summary": summary,
         "decisions": decisions,
-        "muscles": [{"muscle": m, "holds": holds.get(m.muscle, [])} for m in muscles],
+        "gate": gate,
+        "muscles": muscles,
         "addendum_form": forms.AddendumForm(),
         "error_form": forms.EnteredInErrorForm(),
         "min_groups": services.summary_settings().min_groups,
         "grid_levels": GRID_LEVELS,
     }
-
-
-def _site_holds(flags: Any, muscles: Any) -> dict[str, list[str]]:
-    """Muscles whose region a questionnaire flag holds, per side, for the summary's list."""
-    holds: dict[str, list[str]] = defaultdict(list)
-    for suggested in muscles:
-        region = services.needling_safety.site_body_region(suggested.muscle).value
-        for flag in flags:
-            if flag.site_severity is None:
-                continue
-            for side in suggested.sides:
-                if any(area.contains(region, side.value) for area in flag.areas):
-                    holds[suggested.muscle].append(f"{flag.code} ({side.value})")
-    return holds
 
 
 STEP_CONTEXT = {
