@@ -15,7 +15,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, OutcomeMeasure, TreatmentSession
 from patients import services as patient_services
 from patients.identity import BC_PHN_WEIGHTS, fold
-from patients.models import Consent, ConsentForm, ConsentTextVersion, Patient, QuestionnaireLink
+from patients.models import Consent, ConsentForm, ConsentTextVersion, Patient, QuestionnaireLink, RecheckAnswer
 from patients.safety_rules import BodyRegion
 
 
@@ -35,10 +35,10 @@ class DemoPatient:
 
 
 DEMO_PATIENTS = (
-    DemoPatient("Chloé", "Tremblay", "1984-03-12", "female", "Vancouver", consent=(BodyRegion.HEAD_NECK, BodyRegion.UPPER_BACK)),
+    DemoPatient("Chloé", "Tremblay", "1984-03-12", "female", "Vancouver", consent=(BodyRegion.HEAD_NECK, BodyRegion.UPPER_BACK, BodyRegion.SHOULDER)),
     DemoPatient("José", "Álvarez", "1971-11-02", "male", "Burnaby", consent=(BodyRegion.LUMBOSACRAL, BodyRegion.BUTTOCK)),
     DemoPatient("Zoë", "O'Connor", "1995-06-21", "female", "Vancouver", pronouns="she/her", contact="text"),
-    DemoPatient("Mohammed", "Al-Farsi", "1968-09-30", "male", "Surrey", consent=(BodyRegion.UPPER_LIMB,)),
+    DemoPatient("Mohammed", "Al-Farsi", "1968-09-30", "male", "Surrey", consent=(BodyRegion.HEAD_NECK, BodyRegion.UPPER_LIMB)),
     DemoPatient("Siobhán", "Ní Bhriain", "1979-01-15", "female", "North Vancouver", contact="email"),
     DemoPatient("An", "Nguyễn", "1958-04-08", "male", "Richmond", has_health_number=False),
     DemoPatient("Björn", "Lindqvist", "1962-12-24", "male", "Vancouver", consent=(BodyRegion.LOWER_LIMB,)),
@@ -52,19 +52,19 @@ DEMO_PATIENTS = (
                 consent=(BodyRegion.LUMBOSACRAL,), consent_withdrawn=True),
     DemoPatient("Jean-François", "Côté", "1970-06-06", "male", "Vancouver", contact="email"),
     DemoPatient("Aisha", "Begum", "1999-12-01", "female", "Surrey", pronouns="she/her"),
-    DemoPatient("Mateo", "Rossi", "1964-02-29", "male", "Burnaby", consent=(BodyRegion.UPPER_BACK, BodyRegion.UPPER_LIMB)),
+    DemoPatient("Mateo", "Rossi", "1964-02-29", "male", "Burnaby", consent=(BodyRegion.UPPER_BACK, BodyRegion.SHOULDER, BodyRegion.UPPER_LIMB)),
     DemoPatient("Noémie", "Lefèvre", "1977-08-19", "female", "Vancouver"),
     DemoPatient("Darius", "Karimi", "1983-11-11", "male", "North Vancouver", contact="text"),
     DemoPatient("Ingrid", "Sørensen", "1960-10-31", "female", "Delta"),
     DemoPatient("Tenzin", "Dorje", "1991-04-04", "non-binary", "Vancouver", pronouns="they/them"),
     DemoPatient("Olumide", "Adeyemi", "1973-07-22", "male", "Burnaby"),
-    DemoPatient("Renée", "Bouchard", "1955-01-07", "female", "Richmond", consent=(BodyRegion.BUTTOCK, BodyRegion.LOWER_LIMB)),
+    DemoPatient("Renée", "Bouchard", "1955-01-07", "female", "Richmond", consent=(BodyRegion.LUMBOSACRAL, BodyRegion.BUTTOCK, BodyRegion.LOWER_LIMB)),
     DemoPatient("Ethan", "Wong", "2004-09-15", "male", "Vancouver", contact="text"),
     DemoPatient("Sophie", "Müller", "1988-05-05", "female", "Port Moody", contact="email"),
     DemoPatient("Carlos", "Peña", "1966-03-03", "male", "Surrey"),
     DemoPatient("Ananya", "Iyer", "1997-02-12", "female", "Vancouver"),
     DemoPatient("William", "Gray", "1942-11-30", "male", "White Rock", preferred_name="Bill"),
-    DemoPatient("Mei-Ling", "Chen", "1981-06-18", "female", "Richmond", consent=(BodyRegion.HEAD_NECK, BodyRegion.UPPER_BACK)),
+    DemoPatient("Mei-Ling", "Chen", "1981-06-18", "female", "Richmond", consent=(BodyRegion.HEAD_NECK, BodyRegion.UPPER_BACK, BodyRegion.SHOULDER)),
     DemoPatient("Raúl", "Jiménez", "1979-09-09", "male", "Coquitlam"),
 )  # fmt: skip
 
@@ -540,6 +540,10 @@ def _seed_course(patient: Patient, course: DemoCourse, physiotherapist: Any) -> 
                 "needle_length_mm": 40,
                 "technique": "pecking",
             },
+        )
+        # The visit's re-check comes before the first site (5.6); the demo's patients report no change.
+        patient_services.safety_recheck_record(
+            patient=patient, asked_by=physiotherapist, answer=RecheckAnswer.NO_CHANGE
         )
         for muscle, side, level in course.sites:
             record.needled_site_add(

@@ -6,14 +6,14 @@ column per practitioner (day) or per day (week).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from patients.readiness import SafetyReadiness, readiness_for
+from patients import gate, safety_state
 
 from .models import Appointment, AppointmentStatus, Practitioner, TimeOff, WorkingHours
 from .services import hours_on, local_day_bounds
@@ -48,7 +48,7 @@ class Badge:
 @dataclass
 class Entry(Block):
     appointment: Appointment
-    readiness: SafetyReadiness | None = None
+    readiness: gate.PatientDecision | None = None
     badges: list[Badge] = field(default_factory=list)
     # What the cell prints, made once here (the template escapes it).
     url: str = ""
@@ -101,6 +101,10 @@ class Grid:
     free: list[FreeSlot] = field(default_factory=list)
     cancelled: list[Appointment] = field(default_factory=list)  # listed below the grid, not in it
 
+    @property
+    def legend(self) -> tuple[Badge, ...]:
+        return BADGE_LEGEND
+
 
 def _url_for_pk(name: str) -> Callable[[int], str]:
     """`reverse(name, kwargs={"pk": pk})` for many pks at the price of one `reverse`."""
@@ -114,26 +118,82 @@ def _row(moment: datetime, day_start: datetime) -> int:
     return int((moment.astimezone(day_start.tzinfo) - day_start) // ROW) + 2
 
 
-def readiness_badges(readiness: SafetyReadiness | None, *, show_severity: bool) -> list[Badge]:
-    """Is the IMS visit ready: questionnaire, flags acknowledged, consent. Front desk sees *that* a flag exists."""
-    if readiness is None:
+def _on(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def gate_badges(decision: gate.PatientDecision | None, *, show_severity: bool) -> list[Badge]:
+    """What the needling gate would say of the visit, in words: questionnaire, flags, consent, the re-check.
+
+    Front desk sees *that* a flag needs the physiotherapist, not its severity.
+    """
+    if decision is None:
         return []
     badges = []
-    if readiness.questionnaire_status == "completed":
-        badges.append(Badge("success", "bi-clipboard-check", "Questionnaire done"))
+    status = decision.questionnaire
+    if status is gate.QuestionnaireStatus.MISSING:
+        badges.append(Badge("secondary", "bi-clipboard", "No questionnaire"))
+    elif status is gate.QuestionnaireStatus.EXPIRED:
+        badges.append(Badge("danger", "bi-clipboard-x", "Questionnaire expired"))
+    elif status is gate.QuestionnaireStatus.EXPIRING and decision.questionnaire_expires_on:
+        badges.append(
+            Badge("warning", "bi-hourglass-split", f"Questionnaire expires {_on(decision.questionnaire_expires_on)}")
+        )
     else:
-        badges.append(Badge("secondary", "bi-clipboard", readiness.questionnaire_label))
-    if readiness.highest_open_severity:
-        severity = f" ({readiness.highest_open_severity.lower()})" if show_severity else ""
-        badges.append(Badge("danger", "bi-flag-fill", f"Safety flag{severity}, not yet acknowledged"))
-    elif readiness.highest_severity:
-        severity = f" ({readiness.highest_severity.lower()})" if show_severity else ""
-        badges.append(Badge("warning", "bi-flag", f"Safety flag{severity}, acknowledged"))
-    if readiness.consent_on_file:
-        badges.append(Badge("success", "bi-file-earmark-check", "Consent on file"))
+        badges.append(Badge("success", "bi-clipboard-check", "Questionnaire current"))
+    if decision.flags_to_acknowledge:
+        worst = max(decision.flags_to_acknowledge, key=lambda flag: flag.severity.rank).severity
+        severity = f" ({worst.value.lower()})" if show_severity else ""
+        badges.append(Badge("danger", "bi-flag-fill", f"Flag to acknowledge{severity}"))
+    elif decision.highest_severity is not None:
+        badges.append(Badge("warning", "bi-flag", "Flags acknowledged"))
+    if decision.consent is gate.ConsentStatus.IN_FORCE:
+        badges.append(Badge("success", "bi-file-earmark-check", "Consent in force"))
+    elif decision.consent is gate.ConsentStatus.WITHDRAWN:
+        badges.append(Badge("danger", "bi-file-earmark-x", "Consent withdrawn"))
     else:
-        badges.append(Badge("warning", "bi-file-earmark-x", "No consent on file"))
+        badges.append(Badge("warning", "bi-file-earmark-x", "No consent"))
+    if status is not gate.QuestionnaireStatus.MISSING:
+        if decision.recheck is gate.RecheckStatus.DUE:
+            badges.append(Badge("info", "bi-chat-square-text", "Re-check at the visit"))
+        elif decision.recheck is gate.RecheckStatus.AWAITING_QUESTIONNAIRE:
+            badges.append(Badge("warning", "bi-hourglass", "New questionnaire awaited"))
+        else:
+            badges.append(Badge("success", "bi-chat-square-check", "Re-check done"))
     return badges
+
+
+# The legend under the schedule names every badge gate_badges can show.
+BADGE_LEGEND: tuple[Badge, ...] = (
+    Badge("success", "bi-clipboard-check", "questionnaire current"),
+    Badge("warning", "bi-hourglass-split", "questionnaire expires within a week"),
+    Badge("danger", "bi-clipboard-x", "questionnaire expired"),
+    Badge("secondary", "bi-clipboard", "no questionnaire"),
+    Badge("danger", "bi-flag-fill", "flag to acknowledge"),
+    Badge("warning", "bi-flag", "flags acknowledged"),
+    Badge("success", "bi-file-earmark-check", "consent in force"),
+    Badge("warning", "bi-file-earmark-x", "no consent, or withdrawn"),
+    Badge("info", "bi-chat-square-text", "re-check due at the visit"),
+    Badge("success", "bi-chat-square-check", "re-check done"),
+)
+
+
+def visit_decisions(
+    patient_days: Iterable[tuple[int, date]], *, today: date | None = None
+) -> dict[tuple[int, date], gate.PatientDecision]:
+    """The gate's answer for each patient on the day of their visit: one load of the state for every visit.
+
+    A visit on another day than today has its re-check still to come.
+    """
+    pairs = set(patient_days)
+    day = today or timezone.localdate()
+    states = safety_state.safety_states({pk for pk, _ in pairs}, today=day)
+    options = safety_state.gate_settings()
+    decisions = {}
+    for pk, on in pairs:
+        state = states[pk] if on == day else replace(states[pk], recheck=gate.RecheckStatus.DUE)
+        decisions[pk, on] = gate.patient_decision(state, today=on, settings=options)
+    return decisions
 
 
 def build_grid(
@@ -177,7 +237,11 @@ def build_grid(
         appointment.practitioner = by_pk[appointment.practitioner_id]
     window = local_day_bounds(first)[0], local_day_bounds(last)[1]
     time_off = list(TimeOff.objects.filter(practitioner__in=practitioners).overlapping(*window))
-    readiness = readiness_for({a.patient_id for a in appointments}) if appointments else {}
+    readiness = (
+        visit_decisions({(a.patient_id, a.starts_at.astimezone(zone).date()) for a in appointments})
+        if appointments
+        else {}
+    )
     blocks_of: dict[int, list[WorkingHours]] = {p.pk: [] for p in practitioners}
     for block in WorkingHours.objects.filter(practitioner__in=practitioners, weekday__in={d.weekday() for d in days}):
         blocks_of[block.practitioner_id].append(block)
@@ -266,7 +330,7 @@ def build_grid(
 
     by_column = {(c.practitioner.pk, c.day): c for c in columns}
     detail_url = _url_for_pk("scheduling:appointment-detail")
-    badges_of: dict[int, list[Badge]] = {}
+    badges_of: dict[tuple[int, date], list[Badge]] = {}
     for appointment in appointments:
         if appointment.status == AppointmentStatus.CANCELLED:
             grid.cancelled.append(appointment)
@@ -277,12 +341,13 @@ def build_grid(
             continue
         row = max(2, _row(starts_at, datetime.combine(column.day, opens, tzinfo=zone)))
         span = max(1, min(int((appointment.ends_at - appointment.starts_at) // ROW), rows + 2 - row))
-        patient_readiness = readiness.get(appointment.patient_id)
+        patient_readiness = readiness.get((appointment.patient_id, starts_at.date()))
         badges: list[Badge] = []
         if appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED):
-            if appointment.patient_id not in badges_of:
-                badges_of[appointment.patient_id] = readiness_badges(patient_readiness, show_severity=show_severity)
-            badges = badges_of[appointment.patient_id]
+            key = (appointment.patient_id, starts_at.date())
+            if key not in badges_of:
+                badges_of[key] = gate_badges(patient_readiness, show_severity=show_severity)
+            badges = badges_of[key]
         patient, kind = appointment.patient.display_name, appointment.appointment_type.name
         status = STATUS_LABEL.get(appointment.status, appointment.status)
         starts, ends = f"{starts_at:%H:%M}", f"{ends_at:%H:%M}"

@@ -25,7 +25,7 @@ from patients.models import Patient
 from patients.readiness import readiness_for
 from patients.services import patient_search as search_patients
 
-from . import feeds, services
+from . import feeds, schedule, services
 from .forms import (
     AppointmentBookForm,
     AppointmentCancelForm,
@@ -222,13 +222,18 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Appointment.objects.for_schedule().select_related("booked_by", "cancelled_by", "practitioner__user"), pk=pk
     )
     readiness = readiness_for([appointment.patient_id])[appointment.patient_id]
+    visit_day = timezone.localtime(appointment.starts_at).date()
+    visit_gate = schedule.visit_decisions([(appointment.patient_id, visit_day)])[appointment.patient_id, visit_day]
+    show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
     questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
     is_cancelled = appointment.status == AppointmentStatus.CANCELLED
     context = {
         "appointment": appointment,
         "may_change": may_change(request.user, appointment),
         "readiness": readiness,
-        "show_severity": has_role(request.user, Role.PHYSIOTHERAPIST),
+        "visit_gate": visit_gate,
+        "gate_badges": schedule.gate_badges(visit_gate, show_severity=show_severity),
+        "show_severity": show_severity,
         "offer_questionnaire": appointment.appointment_type.is_first_visit
         and appointment.status == AppointmentStatus.BOOKED
         and readiness.questionnaire_status != "completed",
