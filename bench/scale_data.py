@@ -38,7 +38,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
-from assessments import gunn_signs, needling_safety, outcomes
+from assessments import gunn_signs, needling_safety, outcomes, site_gate
 from assessments import services as assessment_services
 from assessments.models import Assessment, AssessmentStatus, NeedledSite, OutcomeMeasure, TreatmentSession
 from ims_clinic.demo import DEMO_APPOINTMENT_TYPES, DEMO_DAY, DEMO_HOURS
@@ -483,7 +483,7 @@ def needled_site_row_factory(context: Context) -> Callable[[int], dict[str, Any]
             "familiar_pain": rng.random() < 0.6,
             "bleeding": "spot" if rng.random() < 0.1 else "none",
             "immediate_effect": "Eased on retest",
-            "site_outcome": needling_safety.SiteOutcome.ALLOW.value,
+            "site_outcome": site_gate.Verdict.ALLOWED.value,
             "recorded_at": started_at + timedelta(minutes=10 + 5 * number),
         }
 

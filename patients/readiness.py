@@ -1,4 +1,6 @@
-"""Is a patient ready for IMS: questionnaire done, flags acknowledged, consent on file.
+"""Where each patient's questionnaire link stands, and the consent and flags the chart lists beside it.
+
+Whether a patient may be needled is the gate's to say (patients.gate), not this module's.
 
 The day schedule and the chart read this for many patients at once, in a fixed number of queries.
 """
@@ -45,10 +47,6 @@ class SafetyReadiness:
     @property
     def has_submission(self) -> bool:
         return self.current_response_id is not None
-
-    @property
-    def is_ready(self) -> bool:
-        return self.has_submission and self.flags_acknowledged and self.consent_on_file
 
 
 def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:

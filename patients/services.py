@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -503,24 +503,6 @@ def _stored_flag(response: QuestionnaireResponse, flag: safety_rules.Flag, rules
     )
 
 
-def stored_flags_as_rules(response: QuestionnaireResponse) -> list[safety_rules.Flag]:
-    """The stored flags as the rules module's Flag objects, for the site rules of 5.8."""
-    return [
-        safety_rules.Flag(
-            code=safety_rules.FlagCode(flag.code),
-            severity=safety_rules.Severity(flag.severity),
-            reason=flag.reason,
-            site_severity=safety_rules.Severity(flag.site_severity) if flag.site_severity else None,
-            areas=tuple(
-                safety_rules.AffectedArea(safety_rules.BodyRegion(area["region"]), area["side"]) for area in flag.areas
-            ),
-            site_tags=tuple(flag.site_tags),
-            location_note=flag.location_note,
-        )
-        for flag in response.flags.all()
-    ]
-
-
 ACKNOWLEDGEMENT_NOTE_NEEDED = {
     "HOLD": "Record the resolution: why needling may now go ahead, or what stays on hold.",
     "HIGH": "Record the management plan for this flag.",
@@ -571,52 +553,3 @@ def consent_risk_text(*, patient: Patient) -> str:
     if response is None:
         return ""
     return "\n".join(safety_rules.consent_risks(response.flags.values_list("code", flat=True)))
-
-
-@dataclass(frozen=True)
-class NeedlingClearance:
-    """Whether needling may go ahead for a patient today, and if not, every reason why."""
-
-    may_needle: bool
-    reasons: tuple[str, ...]
-    questionnaire: QuestionnaireResponse | None
-    flags: tuple[safety_rules.Flag, ...]  # the current submission's flags, for the site rules of 5.8
-
-
-def needling_clearance(*, patient: Patient, on: date | None = None) -> NeedlingClearance:
-    """The whole-patient gate before any needling is recorded: questionnaire, acknowledgements, holds, consent."""
-    day = on or timezone.localdate()
-    reasons: list[str] = []
-    # The current questionnaire carries whether a consent is in force, and its flags come prefetched:
-    # two queries in all (the second asks for the consent when there is no questionnaire).
-    response = (
-        _submitted_questionnaires(patient)
-        .annotate(has_consent=Exists(Consent.objects.in_force().filter(patient=OuterRef("patient"))))
-        .prefetch_related("flags")
-        .first()
-    )
-    has_consent = response.has_consent if response else consent_in_force(patient=patient) is not None
-    flags: tuple[safety_rules.Flag, ...] = ()
-    if patient.is_archived:
-        reasons.append("The patient is archived.")
-    if response is None:
-        reasons.append("The safety questionnaire has not been completed.")
-    else:
-        stored = list(response.flags.all())
-        flags = tuple(stored_flags_as_rules(response))
-        age = (day - timezone.localdate(response.submitted_at)).days
-        if age > settings.CLINIC_QUESTIONNAIRE_VALID_DAYS:
-            reasons.append(
-                f"The safety questionnaire is {age} days old (over {settings.CLINIC_QUESTIONNAIRE_VALID_DAYS}): "
-                "send a new link."
-            )
-        unacknowledged = [flag for flag in stored if flag.is_open]
-        if unacknowledged:
-            reasons.append(
-                f"{len(unacknowledged)} safety flag{'s' if len(unacknowledged) != 1 else ''} not acknowledged: "
-                + ", ".join(f"{flag.code} ({flag.severity})" for flag in unacknowledged)
-                + "."
-            )
-    if not has_consent:
-        reasons.append("There is no IMS consent in force.")
-    return NeedlingClearance(may_needle=not reasons, reasons=tuple(reasons), questionnaire=response, flags=flags)
