@@ -42,15 +42,6 @@ from .models import (
 )
 
 
-def session_site_decisions(
-    *, session: TreatmentSession, sites: Iterable[site_gate.PlannedSite], today: date | None = None
-) -> dict[site_gate.PlannedSite, site_gate.SiteDecision]:
-    """The gate's answer for each planned site of a session today (the patient's state read once)."""
-    patient = safety_state.patient_decision(patient=session.patient, today=today)
-    others = _session_sites(session)
-    return {site: site_gate.decide_site(patient, site, other_sites=others) for site in sites}
-
-
 @dataclass(frozen=True)
 class MuscleToday:
     """A suggested muscle with the gate's answer for each of its sides today."""
