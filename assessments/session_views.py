@@ -50,6 +50,12 @@ def _earlier_sessions(session: TreatmentSession) -> list[TreatmentSession]:
     )
 
 
+def _site_item(site: NeedledSite) -> dict[str, Any]:
+    """A needled site's row with its muscle, and the gate's stored verdict when it was saved under the gate."""
+    verdicts = {verdict.value: verdict for verdict in services.site_gate.Verdict}
+    return {"row": site, "muscle": services.anatomy.MUSCLES[site.muscle], "verdict": verdicts.get(site.site_outcome)}
+
+
 def _suggested(session: TreatmentSession) -> tuple[Any, ...]:
     if session.assessment is None:
         return ()
@@ -97,7 +103,7 @@ def _render(
         "gate": gate,
         "current_questionnaire": services.patient_services.current_questionnaire(patient=session.patient),
         "muscles": services.muscles_today(patient=gate, muscles=_suggested(session), other_sites=planned),
-        "sites": [{"row": site, "muscle": services.anatomy.MUSCLES[site.muscle]} for site in sites],
+        "sites": [_site_item(site) for site in sites],
         "adverse_events": _adverse_events(session),
         "measures": list(session.outcome_measures.all()),
         "addenda": [] if session.is_draft else list(session.addenda.select_related("author")),
@@ -182,7 +188,7 @@ def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
                     "version_update": True,
                     "version_inputs": ("version-header", "version-close", "version-sign"),
                     "session": session,
-                    "item": {"row": site, "muscle": services.anatomy.MUSCLES[site.muscle]},
+                    "item": _site_item(site),
                     "editable": True,
                 }
                 return render(request, "assessments/_site_row.html", context)
