@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from patients.identity import search_name
-from patients.models import ConsentTextVersion
+from patients.models import ConsentTextVersion, QuestionnaireResponse
+from patients.safety_rules import BodyRegion
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -61,6 +62,54 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     regions = factory.LazyFunction(lambda: ["head_neck", "upper_back"])
     alternatives_discussed = True
     stop_signal_agreed = True
+
+
+ALL_REGIONS = tuple(region.value for region in BodyRegion)
+
+
+def _current_questionnaire(patient: object) -> object:
+    return QuestionnaireResponse.objects.submitted().filter(patient=patient).order_by("-submitted_at", "-id").first()
+
+
+class SafetyRecheckFactory(factory.django.DjangoModelFactory):
+    """Today's visit re-check (5.6, R35), answered "no change" about the patient's current questionnaire."""
+
+    class Meta:
+        model = "patients.SafetyRecheck"
+
+    patient = factory.SubFactory(PatientFactory)
+    questionnaire = factory.LazyAttribute(lambda r: _current_questionnaire(r.patient))
+    answer = "no_change"
+    asked_by = factory.SubFactory(UserFactory)
+    asked_at = factory.LazyFunction(timezone.now)
+
+
+def clear_for_needling(patient: object, *, regions: tuple[str, ...] = ALL_REGIONS, clinician: object = None) -> None:
+    """Makes a patient who has a submitted questionnaire fully clear for needling today: a consent in force covering
+    `regions` (every region unless told; beside the spine too) and today's re-check answered "no change".
+
+    A consent in force that lacks some of the regions gets them as consent extensions, so the consent a test
+    recorded stays the one in force. Flags are left as they are: acknowledging them is each test's business.
+    """
+    from patients.models import Consent, ConsentExtension
+
+    wanted = [BodyRegion(region).value for region in regions]
+    consent = Consent.objects.in_force().filter(patient=patient).order_by("-given_at", "-id").first()
+    if consent is None:
+        ConsentFactory(patient=patient, regions=wanted, **({"clinician": clinician} if clinician else {}))
+    else:
+        covered = set(consent.regions) | set(consent.extensions.values_list("region", flat=True))
+        for region in wanted:
+            if region not in covered:
+                ConsentExtension.objects.create(
+                    consent=consent,
+                    region=region,
+                    includes_paraspinal=consent.includes_paraspinal,
+                    risks_explained="The region's risks, as read to the patient.",
+                    form="verbal",
+                    clinician=clinician or consent.clinician,
+                )
+    SafetyRecheckFactory(patient=patient, **({"asked_by": clinician} if clinician else {}))
 
 
 class QuestionnaireLinkFactory(factory.django.DjangoModelFactory):

@@ -23,7 +23,14 @@ from assessments.models import (
 )
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
-from tests.factories import ConsentFactory, PatientFactory, UserFactory
+from tests.factories import (
+    ALL_REGIONS,
+    ConsentFactory,
+    PatientFactory,
+    SafetyRecheckFactory,
+    UserFactory,
+    clear_for_needling,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,16 +74,17 @@ def physio() -> Any:
 
 @pytest.fixture
 def patient() -> Any:
-    """A patient with consent on file and nothing else yet."""
+    """A patient with consent on file for every region and nothing else yet."""
     patient = PatientFactory()
-    ConsentFactory(patient=patient)
+    ConsentFactory(patient=patient, regions=list(ALL_REGIONS))
     return patient
 
 
 @pytest.fixture
 def cleared(patient: Any) -> Any:
-    """The same patient, with an all-no questionnaire: cleared for needling."""
+    """The same patient, with an all-no questionnaire and today's re-check: cleared for needling."""
     acknowledge_all(submitted(patient))
+    clear_for_needling(patient)
     return patient
 
 
@@ -104,13 +112,14 @@ def test_without_a_questionnaire_no_site_is_saved(patient: Any, physio: Any) -> 
     with pytest.raises(ValidationError) as raised:
         services.needled_site_add(session=session, muscle="deltoid", side="L")
 
-    assert errors_of(raised) == {"__all__": ["The safety questionnaire has not been completed."]}
+    assert errors_of(raised) == {"muscle": ["No safety questionnaire has been completed: send the patient the link."]}
     assert not NeedledSite.objects.exists()
     assert fresh(session).version == session.version
 
 
 def test_unacknowledged_flags_stop_the_site_until_they_are_acknowledged(patient: Any, physio: Any) -> None:
     response = submitted(patient, A1="yes", A2=["apixaban"])
+    clear_for_needling(patient)
     session = session_for(patient, physio)
 
     with pytest.raises(ValidationError) as raised:
@@ -119,7 +128,7 @@ def test_unacknowledged_flags_stop_the_site_until_they_are_acknowledged(patient:
     acknowledge_all(response)
     site = services.needled_site_add(session=session, muscle="deltoid", side="L")
 
-    assert errors_of(raised) == {"__all__": ["1 safety flag not acknowledged: BLEED_ANTICOAGULANT (HIGH)."]}
+    assert errors_of(raised) == {"muscle": ["1 safety flag to acknowledge: Takes an anticoagulant."]}
     assert refused == 0
     assert list(NeedledSite.objects.values_list("pk", flat=True)) == [site.pk]
 
@@ -127,12 +136,13 @@ def test_unacknowledged_flags_stop_the_site_until_they_are_acknowledged(patient:
 def test_without_consent_no_site_is_saved(physio: Any) -> None:
     patient = PatientFactory()
     acknowledge_all(submitted(patient))
+    SafetyRecheckFactory(patient=patient)
     session = session_for(patient, physio)
 
     with pytest.raises(ValidationError) as raised:
         services.needled_site_add(session=session, muscle="deltoid", side="L")
 
-    assert errors_of(raised) == {"__all__": ["There is no IMS consent in force."]}
+    assert errors_of(raised) == {"muscle": ["There is no consent to IMS on file: record it first."]}
     assert session.consent is None
     assert not NeedledSite.objects.exists()
 
@@ -147,7 +157,9 @@ def test_a_consent_withdrawn_after_the_session_opened_stops_the_next_site(cleare
     with pytest.raises(ValidationError) as raised:
         services.needled_site_add(session=session, muscle="deltoid", side="R")
 
-    assert errors_of(raised) == {"__all__": ["There is no IMS consent in force."]}
+    [reason] = errors_of(raised)["muscle"]
+    assert reason.startswith("The patient withdrew their consent to IMS on ")
+    assert reason.endswith(": record a new consent before needling.")
     assert list(NeedledSite.objects.values_list("muscle", "side")) == [("deltoid", "L")]
 
 
@@ -161,7 +173,7 @@ def test_an_archived_patient_gets_no_new_session_and_no_site_on_an_open_one(clea
     with pytest.raises(ValidationError) as start_refused:
         services.session_start(patient=cleared, physiotherapist=UserFactory(roles=[Role.PHYSIOTHERAPIST]))
 
-    assert errors_of(site_refused) == {"__all__": ["The patient is archived."]}
+    assert errors_of(site_refused) == {"muscle": ["The patient is archived."]}
     assert start_refused.value.messages == [
         "This patient is archived. Restore the patient before recording a treatment."
     ]
@@ -172,32 +184,41 @@ def test_an_archived_patient_gets_no_new_session_and_no_site_on_an_open_one(clea
 # --- The gate: the site rules of 5.8 ------------------------------------------------------------------------------
 
 
-def test_lymphoedema_of_the_left_arm_holds_left_upper_limb_muscles_only(patient: Any, physio: Any) -> None:
+@pytest.mark.parametrize(
+    "muscle",
+    [
+        "deltoid",
+        "extensor-carpi-radialis-brevis",
+        "infraspinatus",
+        "subscapularis",
+        "upper-trapezius",
+        "rhomboids",
+        "pectoralis-major",
+    ],
+)
+def test_lymphoedema_of_the_left_arm_holds_its_left_quadrant_only(patient: Any, physio: Any, muscle: str) -> None:
     acknowledge_all(submitted(patient, H2="yes", H2_WHERE=["left_arm"]))
+    clear_for_needling(patient)
     session = session_for(patient, physio)
 
     with pytest.raises(ValidationError) as held:
-        services.needled_site_add(session=session, muscle="deltoid", side="L")
-    with pytest.raises(ValidationError):
-        services.needled_site_add(session=session, muscle="extensor-carpi-radialis-brevis", side="L")
-    services.needled_site_add(session=session, muscle="deltoid", side="R")
-    services.needled_site_add(session=session, muscle="rhomboids", side="L")
+        services.needled_site_add(session=session, muscle=muscle, side="L")
+    services.needled_site_add(session=session, muscle=muscle, side="R")
     services.needled_site_add(session=session, muscle="gluteus-medius", side="L")
 
-    [reason] = errors_of(held)["__all__"]
-    assert reason.startswith("Lymphoedema or lymph nodes removed: site HOLD")
-    assert "Site HOLD until the flag is resolved" in reason
-    assert sorted(NeedledSite.objects.values_list("muscle", "side")) == [
-        ("deltoid", "R"),
-        ("gluteus-medius", "L"),
-        ("rhomboids", "L"),
-    ]
+    [reason] = errors_of(held)["muscle"]
+    assert reason.startswith("Lymphoedema")
+    assert ", left, is inside the region that must not be needled" in reason
+    assert sorted(NeedledSite.objects.values_list("muscle", "side")) == sorted(
+        [(muscle, "R"), ("gluteus-medius", "L")]
+    )
 
 
 def test_a_blood_thinner_at_a_deep_site_needs_a_confirmation_note_and_is_saved_with_it(
     patient: Any, physio: Any
 ) -> None:
     acknowledge_all(submitted(patient, A1="yes", A2=["apixaban"]))
+    clear_for_needling(patient)
     session = session_for(patient, physio)
 
     with pytest.raises(ValidationError) as unconfirmed:
@@ -209,14 +230,14 @@ def test_a_blood_thinner_at_a_deep_site_needs_a_confirmation_note_and_is_saved_w
     superficial = services.needled_site_add(session=session, muscle="deltoid", side="L")
 
     [warning, ask] = errors_of(unconfirmed)["confirmation_note"]
-    assert warning.startswith("Bleeding risk at a deep site: APTA advises cautious needling")
-    assert "(BLEED_ANTICOAGULANT)" in warning
+    assert warning.startswith("Deep muscle with a high bleeding risk:")
+    assert "(Takes an anticoagulant)" in warning
     assert ask == WRITE_WHY
     assert nothing_yet == 0
     stored = NeedledSite.objects.get(pk=site.pk)
     assert (stored.confirmation_note, stored.site_outcome) == (
         "INR 2.4 this week; pressure held.",
-        "block_needs_confirmation",
+        "needs_note",
     )
     assert NeedledSite.objects.get(pk=superficial.pk).confirmation_note == ""
 
@@ -234,7 +255,7 @@ def test_the_thorax_on_both_sides_of_one_session_needs_a_note(cleared: Any, phys
     )
 
     [warning, ask] = errors_of(other_side)["confirmation_note"]
-    assert warning.startswith("Both sides of the thorax in one session")
+    assert warning.startswith("Both sides of the chest in one session")
     assert ask == WRITE_WHY
     assert before_note == 2
     assert list(NeedledSite.objects.filter(side="L").values_list("muscle", "confirmation_note")) == [
@@ -390,8 +411,9 @@ def test_a_session_before_any_signed_assessment_follows_none(cleared: Any, physi
 def test_a_consent_recorded_after_the_session_opened_is_the_one_the_signed_session_refers_to(physio: Any) -> None:
     patient = PatientFactory()
     acknowledge_all(submitted(patient))
+    SafetyRecheckFactory(patient=patient)
     session = session_for(patient, physio)
-    consent = ConsentFactory(patient=patient)
+    consent = ConsentFactory(patient=patient, regions=list(ALL_REGIONS))
 
     services.needled_site_add(session=session, muscle="deltoid", side="L")
     signed(closed(session))
