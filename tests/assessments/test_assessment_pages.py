@@ -28,7 +28,7 @@ from assessments.models import (
 )
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
-from tests.factories import ConsentFactory, PatientFactory, UserFactory
+from tests.factories import ConsentFactory, PatientFactory, UserFactory, clear_for_needling
 
 pytestmark = pytest.mark.django_db
 
@@ -892,6 +892,7 @@ def test_the_summary_suggests_a_level_and_confirming_it_lists_its_muscles_with_t
 ) -> None:
     ConsentFactory(patient=patient)
     acknowledged_questionnaire(patient, H2="yes", H2_WHERE=["left_arm"])
+    clear_for_needling(patient)
     services.finding_record(assessment=assessment, sign_code="SEN-PARASPINAL", side="L", status="present", level="C6")
 
     before = physio_client.get(step_url(assessment, "summary"))
@@ -909,8 +910,27 @@ def test_the_summary_suggests_a_level_and_confirming_it_lists_its_muscles_with_t
     assert "C6 L: involved" in shown_after
     assert "Cervical multifidus / rotatores" in shown_after
     assert "Supinator" in shown_after
-    assert '<span class="badge text-bg-warning ms-1">CANAL</span>' in shown_after
-    assert "Site hold: LYMPHOEDEMA" in shown_after
+    assert '<span class="badge text-bg-light border ms-1">Near the spinal canal</span>' in shown_after
+    assert "Not clear for needling today" not in shown_after
+    items = muscle_items(shown_after)
+    assert "Held" not in items["Cervical multifidus / rotatores"]
+    assert "Left: Held" in items["Supinator"]
+    assert (
+        "Lymphoedema or lymph nodes removed: the arm, left, is inside the region that must not be needled."
+        in items["Supinator"]
+    )
+
+
+def muscle_items(body: str) -> dict[str, str]:
+    """The summary's muscles to needle, each muscle's list item as plain text."""
+    start = body.index('id="muscles-heading"')
+    section = body[start : body.index("</section>", start)]
+    found = {}
+    for item in re.findall(r'<li class="list-group-item">(.*?)</ul>\s*</li>', section, flags=re.S):
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", item)).split())
+        name = re.search(r"<strong>(.*?)</strong>", item).group(1)
+        found[html.unescape(name)] = text
+    return found
 
 
 def test_confirming_a_level_on_both_sides_records_two_decisions(physio_client: Client, assessment: Assessment) -> None:
