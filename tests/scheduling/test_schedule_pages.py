@@ -51,7 +51,7 @@ def test_the_day_schedule_shows_each_appointment_with_patient_type_status_and_re
     assert "Monday 2 March 2026" in page
     assert "Maya Chen" in page and "Daniel Lefebvre" in page
     assert "Chloé Tremblay" in page and "IMS treatment" in page
-    assert "Questionnaire not sent" in page and "Consent on file" in page
+    assert "No questionnaire" in page and "Consent in force" in page
     assert "sg-r-" in page and 'style="' not in page  # positioned by classes: the CSP forbids inline styles
 
 
@@ -93,24 +93,27 @@ def test_acknowledged_flags_show_as_acknowledged_and_an_open_one_as_not_yet(
 ) -> None:
     physio = physio_client.user
     reviewed = QuestionnaireResponseFactory(patient=patient)
-    SafetyFlagFactory(response=reviewed, code="LATEX", severity="LOW", severity_rank=2, reason="Latex allergy.",
-                      acknowledged_at=at(6), acknowledged_by=physio)  # fmt: skip
+    SafetyFlagFactory(response=reviewed, code="LATEX_ALLERGY", severity="LOW", severity_rank=2,
+                      reason="Latex allergy.", acknowledged_at=at(6), acknowledged_by=physio)  # fmt: skip
     reviewed_visit = book(practitioner=maya, starts_at=at(9))
     other = PatientFactory(given_name="Jonas", family_name="Ouellet")
     half_reviewed = QuestionnaireResponseFactory(patient=other)
     SafetyFlagFactory(response=half_reviewed, acknowledged_at=at(6), acknowledged_by=physio, acknowledgement_note="ok")
-    SafetyFlagFactory(response=half_reviewed, code="LATEX", severity="LOW", severity_rank=2, reason="Latex allergy.")
+    SafetyFlagFactory(
+        response=half_reviewed, code="LATEX_ALLERGY", severity="LOW", severity_rank=2, reason="Latex allergy."
+    )
     book(practitioner=maya, starts_at=at(10), patient=other)
 
     desk = front_desk_client.get(DAY).content.decode()
     physio_day = physio_client.get(DAY).content.decode()
     detail = physio_client.get(reviewed_visit.get_absolute_url()).content.decode()
 
-    assert desk.count('title="Safety flag, acknowledged"') == 1
-    assert desk.count('title="Safety flag, not yet acknowledged"') == 1
-    assert physio_day.count('title="Safety flag (low), acknowledged"') == 1
-    assert physio_day.count('title="Safety flag (low), not yet acknowledged"') == 1  # the open one, not the HIGH
-    assert "safety flag (low), acknowledged" in detail
+    assert desk.count("Flags acknowledged</span>") == 1
+    assert desk.count("Flag to acknowledge</span>") == 1
+    assert "Flag to acknowledge (" not in desk  # front desk sees that a flag waits, not how severe it is
+    assert physio_day.count("Flags acknowledged</span>") == 1
+    assert physio_day.count("Flag to acknowledge (low)</span>") == 1  # the open one, not the HIGH
+    assert "Flags acknowledged</span>" in detail
 
 
 @pytest.mark.django_db
