@@ -653,10 +653,19 @@ def test_preferring_to_discuss_pregnancy_needs_clarifying():
     assert "H1 (pregnancy): Prefer to discuss" in flag(evaluation, "SCREEN_INCOMPLETE").reason
 
 
-def test_lymphoedema_in_a_limb_holds_that_limb():
+def test_lymphoedema_in_a_limb_holds_that_limb_and_its_quadrant_on_its_side():
     found = flag(run(H2="yes", H2_WHERE=["left_arm", "right_leg"]), "LYMPHOEDEMA_SITE")
     assert found.site_severity is Severity.HOLD
-    assert found.areas == (AffectedArea(BodyRegion.UPPER_LIMB, "L"), AffectedArea(BodyRegion.LOWER_LIMB, "R"))
+    # 5.4: never the affected limb or its quadrant; the other side stays open.
+    assert found.areas == (
+        AffectedArea(BodyRegion.UPPER_LIMB, "L"),
+        AffectedArea(BodyRegion.SHOULDER, "L"),
+        AffectedArea(BodyRegion.CHEST, "L"),
+        AffectedArea(BodyRegion.LOWER_LIMB, "R"),
+        AffectedArea(BodyRegion.BUTTOCK, "R"),
+        AffectedArea(BodyRegion.PELVIS, "R"),
+        AffectedArea(BodyRegion.ABDOMEN, "R"),
+    )
 
 
 def test_lymphoedema_elsewhere_keeps_the_patients_description():
