@@ -359,7 +359,10 @@ def test_a_physio_records_consent_and_lands_on_it(physio_client: Client, patient
     assert consent.text_version.version == FIRST_VERSION
     body = response.content.decode()
     assert "Consent to IMS is recorded." in body
-    assert "Head and neck, Upper back and shoulder blades, including next to the spine" in body
+    assert (
+        "Head and neck (beside the neck spine too), Upper and middle back (beside the spine), including next to the "
+        "spine" in body
+    )
 
 
 def test_an_incomplete_consent_shows_the_messages_at_the_fields_and_keeps_the_input(
@@ -533,7 +536,8 @@ def test_a_withdrawn_consent_stays_on_the_chart_marked_withdrawn(physio_client: 
     assert "Consent to IMS recorded (withdrawn)" in chart
     assert "Consent to IMS withdrawn" in chart
     assert "Phoned to say no more needles" in chart
-    assert "No IMS consent on file" in chart
+    assert "IMS consent withdrawn</span>" in chart
+    assert "IMS consent in force" not in chart
     assert consent.get_absolute_url() in chart
 
 
