@@ -1,16 +1,30 @@
-"""Needling-site rules, adverse-event classes, aftercare and session elements against clinical-reference.md 5.8, 6."""
+"""Needling-site rules of 5.8 through the site gate, adverse-event classes, aftercare and session elements (5.8, 6)."""
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from assessments import anatomy
 from assessments import needling_safety as safety
-from assessments.needling_safety import AdverseEventClass, SessionSite, SiteOutcome, check_site
+from assessments.needling_safety import AdverseEventClass
+from assessments.site_gate import (
+    BILATERAL_THORAX_TEXT,
+    DEEP_BLEEDING_CAUTION_TEXT,
+    DEEP_BLEEDING_HELD_TEXT,
+    PNEUMOTHORAX_TEXT,
+    PlannedSite,
+    SiteDecision,
+    Verdict,
+    decide_site,
+    site_region,
+)
 from patients import safety_rules
+from patients.gate import ConsentScope, FlagState, PatientSafetyState, ReasonKind, RecheckStatus, patient_decision
 from patients.safety_rules import AffectedArea, AnswerType, BodyRegion, Flag, FlagCode, Severity
 
 TODAY = date(2026, 3, 2)
+EVERY_REGION = ConsentScope(frozenset(BodyRegion), frozenset(BodyRegion))
 
 
 def all_no_answers() -> dict[str, object]:
@@ -35,206 +49,231 @@ def bleed(severity: Severity, code: FlagCode = FlagCode.BLEED_ANTICOAGULANT) -> 
     return Flag(code, severity, "test")
 
 
-def check(
+def decide(
+    muscle: str,
+    side: str = "L",
+    *,
+    level: str = "",
     flags: tuple[Flag, ...] = (),
-    tags: tuple[str, ...] = (),
-    region: str | None = BodyRegion.LOWER_LIMB,
-    side: str | None = "L",
-    others: tuple[SessionSite, ...] = (),
-    note: str = "",
-) -> safety.SiteCheck:
-    return check_site(
-        flags=flags,
-        site_tags=tags,
-        site_region=region,
-        site_side=side,
-        other_sites_in_session=others,
-        precaution_note=note,
+    acknowledged: bool = True,
+    others: tuple[tuple[str, str], ...] = (),
+) -> SiteDecision:
+    """The gate's answer for a site of a patient otherwise clear: consent for every region, today's re-check."""
+    state = PatientSafetyState(
+        questionnaire_on=TODAY - timedelta(days=3),
+        flags=tuple(FlagState(flag, acknowledged) for flag in flags),
+        consent=EVERY_REGION,
+        recheck=RecheckStatus.NO_CHANGE,
+    )
+    return decide_site(
+        patient_decision(state, today=TODAY),
+        PlannedSite(muscle, side, level),
+        other_sites=tuple(PlannedSite(other, other_side) for other, other_side in others),
     )
 
 
+def texts(reasons: tuple) -> list[str]:
+    return [reason.text for reason in reasons]
+
+
 def test_precaution_tags_are_those_of_the_reference():
-    assert safety.PRECAUTION_TAGS == ("THORAX", "NV", "DEEP", "CANAL", "VISCERA")
-    assert set(safety.PRECAUTION_TAG_MEANINGS) == set(safety.PRECAUTION_TAGS)
+    assert [tag.value for tag in anatomy.PrecautionTag] == ["THORAX", "NV", "DEEP", "CANAL", "VISCERA"]
+    assert set(anatomy.PRECAUTION_TAG_DESCRIPTIONS) == set(anatomy.PrecautionTag)
 
 
 def test_a_low_risk_site_for_a_patient_without_flags_is_allowed():
-    result = check()
-    assert result.outcome is SiteOutcome.ALLOW
-    assert result.messages == ()
-    assert not result.is_blocked
+    result = decide("vastus-lateralis")
+    assert result.verdict is Verdict.ALLOWED
+    assert result.reasons == ()
+    assert not result.is_held and not result.needs_note
 
 
 # 5.8 row 1: any BLEED_* at HIGH and a DEEP site.
 def test_high_bleed_risk_at_a_deep_site_needs_confirmation_with_the_apta_wording():
-    result = check(flags=(bleed(Severity.HIGH),), tags=("DEEP",))
-    assert result.outcome is SiteOutcome.BLOCK_NEEDS_CONFIRMATION
-    assert result.needs_confirmation
-    assert "[S3]" in result.messages[0].text
-    assert result.messages[0].flag_code is FlagCode.BLEED_ANTICOAGULANT
+    result = decide("gluteus-minimus", flags=(bleed(Severity.HIGH),))
+    assert result.verdict is Verdict.NEEDS_NOTE
+    assert result.needs_note
+    assert texts(result.confirmations) == [DEEP_BLEEDING_HELD_TEXT.format(flags="Takes an anticoagulant")]
+    assert result.confirmations[0].rule == "5.8 (APTA)"
 
 
 def test_high_bleed_risk_from_the_questionnaire_blocks_a_deep_site():
-    result = check(flags=flags_for(A1="yes", A2=["apixaban"]), tags=("DEEP", "NV"))
-    assert result.outcome is SiteOutcome.BLOCK_NEEDS_CONFIRMATION
+    result = decide("soleus", flags=flags_for(A1="yes", A2=["apixaban"]))
+    assert result.verdict is Verdict.NEEDS_NOTE
+    assert result.confirmations[0].text.startswith("Deep muscle with a high bleeding risk")
 
 
 def test_low_platelets_count_as_a_bleeding_risk_at_a_deep_site():
-    assert check(flags=flags_for(G1=["low_platelets"]), tags=("DEEP",)).is_blocked
+    result = decide("gluteus-minimus", flags=flags_for(G1=["low_platelets"]))
+    assert result.verdict in (Verdict.NEEDS_NOTE, Verdict.HELD)
+    assert any(reason.rule == "5.8 (APTA)" for reason in result.confirmations)
 
 
 # 5.8 row 2: any BLEED_* at MODERATE and a DEEP site.
 def test_moderate_bleed_risk_at_a_deep_site_warns():
-    result = check(flags=(bleed(Severity.MODERATE, FlagCode.BLEED_ANTIPLATELET),), tags=("DEEP",))
-    assert result.outcome is SiteOutcome.WARN
-    assert "[S3]" in result.messages[0].text
+    flag = bleed(Severity.MODERATE, FlagCode.BLEED_ANTIPLATELET)
+    result = decide("gluteus-minimus", flags=(flag,))
+    assert result.verdict is Verdict.CAUTION
+    title = flag.definition.title.split(":")[0]
+    assert texts(result.cautions) == [DEEP_BLEEDING_CAUTION_TEXT.format(flags=title)]
+    assert result.cautions[0].rule == "5.8 (APTA)"
 
 
 def test_an_unclear_bleed_risk_counts_as_moderate_at_a_deep_site():
-    assert check(flags=(bleed(Severity.CLARIFY, FlagCode.BLEED_ANTICOAG_UNKNOWN),), tags=("DEEP",)).outcome == "warn"
+    result = decide("gluteus-minimus", flags=(bleed(Severity.CLARIFY, FlagCode.BLEED_ANTICOAG_UNKNOWN),))
+    assert result.verdict is Verdict.CAUTION
+    assert result.cautions[0].text.startswith("Deep muscle with a bleeding risk")
 
 
 def test_low_bleed_risk_at_a_deep_site_is_allowed():
-    assert check(flags=(bleed(Severity.LOW, FlagCode.BLEED_NSAID),), tags=("DEEP",)).outcome is SiteOutcome.ALLOW
+    assert decide("gluteus-minimus", flags=(bleed(Severity.LOW, FlagCode.BLEED_NSAID),)).verdict is Verdict.ALLOWED
 
 
 def test_high_bleed_risk_at_a_superficial_site_is_allowed():
-    assert check(flags=(bleed(Severity.HIGH),), tags=()).outcome is SiteOutcome.ALLOW
+    assert decide("vastus-lateralis", flags=(bleed(Severity.HIGH),)).verdict is Verdict.ALLOWED
 
 
 def test_a_high_flag_that_is_not_about_bleeding_does_not_block_a_deep_site():
-    assert check(flags=(Flag(FlagCode.EPILEPSY, Severity.HIGH, "test"),), tags=("DEEP",)).outcome == "allow"
+    flags = (Flag(FlagCode.EPILEPSY, Severity.HIGH, "test"),)
+    assert decide("gluteus-minimus", flags=flags).verdict is Verdict.ALLOWED
 
 
 # 5.8 row 3: THORAX sites.
 def test_a_thorax_site_always_shows_the_pneumothorax_reminder():
-    result = check(tags=("THORAX",), region=BodyRegion.UPPER_BACK)
-    assert result.outcome is SiteOutcome.WARN
-    assert result.messages[0].text == safety.PNEUMOTHORAX_REMINDER
-    assert "[P1]" in safety.PNEUMOTHORAX_REMINDER
+    result = decide("rhomboids")
+    assert result.verdict is Verdict.CAUTION
+    assert texts(result.cautions) == [PNEUMOTHORAX_TEXT]
+    assert result.cautions[0].rule == "2.3, 5.8"
 
 
 def test_lung_disease_makes_a_thorax_site_need_confirmation():
-    result = check(flags=flags_for(H9="yes"), tags=("THORAX",), region=BodyRegion.UPPER_BACK)
-    assert result.outcome is SiteOutcome.BLOCK_NEEDS_CONFIRMATION
-    assert result.messages[0].flag_code is FlagCode.THORAX_RISK
+    result = decide("rhomboids", flags=flags_for(H9="yes"))
+    assert result.verdict is Verdict.NEEDS_NOTE
+    assert "this site lies over the lung" in result.confirmations[0].text
 
 
 def test_lung_disease_does_not_affect_a_site_away_from_the_thorax():
-    assert check(flags=flags_for(H9="yes"), tags=("NV",)).outcome is SiteOutcome.WARN
-    assert check(flags=flags_for(H9="yes"), tags=()).outcome is SiteOutcome.ALLOW
+    assert decide("supinator", flags=flags_for(H9="yes")).verdict is Verdict.CAUTION  # its NV caution only
+    assert decide("vastus-lateralis", flags=flags_for(H9="yes")).verdict is Verdict.ALLOWED
 
 
 def test_thorax_sites_on_both_sides_in_one_session_are_blocked():
-    result = check(tags=("THORAX",), region=BodyRegion.UPPER_BACK, side="L", others=(SessionSite(("THORAX",), "R"),))
-    assert result.outcome is SiteOutcome.BLOCK_NEEDS_CONFIRMATION
-    assert result.messages[0].text == safety.BILATERAL_THORAX_WARNING
+    result = decide("rhomboids", "L", others=(("rhomboids", "R"),))
+    assert result.verdict is Verdict.NEEDS_NOTE
+    assert texts(result.confirmations) == [BILATERAL_THORAX_TEXT]
 
 
 def test_a_bilateral_thorax_site_is_blocked():
-    assert check(tags=("THORAX",), region=BodyRegion.UPPER_BACK, side="B").is_blocked
+    assert decide("rhomboids", "B").verdict is Verdict.NEEDS_NOTE
 
 
 def test_thorax_sites_on_the_same_side_are_only_reminded():
-    result = check(tags=("THORAX",), region=BodyRegion.UPPER_BACK, side="L", others=(SessionSite(("THORAX",), "L"),))
-    assert result.outcome is SiteOutcome.WARN
+    assert decide("rhomboids", "L", others=(("middle-lower-trapezius", "L"),)).verdict is Verdict.CAUTION
 
 
 def test_a_non_thorax_site_on_the_other_side_does_not_block_a_thorax_site():
-    result = check(tags=("THORAX",), region=BodyRegion.UPPER_BACK, side="L", others=(SessionSite(("NV",), "R"),))
-    assert result.outcome is SiteOutcome.WARN
+    assert decide("rhomboids", "L", others=(("supinator", "R"),)).verdict is Verdict.CAUTION
 
 
-def test_a_thorax_site_with_an_unrecorded_side_is_treated_as_possibly_bilateral():
-    result = check(tags=("THORAX",), region=BodyRegion.UPPER_BACK, side=None, others=(SessionSite(("THORAX",), "L"),))
-    assert result.is_blocked
+def test_a_thorax_site_beside_one_recorded_on_both_sides_is_treated_as_possibly_bilateral():
+    assert decide("rhomboids", "L", others=(("pectoralis-major", "B"),)).verdict is Verdict.NEEDS_NOTE
 
 
 # 5.8 row 4: LYMPHOEDEMA_SITE / IMPLANT_SITE / SKIN_SITE / PREGNANCY regions.
 def test_a_site_in_a_lymphoedema_limb_is_on_hold():
+    result = decide("deltoid", "L", flags=flags_for(H2="yes", H2_WHERE=["left_arm"]))
+    assert result.verdict is Verdict.HELD
+    [hold] = result.holds
+    assert hold.kind is ReasonKind.SITE
+    assert hold.text.startswith("Lymphoedema or lymph nodes removed: the arm, left, is inside the region")
+
+
+@pytest.mark.parametrize("muscle", ["infraspinatus", "subscapularis", "pectoralis-major", "upper-trapezius"])
+def test_lymphoedema_of_an_arm_holds_its_quadrant_on_that_side(muscle):
     flags = flags_for(H2="yes", H2_WHERE=["left_arm"])
-    result = check(flags=flags, region=BodyRegion.UPPER_LIMB, side="L")
-    assert result.outcome is SiteOutcome.HOLD
-    assert result.messages[0].flag_code is FlagCode.LYMPHOEDEMA_SITE
+    assert decide(muscle, "L", flags=flags).verdict is Verdict.HELD
+    assert decide(muscle, "R", flags=flags).verdict is not Verdict.HELD
 
 
 def test_a_site_in_the_other_arm_is_allowed_despite_lymphoedema():
-    flags = flags_for(H2="yes", H2_WHERE=["left_arm"])
-    assert check(flags=flags, region=BodyRegion.UPPER_LIMB, side="R").outcome is SiteOutcome.ALLOW
+    assert decide("deltoid", "R", flags=flags_for(H2="yes", H2_WHERE=["left_arm"])).verdict is Verdict.ALLOWED
 
 
 def test_a_lymphoedema_location_still_unknown_needs_confirmation_at_every_site():
-    result = check(flags=flags_for(H2="not_sure"), region=BodyRegion.HEAD_NECK, side="R")
-    assert result.outcome is SiteOutcome.BLOCK_NEEDS_CONFIRMATION
+    assert decide("deltoid", "R", flags=flags_for(H2="not_sure")).verdict is Verdict.NEEDS_NOTE
 
 
-@pytest.mark.parametrize("region", [BodyRegion.ABDOMEN, BodyRegion.PELVIS, BodyRegion.LUMBOSACRAL])
-def test_pregnancy_holds_the_abdomen_pelvis_and_low_back(region):
-    assert check(flags=flags_for(H1="yes"), region=region, side="M").outcome is SiteOutcome.HOLD
+@pytest.mark.parametrize(
+    ("muscle", "level"), [("rectus-abdominis-obliques", ""), ("iliopsoas", ""), ("lumbar-erector-spinae", "L4")]
+)
+@pytest.mark.parametrize("side", ["L", "R"])
+def test_pregnancy_holds_the_abdomen_pelvis_and_low_back(muscle, level, side):
+    result = decide(muscle, side, level=level, flags=flags_for(H1="yes"))
+    assert result.verdict is Verdict.HELD
+    assert [reason.kind for reason in result.holds] == [ReasonKind.SITE]
 
 
-def test_pregnancy_allows_a_site_in_the_neck():
-    assert check(flags=flags_for(H1="yes"), region=BodyRegion.HEAD_NECK, side="R").outcome is SiteOutcome.ALLOW
+def test_pregnancy_allows_a_site_in_the_neck_or_the_arm():
+    neck = decide("sternocleidomastoid", "R", flags=flags_for(H1="yes"))
+    assert (neck.verdict, neck.holds, neck.confirmations) == (Verdict.CAUTION, (), ())
+    assert decide("deltoid", "R", flags=flags_for(H1="yes")).verdict is Verdict.ALLOWED
 
 
 def test_an_implant_not_yet_mapped_needs_confirmation_at_every_site():
-    flags = flags_for(H4=["pacemaker"], H4_WHERE="left chest")
-    result = check(flags=flags, region=BodyRegion.LOWER_LIMB)
-    assert result.outcome is SiteOutcome.BLOCK_NEEDS_CONFIRMATION
-    assert "left chest" in result.messages[0].text
+    result = decide("vastus-lateralis", flags=flags_for(H4=["pacemaker"], H4_WHERE="left chest"))
+    assert result.verdict is Verdict.NEEDS_NOTE
+    assert "left chest" in result.confirmations[0].text
 
 
 def test_a_mapped_implant_holds_only_its_region():
-    (implant,) = flags_for(H4=["pacemaker"], H4_WHERE="left chest")
-    mapped = dataclasses.replace(implant, areas=(AffectedArea(BodyRegion.CHEST, "L"),), location_note="")
-    assert check(flags=(mapped,), region=BodyRegion.CHEST, side="L").outcome is SiteOutcome.HOLD
-    assert check(flags=(mapped,), region=BodyRegion.CHEST, side="R").outcome is SiteOutcome.ALLOW
+    implant = next(flag for flag in flags_for(H4=["pacemaker"], H4_WHERE="left chest") if flag.site_severity)
+    mapped = (dataclasses.replace(implant, areas=(AffectedArea(BodyRegion.CHEST, "L"),), location_note=""),)
+    assert decide("pectoralis-major", "L", flags=mapped).verdict is Verdict.HELD
+    assert decide("pectoralis-major", "R", flags=mapped).verdict is Verdict.CAUTION  # the pneumothorax reminder only
 
 
 def test_a_skin_problem_not_yet_mapped_needs_confirmation():
-    result = check(flags=flags_for(H10="yes", H10_WHERE="rash on my neck"), region=BodyRegion.HEAD_NECK)
-    assert result.outcome is SiteOutcome.BLOCK_NEEDS_CONFIRMATION
+    assert decide("sternocleidomastoid", flags=flags_for(H10="yes", H10_WHERE="rash on my neck")).needs_note
 
 
-def test_a_site_of_unknown_region_needs_confirmation_when_a_region_is_held():
-    assert check(flags=flags_for(H1="yes"), region=None).outcome is SiteOutcome.BLOCK_NEEDS_CONFIRMATION
+def test_every_catalogue_muscle_lies_in_a_region_and_an_unknown_one_is_refused():
+    assert {code for code in anatomy.MUSCLES if site_region(code) in BodyRegion} == set(anatomy.MUSCLES)
+    with pytest.raises(ValueError, match="Unknown muscle"):
+        site_region("biceps-femoris-minor")
 
 
 def test_recent_surgery_warns_until_its_region_is_mapped():
-    assert check(flags=flags_for(H8="yes", H8_WHERE="right knee")).outcome is SiteOutcome.WARN
+    assert decide("vastus-lateralis", flags=flags_for(H8="yes", H8_WHERE="right knee")).verdict is Verdict.CAUTION
 
 
 # 5.8 row 5: CANAL or NV sites.
-@pytest.mark.parametrize("tag", ["CANAL", "NV"])
-def test_canal_and_nerve_vessel_sites_show_the_anatomical_caution(tag):
-    result = check(tags=(tag,), note="Vertebral artery and foramen magnum.")
-    assert result.outcome is SiteOutcome.WARN
-    assert safety.PRECAUTION_TAG_MEANINGS[tag] in result.messages[0].text
-    assert result.messages[0].text.endswith("Vertebral artery and foramen magnum.")
+@pytest.mark.parametrize(
+    ("muscle", "words"),
+    [
+        ("semispinalis-splenius-capitis", "Close to the spinal canal or the vertebral artery"),
+        ("supinator", "A major nerve or vessel lies nearby."),
+    ],
+)
+def test_canal_and_nerve_vessel_sites_show_the_anatomical_caution(muscle, words):
+    result = decide(muscle)
+    assert result.verdict is Verdict.CAUTION
+    [caution] = result.cautions
+    assert words in caution.text
+    assert caution.text.endswith(anatomy.muscle(muscle).caution)
 
 
 def test_a_patient_wide_hold_holds_every_site():
-    result = check(flags=flags_for(H11="very_afraid"))
-    assert result.outcome is SiteOutcome.HOLD
-    assert result.messages[0].flag_code is FlagCode.NEEDLE_PHOBIA
+    result = decide("vastus-lateralis", flags=flags_for(H11="very_afraid"), acknowledged=False)
+    assert result.verdict is Verdict.HELD
+    assert ReasonKind.PATIENT_HOLD in [reason.kind for reason in result.holds]
 
 
 def test_messages_come_strictest_first():
     flags = (*flags_for(H1="yes"), bleed(Severity.HIGH))
-    result = check(flags=flags, tags=("DEEP", "NV"), region=BodyRegion.PELVIS, side="L")
-    outcomes = [message.outcome for message in result.messages]
-    assert outcomes == [SiteOutcome.HOLD, SiteOutcome.BLOCK_NEEDS_CONFIRMATION, SiteOutcome.WARN]
-    assert result.outcome is SiteOutcome.HOLD
-
-
-def test_an_unknown_tag_is_rejected():
-    with pytest.raises(ValueError, match="Unknown precaution tag"):
-        check(tags=("LUNG",))
-
-
-def test_an_unknown_side_is_rejected():
-    with pytest.raises(ValueError, match="Unknown side"):
-        check(side="left")
+    result = decide("iliopsoas", "L", flags=flags)
+    assert result.verdict is Verdict.HELD
+    assert result.holds and result.confirmations and result.cautions
+    assert result.reasons == (*result.holds, *result.confirmations, *result.cautions)
 
 
 # Adverse events (6.1, 6.2, 6.3).
