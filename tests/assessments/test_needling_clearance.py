@@ -1,4 +1,4 @@
-"""The gate before a needled site is saved, read from what is stored: the whole patient first, then 5.8's site rules."""
+"""The gate before a needled site is saved, read from what is stored: the whole patient, then 5.8's site rules."""
 
 import uuid
 from datetime import timedelta
