@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -158,6 +158,53 @@ def _mentioned_conditions(answers: _Answers) -> dict[ConditionCode, str]:
     return found
 
 
+@dataclass(frozen=True)
+class _Screen:
+    """What every rule reads: the applicable answers, the medicines and conditions found in them, and the day."""
+
+    answers: Mapping[str, object]  # as given, including answers to questions that do not apply
+    shown: frozenset[str]  # codes of the questions that apply
+    read: _Answers  # the answers to the questions that apply
+    medications: tuple[_Evidence, ...]
+    conditions: Mapping[ConditionCode, str]
+    settings: SafetySettings
+    day: date
+
+    def evidence(self, *classes: DrugClass) -> tuple[_Evidence, ...]:
+        return tuple(item for item in self.medications if item.drug_class in classes)
+
+    @property
+    def anticoagulants(self) -> tuple[_Evidence, ...]:
+        return self.evidence(*_ANTICOAGULANT_CLASSES)
+
+    @property
+    def antiplatelets(self) -> tuple[_Evidence, ...]:
+        return self.evidence(*_ANTIPLATELET_CLASSES)
+
+    @property
+    def nsaids(self) -> tuple[_Evidence, ...]:
+        return self.evidence(DrugClass.NSAID)
+
+    @property
+    def ssris(self) -> tuple[_Evidence, ...]:
+        return self.evidence(DrugClass.SSRI_SNRI)
+
+
+def _flag(
+    code: FlagCode,
+    reason: str,
+    severity: Severity | None = None,
+    *,
+    site_severity: Severity | None = None,
+    areas: tuple[AffectedArea, ...] = (),
+    site_tags: tuple[str, ...] = (),
+    location_note: str = "",
+) -> Flag:
+    """A flag at the definition's usual severity unless the rule gives another."""
+    severity = severity or FLAG_DEFINITION_BY_CODE[code].severity
+    return Flag(code, severity, reason, site_severity, areas, site_tags, location_note)
+
+
 def evaluate(
     answers: Mapping[str, object],
     *,
@@ -171,56 +218,56 @@ def evaluate(
     `today` is the day of evaluation (INR recency, R35); `submitted_on` is the day the answers were submitted
     (defaults to today); `has_changed_since_screening` is the clinician's "any change?" answer at a session (R35).
     """
-    day = _today(today)
-    shown = {question.code for question in visible_questions(answers)}
+    shown = frozenset(question.code for question in visible_questions(answers))
     read = _Answers({code: value for code, value in answers.items() if code in shown})
-    medications = _collect_medications(read)
-    conditions = _mentioned_conditions(read)
-    flags: list[Flag] = []
+    screen = _Screen(
+        answers=answers,
+        shown=shown,
+        read=read,
+        medications=_collect_medications(read),
+        conditions=_mentioned_conditions(read),
+        settings=settings,
+        day=_today(today),
+    )
+    flags = (
+        *_anticoagulant_flags(screen),
+        *_other_medicine_flags(screen),
+        *_bleeding_condition_flags(screen),
+        *_unclear_answer_flags(screen),
+        *_site_flags(screen),
+        *_needle_reaction_flags(screen),
+        *_screening_flags(screen, submitted_on=submitted_on, has_changed_since_screening=has_changed_since_screening),
+    )
+    return Evaluation(flags=flags, risk_level=highest_severity(flag.severity for flag in flags))
 
-    def evidence(*classes: DrugClass) -> tuple[_Evidence, ...]:
-        return tuple(item for item in medications if item.drug_class in classes)
 
-    def raise_flag(
-        code: FlagCode,
-        reason: str,
-        severity: Severity | None = None,
-        *,
-        site_severity: Severity | None = None,
-        areas: tuple[AffectedArea, ...] = (),
-        site_tags: tuple[str, ...] = (),
-        location_note: str = "",
-    ) -> None:
-        severity = severity or FLAG_DEFINITION_BY_CODE[code].severity
-        flags.append(Flag(code, severity, reason, site_severity, areas, site_tags, location_note))
-
-    anticoagulants = evidence(*_ANTICOAGULANT_CLASSES)
-    antiplatelets = evidence(*_ANTIPLATELET_CLASSES)
-    nsaids = evidence(DrugClass.NSAID)
-    ssris = evidence(DrugClass.SSRI_SNRI)
-    vitamin_k_antagonists = evidence(DrugClass.VITAMIN_K_ANTAGONIST)
+def _anticoagulant_flags(screen: _Screen) -> Iterator[Flag]:
+    """R01-R04: anticoagulants, an unsure answer about them, and warfarin's INR."""
+    read, settings, day = screen.read, screen.settings, screen.day
+    anticoagulants = screen.anticoagulants
+    vitamin_k_antagonists = screen.evidence(DrugClass.VITAMIN_K_ANTAGONIST)
     a1 = read.choice("A1")
 
     # R01: a Yes to A1, or any anticoagulant named anywhere (a named drug outweighs an unsure A1).
     if a1 == YES or anticoagulants:
         reasons = ([read.describe("A1")] if a1 == YES else []) + [item.description for item in anticoagulants]
-        raise_flag(FlagCode.BLEED_ANTICOAGULANT, "; ".join(dict.fromkeys(reasons)))
+        yield _flag(FlagCode.BLEED_ANTICOAGULANT, "; ".join(dict.fromkeys(reasons)))
 
     # R02
     if "unknown" in read.choices("A2") or (a1 == NOT_SURE and not anticoagulants):
         described = read.describe("A2", only=["unknown"]) if "unknown" in read.choices("A2") else read.describe("A1")
-        raise_flag(FlagCode.BLEED_ANTICOAG_UNKNOWN, described)
+        yield _flag(FlagCode.BLEED_ANTICOAG_UNKNOWN, described)
 
     # R03, R04: warfarin (or another vitamin K antagonist) and its INR.
     if vitamin_k_antagonists:
         inr = _as_number(read.values.get("A3"))
         tested_on = _as_date(read.values.get("A4"))
         if inr is None:
-            raise_flag(FlagCode.INR_UNKNOWN_OR_STALE, f"{_join(vitamin_k_antagonists)}; {read.describe('A3')}")
+            yield _flag(FlagCode.INR_UNKNOWN_OR_STALE, f"{_join(vitamin_k_antagonists)}; {read.describe('A3')}")
         elif tested_on is None:
-            raise_flag(FlagCode.INR_UNKNOWN_OR_STALE, f"{read.describe('A3')}; {read.describe('A4')}")
+            yield _flag(FlagCode.INR_UNKNOWN_OR_STALE, f"{read.describe('A3')}; {read.describe('A4')}")
         elif (day - tested_on).days > settings.inr_max_age_days:
-            raise_flag(
+            yield _flag(
                 FlagCode.INR_UNKNOWN_OR_STALE,
                 f"{read.describe('A4')}, {(day - tested_on).days} days ago, older than the clinic limit of "
                 f"{settings.inr_max_age_days} days",
@@ -233,7 +280,17 @@ def evaluate(
                 limit = Decimal(str(settings.inr_default_upper_limit))
                 limit_source = f"the clinic default of {settings.inr_default_upper_limit:g} (target range unknown)"
             if inr > limit:
-                raise_flag(FlagCode.INR_ABOVE_RANGE, f"{read.describe('A3')} is above {limit_source}")
+                yield _flag(FlagCode.INR_ABOVE_RANGE, f"{read.describe('A3')} is above {limit_source}")
+
+
+def _other_medicine_flags(screen: _Screen) -> Iterator[Flag]:
+    """R05-R10: antiplatelets, combined antithrombotics, NSAIDs, SSRIs/SNRIs and supplements."""
+    anticoagulants, antiplatelets, nsaids, ssris = (
+        screen.anticoagulants,
+        screen.antiplatelets,
+        screen.nsaids,
+        screen.ssris,
+    )
 
     # R05, R06: antiplatelets alone, or combined antithrombotics (which replaces R05).
     classes = {
@@ -249,52 +306,57 @@ def evaluate(
     if is_combined:
         combined = [item for name in present for item in classes[name]]
         label = "dual antiplatelet therapy" if len(present) < 2 else f"{len(present)} classes ({', '.join(present)})"
-        raise_flag(FlagCode.BLEED_COMBINED, f"{label}: {_join(combined)}")
+        yield _flag(FlagCode.BLEED_COMBINED, f"{label}: {_join(combined)}")
     elif antiplatelets and not anticoagulants:
-        raise_flag(FlagCode.BLEED_ANTIPLATELET, _join(antiplatelets))
+        yield _flag(FlagCode.BLEED_ANTIPLATELET, _join(antiplatelets))
 
     # R07: NSAID without an A/B drug; MODERATE when an SSRI/SNRI is also taken (5.2).
     if nsaids and not anticoagulants and not antiplatelets:
         if ssris:
-            raise_flag(
+            yield _flag(
                 FlagCode.BLEED_NSAID,
                 f"{_join(nsaids)}; together with an SSRI/SNRI ({_join(ssris)})",
                 Severity.MODERATE,
             )
         else:
-            raise_flag(FlagCode.BLEED_NSAID, _join(nsaids))
+            yield _flag(FlagCode.BLEED_NSAID, _join(nsaids))
 
     # R08
     if ssris and not anticoagulants and not antiplatelets and not nsaids:
-        raise_flag(FlagCode.BLEED_SSRI, _join(ssris))
+        yield _flag(FlagCode.BLEED_SSRI, _join(ssris))
 
     # R09, R10: supplements.
-    high_risk = evidence(DrugClass.SUPPLEMENT_HIGH_RISK)
-    other_supplements = evidence(DrugClass.SUPPLEMENT_MODERATE_EVIDENCE, DrugClass.SUPPLEMENT_NO_RISK)
+    high_risk = screen.evidence(DrugClass.SUPPLEMENT_HIGH_RISK)
+    other_supplements = screen.evidence(DrugClass.SUPPLEMENT_MODERATE_EVIDENCE, DrugClass.SUPPLEMENT_NO_RISK)
     if high_risk:
         if anticoagulants or antiplatelets:
-            raise_flag(
+            yield _flag(
                 FlagCode.BLEED_SUPPLEMENT,
                 f"{_join(high_risk)}; with an anticoagulant or antiplatelet",
                 Severity.MODERATE,
             )
         else:
-            raise_flag(FlagCode.BLEED_SUPPLEMENT, _join(high_risk))
+            yield _flag(FlagCode.BLEED_SUPPLEMENT, _join(high_risk))
     elif other_supplements:
-        moderate_evidence = evidence(DrugClass.SUPPLEMENT_MODERATE_EVIDENCE)
+        moderate_evidence = screen.evidence(DrugClass.SUPPLEMENT_MODERATE_EVIDENCE)
         if moderate_evidence and anticoagulants:
-            raise_flag(FlagCode.SUPPLEMENT_NOTE, f"{_join(other_supplements)}; with an anticoagulant", Severity.LOW)
+            yield _flag(FlagCode.SUPPLEMENT_NOTE, f"{_join(other_supplements)}; with an anticoagulant", Severity.LOW)
         else:
-            raise_flag(FlagCode.SUPPLEMENT_NOTE, _join(other_supplements))
+            yield _flag(FlagCode.SUPPLEMENT_NOTE, _join(other_supplements))
+
+
+def _bleeding_condition_flags(screen: _Screen) -> Iterator[Flag]:
+    """R11-R17: bleeding disorders, marrow and immune causes, liver and kidney disease, and bleeding history."""
+    read, conditions, settings, day = screen.read, screen.conditions, screen.settings, screen.day
 
     # R11
     disorders = [conditions[c] for c in (ConditionCode.HAEMOPHILIA, ConditionCode.VON_WILLEBRAND) if c in conditions]
     if disorders:
-        raise_flag(FlagCode.BLEED_DISORDER, "; ".join(disorders))
+        yield _flag(FlagCode.BLEED_DISORDER, "; ".join(disorders))
 
     # R12
     marrow = [conditions[c] for c in (ConditionCode.LOW_PLATELETS, ConditionCode.BLOOD_CANCER) if c in conditions]
-    marrow += [item.description for item in evidence(DrugClass.CHEMOTHERAPY_IMMUNOSUPPRESSANT)]
+    marrow += [item.description for item in screen.evidence(DrugClass.CHEMOTHERAPY_IMMUNOSUPPRESSANT)]
     if marrow:
         reason = "; ".join(dict.fromkeys(marrow))
         blood_count_on = _as_date(read.values.get("G3"))
@@ -303,31 +365,34 @@ def evaluate(
         limit_days = settings.blood_count_max_age_days
         if limit_days is not None and (blood_count_on is None or (day - blood_count_on).days > limit_days):
             reason += f"; no blood count within the clinic limit of {limit_days} days"
-        raise_flag(FlagCode.MARROW_OR_IMMUNE, reason)
+        yield _flag(FlagCode.MARROW_OR_IMMUNE, reason)
 
     # R13: liver disease, HIGH when cirrhosis is named (5.3).
     if ConditionCode.CIRRHOSIS in conditions:
         liver = [conditions[c] for c in (ConditionCode.LIVER_DISEASE, ConditionCode.CIRRHOSIS) if c in conditions]
-        raise_flag(FlagCode.BLEED_LIVER, "; ".join(liver), Severity.HIGH)
+        yield _flag(FlagCode.BLEED_LIVER, "; ".join(liver), Severity.HIGH)
     elif ConditionCode.LIVER_DISEASE in conditions:
-        raise_flag(FlagCode.BLEED_LIVER, conditions[ConditionCode.LIVER_DISEASE])
+        yield _flag(FlagCode.BLEED_LIVER, conditions[ConditionCode.LIVER_DISEASE])
 
     # R14
     if ConditionCode.KIDNEY_DISEASE in conditions:
-        raise_flag(FlagCode.BLEED_RENAL, conditions[ConditionCode.KIDNEY_DISEASE])
+        yield _flag(FlagCode.BLEED_RENAL, conditions[ConditionCode.KIDNEY_DISEASE])
 
     # R15, R16
     bleeding_signs = [code for code in ("F1", "F2", "F3") if read.is_yes(code)]
     if len(bleeding_signs) >= 2 or read.is_yes("F3"):
-        raise_flag(FlagCode.BLEED_HISTORY, "; ".join(read.describe(code) for code in bleeding_signs))
+        yield _flag(FlagCode.BLEED_HISTORY, "; ".join(read.describe(code) for code in bleeding_signs))
     elif len(bleeding_signs) == 1:
-        raise_flag(FlagCode.BLEED_HISTORY_MINOR, read.describe(bleeding_signs[0]))
+        yield _flag(FlagCode.BLEED_HISTORY_MINOR, read.describe(bleeding_signs[0]))
 
     # R17: a not-sure family history stays at INFO rather than becoming a CLARIFY.
     if read.choice("F4") in (YES, NOT_SURE):
-        raise_flag(FlagCode.FAMILY_BLEEDING, read.describe("F4"))
+        yield _flag(FlagCode.FAMILY_BLEEDING, read.describe("F4"))
 
-    # R18: every not-sure or missing answer that no other rule handles (5.7: never treated as No).
+
+def _unclear_answer_flags(screen: _Screen) -> Iterator[Flag]:
+    """R18: every not-sure or missing answer that no other rule handles (5.7: never treated as No)."""
+    read, shown = screen.read, screen.shown
     unclear = [
         read.describe(question.code)
         for question in QUESTIONS
@@ -348,11 +413,16 @@ def evaluate(
     if missing:
         unclear.append("not answered: " + ", ".join(dict.fromkeys(missing)))
     if unclear:
-        raise_flag(FlagCode.SCREEN_INCOMPLETE, "; ".join(unclear))
+        yield _flag(FlagCode.SCREEN_INCOMPLETE, "; ".join(unclear))
+
+
+def _site_flags(screen: _Screen) -> Iterator[Flag]:
+    """R19-R31: pregnancy, lymphoedema, allergies, implants, epilepsy, diabetes, the heart, surgery, thorax, skin."""
+    read = screen.read
 
     # R19
     if read.choice("H1") in (YES, "possibly"):
-        raise_flag(FlagCode.PREGNANCY, read.describe("H1"), site_severity=Severity.HOLD, areas=PREGNANCY_AREAS)
+        yield _flag(FlagCode.PREGNANCY, read.describe("H1"), site_severity=Severity.HOLD, areas=PREGNANCY_AREAS)
 
     # R20, R21: lymphoedema; a typed "other" location is kept for the clinician to map.
     h2 = read.choice("H2")
@@ -360,7 +430,7 @@ def evaluate(
     limbs = tuple(area for option, quadrant in LYMPHOEDEMA_QUADRANTS.items() if option in where for area in quadrant)
     other_location = read.text("H2_OTHER") if OTHER in where else ""
     if h2 == YES and (limbs or other_location):
-        raise_flag(
+        yield _flag(
             FlagCode.LYMPHOEDEMA_SITE,
             "; ".join(filter(None, [read.describe("H2_WHERE"), other_location and read.describe("H2_OTHER")])),
             site_severity=Severity.HOLD,
@@ -368,7 +438,7 @@ def evaluate(
             location_note=other_location,
         )
     elif h2 in (YES, NOT_SURE):
-        raise_flag(
+        yield _flag(
             FlagCode.LYMPHOEDEMA_UNSPECIFIED,
             read.describe("H2") + ("" if h2 == NOT_SURE else ", no location given"),
             site_severity=Severity.HOLD,
@@ -376,15 +446,15 @@ def evaluate(
 
     # R22, R23
     if "metal" in read.choices("H3"):
-        raise_flag(FlagCode.METAL_ALLERGY, read.describe("H3", only=["metal"]))
+        yield _flag(FlagCode.METAL_ALLERGY, read.describe("H3", only=["metal"]))
     if "latex" in read.choices("H3"):
-        raise_flag(FlagCode.LATEX_ALLERGY, read.describe("H3", only=["latex"]))
+        yield _flag(FlagCode.LATEX_ALLERGY, read.describe("H3", only=["latex"]))
 
     # R24
     implants = read.choices("H4") - {NONE_OF_THESE}
     if implants:
         details = [read.describe("H4")] + [read.describe(code) for code in ("H4_OTHER", "H4_WHERE") if read.text(code)]
-        raise_flag(
+        yield _flag(
             FlagCode.IMPLANT_SITE,
             "; ".join(details),
             site_severity=Severity.HOLD,
@@ -393,23 +463,23 @@ def evaluate(
 
     # R25
     if read.is_yes("H5"):
-        raise_flag(FlagCode.EPILEPSY, read.describe("H5"))
+        yield _flag(FlagCode.EPILEPSY, read.describe("H5"))
 
     # R26, R27
     if read.is_yes("H6"):
         if read.choice("H6_CONTROL") == YES:
-            raise_flag(FlagCode.DIABETES, read.describe("H6_CONTROL"))
+            yield _flag(FlagCode.DIABETES, read.describe("H6_CONTROL"))
         else:
-            raise_flag(FlagCode.DIABETES_UNCONTROLLED, f"{read.describe('H6')}; {read.describe('H6_CONTROL')}")
+            yield _flag(FlagCode.DIABETES_UNCONTROLLED, f"{read.describe('H6')}; {read.describe('H6_CONTROL')}")
 
     # R28
     if read.is_yes("H7"):
-        raise_flag(FlagCode.CARDIAC_VALVE_OR_SURGERY, read.describe("H7"))
+        yield _flag(FlagCode.CARDIAC_VALVE_OR_SURGERY, read.describe("H7"))
 
     # R29: MODERATE plus a review of sites in the operated region.
     if read.is_yes("H8"):
         details = [read.describe("H8")] + ([read.describe("H8_WHERE")] if read.text("H8_WHERE") else [])
-        raise_flag(
+        yield _flag(
             FlagCode.RECENT_SURGERY,
             "; ".join(details),
             site_severity=Severity.MODERATE,
@@ -418,29 +488,41 @@ def evaluate(
 
     # R30: INFO for the patient, HIGH at THORAX-tagged sites.
     if read.is_yes("H9"):
-        raise_flag(FlagCode.THORAX_RISK, read.describe("H9"), site_severity=Severity.HIGH, site_tags=("THORAX",))
+        yield _flag(FlagCode.THORAX_RISK, read.describe("H9"), site_severity=Severity.HIGH, site_tags=("THORAX",))
 
     # R31
     if read.is_yes("H10"):
         details = [read.describe("H10")] + ([read.describe("H10_WHERE")] if read.text("H10_WHERE") else [])
-        raise_flag(
+        yield _flag(
             FlagCode.SKIN_SITE,
             "; ".join(details),
             site_severity=Severity.HOLD,
             location_note=read.text("H10_WHERE"),
         )
 
+
+def _needle_reaction_flags(screen: _Screen) -> Iterator[Flag]:
+    """R32-R34: fear of needles, fainting, and an earlier reaction to needling."""
+    read = screen.read
+
     # R32, R33: "Both" means very afraid and fainted before, so it raises both flags.
     h11 = read.choice("H11")
     if h11 in ("very_afraid", "both"):
-        raise_flag(FlagCode.NEEDLE_PHOBIA, read.describe("H11"))
+        yield _flag(FlagCode.NEEDLE_PHOBIA, read.describe("H11"))
     if h11 in ("fainted_before", "both"):
-        raise_flag(FlagCode.VASOVAGAL, read.describe("H11"))
+        yield _flag(FlagCode.VASOVAGAL, read.describe("H11"))
 
     # R34
     if read.is_yes("H12"):
         details = [read.describe("H12")] + ([read.describe("H12_DETAILS")] if read.text("H12_DETAILS") else [])
-        raise_flag(FlagCode.PRIOR_REACTION, "; ".join(details))
+        yield _flag(FlagCode.PRIOR_REACTION, "; ".join(details))
+
+
+def _screening_flags(
+    screen: _Screen, *, submitted_on: date | None, has_changed_since_screening: bool
+) -> Iterator[Flag]:
+    """R35-R36: answers too old or overtaken by a change, and answers not confirmed."""
+    read, answers, settings, day = screen.read, screen.answers, screen.settings, screen.day
 
     # R35
     answered_on = submitted_on or day
@@ -451,7 +533,7 @@ def evaluate(
     if has_changed_since_screening:
         stale.append('the clinician recorded "Yes" to any change since the questionnaire')
     if stale:
-        raise_flag(FlagCode.SCREEN_STALE, "; ".join(stale))
+        yield _flag(FlagCode.SCREEN_STALE, "; ".join(stale))
 
     # R36
     if answers.get("Z1") is not True or not read.text("Z1_NAME"):
@@ -463,6 +545,4 @@ def evaluate(
             )
             if is_missing
         ]
-        raise_flag(FlagCode.SCREEN_UNCONFIRMED, "Z1: " + ", ".join(missing_parts))
-
-    return Evaluation(flags=tuple(flags), risk_level=highest_severity(flag.severity for flag in flags))
+        yield _flag(FlagCode.SCREEN_UNCONFIRMED, "Z1: " + ", ".join(missing_parts))
