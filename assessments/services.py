@@ -20,6 +20,7 @@ from accounts.audit import audit
 from accounts.models import AuditAction
 from patients import services as patient_services
 from patients.models import Patient
+from patients.safety_rules import Severity
 
 from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
 from .models import (
@@ -66,7 +67,7 @@ def needling_site_clearance(
         return SiteClearance(False, False, clearance.reasons, None)
     muscle = anatomy.muscle(muscle_code)
     # A HOLD acknowledged with its resolution note no longer holds the patient (5.5).
-    in_force = [flag for flag in clearance.flags if flag.severity.value != "HOLD"]
+    in_force = [flag for flag in clearance.flags if flag.severity is not Severity.HOLD]
     check = needling_safety.check_site(
         flags=in_force,
         site_tags=[tag.value for tag in muscle.precautions],

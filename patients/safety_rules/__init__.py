@@ -49,6 +49,7 @@ from .rules import evaluate
 from .severity import (
     DEFAULT_SETTINGS,
     RISK_LEVEL_MEANINGS,
+    SEVERITY_CHOICES,
     SafetySettings,
     Severity,
     classify_platelet_count,
@@ -82,6 +83,7 @@ __all__ = [
     "RISK_LEVEL_MEANINGS",
     "RULES_VERSION",
     "SECTIONS",
+    "SEVERITY_CHOICES",
     "STANDARD_RISKS",
     "TEXT_MAX_LENGTH",
     "YES",

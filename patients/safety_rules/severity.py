@@ -26,6 +26,11 @@ class Severity(StrEnum):
         return _SEVERITY_RANK[self]
 
     @property
+    def label(self) -> str:
+        """The severity in words, as staff pages and exports show it."""
+        return _SEVERITY_LABEL[self]
+
+    @property
     def needs_acknowledgement(self) -> bool:
         """5.5: every flag at LOW or above, and every CLARIFY, is acknowledged before needling rows are recorded."""
         return self is not Severity.INFO
@@ -49,6 +54,20 @@ _SEVERITY_RANK = {
     Severity.HIGH: 5,
     Severity.HOLD: 6,
 }
+
+_SEVERITY_LABEL = {
+    Severity.HOLD: "Hold",
+    Severity.HIGH: "High",
+    Severity.CLARIFY: "Clarify",
+    Severity.MODERATE: "Moderate",
+    Severity.LOW: "Low",
+    Severity.INFO: "Information",
+}
+
+# Model field choices, highest severity first.
+SEVERITY_CHOICES: tuple[tuple[str, str], ...] = tuple(
+    (severity.value, severity.label) for severity in sorted(Severity, key=lambda severity: severity.rank, reverse=True)
+)
 
 RISK_LEVEL_MEANINGS: Mapping[Severity, str] = MappingProxyType(
     {
