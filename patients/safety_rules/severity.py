@@ -45,6 +45,11 @@ class Severity(StrEnum):
         """5.5: a HOLD stops needling until a signed resolution note is recorded."""
         return self is Severity.HOLD
 
+    @property
+    def needs_real_answer(self) -> bool:
+        """5.5: a CLARIFY is acknowledged with the real answer, as the patient gives it to the clinician."""
+        return self is Severity.CLARIFY
+
 
 _SEVERITY_RANK = {
     Severity.INFO: 1,
