@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .safety_rules import BodyRegion
+from .safety_rules import SEVERITY_CHOICES, BodyRegion, Severity
 
 
 class AdministrativeSex(models.TextChoices):
@@ -490,25 +490,16 @@ class SafetyRecheck(models.Model):
         return f"Re-check of {self.asked_at:%Y-%m-%d}: {self.get_answer_display()}"
 
 
-class FlagSeverity(models.TextChoices):
-    HOLD = "HOLD", "Hold"
-    HIGH = "HIGH", "High"
-    CLARIFY = "CLARIFY", "Clarify"
-    MODERATE = "MODERATE", "Moderate"
-    LOW = "LOW", "Low"
-    INFO = "INFO", "Information"
-
-
 class SafetyFlag(models.Model):
     """A flag the rules raised on a submission, stored with the rules' version, and its acknowledgement."""
 
     response = models.ForeignKey(QuestionnaireResponse, on_delete=models.PROTECT, related_name="flags")
     code = models.CharField(max_length=40)
-    severity = models.CharField(max_length=10, choices=FlagSeverity)
+    severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES)
     severity_rank = models.PositiveSmallIntegerField()
     reason = models.TextField()
     action = models.TextField(blank=True)
-    site_severity = models.CharField(max_length=10, choices=FlagSeverity, blank=True)
+    site_severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES, blank=True)
     areas = models.JSONField(default=list, blank=True)  # [{"region": ..., "side": ...}]
     site_tags = models.JSONField(default=list, blank=True)
     location_note = models.CharField(max_length=500, blank=True)
@@ -529,7 +520,7 @@ class SafetyFlag(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(acknowledged_at__isnull=True)
-                | ~Q(severity__in=["HOLD", "HIGH", "CLARIFY"])
+                | ~Q(severity__in=[Severity.HOLD, Severity.HIGH, Severity.CLARIFY])
                 | ~Q(acknowledgement_note=""),
                 name="flag_serious_acknowledgement_has_note",
                 violation_error_message="HOLD, HIGH and CLARIFY flags are acknowledged with a note.",
@@ -541,7 +532,7 @@ class SafetyFlag(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.acknowledged_at is None and self.severity != FlagSeverity.INFO
+        return self.acknowledged_at is None and self.severity != Severity.INFO
 
 
 class LinkLookupFailure(models.Model):

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from .models import (
     Consent,
-    FlagSeverity,
     Patient,
     QuestionnaireLink,
     QuestionnaireLinkStatus,
@@ -26,7 +25,7 @@ from .models import (
 from .safety_rules import Severity
 
 # A flag stores its severity's rank (services.py); the rules define that order once.
-SEVERITY_BY_RANK = {severity.rank: FlagSeverity(severity.value) for severity in Severity}
+SEVERITY_BY_RANK = {severity.rank: severity for severity in Severity}
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def readiness_for(patient_ids: Iterable[int]) -> dict[int, SafetyReadiness]:
     # The current submission's flags that call for a decision, highest first.
     flags = (
         SafetyFlag.objects.filter(response_id=OuterRef("current_response_id"))
-        .exclude(severity=FlagSeverity.INFO)
+        .exclude(severity=Severity.INFO)
         .order_by("-severity_rank")
     )
     latest = (

@@ -504,9 +504,9 @@ def _stored_flag(response: QuestionnaireResponse, flag: safety_rules.Flag, rules
 
 
 ACKNOWLEDGEMENT_NOTE_NEEDED = {
-    "HOLD": "Record the resolution: why needling may now go ahead, or what stays on hold.",
-    "HIGH": "Record the management plan for this flag.",
-    "CLARIFY": "Record the real answer, as the patient told you.",
+    safety_rules.Severity.HOLD: "Record the resolution: why needling may now go ahead, or what stays on hold.",
+    safety_rules.Severity.HIGH: "Record the management plan for this flag.",
+    safety_rules.Severity.CLARIFY: "Record the real answer, as the patient told you.",
 }
 
 
@@ -530,7 +530,9 @@ def safety_flag_acknowledge(*, flag: SafetyFlag, acknowledged_by: Any, note: str
 @transaction.atomic
 def safety_flags_acknowledge_low(*, response: QuestionnaireResponse, acknowledged_by: Any) -> int:
     """Acknowledge every open LOW flag of a submission together (5.5), each saved so each is audit-logged."""
-    flags = list(response.flags.select_for_update().filter(severity="LOW", acknowledged_at__isnull=True))
+    flags = list(
+        response.flags.select_for_update().filter(severity=safety_rules.Severity.LOW, acknowledged_at__isnull=True)
+    )
     now = timezone.now()
     for flag in flags:
         flag.acknowledged_at, flag.acknowledged_by = now, acknowledged_by

@@ -280,7 +280,9 @@ def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> Htt
         "patient": response.patient,
         "response": response,
         "flags": flags,
-        "open_low": [flag for flag in flags if flag.severity == "LOW" and flag.acknowledged_at is None],
+        "open_low": [
+            flag for flag in flags if flag.severity == safety_rules.Severity.LOW and flag.acknowledged_at is None
+        ],
         "rows": rows,
         "is_current": current is not None and current.pk == response.pk,
     }

@@ -10,7 +10,7 @@ import pytest
 
 from assessments import anatomy
 from assessments.site_gate import PlannedSite, Verdict, decide_site
-from patients.gate import ConsentScope, FlagState, PatientSafetyState, RecheckStatus, ReasonKind, patient_decision
+from patients.gate import ConsentScope, FlagState, PatientSafetyState, ReasonKind, RecheckStatus, patient_decision
 from patients.safety_rules import AffectedArea, BodyRegion, Flag, FlagCode, Severity
 
 TODAY = date(2026, 12, 7)
@@ -70,10 +70,24 @@ BUTTOCK_HIP = (
     "piriformis",
     "deep-hip-rotators",
 )
-LEG = ("adductor-longus-brevis", "adductor-magnus", "gracilis-sartorius", "rectus-femoris", "vastus-lateralis",
-       "vastus-medialis", "biceps-femoris", "semitendinosus-semimembranosus", "tibialis-anterior",
-       "extensor-hallucis-digitorum-longus", "fibularis-longus-brevis", "gastrocnemius", "soleus",
-       "tibialis-posterior", "flexor-digitorum-hallucis-longus", "extensor-digitorum-brevis-foot-intrinsics")  # fmt: skip
+LEG = (
+    "adductor-longus-brevis",
+    "adductor-magnus",
+    "gracilis-sartorius",
+    "rectus-femoris",
+    "vastus-lateralis",
+    "vastus-medialis",
+    "biceps-femoris",
+    "semitendinosus-semimembranosus",
+    "tibialis-anterior",
+    "extensor-hallucis-digitorum-longus",
+    "fibularis-longus-brevis",
+    "gastrocnemius",
+    "soleus",
+    "tibialis-posterior",
+    "flexor-digitorum-hallucis-longus",
+    "extensor-digitorum-brevis-foot-intrinsics",
+)
 
 REGION_OF = {
     **dict.fromkeys(NECK, BodyRegion.HEAD_NECK),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from patients import services
-from patients.models import FlagSeverity, Patient, QuestionnaireResponse, SafetyFlag
+from patients.models import Patient, QuestionnaireResponse, SafetyFlag
 from patients.readiness import readiness_for
 from patients.safety_rules import Severity
 from tests.factories import ConsentFactory, PatientFactory, UserFactory
@@ -290,7 +290,7 @@ def test_low_flags_acknowledged_together_are_audit_logged(
 ) -> None:
     physio_client.post(acknowledge_low_url(response))
 
-    for low in response.flags.filter(severity=FlagSeverity.LOW):
+    for low in response.flags.filter(severity=Severity.LOW):
         entry = LogEntry.objects.get_for_object(low).filter(action=LogEntry.Action.UPDATE).get()
         assert entry.actor == physio_client.user
 
@@ -389,7 +389,7 @@ def test_needling_may_go_ahead_with_a_recent_clear_questionnaire_and_consent(con
 def test_needling_may_go_ahead_once_every_flag_is_acknowledged(consented: Patient) -> None:
     response = submitted(consented, **EVERY_SEVERITY)
     physio = UserFactory(roles=[Role.PHYSIOTHERAPIST])
-    for each in response.flags.exclude(severity=FlagSeverity.INFO):
+    for each in response.flags.exclude(severity=Severity.INFO):
         services.safety_flag_acknowledge(flag=each, acknowledged_by=physio, note="Discussed and planned.")
 
     clearance = services.needling_clearance(patient=consented)

@@ -100,6 +100,17 @@ def test_severities_are_those_of_appendix_a():
     assert set(rules.RISK_LEVEL_MEANINGS) == set(Severity)
 
 
+def test_stored_severity_choices_run_from_hold_down_to_information():
+    assert rules.SEVERITY_CHOICES == (
+        ("HOLD", "Hold"),
+        ("HIGH", "High"),
+        ("CLARIFY", "Clarify"),
+        ("MODERATE", "Moderate"),
+        ("LOW", "Low"),
+        ("INFO", "Information"),
+    )
+
+
 def test_flag_codes_are_exactly_those_of_the_reference():
     assert {code.value for code in FlagCode} == REFERENCE_FLAG_CODES
 
