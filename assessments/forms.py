@@ -238,22 +238,14 @@ class SessionHeaderForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = TreatmentSession
         fields = [
-            "consent_reconfirmed", "changed_since_questionnaire", "change_note", "pain_before", "position",
-            "needle_product", "needle_diameter_mm", "needle_length_mm", "technique", "technique_note",
+            "consent_reconfirmed", "pain_before", "position", "needle_product", "needle_diameter_mm",
+            "needle_length_mm", "technique", "technique_note",
         ]  # fmt: skip
         widgets = {
-            "changed_since_questionnaire": forms.RadioSelect(choices=[(True, "Yes"), (False, "No")]),
-            "change_note": forms.Textarea(attrs={"rows": 2}),
             "pain_before": forms.NumberInput(attrs={"min": 0, "max": 10}),
             "needle_diameter_mm": forms.NumberInput(attrs={"step": "0.01", "min": "0.10", "max": "0.50"}),
         }
         labels = {"needle_diameter_mm": "Needle diameter (mm)", "needle_length_mm": "Needle length (mm)"}
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("changed_since_questionnaire") and not (cleaned.get("change_note") or "").strip():
-            self.add_error("change_note", "Say what changed; the patient may need to answer the questionnaire again.")
-        return cleaned
 
 
 class SessionCloseForm(VersionedFormMixin, forms.ModelForm):

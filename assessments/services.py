@@ -19,7 +19,7 @@ from accounts.audit import audit
 from accounts.models import AuditAction
 from patients import gate, safety_state
 from patients import services as patient_services
-from patients.models import Patient
+from patients.models import Patient, SafetyRecheck
 
 from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales, site_gate
 from .models import (
@@ -536,6 +536,17 @@ def session_save_fields(*, session: TreatmentSession, data: dict[str, Any], vers
 
 
 @transaction.atomic
+def session_recheck_link(*, session: TreatmentSession, recheck: SafetyRecheck) -> TreatmentSession:
+    """The draft relies on this re-check of its patient (5.6, R35): part of what its signature covers."""
+    locked = _lock_session(session)
+    if recheck.patient_id != locked.patient_id:
+        raise ValidationError("This re-check is another patient's.")
+    _touch(locked, recheck=recheck)
+    locked.recheck = recheck
+    return locked
+
+
+@transaction.atomic
 def needled_site_add(
     *,
     session: TreatmentSession,
@@ -695,13 +706,21 @@ def outcome_record(
     return measure
 
 
-SESSION_SIGNED_FIELDS = ("patient_id", "physiotherapist_id", *SESSION_HEADER_FIELDS, *SESSION_CLOSE_FIELDS)
+SESSION_SIGNED_FIELDS = (
+    "patient_id", "physiotherapist_id", *SESSION_HEADER_FIELDS, *SESSION_CLOSE_FIELDS, "recheck_id",
+)  # fmt: skip
+
+
+def session_signed_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A session's signed fields as the digest covers them: without the re-check when there is none, so that
+    sessions signed before the re-check was recorded keep their digest."""
+    return {field: value for field, value in values.items() if not (field == "recheck_id" and value is None)}
 
 
 def session_content_digest(session: TreatmentSession, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
     return digest_of(
         {
-            "session": {field: getattr(session, field) for field in SESSION_SIGNED_FIELDS},
+            "session": session_signed_values({field: getattr(session, field) for field in SESSION_SIGNED_FIELDS}),
             **(rows if rows is not None else signed_rows(session, SESSION_SIGNED_ROWS)),
         }
     )
@@ -720,6 +739,8 @@ def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> 
         missing.append("the pain after treatment")
     if not locked.needles_accounted_for:
         missing.append("that every needle was removed and disposed of")
+    if has_sites and locked.recheck_id is None:
+        missing.append("the visit's re-check")
     if missing:
         raise ValidationError(f"Before signing, record {', '.join(missing)}.")
     if has_sites:

@@ -5,18 +5,22 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
+import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
-from patients.models import Patient
+from patients.forms import SafetyRecheckForm
+from patients.models import Patient, QuestionnaireResponse, RecheckAnswer
 
 from . import charts, forms, needling_safety, outcomes, scales, services
 from .models import AdverseEvent, AssessmentStatus, NeedledSite, TreatmentSession
@@ -26,7 +30,15 @@ from .views import own_record
 def _session(pk: int) -> TreatmentSession:
     return get_object_or_404(
         TreatmentSession.objects.select_related(
-            "patient", "physiotherapist", "signed_by", "consent", "questionnaire", "assessment"
+            "patient",
+            "physiotherapist",
+            "signed_by",
+            "consent",
+            "questionnaire",
+            "assessment",
+            "recheck__asked_by",
+            "recheck__questionnaire",
+            "recheck__amendment",
         ),
         pk=pk,
     )
@@ -103,6 +115,7 @@ def _render(
         "gate": gate,
         "current_questionnaire": services.patient_services.current_questionnaire(patient=session.patient),
         "muscles": services.muscles_today(patient=gate, muscles=_suggested(session), other_sites=planned),
+        **_recheck_context(session, editable=editable, form=forms_given.get("recheck_form")),
         "sites": [_site_item(site) for site in sites],
         "adverse_events": _adverse_events(session),
         "measures": list(session.outcome_measures.all()),
@@ -118,11 +131,39 @@ def _render(
         "conflict": conflict,
     }
     # A refused change whose form the page does not show: say why at the top instead.
-    hidden = [] if editable else ["header_form", "close_form", "site_form"]
+    hidden = [] if editable else ["header_form", "close_form", "site_form", "recheck_form"]
     if session.status != AssessmentStatus.SIGNED:
         hidden.append("addendum_form")
     context["refused_forms"] = [forms_given[name] for name in hidden if name in forms_given]
     return render(request, "assessments/session_detail.html", context, status=status)
+
+
+def _recheck_context(session: TreatmentSession, *, editable: bool, form: Any = None) -> dict[str, Any]:
+    """The visit's re-check as the page shows it: the one the session relies on, or the form to ask it."""
+    recheck = session.recheck
+    if recheck is not None:
+        answered: QuestionnaireResponse | None = None
+        if recheck.answer == RecheckAnswer.NEW_QUESTIONNAIRE:
+            answered = (
+                QuestionnaireResponse.objects.submitted()
+                .filter(patient=session.patient, submitted_at__gt=recheck.asked_at)
+                .order_by("submitted_at")
+                .first()
+            )
+        return {
+            "recheck": recheck,
+            "recheck_changes": services.patient_services.recheck_changes_in_words(recheck),
+            "recheck_open_flags": (
+                sum(flag.is_open for flag in recheck.amendment.flags.all()) if recheck.amendment else 0
+            ),
+            "recheck_answered": answered,
+        }
+    if not editable:
+        return {"recheck": None}
+    questionnaire = services.patient_services.current_questionnaire(patient=session.patient)
+    if form is None and questionnaire is not None:
+        form = SafetyRecheckForm(questionnaire=questionnaire)
+    return {"recheck": None, "recheck_form": form}
 
 
 def _adverse_events(session: TreatmentSession) -> list[AdverseEvent]:
@@ -166,6 +207,68 @@ def session_header_save(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PHYSIOTHERAPIST)
 def session_close_save(request: HttpRequest, pk: int) -> HttpResponse:
     return _versioned_save(request, pk, forms.SessionCloseForm, "close_form")
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def session_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(pk)
+    own_record(request, session)
+    questionnaire = services.patient_services.current_questionnaire(patient=session.patient)
+    refusal = None
+    if session.status == AssessmentStatus.SIGNED:
+        refusal = "This treatment session is signed and cannot change. Add an addendum instead."
+    elif not session.is_draft:
+        refusal = "This treatment session is marked entered in error and cannot change."
+    elif questionnaire is None:
+        refusal = "The patient has no safety questionnaire to re-check: send one first."
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(session)
+    form = SafetyRecheckForm(request.POST, questionnaire=questionnaire)
+    if form.is_valid():
+
+        def link_url(token: str) -> str:
+            return request.build_absolute_uri(reverse("questionnaire:start", args=[token]))
+
+        try:
+            # The re-check and the session's reference to it are saved together, or neither is.
+            with transaction.atomic():
+                recheck = services.patient_services.safety_recheck_record(
+                    patient=session.patient,
+                    asked_by=request.user,
+                    answer=form.cleaned_data["answer"],
+                    changes=form.changes,
+                    note=form.cleaned_data["note"],
+                    link_url=link_url,
+                )
+                services.session_recheck_link(session=session, recheck=recheck)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _recheck_recorded(request, session, recheck, link_url)
+    session.refresh_from_db()
+    return _render(request, session, status=400, recheck_form=form)
+
+
+def _recheck_recorded(request: HttpRequest, session: TreatmentSession, recheck: Any, link_url: Any) -> HttpResponse:
+    token = getattr(recheck, "link_token", None)
+    if token is not None:
+        url = link_url(token)
+        context = {
+            "patient": session.patient,
+            "link": recheck.link,
+            "url": url,
+            "qr_code": segno.make(url, error="m").svg_data_uri(scale=5, border=2),
+            "back_url": session.get_absolute_url(),
+            "back_label": "Back to the treatment session",
+        }
+        return render(request, "patients/questionnaire_link_issued.html", context)
+    if recheck.answer == RecheckAnswer.CHANGES_RECORDED:
+        messages.success(request, "Re-check recorded: review the updated questionnaire's new flags.")
+    else:
+        messages.success(request, "Re-check recorded.")
+    return redirect(session)
 
 
 @require_POST

@@ -20,6 +20,7 @@ urlpatterns = [
 urlpatterns += [
     path("sessions/start/<int:patient_pk>/", session_views.session_start, name="session-start"),
     path("sessions/<int:pk>/", session_views.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/recheck/", session_views.session_recheck, name="session-recheck"),
     path("sessions/<int:pk>/header/", session_views.session_header_save, name="session-header"),
     path("sessions/<int:pk>/close/", session_views.session_close_save, name="session-close"),
     path("sessions/<int:pk>/sites/", session_views.needled_site_create, name="needled-site-create"),

@@ -626,7 +626,9 @@ def seals(context: Context) -> list[Seal]:
         return {
             row["id"]: assessment_services.digest_of(
                 {
-                    "session": {f: row[f] for f in assessment_services.SESSION_SIGNED_FIELDS},
+                    "session": assessment_services.session_signed_values(
+                        {f: row[f] for f in assessment_services.SESSION_SIGNED_FIELDS}
+                    ),
                     "sites": sites.get(row["id"], []),
                 }
             )

@@ -15,7 +15,15 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, OutcomeMeasure, TreatmentSession
 from patients import services as patient_services
 from patients.identity import BC_PHN_WEIGHTS, fold
-from patients.models import Consent, ConsentForm, ConsentTextVersion, Patient, QuestionnaireLink, RecheckAnswer
+from patients.models import (
+    Consent,
+    ConsentForm,
+    ConsentTextVersion,
+    Patient,
+    QuestionnaireLink,
+    RecheckAnswer,
+    SafetyRecheck,
+)
 from patients.safety_rules import BodyRegion
 
 
@@ -527,13 +535,17 @@ def _seed_course(patient: Patient, course: DemoCourse, physiotherapist: Any) -> 
     record = assessment_services
     first_day = timezone.localdate() - timedelta(days=7 * len(course.pain))
     for number, (before, after) in enumerate(course.pain, start=1):
+        moment = timezone.make_aware(datetime.combine(first_day + timedelta(days=7 * (number - 1)), time(10, 0)))
         session = record.session_start(patient=patient, physiotherapist=physiotherapist)
+        recheck = patient_services.safety_recheck_record(
+            patient=patient, asked_by=physiotherapist, answer=RecheckAnswer.NO_CHANGE
+        )
+        session = record.session_recheck_link(session=session, recheck=recheck)
         session = record.session_save_fields(
             session=session,
             version=session.version,
             data={
                 "consent_reconfirmed": True,
-                "changed_since_questionnaire": False,
                 "pain_before": before,
                 "position": "prone" if course.sites[0][2] else "side_lying_left",
                 "needle_diameter_mm": Decimal("0.25"),
@@ -541,14 +553,11 @@ def _seed_course(patient: Patient, course: DemoCourse, physiotherapist: Any) -> 
                 "technique": "pecking",
             },
         )
-        # The visit's re-check comes before the first site (5.6); the demo's patients report no change.
-        patient_services.safety_recheck_record(
-            patient=patient, asked_by=physiotherapist, answer=RecheckAnswer.NO_CHANGE
-        )
         for muscle, side, level in course.sites:
             record.needled_site_add(
                 session=session, muscle=muscle, side=side, level=level, insertions=3, twitch="several", grasp=True
             )
+        SafetyRecheck.objects.filter(pk=recheck.pk).update(asked_at=moment)  # each visit on its own day
         session.refresh_from_db()
         session = record.session_save_fields(
             session=session,
@@ -575,6 +584,5 @@ def _seed_course(patient: Patient, course: DemoCourse, physiotherapist: Any) -> 
         if number < len(course.pain):
             session.refresh_from_db()
             record.session_sign(session=session, signed_by=physiotherapist, version=session.version)
-        moment = timezone.make_aware(datetime.combine(first_day + timedelta(days=7 * (number - 1)), time(10, 0)))
         TreatmentSession.objects.filter(pk=session.pk).update(started_at=moment)
         OutcomeMeasure.objects.filter(session=session).update(recorded_at=moment)

@@ -11,7 +11,8 @@ from accounts.submissions import OneTimeSubmissionMixin
 from accounts.versioning import VersionedFormMixin
 
 from . import identity
-from .models import REGION_LABELS, Consent, ConsentForm, Patient
+from .models import REGION_LABELS, Consent, ConsentForm, Patient, QuestionnaireResponse, RecheckAnswer
+from .services import recheck_stopped_options
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -271,3 +272,75 @@ class FlagAcknowledgeForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+RECHECK_ANSWER_CHOICES = [
+    (RecheckAnswer.NO_CHANGE, "No"),
+    (RecheckAnswer.CHANGES_RECORDED, "Yes: record what changed"),
+    (RecheckAnswer.NEW_QUESTIONNAIRE, "Yes: send a new questionnaire"),
+]
+RECHECK_TEXT_LIMIT = 500  # the questionnaire's free-text limit (5.6)
+
+
+class SafetyRecheckForm(forms.Form):
+    """The visit's re-check (5.6, R35), asked before the first needle: any change since the questionnaire?"""
+
+    answer = forms.ChoiceField(
+        choices=RECHECK_ANSWER_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Answer the re-check question."},
+    )
+    medicines_started = forms.CharField(
+        label="Medicines started (one per line, or separated by commas)",
+        required=False,
+        max_length=RECHECK_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    medicines_stopped = forms.MultipleChoiceField(
+        label="Medicines stopped", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    new_condition = forms.CharField(
+        label="New illness or diagnosis",
+        required=False,
+        max_length=RECHECK_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    pregnancy = forms.BooleanField(label="Pregnant, or could be pregnant", required=False)
+    bleeding_problem = forms.BooleanField(label="A new bleeding or bruising problem", required=False)
+    operation = forms.CharField(label="An operation: where on the body", required=False, max_length=RECHECK_TEXT_LIMIT)
+    note = forms.CharField(label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    CHANGE_FIELDS = (
+        "medicines_started",
+        "medicines_stopped",
+        "new_condition",
+        "pregnancy",
+        "bleeding_problem",
+        "operation",
+    )
+
+    def __init__(self, *args: Any, questionnaire: QuestionnaireResponse, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        screened_on = timezone.localtime(questionnaire.screened_at or questionnaire.submitted_at)
+        self.fields["answer"].label = (
+            f"Since your questionnaire of {screened_on.day} {screened_on:%B}, have you started or stopped any "
+            "medicine, or had a new illness, an operation, a pregnancy or a bleeding problem?"
+        )
+        self.fields["medicines_stopped"].choices = recheck_stopped_options(questionnaire)
+        if not self.fields["medicines_stopped"].choices:
+            self.fields["medicines_stopped"].help_text = "The questionnaire records no medicine to stop."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        has_errors = any(name in self.errors for name in self.CHANGE_FIELDS)
+        has_change = any(cleaned.get(name) for name in self.CHANGE_FIELDS)
+        if cleaned.get("answer") == RecheckAnswer.CHANGES_RECORDED and not (has_errors or has_change):
+            self.add_error(None, "Record at least one change below, or answer that nothing changed.")
+        return cleaned
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """The changes for the re-check service; empty unless the answer records them."""
+        if self.cleaned_data.get("answer") != RecheckAnswer.CHANGES_RECORDED:
+            return {}
+        return {name: self.cleaned_data[name] for name in self.CHANGE_FIELDS}

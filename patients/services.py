@@ -35,7 +35,9 @@ from .models import (
     PatientQuerySet,
     QuestionnaireLink,
     QuestionnaireResponse,
+    RecheckAnswer,
     SafetyFlag,
+    SafetyRecheck,
 )
 
 # --- Search ---------------------------------------------------------------------
@@ -555,3 +557,281 @@ def consent_risk_text(*, patient: Patient) -> str:
     if response is None:
         return ""
     return "\n".join(safety_rules.consent_risks(response.flags.values_list("code", flat=True)))
+
+
+# --- The visit's re-check (5.6, R35) ------------------------------------------------------------------
+
+
+RECHECK_CHANGES = (
+    "medicines_started",
+    "medicines_stopped",
+    "new_condition",
+    "pregnancy",
+    "bleeding_problem",
+    "operation",
+)
+RECHECK_TEXT_CHANGES = ("medicines_started", "new_condition", "operation")
+RECHECK_YES_NO_CHANGES = ("pregnancy", "bleeding_problem")
+# Stopping one of these "Yes" answers sets it to "No", in words.
+_RECHECK_STOPPED_YES = {"B1": "Aspirin", "C1": "Anti-inflammatory pain pills", "D1": "Mood medicine"}
+# Multi-choice answers whose options can be stopped one by one, and the "Other" text each keeps.
+_RECHECK_STOPPED_CHOICES = {"A2": "A2_OTHER", "B2": "B2_OTHER", "E1": "E1_OTHER"}
+
+
+def recheck_stopped_options(response: QuestionnaireResponse) -> list[tuple[str, str]]:
+    """The medicines the answers record, as (code, label in words), in the questionnaire's order: what the
+    re-check can record as stopped. Medicines only typed in free text are not offered."""
+    answers = response.answers
+    options: list[tuple[str, str]] = []
+    for code in ("A2", "B1", "B2", "C1", "D1", "E1"):
+        if code in _RECHECK_STOPPED_YES:
+            if answers.get(code) == safety_rules.YES:
+                name = str(answers.get("D1_NAME") or "").strip() if code == "D1" else ""
+                label = _RECHECK_STOPPED_YES[code]
+                options.append((code, f"{label} ({name})" if name else label))
+            continue
+        question = safety_rules.QUESTION_BY_CODE[code]
+        chosen = _choices(answers.get(code))
+        for option in question.options:
+            if option.code not in chosen or option.code == safety_rules.NONE_OF_THESE:
+                continue
+            label = option.label
+            if option.code == safety_rules.OTHER:
+                typed = str(answers.get(_RECHECK_STOPPED_CHOICES[code]) or "").strip()
+                label = f"{question.short_label.capitalize()}: {typed}" if typed else label
+            elif option.code == "unknown":
+                label = "A blood thinner whose name the patient did not know"
+            options.append((f"{code}:{option.code}", label))
+    return options
+
+
+def _choices(value: object) -> list[str]:
+    return [str(item) for item in value] if isinstance(value, list | tuple) else []
+
+
+def _clean_recheck_changes(changes: object, *, offered: list[tuple[str, str]]) -> dict[str, Any]:
+    """The changes as given, checked and without the empty ones; ValidationError at the change's name."""
+    if not isinstance(changes, dict):
+        raise ValidationError({"changes": "Record what changed."})
+    unknown = sorted(str(key) for key in changes if key not in RECHECK_CHANGES)
+    if unknown:
+        raise ValidationError({"changes": f"Unknown change: {', '.join(unknown)}."})
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for name in RECHECK_TEXT_CHANGES:
+        value = changes.get(name, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[name] = "Type the change as text."
+        elif len(value.strip()) > safety_rules.TEXT_MAX_LENGTH:
+            errors[name] = f"Keep this to {safety_rules.TEXT_MAX_LENGTH} characters."
+        elif value.strip():
+            cleaned[name] = value.strip()
+    for name in RECHECK_YES_NO_CHANGES:
+        value = changes.get(name, False)
+        if not isinstance(value, bool):
+            errors[name] = "Answer yes or no."
+        elif value:
+            cleaned[name] = True
+    stopped = changes.get("medicines_stopped") or []
+    codes = {code for code, _ in offered}
+    if not isinstance(stopped, list | tuple) or not all(isinstance(code, str) for code in stopped):
+        errors["medicines_stopped"] = "Choose the stopped medicines from the list."
+    elif any(code not in codes for code in stopped):
+        errors["medicines_stopped"] = "Choose the stopped medicines from those the questionnaire records."
+    elif stopped:
+        cleaned["medicines_stopped"] = [code for code, _ in offered if code in stopped]
+    if errors:
+        raise ValidationError(errors)
+    if not cleaned:
+        raise ValidationError({"changes": "Record at least one change, or answer that nothing changed."})
+    return cleaned
+
+
+def _started_names(text: str) -> list[str]:
+    return [name.strip() for line in text.splitlines() for name in line.split(",") if name.strip()]
+
+
+def _amended_answers(answers: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The questionnaire's answers with the re-check's changes written in, as the patient would have answered."""
+    amended = {code: list(value) if isinstance(value, list) else value for code, value in answers.items()}
+    for code in changes.get("medicines_stopped", []):
+        question, _, option = code.partition(":")
+        if not option:
+            amended[question] = safety_rules.NO
+            if question == "D1":
+                amended.pop("D1_NAME", None)
+            continue
+        remaining = [chosen for chosen in _choices(amended.get(question)) if chosen != option]
+        if option == safety_rules.OTHER:
+            amended.pop(_RECHECK_STOPPED_CHOICES[question], None)
+        if remaining:
+            amended[question] = remaining
+        elif question == "A2":
+            amended.pop("A2", None)
+            amended["A1"] = safety_rules.NO
+        else:
+            amended[question] = [safety_rules.NONE_OF_THESE]
+    added = []
+    if "medicines_started" in changes:
+        added.append("Started since the questionnaire: " + ", ".join(_started_names(changes["medicines_started"])))
+    if "new_condition" in changes:
+        added.append(f"New since the questionnaire: {changes['new_condition']}")
+    if added:
+        other = str(amended.get("H13") or "").strip()
+        amended["H13"] = "\n".join([other, *added] if other else added)
+        if len(amended["H13"]) > safety_rules.TEXT_MAX_LENGTH:
+            field = "medicines_started" if "medicines_started" in changes else "new_condition"
+            raise ValidationError(
+                {
+                    field: "With this, the answer about other conditions and medicines would be over "
+                    f"{safety_rules.TEXT_MAX_LENGTH} characters: say it more briefly, or send a new questionnaire."
+                }
+            )
+    if changes.get("pregnancy"):
+        amended["H1"] = safety_rules.YES
+    if changes.get("bleeding_problem"):
+        amended["F2"] = safety_rules.YES  # bleeds for longer than most people (5.6 F2)
+    if "operation" in changes:
+        earlier = str(amended.get("H8_WHERE") or "").strip() if amended.get("H8") == safety_rules.YES else ""
+        amended["H8"] = safety_rules.YES
+        amended["H8_WHERE"] = f"{earlier}; {changes['operation']}" if earlier else changes["operation"]
+        if len(amended["H8_WHERE"]) > safety_rules.TEXT_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "operation": f"With the earlier operation, this would be over {safety_rules.TEXT_MAX_LENGTH} "
+                    "characters: say it more briefly."
+                }
+            )
+    return amended
+
+
+def _carried_acknowledgement(flag: SafetyFlag, previous: dict[tuple[str, str, str], SafetyFlag]) -> None:
+    """An acknowledged flag raised again on the same grounds keeps its acknowledgement; any other is open.
+
+    The stale-screen flag (R35) is this visit's own "yes", so it is always acknowledged afresh.
+    """
+    if flag.code == safety_rules.FlagCode.SCREEN_STALE:
+        return
+    earlier = previous.get((flag.code, flag.severity, flag.reason))
+    if earlier is not None and earlier.acknowledged_at is not None:
+        flag.acknowledged_at = earlier.acknowledged_at
+        flag.acknowledged_by_id = earlier.acknowledged_by_id
+        flag.acknowledgement_note = earlier.acknowledgement_note
+
+
+def _questionnaire_amend(
+    *, current: QuestionnaireResponse, changes: dict[str, Any], recorded_by: Any, day: date
+) -> QuestionnaireResponse:
+    answers = _amended_answers(current.answers, changes)
+    screened_at = current.screened_at or current.submitted_at
+    evaluation = safety_rules.evaluate(
+        answers,
+        settings=safety_settings(),
+        today=day,
+        submitted_on=timezone.localdate(screened_at),
+        has_changed_since_screening=True,
+    )
+    now = timezone.now()
+    amendment = QuestionnaireResponse.objects.create(
+        link=None,
+        amends=current,
+        recorded_by=recorded_by,
+        patient_id=current.patient_id,
+        answers=answers,
+        questionnaire_version=current.questionnaire_version,
+        started_at=now,
+        last_saved_at=now,
+        submitted_at=now,
+        screened_at=screened_at,
+        confirmed_name=current.confirmed_name,
+        rules_version=evaluation.rules_version,
+        risk_level=evaluation.risk_level.value if evaluation.risk_level else "",
+    )
+    previous = {(flag.code, flag.severity, flag.reason): flag for flag in current.flags.all()}
+    flags = [_stored_flag(amendment, flag, evaluation.rules_version) for flag in evaluation.flags]
+    for flag in flags:
+        _carried_acknowledgement(flag, previous)
+    # Saved one by one so that each flag, and each acknowledgement carried over, is in the audit log.
+    for flag in flags:
+        flag.save()
+    return amendment
+
+
+@transaction.atomic
+def safety_recheck_record(
+    *,
+    patient: Patient,
+    asked_by: Any,
+    answer: str,
+    changes: dict[str, Any] | None = None,
+    note: str = "",
+    today: date | None = None,
+    link_url: Callable[[str], str] = str,
+) -> SafetyRecheck:
+    """Record the visit's re-check of the current questionnaire: no change, the changes, or a new questionnaire.
+
+    The changes become an amendment of the questionnaire whose flags are reviewed as any others (acknowledged ones
+    raised again on the same grounds carry over). A new questionnaire revokes the open link and issues another
+    (`link_url` builds the address e-mailed to the patient); the token is on the returned re-check as `link_token`
+    for this request only. The same answer again on the same day returns the re-check already recorded.
+    """
+    locked = Patient.objects.select_for_update().get(pk=patient.pk)
+    if locked.is_archived:
+        raise ValidationError("This patient is archived. Restore the patient before recording the re-check.")
+    if answer not in RecheckAnswer.values:
+        raise ValidationError({"answer": "Choose an answer."})
+    current = current_questionnaire(patient=locked)
+    if current is None:
+        raise ValidationError("The patient has no safety questionnaire to re-check: send one first.")
+    day = today or timezone.localdate()
+    zone = timezone.get_current_timezone()
+    todays = list(
+        SafetyRecheck.objects.filter(
+            patient=locked,
+            asked_at__range=(
+                datetime.combine(day, datetime.min.time(), tzinfo=zone),
+                datetime.combine(day, datetime.max.time(), tzinfo=zone),
+            ),
+        ).order_by("-asked_at", "-id")
+    )
+    if todays and todays[0].answer == answer:
+        return todays[0]  # a double submit records one re-check
+    if any(recheck.answer == RecheckAnswer.CHANGES_RECORDED for recheck in todays):
+        raise ValidationError("Today's re-check is already recorded, with the changes the patient reported.")
+    recheck = SafetyRecheck(patient=locked, questionnaire=current, answer=answer, note=note.strip(), asked_by=asked_by)
+    if answer == RecheckAnswer.CHANGES_RECORDED:
+        recheck.changes = _clean_recheck_changes(
+            changes if changes is not None else {}, offered=recheck_stopped_options(current)
+        )
+        recheck.amendment = _questionnaire_amend(
+            current=current, changes=recheck.changes, recorded_by=asked_by, day=day
+        )
+    elif answer == RecheckAnswer.NEW_QUESTIONNAIRE:
+        recheck.link, recheck.link_token = questionnaire_link_issue(
+            patient=locked, issued_by=asked_by, link_url=link_url, submission_key=uuid.uuid4()
+        )
+    recheck.full_clean()
+    recheck.save()
+    return recheck
+
+
+def recheck_changes_in_words(recheck: SafetyRecheck) -> list[str]:
+    """What the re-check recorded as changed, one line each, in the clinic's words."""
+    changes = recheck.changes or {}
+    labels = dict(recheck_stopped_options(recheck.questionnaire))
+    lines = []
+    if changes.get("medicines_started"):
+        lines.append("Started: " + ", ".join(_started_names(changes["medicines_started"])))
+    if changes.get("medicines_stopped"):
+        lines.append("Stopped: " + ", ".join(labels.get(code, code) for code in changes["medicines_stopped"]))
+    if changes.get("new_condition"):
+        lines.append(f"New illness or diagnosis: {changes['new_condition']}")
+    if changes.get("pregnancy"):
+        lines.append("Pregnant, or could be")
+    if changes.get("bleeding_problem"):
+        lines.append("A new bleeding or bruising problem")
+    if changes.get("operation"):
+        lines.append(f"An operation: {changes['operation']}")
+    return lines

@@ -24,7 +24,15 @@ from .forms import (
     QuestionnaireLinkForm,
     RegistrySearchForm,
 )
-from .models import Consent, ConsentTextVersion, Patient, QuestionnaireLink, QuestionnaireResponse, SafetyFlag
+from .models import (
+    Consent,
+    ConsentTextVersion,
+    Patient,
+    QuestionnaireLink,
+    QuestionnaireResponse,
+    SafetyFlag,
+    SafetyRecheck,
+)
 from .pagination import CappedPaginator
 from .questionnaire_forms import answer_label
 from .readiness import readiness_for
@@ -257,7 +265,7 @@ def questionnaire_link_revoke(request: HttpRequest, pk: int, link_pk: int) -> Ht
 @role_required(Role.PHYSIOTHERAPIST)
 def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
     response = get_object_or_404(
-        QuestionnaireResponse.objects.select_related("patient", "link"),
+        QuestionnaireResponse.objects.select_related("patient", "link", "amends", "recorded_by"),
         pk=response_pk,
         patient_id=pk,
         submitted_at__isnull=False,
@@ -276,9 +284,16 @@ def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> Htt
         if question.code in answers
     ]
     current = services.current_questionnaire(patient=response.patient)
+    recheck = (
+        SafetyRecheck.objects.filter(amendment=response).select_related("asked_by", "questionnaire").first()
+        if response.amends_id
+        else None
+    )
     context = {
         "patient": response.patient,
         "response": response,
+        "amendment_recheck": recheck,
+        "amendment_changes": services.recheck_changes_in_words(recheck) if recheck else [],
         "flags": flags,
         "open_low": [
             flag for flag in flags if flag.severity == safety_rules.Severity.LOW and flag.acknowledged_at is None

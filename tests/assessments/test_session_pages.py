@@ -26,6 +26,7 @@ from assessments.models import (
 )
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
+from patients.models import RecheckAnswer
 from tests.factories import ConsentFactory, PatientFactory, UserFactory, clear_for_needling
 
 pytestmark = pytest.mark.django_db
@@ -155,8 +156,12 @@ def patient() -> Any:
 
 @pytest.fixture
 def session(physio_client: Client, patient: Any) -> TreatmentSession:
-    """Maya's draft, with the canary in the plan and one site."""
+    """Maya's draft, with the visit's re-check (no change), the canary in the plan and one site."""
     draft = services.session_start(patient=patient, physiotherapist=physio_client.user)
+    recheck = patient_services.safety_recheck_record(
+        patient=patient, asked_by=physio_client.user, answer=RecheckAnswer.NO_CHANGE
+    )
+    draft = services.session_recheck_link(session=draft, recheck=recheck)
     services.session_save_fields(session=draft, data={"plan": CANARY}, version=draft.version)
     services.needled_site_add(session=draft, muscle="supinator", side="L", insertions=2)
     return fresh(draft)
@@ -172,8 +177,6 @@ def header_data(session: TreatmentSession, **changes: Any) -> dict[str, Any]:
     data = {
         "version": str(fresh(session).version),
         "consent_reconfirmed": "on",
-        "changed_since_questionnaire": "False",
-        "change_note": "",
         "pain_before": "6",
         "position": "prone",
         "needle_product": "Seirin J 0.25x30 lot 4411",
@@ -390,17 +393,14 @@ def test_the_header_is_saved_and_the_physio_returns_to_the_session(
 ) -> None:
     response = physio_client.post(
         url("session-header", session),
+        # The visit's re-check replaced these: the header no longer takes them.
         header_data(session, changed_since_questionnaire="True", change_note="New tingling in the hand"),
     )
 
     assert response.status_code == 302
     assert response["Location"] == url("session-detail", session)
     stored = fresh(session)
-    assert (stored.consent_reconfirmed, stored.changed_since_questionnaire, stored.change_note) == (
-        True,
-        True,
-        "New tingling in the hand",
-    )
+    assert (stored.consent_reconfirmed, stored.changed_since_questionnaire, stored.change_note) == (True, None, "")
     assert (stored.pain_before, stored.position, stored.technique, stored.needle_length_mm) == (
         6,
         "prone",
@@ -418,13 +418,6 @@ BAD_POSTS = {
         {"pain_before": "11"},
         "pain_before",
         "Ensure this value is less than or equal to 10.",
-    ),
-    "a change without a note": (
-        "session-header",
-        header_data,
-        {"changed_since_questionnaire": "True", "change_note": "  "},
-        "change_note",
-        "Say what changed; the patient may need to answer the questionnaire again.",
     ),
     "pain after 11": (
         "session-close",

@@ -23,6 +23,7 @@ from assessments.models import (
 )
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
+from patients.models import RecheckAnswer
 from tests.factories import (
     ALL_REGIONS,
     ConsentFactory,
@@ -93,7 +94,12 @@ def session_for(patient: Any, physio: Any) -> TreatmentSession:
 
 
 def closed(session: TreatmentSession, **changes: Any) -> TreatmentSession:
-    """The header and close filled in as needed to sign."""
+    """The header and close filled in as needed to sign, after the visit's re-check (no change)."""
+    if patient_services.current_questionnaire(patient=session.patient) is not None:
+        recheck = patient_services.safety_recheck_record(
+            patient=session.patient, asked_by=session.physiotherapist, answer=RecheckAnswer.NO_CHANGE
+        )
+        services.session_recheck_link(session=session, recheck=recheck)
     data = {"pain_before": 6, "pain_after": 3, "needles_accounted_for": True, "plan": "Reassess C6 next week"}
     data.update(changes)
     return services.session_save_fields(session=session, data=data, version=fresh(session).version)
@@ -724,7 +730,7 @@ def test_signing_needs_pain_before_pain_after_when_sites_exist_and_the_needles_a
 
     assert raised.value.messages == [
         "Before signing, record the pain before treatment, the pain after treatment, "
-        "that every needle was removed and disposed of."
+        "that every needle was removed and disposed of, the visit's re-check."
     ]
     stored = fresh(session)
     assert (stored.status, stored.content_digest, stored.signed_at) == (AssessmentStatus.DRAFT, "", None)

@@ -118,6 +118,7 @@ PAGES = [
     Page("assessments:assessment-print", CLINICAL_PAGE, (("pk", "assessment"),)),
     Page("assessments:session-start", POST_ONLY, (("patient_pk", "patient"),)),
     Page("assessments:session-detail", CLINICAL_PAGE, (("pk", "session"),)),
+    Page("assessments:session-recheck", POST_ONLY, (("pk", "session"),)),
     Page("assessments:session-header", POST_ONLY, (("pk", "session"),)),
     Page("assessments:session-close", POST_ONLY, (("pk", "session"),)),
     Page("assessments:needled-site-create", POST_ONLY, (("pk", "session"),)),

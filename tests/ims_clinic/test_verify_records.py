@@ -10,7 +10,9 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, NeedledSite, TreatmentSession
 from ims_clinic.signed_records import SIGNED_RECORDS
 from ims_clinic.signed_records import verify as verify_all
-from tests.factories import ConsentFactory, PatientFactory, UserFactory
+from patients import services as patient_services
+from patients.models import RecheckAnswer
+from tests.factories import ConsentFactory, PatientFactory, QuestionnaireResponseFactory, UserFactory
 
 
 def signed_assessment() -> Assessment:
@@ -91,6 +93,9 @@ def signed_with_rows() -> tuple[Assessment, TreatmentSession]:
     )
     assessment = assessment_services.assessment_sign(assessment=draft, signed_by=physio, version=draft.version)
     session = assessment_services.session_start(patient=patient, physiotherapist=physio)
+    QuestionnaireResponseFactory(patient=patient)
+    recheck = patient_services.safety_recheck_record(patient=patient, asked_by=physio, answer=RecheckAnswer.NO_CHANGE)
+    assessment_services.session_recheck_link(session=session, recheck=recheck)
     for muscle, side in (("supinator", "L"), ("deltoid", "R")):
         NeedledSite.objects.create(session=session, muscle=muscle, side=side)
     session.refresh_from_db()
