@@ -2310,6 +2310,23 @@ CONSENT_ELEMENTS: tuple[ConsentElement, ...] = (
 )
 
 
+# Staff words for the regions, as a consent names them ("Consent does not cover the chest wall").
+REGION_WORDS: Mapping[BodyRegion, str] = MappingProxyType(
+    {
+        BodyRegion.HEAD_NECK: "the head and neck",
+        BodyRegion.SHOULDER: "the shoulder and shoulder blade",
+        BodyRegion.UPPER_BACK: "the upper and middle back",
+        BodyRegion.CHEST: "the chest wall",
+        BodyRegion.UPPER_LIMB: "the arm",
+        BodyRegion.ABDOMEN: "the abdomen",
+        BodyRegion.LUMBOSACRAL: "the low back",
+        BodyRegion.PELVIS: "the pelvis and groin",
+        BodyRegion.BUTTOCK: "the buttock and hip",
+        BodyRegion.LOWER_LIMB: "the leg",
+    }
+)
+
+
 # 7.2 element 10: what is read to the patient before a region is added to their consent, by region.
 _PNEUMOTHORAX_RISK = (
     "Needling here is over the lung. Rarely, a needle can cause a collapsed lung (pneumothorax). Warning signs are "
