@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .models import ConsentExtension
+
 if TYPE_CHECKING:
     from .models import Patient
 
@@ -122,8 +124,30 @@ def consent_events(patient: Patient, limit: int) -> list[TimelineEntry]:
     return entries
 
 
+def consent_extension_events(patient: Patient, limit: int) -> list[TimelineEntry]:
+    """The regions added to a consent; the region is clinical, so the front desk reads only that consent changed."""
+    extensions = ConsentExtension.objects.filter(consent__patient=patient).select_related("consent")
+    entries = []
+    for extension in extensions.order_by("-given_at", "-id")[:limit]:
+        withdrawn = extension.consent.is_withdrawn
+        spine = ", including next to the spine" if extension.includes_paraspinal else ""
+        entries.append(
+            TimelineEntry(
+                at=extension.given_at,
+                kind="consent",
+                title="Consent to IMS extended" + (" (withdrawn)" if withdrawn else ""),
+                detail=f"Consent extended to {extension.region_words}{spine}",
+                url=extension.consent.get_absolute_url(),
+                is_clinical=True,
+                status="withdrawn" if withdrawn else "",
+            )
+        )
+    return entries
+
+
 register("patient", patient_events)
 register("consent", consent_events)
+register("consent_extension", consent_extension_events)
 
 
 def questionnaire_events(patient: Patient, limit: int) -> list[TimelineEntry]:
