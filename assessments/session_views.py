@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role, role_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
-from patients.forms import SafetyRecheckForm
+from patients.forms import ConsentExtensionForm, SafetyRecheckForm
 from patients.models import Patient, QuestionnaireResponse, RecheckAnswer
 
 from . import charts, forms, needling_safety, outcomes, scales, services
@@ -127,11 +127,13 @@ def _render(
         or forms.AdverseEventForm(earlier_sessions=_earlier_sessions(session)),
         "outcome_form": forms_given.get("outcome_form") or forms.OutcomeForm(),
         "addendum_form": forms_given.get("addendum_form") or forms.AddendumForm(),
+        # Offered only when a site is held for a region the consent lacks: the caller says when.
+        "extension_form": forms_given.get("extension_form"),
         "class_info": needling_safety.ADVERSE_EVENT_CLASS_INFO,
         "conflict": conflict,
     }
     # A refused change whose form the page does not show: say why at the top instead.
-    hidden = [] if editable else ["header_form", "close_form", "site_form", "recheck_form"]
+    hidden = [] if editable else ["header_form", "close_form", "site_form", "recheck_form", "extension_form"]
     if session.status != AssessmentStatus.SIGNED:
         hidden.append("addendum_form")
     context["refused_forms"] = [forms_given[name] for name in hidden if name in forms_given]
@@ -304,6 +306,36 @@ def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Reswap"] = "outerHTML"
         return response
     return _render(request, session, status=400, site_form=form)
+
+
+SESSION_CLOSED_TO_EXTENSION = (
+    "This treatment session is {status} and cannot change: add the region from the consent's own page."
+)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def session_consent_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    """The patient consents, during the session, to the region of a site the gate held (7.2 element 10)."""
+    session = _session(pk)
+    own_record(request, session)
+    form = ConsentExtensionForm(request.POST, region=request.POST.get("region"))
+    consent = services.patient_services.consent_in_force(patient=session.patient)
+    if not session.is_draft:
+        form.add_error(None, SESSION_CLOSED_TO_EXTENSION.format(status=session.get_status_display().lower()))
+    elif consent is None:
+        form.add_error(None, "No consent is in force: record the patient's consent to IMS first.")
+    elif form.is_valid():
+        try:
+            extension = services.patient_services.consent_extend(
+                consent=consent, clinician=request.user, **form.extension_data()
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Consent extended to {extension.region_words}.")
+            return redirect(session)
+    return _render(request, session, status=400, extension_form=form)
 
 
 @require_POST

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from patients.gate import GATE_RULES_VERSION, PatientDecision, Reason, ReasonKind
 from patients.safety_rules import (
     BLEEDING_FLAG_CODES,
+    REGION_WORDS,
     AffectedArea,
     BodyRegion,
     Flag,
@@ -158,22 +159,6 @@ def site_region(muscle_code: str, level: str = "") -> BodyRegion:
         return MUSCLE_BODY_REGIONS[muscle_code]
     raise ValueError(f"Unknown muscle {muscle_code!r}: no body region for it.")
 
-
-# Staff words for the regions, as a consent names them.
-REGION_WORDS: Mapping[BodyRegion, str] = MappingProxyType(
-    {
-        BodyRegion.HEAD_NECK: "the head and neck",
-        BodyRegion.SHOULDER: "the shoulder and shoulder blade",
-        BodyRegion.UPPER_BACK: "the upper and middle back",
-        BodyRegion.CHEST: "the chest wall",
-        BodyRegion.UPPER_LIMB: "the arm",
-        BodyRegion.ABDOMEN: "the abdomen",
-        BodyRegion.LUMBOSACRAL: "the low back",
-        BodyRegion.PELVIS: "the pelvis and groin",
-        BodyRegion.BUTTOCK: "the buttock and hip",
-        BodyRegion.LOWER_LIMB: "the leg",
-    }
-)
 
 _SIDE_WORDS = MappingProxyType({"L": "left", "R": "right", "B": "both sides"})
 

@@ -27,6 +27,7 @@ urlpatterns += [
     path(
         "sessions/<int:pk>/sites/<int:site_pk>/delete/", session_views.needled_site_delete, name="needled-site-delete"
     ),
+    path("sessions/<int:pk>/consent/extend/", session_views.session_consent_extend, name="session-consent-extend"),
     path("sessions/<int:pk>/adverse-events/", session_views.adverse_event_create, name="adverse-event-create"),
     path("sessions/<int:pk>/outcomes/", session_views.outcome_create, name="outcome-create"),
     path("sessions/<int:pk>/sign/", session_views.session_sign, name="session-sign"),

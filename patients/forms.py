@@ -11,7 +11,16 @@ from accounts.submissions import OneTimeSubmissionMixin
 from accounts.versioning import VersionedFormMixin
 
 from . import identity
-from .models import REGION_LABELS, Consent, ConsentForm, Patient, QuestionnaireResponse, RecheckAnswer
+from .models import (
+    REGION_LABELS,
+    Consent,
+    ConsentExtension,
+    ConsentForm,
+    Patient,
+    QuestionnaireResponse,
+    RecheckAnswer,
+)
+from .safety_rules import REGION_RISKS
 from .services import recheck_stopped_options
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -259,6 +268,72 @@ class ConsentWithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Record why or how the patient withdrew their consent."},
     )
+
+
+class ConsentExtensionForm(forms.ModelForm):
+    """A further body region for a consent in force (7.2 element 10), with the risks of that region read out.
+
+    `region` presets the region (coming from a site the gate held): the field is then hidden and the risks of
+    that region fill the text to read.
+    """
+
+    region = forms.ChoiceField(
+        label="Region",
+        choices=[("", "Choose a region"), *REGION_CHOICES],
+        error_messages={
+            "required": "Choose the region the patient consents to.",
+            "invalid_choice": "Choose a body region from the list.",
+        },
+    )
+    patient_agrees = forms.BooleanField(
+        label="The risks were explained and the patient agrees",
+        error_messages={"required": "Tick this once the risks were explained and the patient agreed."},
+    )
+
+    class Meta:
+        model = ConsentExtension
+        fields = ["region", "risks_explained", "includes_paraspinal", "form", "signed_name"]
+        widgets = {"form": forms.RadioSelect, "risks_explained": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "risks_explained": "The risks of this region, as read to the patient",
+            "form": "How consent was given",
+            "signed_name": "Name typed by the patient",
+        }
+        help_texts = {"signed_name": "Written consent: the patient types their full name on the tablet."}
+        error_messages = {
+            "risks_explained": {"required": "Record the risks of this region as they were explained."},
+            "form": {"required": "Say whether consent was given verbally or in writing."},
+        }
+
+    def __init__(self, *args: Any, region: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["form"].choices = ConsentForm.choices
+        self.fields["includes_paraspinal"].initial = True
+        # Without the region preset, choosing one fills its risks in (static/js/app.js, from `region_risks`).
+        self.fields["region"].widget.attrs.update(
+            {"data-fill-target": "id_risks_explained", "data-fill-texts": "region-risks"}
+        )
+        if region in REGION_RISKS:
+            self.fields["region"].widget = forms.HiddenInput()
+            self.initial.setdefault("region", region)
+            self.initial.setdefault("risks_explained", REGION_RISKS[region])
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("form") == ConsentForm.WRITTEN and not cleaned.get("signed_name", "").strip():
+            self.add_error("signed_name", "For written consent the patient types their full name.")
+        return cleaned
+
+    @property
+    def region_risks(self) -> dict[str, str]:
+        return {str(code): text for code, text in REGION_RISKS.items()}
+
+    def extension_data(self) -> dict[str, Any]:
+        """What `services.consent_extend` takes, once the form is valid."""
+        return {key: value for key, value in self.cleaned_data.items() if key != "patient_agrees"}
 
 
 class QuestionnaireLinkForm(OneTimeSubmissionMixin, forms.Form):

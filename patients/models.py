@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .safety_rules import SEVERITY_CHOICES, BodyRegion, Severity
+from .safety_rules import REGION_WORDS, SEVERITY_CHOICES, BodyRegion, Severity
 
 
 class AdministrativeSex(models.TextChoices):
@@ -318,6 +318,11 @@ class ConsentExtension(models.Model):
     @property
     def region_label(self) -> str:
         return REGION_LABELS.get(self.region, self.region)
+
+    @property
+    def region_words(self) -> str:
+        """The region as a sentence names it: "the chest wall"."""
+        return REGION_WORDS.get(self.region, self.region)
 
 
 # An open link: not revoked, submitted or locked (it may still have expired). A patient has at most one.

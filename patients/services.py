@@ -28,6 +28,7 @@ from accounts.submissions import claim_submission, complete_submission
 from . import identity, safety_rules
 from .models import (
     Consent,
+    ConsentExtension,
     ConsentForm,
     ConsentTextVersion,
     LinkLookupFailure,
@@ -268,6 +269,74 @@ def consent_withdraw(*, consent: Consent, withdrawn_by: Any, reason: str) -> Con
         locked.withdrawal_reason = reason.strip()
         locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     return locked
+
+
+CONSENT_WITHDRAWN = "This consent was withdrawn: record a new consent."
+
+
+@transaction.atomic
+def consent_extend(
+    *,
+    consent: Consent,
+    region: str,
+    includes_paraspinal: bool,
+    risks_explained: str,
+    form: str,
+    signed_name: str = "",
+    clinician: Any,
+    given_at: datetime | None = None,
+) -> ConsentExtension:
+    """Add a body region to a consent in force, with the risks read to the patient (7.2 element 10).
+
+    A region the consent covers only away from the spine can be extended to needling beside the spine. The same
+    extension sent twice (a double click) returns the one already recorded.
+    """
+    locked = Consent.objects.select_for_update().select_related("patient").get(pk=consent.pk)
+    if locked.withdrawn_at is not None:
+        raise ValidationError(CONSENT_WITHDRAWN)
+    if locked.patient.is_archived:
+        raise ValidationError("This patient is archived. Restore the patient before recording consent.")
+    if region not in safety_rules.REGION_WORDS:
+        raise ValidationError({"region": "Choose a body region from the list."})
+    if form not in ConsentForm.values:
+        raise ValidationError({"form": "Say whether consent was given verbally or in writing."})
+    risks = risks_explained.strip()
+    if not risks:
+        raise ValidationError({"risks_explained": "Record the risks of this region as they were explained."})
+    name = signed_name.strip() if form == ConsentForm.WRITTEN else ""
+    if form == ConsentForm.WRITTEN and not name:
+        raise ValidationError({"signed_name": "For written consent the patient types their full name."})
+    now = timezone.now()
+    given_at = given_at or now
+    if given_at > now:
+        raise ValidationError({"given_at": "Consent cannot be recorded as given in the future."})
+    if given_at < locked.given_at:
+        raise ValidationError({"given_at": "An extension cannot be given before the consent it extends."})
+
+    already = f"This consent already covers {safety_rules.REGION_WORDS[region]}."
+    existing = locked.extensions.filter(region=region).first()
+    if existing is not None:
+        repeated = (existing.includes_paraspinal, existing.risks_explained, existing.form, existing.signed_name)
+        if repeated == (includes_paraspinal, risks, form, name) and existing.clinician_id == clinician.pk:
+            return existing
+        raise ValidationError({"region": already})
+    if region in locked.regions and (locked.includes_paraspinal or not includes_paraspinal):
+        raise ValidationError({"region": already})
+
+    extension = ConsentExtension(
+        consent=locked,
+        region=region,
+        includes_paraspinal=includes_paraspinal,
+        risks_explained=risks,
+        form=form,
+        signed_name=name,
+        clinician=clinician,
+        given_at=given_at,
+        recorded_at=now,
+    )
+    extension.full_clean()
+    extension.save()
+    return extension
 
 
 def consent_in_force(*, patient: Patient) -> Consent | None:

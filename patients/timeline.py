@@ -1,8 +1,9 @@
 """The chart's timeline and header: each app that records something about a patient registers a provider.
 
 Higher apps (scheduling, assessments) register theirs in their AppConfig.ready, so this app never
-imports them. A timeline provider answers in one query, newest first, at most `limit` entries; a
-header provider answers in one query with the facts the chart's header shows for its app.
+imports them. A timeline provider answers in one query (consents: one more when a region was added to
+one), newest first, at most `limit` entries; a header provider answers in one query with the facts the
+chart's header shows for its app.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef
+
+from .models import Consent, ConsentExtension
 
 if TYPE_CHECKING:
     from .models import Patient
@@ -94,8 +99,14 @@ def patient_events(patient: Patient, limit: int) -> list[TimelineEntry]:
 
 
 def consent_events(patient: Patient, limit: int) -> list[TimelineEntry]:
+    """Consents, their withdrawals and the regions added to them: one query more only when a region was added."""
     entries = []
-    for consent in patient.consents.order_by("-given_at", "-id")[:limit]:
+    consents = list(
+        patient.consents.annotate(
+            has_extensions=Exists(ConsentExtension.objects.filter(consent_id=OuterRef("pk")))
+        ).order_by("-given_at", "-id")[:limit]
+    )
+    for consent in consents:
         entries.append(
             TimelineEntry(
                 at=consent.given_at,
@@ -119,7 +130,25 @@ def consent_events(patient: Patient, limit: int) -> list[TimelineEntry]:
                     status="withdrawn",
                 )
             )
+    extended = {consent.pk: consent for consent in consents if consent.has_extensions}
+    if extended:
+        extensions = ConsentExtension.objects.filter(consent_id__in=extended).order_by("-given_at", "-id")
+        entries += [_extension_entry(extension, extended[extension.consent_id]) for extension in extensions[:limit]]
     return entries
+
+
+def _extension_entry(extension: ConsentExtension, consent: Consent) -> TimelineEntry:
+    # The region is clinical: the front desk reads only that the consent was extended.
+    spine = ", including next to the spine" if extension.includes_paraspinal else ""
+    return TimelineEntry(
+        at=extension.given_at,
+        kind="consent",
+        title="Consent to IMS extended" + (" (withdrawn)" if consent.is_withdrawn else ""),
+        detail=f"Consent extended to {extension.region_words}{spine}",
+        url=consent.get_absolute_url(),
+        is_clinical=True,
+        status="withdrawn" if consent.is_withdrawn else "",
+    )
 
 
 register("patient", patient_events)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/consents/new/", views.consent_create, name="consent-create"),
     path("<int:pk>/consents/<int:consent_pk>/", views.consent_detail, name="consent-detail"),
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
+    path("<int:pk>/consents/<int:consent_pk>/extend/", views.consent_extend, name="consent-extend"),
     path("<int:pk>/questionnaire/link/", views.questionnaire_link_create, name="questionnaire-link-create"),
     path(
         "<int:pk>/questionnaire/link/<int:link_pk>/revoke/",

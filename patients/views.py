@@ -1,5 +1,6 @@
 """Patients' pages: the registry, registration, the chart, and consent."""
 
+from typing import Any
 from urllib.parse import quote
 
 import segno
@@ -16,6 +17,7 @@ from accounts.versioning import edit_conflict
 
 from . import safety_rules, safety_state, services, timeline
 from .forms import (
+    ConsentExtensionForm,
     ConsentRecordForm,
     ConsentWithdrawForm,
     FlagAcknowledgeForm,
@@ -191,31 +193,69 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "patients/consent_form.html", context)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
-def consent_detail(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
-    consent = get_object_or_404(
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """Put each of the service's messages at its field, or above the form when the form has no such field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _consent_page(request: HttpRequest, consent: Consent, status: int = 200, **forms_given: Any) -> HttpResponse:
+    context = {
+        "consent": consent,
+        "patient": consent.patient,
+        "extensions": list(consent.extensions.select_related("clinician")),
+        "may_extend": not consent.is_withdrawn and not consent.patient.is_archived,
+        "withdraw_form": forms_given.get("withdraw_form") or ConsentWithdrawForm(),
+        "extension_form": forms_given.get("extension_form") or ConsentExtensionForm(region=request.GET.get("region")),
+    }
+    return render(request, "patients/consent_detail.html", context, status=status)
+
+
+def _patient_consent(pk: int, consent_pk: int) -> Consent:
+    return get_object_or_404(
         Consent.objects.select_related("patient", "text_version", "clinician", "withdrawn_by"),
         pk=consent_pk,
         patient_id=pk,
     )
-    return render(
-        request,
-        "patients/consent_detail.html",
-        {"consent": consent, "patient": consent.patient, "withdraw_form": ConsentWithdrawForm()},
-    )
+
+
+@role_required(Role.PHYSIOTHERAPIST)
+def consent_detail(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    return _consent_page(request, _patient_consent(pk, consent_pk))
 
 
 @require_POST
 @role_required(Role.PHYSIOTHERAPIST)
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
-    consent = get_object_or_404(Consent.objects.select_related("patient"), pk=consent_pk, patient_id=pk)
+    consent = _patient_consent(pk, consent_pk)
     form = ConsentWithdrawForm(request.POST)
     if not form.is_valid():
-        context = {"consent": consent, "patient": consent.patient, "withdraw_form": form}
-        return render(request, "patients/consent_detail.html", context, status=400)
+        return _consent_page(request, consent, status=400, withdraw_form=form)
     services.consent_withdraw(consent=consent, withdrawn_by=request.user, reason=form.cleaned_data["reason"])
     messages.success(request, "The consent is marked withdrawn. It stays in the record.")
     return redirect(consent)
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def consent_extend(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    consent = _patient_consent(pk, consent_pk)
+    if consent.is_withdrawn:
+        messages.error(request, services.CONSENT_WITHDRAWN)
+        return redirect(consent)
+    form = ConsentExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            extension = services.consent_extend(consent=consent, clinician=request.user, **form.extension_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Consent extended to {extension.region_words}.")
+            return redirect(consent)
+    return _consent_page(request, consent, status=400, extension_form=form)
 
 
 @require_POST

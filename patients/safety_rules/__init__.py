@@ -44,7 +44,14 @@ from .questions import (
     visible_questions,
     visible_sections,
 )
-from .regions import LYMPHOEDEMA_QUADRANTS, PREGNANCY_AREAS, AffectedArea, BodyRegion, lymphoedema_quadrant
+from .regions import (
+    LYMPHOEDEMA_QUADRANTS,
+    PREGNANCY_AREAS,
+    REGION_WORDS,
+    AffectedArea,
+    BodyRegion,
+    lymphoedema_quadrant,
+)
 from .rules import evaluate
 from .severity import (
     DEFAULT_SETTINGS,
@@ -80,6 +87,7 @@ __all__ = [
     "QUESTIONS",
     "QUESTION_BY_CODE",
     "REGION_RISKS",
+    "REGION_WORDS",
     "RISK_LEVEL_MEANINGS",
     "RULES_VERSION",
     "SECTIONS",

@@ -81,3 +81,20 @@ def lymphoedema_quadrant(areas: Iterable[AffectedArea]) -> tuple[AffectedArea, .
             if held not in expanded:
                 expanded.append(held)
     return tuple(expanded)
+
+
+# Staff words for the regions, as a consent names them ("Consent does not cover the chest wall").
+REGION_WORDS: Mapping[BodyRegion, str] = MappingProxyType(
+    {
+        BodyRegion.HEAD_NECK: "the head and neck",
+        BodyRegion.SHOULDER: "the shoulder and shoulder blade",
+        BodyRegion.UPPER_BACK: "the upper and middle back",
+        BodyRegion.CHEST: "the chest wall",
+        BodyRegion.UPPER_LIMB: "the arm",
+        BodyRegion.ABDOMEN: "the abdomen",
+        BodyRegion.LUMBOSACRAL: "the low back",
+        BodyRegion.PELVIS: "the pelvis and groin",
+        BodyRegion.BUTTOCK: "the buttock and hip",
+        BodyRegion.LOWER_LIMB: "the leg",
+    }
+)

@@ -27,6 +27,24 @@
     invalid.focus();
   }
 
+  // A choice that fills a text in (the risks of a body region, to read to the patient): data-fill-target names
+  // the text box, data-fill-texts the JSON script with each choice's text. Text the clinician changed stays.
+  document.querySelectorAll("select[data-fill-target]").forEach(function (select) {
+    var target = document.getElementById(select.dataset.fillTarget);
+    var source = document.getElementById(select.dataset.fillTexts);
+    if (!target || !source) {
+      return;
+    }
+    var texts = JSON.parse(source.textContent);
+    var filled = texts[select.value] || "";
+    select.addEventListener("change", function () {
+      if (target.value.trim() === "" || target.value === filled) {
+        filled = texts[select.value] || "";
+        target.value = filled;
+      }
+    });
+  });
+
   // Copy buttons: data-copy-target names the input whose value is copied.
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     button.addEventListener("click", function () {
