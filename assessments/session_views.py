@@ -127,8 +127,9 @@ def _render(
         or forms.AdverseEventForm(earlier_sessions=_earlier_sessions(session)),
         "outcome_form": forms_given.get("outcome_form") or forms.OutcomeForm(),
         "addendum_form": forms_given.get("addendum_form") or forms.AddendumForm(),
-        # Offered only when a site is held for a region the consent lacks: the caller says when.
-        "extension_form": forms_given.get("extension_form"),
+        # Offered only when a site is held for a region the consent lacks.
+        "extension_form": forms_given.get("extension_form")
+        or _extension_offer(request, gate, forms_given.get("site_form"), planned, editable=editable),
         "class_info": needling_safety.ADVERSE_EVENT_CLASS_INFO,
         "conflict": conflict,
     }
@@ -166,6 +167,31 @@ def _recheck_context(session: TreatmentSession, *, editable: bool, form: Any = N
     if form is None and questionnaire is not None:
         form = SafetyRecheckForm(questionnaire=questionnaire)
     return {"recheck": None, "recheck_form": form}
+
+
+def _extension_offer(
+    request: HttpRequest,
+    gate: Any,
+    site_form: Any,
+    planned: list[Any],
+    *,
+    editable: bool,
+) -> ConsentExtensionForm | None:
+    """A consent extension for the region the gate holds: that of a refused site, or the one asked for (?extend=)."""
+    if not editable or gate.consent_scope is None:
+        return None
+    region = None
+    if site_form is not None and site_form.is_bound and site_form.errors:
+        data = site_form.data
+        try:
+            site = services.site_gate.PlannedSite(data.get("muscle", ""), data.get("side", ""), data.get("level", ""))
+            region = services.site_gate.decide_site(gate, site, other_sites=planned).consent_region_missing
+        except ValueError:
+            region = None
+    elif request.GET.get("extend") in {str(choice) for choice in services.site_gate.BodyRegion}:
+        asked = services.site_gate.BodyRegion(request.GET["extend"])
+        region = None if asked in gate.consent_scope.regions else asked
+    return ConsentExtensionForm(region=region) if region else None
 
 
 def _adverse_events(session: TreatmentSession) -> list[AdverseEvent]:
