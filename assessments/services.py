@@ -599,7 +599,11 @@ def needled_site_add(
     )
     site.full_clean()
     site.save()
-    references = _current_references(locked.patient)
+    # The session refers to what the gate relied on: the consent, the questionnaire and today's re-check.
+    references = {
+        **_current_references(locked.patient),
+        "recheck": patient_services.todays_recheck(patient=locked.patient),
+    }
     is_thorax = "THORAX" in {tag.value for tag in catalogue_muscle.precautions}
     # The aftercare then carries the pneumothorax warning (6.4), also when the advice was edited.
     if is_thorax and needling_safety.AFTERCARE_THORAX_WARNING not in locked.aftercare_advice:

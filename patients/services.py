@@ -620,6 +620,15 @@ def current_questionnaire(*, patient: Patient) -> QuestionnaireResponse | None:
     return _submitted_questionnaires(patient).first()
 
 
+def todays_recheck(*, patient: Patient, today: date | None = None) -> SafetyRecheck | None:
+    """The latest re-check asked today: the one the gate relies on for today's sites."""
+    day = today or timezone.localdate()
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(day, datetime.max.time(), tzinfo=zone)
+    return patient.safety_rechecks.filter(asked_at__range=(start, end)).order_by("-asked_at", "-id").first()
+
+
 def consent_risk_text(*, patient: Patient) -> str:
     """The risks particular to this patient (7.2 element 6), from the flags of their current questionnaire."""
     response = current_questionnaire(patient=patient)

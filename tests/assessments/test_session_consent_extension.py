@@ -16,13 +16,14 @@ from patients.safety_rules import REGION_RISKS, BodyRegion
 from patients.services import consent_in_force, consent_withdraw
 from tests.assessments.test_session_pages import (
     body_of,
-    cleared_patient,
     field_error,
     fresh,
     physio_client_for,
+    questionnaire,
     shown,
     signed,
 )
+from tests.factories import PatientFactory, clear_for_needling
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,10 @@ NOT_AGREED = "Tick this once the risks were explained and the patient agreed."
 @pytest.fixture
 def session(physio_client: Client) -> TreatmentSession:
     """Maya's draft for a patient whose consent covers the head and neck and the upper back, not the chest."""
-    return services.session_start(patient=cleared_patient(), physiotherapist=physio_client.user)
+    patient = PatientFactory(given_name="Zebedee", family_name="Quartermaine")
+    questionnaire(patient)
+    clear_for_needling(patient, regions=("head_neck", "upper_back"))
+    return services.session_start(patient=patient, physiotherapist=physio_client.user)
 
 
 def extend_url(session: TreatmentSession) -> str:
@@ -129,7 +133,7 @@ def test_without_a_consent_in_force_nothing_is_extended(physio_client: Client, s
 
 
 def test_a_signed_session_refuses_the_extension(physio_client: Client, session: TreatmentSession) -> None:
-    services.needled_site_add(session=session, muscle="supinator", side="L", insertions=2)
+    services.needled_site_add(session=session, muscle="scalenes", side="L", insertions=2)
     signed(fresh(session))
 
     response = physio_client.post(extend_url(session), extension_data())
