@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from .models import (
     Consent,
     ConsentExtension,
     Patient,
+    QuestionnaireLink,
     QuestionnaireResponse,
     RecheckAnswer,
     SafetyFlag,
@@ -72,8 +74,23 @@ def _recheck_status(
     return gate.RecheckStatus.AWAITING_QUESTIONNAIRE
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A patient's gate state with what the chart and the appointment page show beside it."""
+
+    state: gate.PatientSafetyState
+    response_id: int | None  # the current questionnaire
+    consent_given_at: datetime | None  # when the consent in force was given
+    latest_link_id: int | None  # the newest questionnaire link issued, whatever its status
+
+
 def safety_states(patient_ids: Iterable[int], *, today: date | None = None) -> dict[int, gate.PatientSafetyState]:
     """The gate's state of each patient today; an unknown id reads as a patient with nothing on file."""
+    return {pk: snapshot.state for pk, snapshot in snapshots(patient_ids, today=today).items()}
+
+
+def snapshots(patient_ids: Iterable[int], *, today: date | None = None) -> dict[int, Snapshot]:
+    """Each patient's gate state and what is shown beside it, in two or three queries for any number of patients."""
     ids = set(patient_ids)
     if not ids:
         return {}
@@ -91,6 +108,12 @@ def safety_states(patient_ids: Iterable[int], *, today: date | None = None) -> d
             screened_at=Subquery(current.annotate(on=Coalesce("screened_at", "submitted_at")).values("on")[:1]),
             submitted_at=Subquery(current.values("submitted_at")[:1]),
             consent_id=Subquery(in_force.values("id")[:1]),
+            consent_given_at=Subquery(in_force.values("given_at")[:1]),
+            latest_link_id=Subquery(
+                QuestionnaireLink.objects.filter(patient=OuterRef("pk"))
+                .order_by("-created_at", "-id")
+                .values("id")[:1]
+            ),
             consent_regions=Subquery(in_force.values("regions")[:1]),
             consent_paraspinal=Subquery(in_force.values("includes_paraspinal")[:1]),
             has_extensions=Exists(ConsentExtension.objects.filter(consent_id=OuterRef("consent_id"))),
@@ -107,6 +130,8 @@ def safety_states(patient_ids: Iterable[int], *, today: date | None = None) -> d
             "screened_at",
             "submitted_at",
             "consent_id",
+            "consent_given_at",
+            "latest_link_id",
             "consent_regions",
             "consent_paraspinal",
             "has_extensions",
@@ -127,7 +152,7 @@ def safety_states(patient_ids: Iterable[int], *, today: date | None = None) -> d
         for extension in ConsentExtension.objects.filter(consent_id__in=with_extensions):
             extensions[extension.consent_id].append(extension)
 
-    states = {}
+    found = {}
     for row in rows:
         scope = None
         if row["consent_id"]:
@@ -140,7 +165,7 @@ def safety_states(patient_ids: Iterable[int], *, today: date | None = None) -> d
                     paraspinal.add(region)
             scope = gate.ConsentScope(frozenset(regions), frozenset(paraspinal))
         screened_at = row["screened_at"]
-        states[row["pk"]] = gate.PatientSafetyState(
+        state = gate.PatientSafetyState(
             is_archived=row["is_archived"],
             questionnaire_on=timezone.localdate(screened_at) if screened_at else None,
             flags=tuple(flags[row["response_id"]]) if row["response_id"] else (),
@@ -150,9 +175,10 @@ def safety_states(patient_ids: Iterable[int], *, today: date | None = None) -> d
             ),
             recheck=_recheck_status(row["recheck_answer"], row["recheck_at"], row["submitted_at"]),
         )
-    for missing in ids - states.keys():
-        states[missing] = gate.PatientSafetyState()
-    return states
+        found[row["pk"]] = Snapshot(state, row["response_id"], row["consent_given_at"], row["latest_link_id"])
+    for missing in ids - found.keys():
+        found[missing] = Snapshot(gate.PatientSafetyState(), None, None, None)
+    return found
 
 
 def _as_list(value: object) -> list[str]:

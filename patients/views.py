@@ -15,7 +15,7 @@ from accounts.roles import Role, has_role, role_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from accounts.versioning import edit_conflict
 
-from . import safety_rules, safety_state, services, timeline
+from . import safety_rules, services, timeline
 from .forms import (
     ConsentExtensionForm,
     ConsentRecordForm,
@@ -131,7 +131,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         "link_form": QuestionnaireLinkForm(),
         "safety": safety,
-        "gate": safety_state.patient_decision(patient=patient),
+        "gate": safety.gate,
         "latest_link": safety.latest_link,
         "current_questionnaire_url": reverse(
             "patients:questionnaire-review", kwargs={"pk": patient.pk, "response_pk": safety.current_response_id}

@@ -188,12 +188,14 @@ def visit_decisions(
     pairs = set(patient_days)
     day = today or timezone.localdate()
     states = safety_state.safety_states({pk for pk, _ in pairs}, today=day)
-    options = safety_state.gate_settings()
-    decisions = {}
-    for pk, on in pairs:
-        state = states[pk] if on == day else replace(states[pk], recheck=gate.RecheckStatus.DUE)
-        decisions[pk, on] = gate.patient_decision(state, today=on, settings=options)
-    return decisions
+    return {(pk, on): decision_on(states[pk], on, today=day) for pk, on in pairs}
+
+
+def decision_on(state: gate.PatientSafetyState, day: date, *, today: date | None = None) -> gate.PatientDecision:
+    """The gate's answer for a visit on `day`, from the state read today: a later visit's re-check is to come."""
+    if day != (today or timezone.localdate()):
+        state = replace(state, recheck=gate.RecheckStatus.DUE)
+    return gate.patient_decision(state, today=day, settings=safety_state.gate_settings())
 
 
 def build_grid(

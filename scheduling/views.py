@@ -223,7 +223,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     readiness = readiness_for([appointment.patient_id])[appointment.patient_id]
     visit_day = timezone.localtime(appointment.starts_at).date()
-    visit_gate = schedule.visit_decisions([(appointment.patient_id, visit_day)])[appointment.patient_id, visit_day]
+    visit_gate = schedule.decision_on(readiness.state, visit_day)
     show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
     questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
     is_cancelled = appointment.status == AppointmentStatus.CANCELLED

@@ -3,10 +3,11 @@
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from assessments import services
-from assessments.models import AssessmentStatus, TreatmentSession
+from assessments.models import AssessmentStatus, NeedledSite, TreatmentSession
 from patients.models import QuestionnaireLink, QuestionnaireResponse, RecheckAnswer, SafetyRecheck
 from tests.assessments.test_session_pages import (
     SIGNED_ONLY,
@@ -28,7 +29,10 @@ QUESTION = "have you started or stopped any medicine, or had a new illness, an o
 
 @pytest.fixture
 def patient() -> Any:
-    return cleared_patient(A1="yes", A2=["warfarin"])
+    """Cleared for needling but for today's re-check, which these tests record."""
+    patient = cleared_patient(A1="yes", A2=["warfarin"])
+    SafetyRecheck.objects.filter(patient=patient).delete()
+    return patient
 
 
 @pytest.fixture
@@ -214,8 +218,17 @@ def test_the_re_check_refuses_a_get(physio_client: Client, session: TreatmentSes
 # --- The signature ---------------------------------------------------------------------------------------------
 
 
+def test_a_site_cannot_be_added_before_the_re_check(session: TreatmentSession) -> None:
+    with pytest.raises(ValidationError) as raised:
+        services.needled_site_add(session=session, muscle="deltoid", side="L")
+
+    assert raised.value.message_dict["muscle"][0].startswith("Ask the visit's re-check first:")
+    assert not fresh(session).sites.exists()
+
+
 def test_signing_a_session_with_sites_needs_the_re_check(physio_client: Client, session: TreatmentSession) -> None:
-    services.needled_site_add(session=session, muscle="deltoid", side="L")
+    """A session whose site was saved without a re-check (recorded before the re-check existed) cannot be signed."""
+    NeedledSite.objects.create(session=session, muscle="deltoid", side="L")
     services.session_save_fields(
         session=session,
         data={"pain_before": 5, "pain_after": 2, "needles_accounted_for": True},

@@ -730,7 +730,7 @@ def test_signing_needs_pain_before_pain_after_when_sites_exist_and_the_needles_a
 
     assert raised.value.messages == [
         "Before signing, record the pain before treatment, the pain after treatment, "
-        "that every needle was removed and disposed of, the visit's re-check."
+        "that every needle was removed and disposed of."
     ]
     stored = fresh(session)
     assert (stored.status, stored.content_digest, stored.signed_at) == (AssessmentStatus.DRAFT, "", None)
