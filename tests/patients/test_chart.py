@@ -11,12 +11,14 @@ from django.utils import timezone
 from accounts.roles import Role
 from assessments.models import Assessment, TreatmentSession
 from patients import services
+from patients.models import ConsentExtension
 from tests.factories import (
     AppointmentFactory,
     ConsentFactory,
     PatientFactory,
     QuestionnaireResponseFactory,
     SafetyFlagFactory,
+    SafetyRecheckFactory,
     UserFactory,
 )
 
@@ -41,12 +43,27 @@ def consented_patient(db: None) -> object:
 def test_the_header_shows_identity_contact_and_consent_on_file(
     physio_client: Client, consented_patient: object
 ) -> None:
+    given_at = timezone.localtime(consented_patient.consents.get().given_at)
+
     body = physio_client.get(chart(consented_patient)).content.decode()
 
     assert consented_patient.given_name in body and consented_patient.family_name in body
     assert f"{consented_patient.age} years" in body
     assert consented_patient.phone in body
-    assert "IMS consent on file" in body
+    assert f"IMS consent in force, {given_at:%Y-%m-%d}" in body
+    assert "No IMS consent on file" not in body
+
+
+@pytest.mark.django_db
+def test_a_withdrawn_consent_is_not_shown_as_in_force(physio_client: Client, consented_patient: object) -> None:
+    services.consent_withdraw(
+        consent=consented_patient.consents.get(), withdrawn_by=physio_client.user, reason="Changed their mind"
+    )
+
+    body = physio_client.get(chart(consented_patient)).content.decode()
+
+    assert "IMS consent withdrawn" in body
+    assert "IMS consent in force" not in body
 
 
 @pytest.mark.django_db
@@ -121,12 +138,21 @@ def test_a_refused_chart_is_not_shown_and_not_logged_as_opened(
 
 
 def add_to_the_record(patient: object, times: int) -> None:
-    """`times` of every kind of row the chart reads: consents, questionnaires with flags, bookings, visits."""
+    """`times` of every kind of row the chart reads: consents with an extension, questionnaires with flags and
+    today's re-checks, bookings, visits."""
     physio = UserFactory(roles=[Role.PHYSIOTHERAPIST])
-    ConsentFactory.create_batch(times, patient=patient)
+    for consent in ConsentFactory.create_batch(times, patient=patient):
+        ConsentExtension.objects.create(
+            consent=consent,
+            region="lower_limb",
+            risks_explained="The region's risks, as read to the patient.",
+            form="verbal",
+            clinician=physio,
+        )
     already = Assessment.objects.filter(patient=patient).count()
     for index in range(already, already + times):
         SafetyFlagFactory(response=QuestionnaireResponseFactory(patient=patient))
+        SafetyRecheckFactory(patient=patient, asked_by=physio)
         AppointmentFactory(patient=patient, starts_at=timezone.now() + timedelta(days=index + 1))
         Assessment.objects.create(patient=patient, physiotherapist=physio)
         TreatmentSession.objects.create(patient=patient, physiotherapist=physio, pain_before=8 - index % 8)
@@ -139,10 +165,12 @@ def test_the_chart_query_count_does_not_grow_with_the_record(
     patient = PatientFactory()
     add_to_the_record(patient, 2)
     physio_client.get(chart(patient))
-    # 13 in production; a test's transaction adds a savepoint and its release around the session's save.
-    with django_assert_max_num_queries(15) as few:
+    # 16 in production (the needling gate reads the current questionnaire's flags and the consent's extensions, the
+    # timeline the extensions too); a test's transaction adds a savepoint and its release around the session's save.
+    with django_assert_max_num_queries(18) as few:
         body = physio_client.get(chart(patient)).content.decode()
     assert "over 2 sessions" in body
+    assert "Needling today:" in body
     add_to_the_record(patient, 30)
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = physio_client.get(chart(patient)).content.decode()

@@ -14,13 +14,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.roles import Role
-from patients import services
+from patients import safety_state, services
+from patients.gate import PatientDecision, ReasonKind
 from patients.models import Patient, QuestionnaireResponse, SafetyFlag
 from patients.readiness import readiness_for
 from patients.safety_rules import Severity
-from tests.factories import ConsentFactory, PatientFactory, UserFactory
+from tests.factories import ConsentFactory, PatientFactory, SafetyRecheckFactory, UserFactory
 from tests.patients.answers import ALL_NO
 
 pytestmark = pytest.mark.django_db
@@ -337,7 +339,11 @@ def test_another_patients_flag_is_not_found_through_this_chart(
     assert other_flag.acknowledged_at is None
 
 
-# --- The chart shows the highest open severity -----------------------------------------------------------
+# --- The chart shows the open flags and what holds needling, highest severity first ----------------------------
+
+NEEDLE_PHOBIA_HOLD = (
+    "Needling is on hold: Needle phobia. Record the resolution at the questionnaire's review before any needling."
+)
 
 
 def test_the_chart_shows_the_physio_the_highest_open_severity(
@@ -349,8 +355,14 @@ def test_the_chart_shows_the_physio_the_highest_open_severity(
     )
     after = physio_client.get(patient.get_absolute_url()).content.decode()
 
-    assert "HOLD flag to acknowledge" in before
-    assert "HIGH flag to acknowledge" in after
+    # Seven open flags (the INFO one needs no acknowledgement), the HOLD among them holding needling.
+    assert "7 flags to acknowledge" in before
+    assert "Needling today:" in before
+    assert escape(NEEDLE_PHOBIA_HOLD) in before
+    # With the HOLD resolved, six are left and the HIGH one leads them.
+    assert "6 flags to acknowledge" in after
+    assert "Needling is on hold" not in after
+    assert "6 safety flags to acknowledge: Takes an anticoagulant; " in after
     assert response.get_absolute_url() in after
 
 
@@ -361,6 +373,8 @@ def test_the_chart_tells_the_front_desk_only_that_a_physio_must_review(
 
     assert "Safety flag: physiotherapist to review" in page
     assert "HOLD" not in page
+    assert "Needling today:" not in page
+    assert "Needle phobia" not in page
     assert response.get_absolute_url() not in page
     assert ANSWER_CANARY not in page
     assert REASON_CANARY not in page
@@ -375,15 +389,41 @@ def consented(patient: Patient) -> Patient:
     return patient
 
 
+def decision(patient: Patient) -> PatientDecision:
+    return safety_state.patient_decision(patient=patient)
+
+
+def rechecked(patient: Patient) -> Patient:
+    """Today's visit re-check, answered "no change" about the current questionnaire."""
+    SafetyRecheckFactory(patient=patient)
+    return patient
+
+
+def spelled(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def test_needling_may_go_ahead_with_a_recent_clear_questionnaire_and_consent(consented: Patient) -> None:
-    response = submitted(consented)
+    with time_machine.travel(NOW, tick=False):
+        response = submitted(consented)
+        before_the_recheck = decision(consented)
+        rechecked(consented)
+        clearance = decision(consented)
 
-    clearance = services.needling_clearance(patient=consented)
-
-    assert clearance.may_needle
-    assert clearance.reasons == ()
-    assert clearance.questionnaire == response
-    assert clearance.flags == ()
+    assert not before_the_recheck.is_clear
+    assert [(reason.kind, reason.text) for reason in before_the_recheck.holds] == [
+        (
+            ReasonKind.RECHECK,
+            "Ask the visit's re-check first: since the questionnaire of 2 March 2026, any new or stopped medicine, "
+            "illness, operation, pregnancy or bleeding problem?",
+        )
+    ]
+    assert before_the_recheck.is_clear_but_for_recheck
+    assert clearance.is_clear
+    assert clearance.holds == ()
+    assert clearance.questionnaire_on == timezone.localdate(response.submitted_at) == NOW.date()
+    assert clearance.flags_to_acknowledge == ()
+    assert clearance.flags_in_force == ()
 
 
 def test_needling_may_go_ahead_once_every_flag_is_acknowledged(consented: Patient) -> None:
@@ -391,20 +431,31 @@ def test_needling_may_go_ahead_once_every_flag_is_acknowledged(consented: Patien
     physio = UserFactory(roles=[Role.PHYSIOTHERAPIST])
     for each in response.flags.exclude(severity=Severity.INFO):
         services.safety_flag_acknowledge(flag=each, acknowledged_by=physio, note="Discussed and planned.")
+    rechecked(consented)
 
-    clearance = services.needling_clearance(patient=consented)
+    clearance = decision(consented)
 
-    assert clearance.may_needle, clearance.reasons
-    assert {f.code for f in clearance.flags} == set(response.flags.values_list("code", flat=True))
-    assert {f.severity for f in clearance.flags} >= {Severity.HOLD, Severity.INFO}
+    assert clearance.is_clear, clearance.holds
+    assert clearance.flags_to_acknowledge == ()
+    every_code = set(response.flags.values_list("code", flat=True))
+    state = safety_state.safety_states([consented.pk])[consented.pk]
+    assert {item.flag.code for item in state.flags} == every_code
+    # The HOLD, acknowledged with its resolution, no longer holds; every other flag still shapes the sites.
+    assert {f.code for f in clearance.flags_in_force} == every_code - {"NEEDLE_PHOBIA"}
+    assert {f.severity for f in clearance.flags_in_force} >= {Severity.HIGH, Severity.INFO}
+    assert clearance.highest_severity == Severity.HOLD
 
 
 def test_needling_waits_for_a_questionnaire(consented: Patient) -> None:
-    clearance = services.needling_clearance(patient=consented)
+    clearance = decision(consented)
 
-    assert not clearance.may_needle
-    assert clearance.reasons == ("The safety questionnaire has not been completed.",)
-    assert clearance.questionnaire is None
+    assert not clearance.is_clear
+    assert [reason.text for reason in clearance.holds] == [
+        "No safety questionnaire has been completed: send the patient the link."
+    ]
+    assert clearance.holds[0].kind == ReasonKind.QUESTIONNAIRE
+    assert clearance.questionnaire == "missing"
+    assert clearance.questionnaire_on is None
 
 
 def test_needling_waits_for_a_new_questionnaire_once_the_answers_are_too_old(
@@ -414,53 +465,83 @@ def test_needling_waits_for_a_new_questionnaire_once_the_answers_are_too_old(
     with time_machine.travel(NOW, tick=False) as traveller:
         submitted(consented)
         traveller.move_to(NOW + timedelta(days=30))
-        on_the_last_day = services.needling_clearance(patient=consented)
+        on_the_last_day = decision(rechecked(consented))
         traveller.move_to(NOW + timedelta(days=31))
-        a_day_later = services.needling_clearance(patient=consented)
+        a_day_later = decision(rechecked(consented))
 
-    assert on_the_last_day.may_needle
-    assert not a_day_later.may_needle
-    assert a_day_later.reasons == ("The safety questionnaire is 31 days old (over 30): send a new link.",)
+    assert on_the_last_day.is_clear
+    assert [reason.text for reason in on_the_last_day.cautions] == [
+        "The safety questionnaire expires today (1 April 2026): send a new link."
+    ]
+    assert not a_day_later.is_clear
+    assert [reason.text for reason in a_day_later.holds] == [
+        "The safety questionnaire of 2 March 2026 is 31 days old, past the clinic's limit of 30 days: a new one is "
+        "needed before needling."
+    ]
+    assert a_day_later.questionnaire == "expired"
 
 
-def test_needling_waits_for_every_flag_to_be_acknowledged(consented: Patient) -> None:
+@pytest.mark.parametrize(
+    ("acknowledged", "reason"),
+    [
+        ("LATEX_ALLERGY", NEEDLE_PHOBIA_HOLD),
+        ("NEEDLE_PHOBIA", "1 safety flag to acknowledge: Latex allergy."),
+    ],
+    ids=["hold-left-open", "low-left-open"],
+)
+def test_needling_waits_for_every_flag_to_be_acknowledged(consented: Patient, acknowledged: str, reason: str) -> None:
     response = submitted(consented, H3=["latex"], H11="very_afraid", H9="yes")
     physio = UserFactory(roles=[Role.PHYSIOTHERAPIST])
-    services.safety_flag_acknowledge(flag=flag(response, "LATEX_ALLERGY"), acknowledged_by=physio)
+    services.safety_flag_acknowledge(flag=flag(response, acknowledged), acknowledged_by=physio, note="Talked it over.")
+    rechecked(consented)
 
-    clearance = services.needling_clearance(patient=consented)
+    clearance = decision(consented)
 
-    assert not clearance.may_needle
-    assert clearance.reasons == ("1 safety flag not acknowledged: NEEDLE_PHOBIA (HOLD).",)
+    assert not clearance.is_clear
+    assert [held.text for held in clearance.holds] == [reason]
+    assert [f.code for f in clearance.flags_to_acknowledge] == list(
+        {"LATEX_ALLERGY", "NEEDLE_PHOBIA"} - {acknowledged}
+    )
 
 
 def test_needling_waits_for_consent(patient: Patient) -> None:
     submitted(patient)
+    rechecked(patient)
 
-    clearance = services.needling_clearance(patient=patient)
+    clearance = decision(patient)
 
-    assert not clearance.may_needle
-    assert clearance.reasons == ("There is no IMS consent in force.",)
+    assert not clearance.is_clear
+    assert [reason.text for reason in clearance.holds] == ["There is no consent to IMS on file: record it first."]
+    assert clearance.consent == "missing"
 
 
 def test_a_withdrawn_consent_stops_needling(consented: Patient) -> None:
     submitted(consented)
-    services.consent_withdraw(
+    rechecked(consented)
+    withdrawn = services.consent_withdraw(
         consent=consented.consents.get(), withdrawn_by=UserFactory(), reason="Said stop on the phone."
     )
 
-    assert services.needling_clearance(patient=consented).reasons == ("There is no IMS consent in force.",)
+    clearance = decision(consented)
+
+    assert not clearance.is_clear
+    assert [reason.text for reason in clearance.holds] == [
+        f"The patient withdrew their consent to IMS on {spelled(timezone.localdate(withdrawn.withdrawn_at))}: "
+        "record a new consent before needling."
+    ]
+    assert clearance.consent == "withdrawn"
 
 
 def test_an_archived_patient_is_not_needled(consented: Patient) -> None:
     submitted(consented)
+    rechecked(consented)
     services.patient_archive(patient=consented, archived_by=UserFactory())
     consented.refresh_from_db()
 
-    clearance = services.needling_clearance(patient=consented)
+    clearance = decision(consented)
 
-    assert not clearance.may_needle
-    assert clearance.reasons == ("The patient is archived.",)
+    assert not clearance.is_clear
+    assert [reason.text for reason in clearance.holds] == ["The patient is archived."]
 
 
 def test_only_the_latest_submission_counts_for_needling(consented: Patient) -> None:
@@ -468,14 +549,22 @@ def test_only_the_latest_submission_counts_for_needling(consented: Patient) -> N
         earlier = submitted(consented, H11="very_afraid")
         traveller.shift(timedelta(hours=1))
         later = submitted(consented)
-        clearance = services.needling_clearance(patient=consented)
+        rechecked(consented)
+        clearance = decision(consented)
+        readiness = readiness_for([consented.pk])[consented.pk]
 
-    assert clearance.may_needle
-    assert clearance.questionnaire == later
+    assert clearance.is_clear, clearance.holds
+    assert readiness.current_response_id == later.pk
+    assert (clearance.flags_to_acknowledge, clearance.flags_in_force) == ((), ())
     assert earlier.flags.get().acknowledged_at is None
 
 
 # --- Readiness for several patients at once ------------------------------------------------------------------
+
+
+def highest_open_severity(found: PatientDecision) -> str | None:
+    """The highest severity among the flags still to acknowledge, as the gate reports them."""
+    return max((f.severity for f in found.flags_to_acknowledge), key=lambda severity: severity.rank, default=None)
 
 
 def test_readiness_gives_each_patients_status_and_highest_open_severity() -> None:
@@ -493,11 +582,16 @@ def test_readiness_gives_each_patients_status_and_highest_open_severity() -> Non
     information_only = PatientFactory(date_of_birth=DATE_OF_BIRTH)
     submitted(information_only, H9="yes")
     ConsentFactory(patient=information_only)
+    SafetyRecheckFactory(patient=information_only)
 
     readiness = readiness_for([p.pk for p in (not_sent, sent, on_hold, clarify, acknowledged, information_only)])
 
     summary = {
-        name: (readiness[p.pk].questionnaire_status, readiness[p.pk].highest_open_severity, readiness[p.pk].is_ready)
+        name: (
+            readiness[p.pk].questionnaire_status,
+            highest_open_severity(readiness[p.pk].gate),
+            readiness[p.pk].gate.is_clear,
+        )
         for name, p in [
             ("not_sent", not_sent),
             ("sent", sent),
@@ -534,16 +628,18 @@ def patients_with_questionnaires(count: int) -> list[int]:
     return ids
 
 
-def test_readiness_takes_the_same_few_queries_for_2_or_20_patients(django_assert_max_num_queries: Any) -> None:
+def test_readiness_takes_the_same_few_queries_for_2_or_20_patients(django_assert_num_queries: Any) -> None:
     two, twenty = patients_with_questionnaires(2), patients_with_questionnaires(20)
 
     with CaptureQueriesContext(connection) as for_two:
         assert len(readiness_for(two)) == 2
-    with django_assert_max_num_queries(4), CaptureQueriesContext(connection) as for_twenty:
+    # The gate's snapshot, the current questionnaires' flags, and the newest links with their issuers.
+    with django_assert_num_queries(3), CaptureQueriesContext(connection) as for_twenty:
         readiness = readiness_for(twenty)
 
     assert len(for_twenty) == len(for_two)
-    assert sum(r.highest_open_severity == "HOLD" for r in readiness.values()) == 13
+    assert sum(highest_open_severity(r.gate) == "HOLD" for r in readiness.values()) == 13
+    assert not any(r.gate.is_clear for r in readiness.values())
 
 
 def test_readiness_for_nobody_asks_nothing(django_assert_num_queries: Any) -> None:
