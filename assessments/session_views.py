@@ -269,6 +269,7 @@ def session_recheck(request: HttpRequest, pk: int) -> HttpResponse:
                     changes=form.changes,
                     note=form.cleaned_data["note"],
                     link_url=link_url,
+                    questionnaire_id=form.cleaned_data["questionnaire"] or 0,
                 )
                 services.session_recheck_link(session=session, recheck=recheck)
         except ValidationError as error:

@@ -384,6 +384,8 @@ class SafetyRecheckForm(forms.Form):
     bleeding_problem = forms.BooleanField(label="A new bleeding or bruising problem", required=False)
     operation = forms.CharField(label="An operation: where on the body", required=False, max_length=RECHECK_TEXT_LIMIT)
     note = forms.CharField(label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    # The questionnaire the page asked about: a newer one since, or another's, makes the answer stale.
+    questionnaire = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     CHANGE_FIELDS = (
         "medicines_started",
@@ -401,6 +403,8 @@ class SafetyRecheckForm(forms.Form):
             f"Since your questionnaire of {screened_on.day} {screened_on:%B}, have you started or stopped any "
             "medicine, or had a new illness, an operation, a pregnancy or a bleeding problem?"
         )
+        self.asked_about = questionnaire
+        self.fields["questionnaire"].initial = questionnaire.pk
         self.fields["medicines_stopped"].choices = recheck_stopped_options(questionnaire)
         if not self.fields["medicines_stopped"].choices:
             self.fields["medicines_stopped"].help_text = "The questionnaire records no medicine to stop."

@@ -847,6 +847,7 @@ def safety_recheck_record(
     note: str = "",
     today: date | None = None,
     link_url: Callable[[str], str] = str,
+    questionnaire_id: int | None = None,
 ) -> SafetyRecheck:
     """Record the visit's re-check of the current questionnaire: no change, the changes, or a new questionnaire.
 
@@ -854,6 +855,7 @@ def safety_recheck_record(
     raised again on the same grounds carry over). A new questionnaire revokes the open link and issues another
     (`link_url` builds the address e-mailed to the patient); the token is on the returned re-check as `link_token`
     for this request only. The same answer again on the same day returns the re-check already recorded.
+    `questionnaire_id` is the questionnaire the clinician asked about: a newer one since (or another's) is refused.
     """
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
     if locked.is_archived:
@@ -874,8 +876,15 @@ def safety_recheck_record(
             ),
         ).order_by("-asked_at", "-id")
     )
-    if todays and todays[0].answer == answer:
+    same_question = questionnaire_id is None or (todays and todays[0].questionnaire_id == questionnaire_id)
+    if todays and todays[0].answer == answer and same_question:
         return todays[0]  # a double submit records one re-check
+    if questionnaire_id is not None and questionnaire_id != current.pk:
+        screened_on = timezone.localtime(current.screened_at or current.submitted_at)
+        raise ValidationError(
+            "The safety questionnaire changed since this page was loaded: ask the re-check again, about the "
+            f"questionnaire of {screened_on.day} {screened_on:%B}."
+        )
     if any(recheck.answer == RecheckAnswer.CHANGES_RECORDED for recheck in todays):
         raise ValidationError("Today's re-check is already recorded, with the changes the patient reported.")
     recheck = SafetyRecheck(patient=locked, questionnaire=current, answer=answer, note=note.strip(), asked_by=asked_by)

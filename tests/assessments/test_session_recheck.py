@@ -5,9 +5,11 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import AssessmentStatus, NeedledSite, TreatmentSession
+from ims_clinic.demo import ALL_NO
 from patients.models import QuestionnaireLink, QuestionnaireResponse, RecheckAnswer, SafetyRecheck
 from tests.assessments.test_session_pages import (
     SIGNED_ONLY,
@@ -20,7 +22,7 @@ from tests.assessments.test_session_pages import (
     shown,
     url,
 )
-from tests.factories import UserFactory
+from tests.factories import QuestionnaireResponseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +44,9 @@ def session(physio_client: Client, patient: Any) -> TreatmentSession:
 
 
 def recheck_data(**changes: Any) -> dict[str, Any]:
-    return {"answer": "no_change", "note": "", **changes}
+    """The form as the page sends it, asking about the patient's current questionnaire."""
+    current = QuestionnaireResponse.objects.submitted().order_by("-submitted_at", "-id").first()
+    return {"answer": "no_change", "note": "", "questionnaire": current.pk if current else "", **changes}
 
 
 def saved(session: TreatmentSession) -> tuple[Any, ...]:
@@ -273,3 +277,48 @@ def test_a_session_without_a_re_check_keeps_the_digest_it_was_signed_with(sessio
 
     assert "recheck_id" not in services.session_signed_values(values)
     assert services.session_signed_values({**values, "recheck_id": 4})["recheck_id"] == 4
+
+
+def test_a_re_check_about_a_questionnaire_that_was_superseded_is_refused(
+    physio_client: Client, session: TreatmentSession, patient: Any
+) -> None:
+    """The page asked about one questionnaire; a newer one came in before the answer was posted."""
+    stale = recheck_data()
+    newer = QuestionnaireResponseFactory(
+        patient=patient, answers={**ALL_NO, "Z1_NAME": "Pat Doe"}, screened_at=timezone.now()
+    )
+    before = saved(session)
+
+    response = physio_client.post(url("session-recheck", session), stale)
+
+    assert response.status_code == 400
+    assert shown("The safety questionnaire changed since this page was loaded: ask the re-check again", response)
+    assert saved(session) == before
+    assert f'name="questionnaire" value="{newer.pk}"' in body_of(response)
+
+
+@pytest.mark.parametrize("forged", ["999999", "not a number", ""])
+def test_a_forged_questionnaire_in_the_re_check_is_refused(
+    physio_client: Client, session: TreatmentSession, forged: str
+) -> None:
+    before = saved(session)
+
+    response = physio_client.post(url("session-recheck", session), recheck_data(questionnaire=forged))
+
+    assert response.status_code == 400
+    assert saved(session) == before
+
+
+def test_a_re_check_after_signing_is_refused_and_nothing_is_saved(
+    physio_client: Client, session: TreatmentSession
+) -> None:
+    services.session_save_fields(
+        session=session, data={"pain_before": 3, "needles_accounted_for": True}, version=fresh(session).version
+    )
+    services.session_sign(session=session, signed_by=physio_client.user, version=fresh(session).version)
+    before = saved(session)
+
+    response = physio_client.post(url("session-recheck", session), recheck_data(), follow=True)
+
+    assert shown("This treatment session is signed and cannot change", response)
+    assert saved(session) == before
