@@ -137,6 +137,8 @@ def _render(
     hidden = [] if editable else ["header_form", "close_form", "site_form", "recheck_form", "extension_form"]
     if session.status != AssessmentStatus.SIGNED:
         hidden.append("addendum_form")
+    if editable and not gate.is_clear:
+        hidden.append("site_form")  # the gate holds every site: its reasons are said at the top with the form's
     context["refused_forms"] = [forms_given[name] for name in hidden if name in forms_given]
     return render(request, "assessments/session_detail.html", context, status=status)
 
