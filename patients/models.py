@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .safety_rules import REGION_WORDS, SEVERITY_CHOICES, BodyRegion, Severity
+from .safety_rules import NOTE_REQUIRED_SEVERITIES, REGION_WORDS, SEVERITY_CHOICES, BodyRegion, Severity
 
 
 class AdministrativeSex(models.TextChoices):
@@ -525,7 +525,7 @@ class SafetyFlag(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(acknowledged_at__isnull=True)
-                | ~Q(severity__in=[Severity.HOLD, Severity.HIGH, Severity.CLARIFY])
+                | ~Q(severity__in=list(NOTE_REQUIRED_SEVERITIES))
                 | ~Q(acknowledgement_note=""),
                 name="flag_serious_acknowledgement_has_note",
                 violation_error_message="HOLD, HIGH and CLARIFY flags are acknowledged with a note.",

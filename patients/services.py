@@ -574,13 +574,6 @@ def _stored_flag(response: QuestionnaireResponse, flag: safety_rules.Flag, rules
     )
 
 
-ACKNOWLEDGEMENT_NOTE_NEEDED = {
-    safety_rules.Severity.HOLD: "Record the resolution: why needling may now go ahead, or what stays on hold.",
-    safety_rules.Severity.HIGH: "Record the management plan for this flag.",
-    safety_rules.Severity.CLARIFY: "Record the real answer, as the patient told you.",
-}
-
-
 @transaction.atomic
 def safety_flag_acknowledge(*, flag: SafetyFlag, acknowledged_by: Any, note: str = "") -> SafetyFlag:
     """Acknowledge one flag; HOLD, HIGH and CLARIFY need their note. Acknowledging twice changes nothing."""
@@ -588,8 +581,9 @@ def safety_flag_acknowledge(*, flag: SafetyFlag, acknowledged_by: Any, note: str
     if locked.acknowledged_at is not None:
         return locked
     note = note.strip()
-    if locked.severity in ACKNOWLEDGEMENT_NOTE_NEEDED and not note:
-        raise ValidationError({"note": ACKNOWLEDGEMENT_NOTE_NEEDED[locked.severity]})
+    prompt = safety_rules.Severity(locked.severity).note_prompt
+    if prompt and not note:
+        raise ValidationError({"note": prompt})
     locked.acknowledged_at = timezone.now()
     locked.acknowledged_by = acknowledged_by
     locked.acknowledgement_note = note

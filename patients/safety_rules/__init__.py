@@ -55,6 +55,7 @@ from .regions import (
 from .rules import evaluate
 from .severity import (
     DEFAULT_SETTINGS,
+    NOTE_REQUIRED_SEVERITIES,
     RISK_LEVEL_MEANINGS,
     SEVERITY_CHOICES,
     SafetySettings,
@@ -81,6 +82,7 @@ __all__ = [
     "MEDICATION_TEXT_FIELDS",
     "NO",
     "NONE_OF_THESE",
+    "NOTE_REQUIRED_SEVERITIES",
     "NOT_SURE",
     "OTHER",
     "PREGNANCY_AREAS",

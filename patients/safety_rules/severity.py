@@ -50,6 +50,21 @@ class Severity(StrEnum):
         """5.5: a CLARIFY is acknowledged with the real answer, as the patient gives it to the clinician."""
         return self is Severity.CLARIFY
 
+    @property
+    def note_prompt(self) -> str:
+        """What the acknowledgement's note must record; empty when a note is optional (5.5)."""
+        return _NOTE_PROMPTS.get(self, "")
+
+
+# 5.5: the severities acknowledged only with a note (the database holds the same rule as a named constraint).
+NOTE_REQUIRED_SEVERITIES: tuple[Severity, ...] = (Severity.HOLD, Severity.HIGH, Severity.CLARIFY)
+
+_NOTE_PROMPTS = {
+    Severity.HOLD: "Record the resolution: why needling may now go ahead, or what stays on hold.",
+    Severity.HIGH: "Record the management plan for this flag.",
+    Severity.CLARIFY: "Record the real answer, as the patient told you.",
+}
+
 
 _SEVERITY_RANK = {
     Severity.INFO: 1,
