@@ -23,7 +23,7 @@ from patients import services as patient_services
 from patients.forms import ConsentExtensionForm, SafetyRecheckForm
 from patients.models import Patient, QuestionnaireResponse, RecheckAnswer
 
-from . import anatomy, charts, forms, needling_safety, outcomes, scales, services, site_gate
+from . import anatomy, charts, forms, needling_safety, outcomes, scales, selectors, services, site_gate
 from .models import AdverseEvent, AssessmentStatus, NeedledSite, TreatmentSession
 from .views import own_record
 
@@ -462,7 +462,7 @@ def session_addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PHYSIOTHERAPIST)
 def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
-    series = services.progress_series(patient=patient)
+    series = selectors.progress_series(patient=patient)
     pain_chart = None
     if series["pain_before"] or series["pain_after"]:
         pain_chart = charts.line_chart(
