@@ -226,7 +226,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit_gate = schedule.decision_on(readiness.state, visit_day)
     show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
     questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
-    is_cancelled = appointment.status == AppointmentStatus.CANCELLED
+    is_cancelled = appointment.is_cancelled
     context = {
         "appointment": appointment,
         "may_change": may_change(request.user, appointment),
