@@ -236,7 +236,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_severity": show_severity,
         "offer_questionnaire": appointment.appointment_type.is_first_visit
         and appointment.status == AppointmentStatus.BOOKED
-        and readiness.questionnaire_status != "completed",
+        and not readiness.is_questionnaire_completed,
         "questionnaire_url": questionnaire_url,
         "questionnaire_link_form": QuestionnaireLinkForm(),
         "just_booked": request.GET.get("booked") == "1",
