@@ -166,6 +166,14 @@ class Assessment(models.Model):
     def is_draft(self) -> bool:
         return self.status == AssessmentStatus.DRAFT
 
+    @property
+    def is_signed(self) -> bool:
+        return self.status == AssessmentStatus.SIGNED
+
+    @property
+    def is_entered_in_error(self) -> bool:
+        return self.status == AssessmentStatus.ENTERED_IN_ERROR
+
 
 class SignedRecordError(Exception):
     """A change was attempted on a signed record."""
@@ -471,6 +479,14 @@ class TreatmentSession(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == AssessmentStatus.DRAFT
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == AssessmentStatus.SIGNED
+
+    @property
+    def is_entered_in_error(self) -> bool:
+        return self.status == AssessmentStatus.ENTERED_IN_ERROR
 
 
 class NeedledSite(models.Model):

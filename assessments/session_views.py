@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role, role_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
+from patients import services as patient_services
 from patients.forms import ConsentExtensionForm, SafetyRecheckForm
 from patients.models import Patient, QuestionnaireResponse, RecheckAnswer
 
-from . import charts, forms, needling_safety, outcomes, scales, services
+from . import anatomy, charts, forms, needling_safety, outcomes, scales, selectors, services, site_gate
 from .models import AdverseEvent, AssessmentStatus, NeedledSite, TreatmentSession
 from .views import own_record
 
@@ -64,8 +65,8 @@ def _earlier_sessions(session: TreatmentSession) -> list[TreatmentSession]:
 
 def _site_item(site: NeedledSite) -> dict[str, Any]:
     """A needled site's row with its muscle, and the gate's stored verdict when it was saved under the gate."""
-    verdicts = {verdict.value: verdict for verdict in services.site_gate.Verdict}
-    return {"row": site, "muscle": services.anatomy.MUSCLES[site.muscle], "verdict": verdicts.get(site.site_outcome)}
+    verdicts = {verdict.value: verdict for verdict in site_gate.Verdict}
+    return {"row": site, "muscle": anatomy.MUSCLES[site.muscle], "verdict": verdicts.get(site.site_outcome)}
 
 
 def _suggested(session: TreatmentSession) -> tuple[Any, ...]:
@@ -107,13 +108,13 @@ def _render(
     editable = session.is_draft and session.physiotherapist_id == request.user.pk
     sites = list(session.sites.all())
     gate = safety_state.patient_decision(patient=session.patient)
-    planned = [services.site_gate.PlannedSite(site.muscle, site.side, site.level) for site in sites]
+    planned = [site_gate.PlannedSite(site.muscle, site.side, site.level) for site in sites]
     context = {
         "session": session,
         "patient": session.patient,
         "editable": editable,
         "gate": gate,
-        "current_questionnaire": services.patient_services.current_questionnaire(patient=session.patient),
+        "current_questionnaire": patient_services.current_questionnaire(patient=session.patient),
         "muscles": services.muscles_today(patient=gate, muscles=_suggested(session), other_sites=planned),
         **_recheck_context(session, editable=editable, form=forms_given.get("recheck_form")),
         "sites": [_site_item(site) for site in sites],
@@ -157,7 +158,7 @@ def _recheck_context(session: TreatmentSession, *, editable: bool, form: Any = N
             )
         return {
             "recheck": recheck,
-            "recheck_changes": services.patient_services.recheck_changes_in_words(recheck),
+            "recheck_changes": patient_services.recheck_changes_in_words(recheck),
             "recheck_open_flags": (
                 sum(flag.is_open for flag in recheck.amendment.flags.all()) if recheck.amendment else 0
             ),
@@ -165,7 +166,7 @@ def _recheck_context(session: TreatmentSession, *, editable: bool, form: Any = N
         }
     if not editable:
         return {"recheck": None}
-    questionnaire = services.patient_services.current_questionnaire(patient=session.patient)
+    questionnaire = patient_services.current_questionnaire(patient=session.patient)
     if form is None and questionnaire is not None:
         form = SafetyRecheckForm(questionnaire=questionnaire)
     return {"recheck": None, "recheck_form": form}
@@ -186,12 +187,12 @@ def _extension_offer(
     if site_form is not None and site_form.is_bound and site_form.errors:
         data = site_form.data
         try:
-            site = services.site_gate.PlannedSite(data.get("muscle", ""), data.get("side", ""), data.get("level", ""))
-            region = services.site_gate.decide_site(gate, site, other_sites=planned).consent_region_missing
+            site = site_gate.PlannedSite(data.get("muscle", ""), data.get("side", ""), data.get("level", ""))
+            region = site_gate.decide_site(gate, site, other_sites=planned).consent_region_missing
         except ValueError:
             region = None
-    elif request.GET.get("extend") in {str(choice) for choice in services.site_gate.BodyRegion}:
-        asked = services.site_gate.BodyRegion(request.GET["extend"])
+    elif request.GET.get("extend") in {str(choice) for choice in site_gate.BodyRegion}:
+        asked = site_gate.BodyRegion(request.GET["extend"])
         region = None if asked in gate.consent_scope.regions else asked
     return ConsentExtensionForm(region=region) if region else None
 
@@ -244,7 +245,7 @@ def session_close_save(request: HttpRequest, pk: int) -> HttpResponse:
 def session_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
-    questionnaire = services.patient_services.current_questionnaire(patient=session.patient)
+    questionnaire = patient_services.current_questionnaire(patient=session.patient)
     refusal = None
     if session.status == AssessmentStatus.SIGNED:
         refusal = "This treatment session is signed and cannot change. Add an addendum instead."
@@ -264,7 +265,7 @@ def session_recheck(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             # The re-check and the session's reference to it are saved together, or neither is.
             with transaction.atomic():
-                recheck = services.patient_services.safety_recheck_record(
+                recheck = patient_services.safety_recheck_record(
                     patient=session.patient,
                     asked_by=request.user,
                     answer=form.cleaned_data["answer"],
@@ -326,7 +327,7 @@ def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
                     "editable": True,
                 }
                 return render(request, "assessments/_site_row.html", context)
-            messages.success(request, f"{services.anatomy.MUSCLES[site.muscle].name} ({site.side}) recorded.")
+            messages.success(request, f"{anatomy.MUSCLES[site.muscle].name} ({site.side}) recorded.")
             return redirect(session)
     if request.htmx:
         # htmx swaps only successful answers: send the form back, with its messages, in place of itself.
@@ -349,14 +350,14 @@ def session_consent_extend(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
     form = ConsentExtensionForm(request.POST, region=request.POST.get("region"))
-    consent = services.patient_services.consent_in_force(patient=session.patient)
+    consent = patient_services.consent_in_force(patient=session.patient)
     if not session.is_draft:
         form.add_error(None, SESSION_CLOSED_TO_EXTENSION.format(status=session.get_status_display().lower()))
     elif consent is None:
         form.add_error(None, "No consent is in force: record the patient's consent to IMS first.")
     elif form.is_valid():
         try:
-            extension = services.patient_services.consent_extend(
+            extension = patient_services.consent_extend(
                 consent=consent, clinician=request.user, **form.extension_data()
             )
         except ValidationError as error:
@@ -464,7 +465,7 @@ def session_addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PHYSIOTHERAPIST)
 def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
-    series = services.progress_series(patient=patient)
+    series = selectors.progress_series(patient=patient)
     pain_chart = None
     if series["pain_before"] or series["pain_after"]:
         pain_chart = charts.line_chart(

@@ -291,7 +291,7 @@ def seed_bookings(*, front_desk: Any, physiotherapists: list[Any], days: int = 7
     Idempotent: a practitioner's day that already has an appointment is left alone. Written directly (not
     through the booking service), since the past cannot be booked; the layout never overlaps.
     """
-    from scheduling.models import Appointment, AppointmentType, Practitioner, WorkingHours
+    from scheduling.models import Appointment, AppointmentStatus, AppointmentType, Practitioner, WorkingHours
 
     types = []
     for name, kind, minutes, buffer, colour in DEMO_APPOINTMENT_TYPES:
@@ -337,15 +337,15 @@ def seed_bookings(*, front_desk: Any, physiotherapists: list[Any], days: int = 7
                 # The same slot of the two practitioners never holds the same patient.
                 patient = patients[(day.toordinal() * 7 + slot * 3 + p_index * 11) % len(patients)]
                 turn = day.toordinal() + slot * 5 + p_index
-                status, extra = "booked", {}
+                status, extra = AppointmentStatus.BOOKED, {}
                 if turn % 13 == 0:
-                    status = "cancelled"
+                    status = AppointmentStatus.CANCELLED
                     extra = {"cancelled_by": front_desk, "cancelled_at": starts_at - timedelta(days=1),
                              "cancellation_reason": "Patient called: unwell"}  # fmt: skip
                 elif ends_at <= now:
-                    status = "no_show" if turn % 11 == 0 else "completed"
+                    status = AppointmentStatus.NO_SHOW if turn % 11 == 0 else AppointmentStatus.COMPLETED
                 elif starts_at <= now:
-                    status, extra = "arrived", {"arrived_at": starts_at - timedelta(minutes=5)}
+                    status, extra = AppointmentStatus.ARRIVED, {"arrived_at": starts_at - timedelta(minutes=5)}
                 Appointment.objects.create(
                     patient=patient,
                     practitioner=practitioner,

@@ -30,6 +30,14 @@ class SafetyReadiness:
     def has_submission(self) -> bool:
         return self.current_response_id is not None
 
+    @property
+    def is_questionnaire_completed(self) -> bool:
+        return self.questionnaire_status == QuestionnaireLinkStatus.COMPLETED
+
+    @property
+    def is_questionnaire_expired_or_locked(self) -> bool:
+        return self.questionnaire_status in (QuestionnaireLinkStatus.EXPIRED, QuestionnaireLinkStatus.LOCKED)
+
 
 def _label(status: QuestionnaireLinkStatus, has_submission: bool) -> str:
     if has_submission and status != QuestionnaireLinkStatus.COMPLETED:

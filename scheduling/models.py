@@ -275,6 +275,22 @@ class Appointment(models.Model):
     def holds_time(self) -> bool:
         return self.status not in RELEASED_STATUSES
 
+    @property
+    def is_booked(self) -> bool:
+        return self.status == AppointmentStatus.BOOKED
+
+    @property
+    def is_arrived(self) -> bool:
+        return self.status == AppointmentStatus.ARRIVED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == AppointmentStatus.CANCELLED
+
+    @property
+    def is_no_show(self) -> bool:
+        return self.status == AppointmentStatus.NO_SHOW
+
     def can_become(self, status: str) -> bool:
         return status in STATUS_TRANSITIONS[self.status]
 

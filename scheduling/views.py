@@ -226,7 +226,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visit_gate = schedule.decision_on(readiness.state, visit_day)
     show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
     questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
-    is_cancelled = appointment.status == AppointmentStatus.CANCELLED
+    is_cancelled = appointment.is_cancelled
     context = {
         "appointment": appointment,
         "may_change": may_change(request.user, appointment),
@@ -236,7 +236,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_severity": show_severity,
         "offer_questionnaire": appointment.appointment_type.is_first_visit
         and appointment.status == AppointmentStatus.BOOKED
-        and readiness.questionnaire_status != "completed",
+        and not readiness.is_questionnaire_completed,
         "questionnaire_url": questionnaire_url,
         "questionnaire_link_form": QuestionnaireLinkForm(),
         "just_booked": request.GET.get("booked") == "1",

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts.roles import Role
-from assessments import services, site_gate
+from assessments import anatomy, services, site_gate
 from assessments.models import Assessment, NeedledSite, SegmentDecision
 from ims_clinic.demo import ALL_NO
 from patients import safety_state
@@ -199,7 +199,7 @@ def test_every_page_and_the_service_give_the_gate_s_answer(scenario: Scenario) -
     client.force_login(physio)
     patient, appointment, assessment, session = build(scenario, physio)
     muscle, level = scenario.site
-    name = services.anatomy.muscle(muscle).name
+    name = anatomy.muscle(muscle).name
 
     # The gate, as the service reads it.
     patient_gate = safety_state.patient_decision(patient=patient)

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from accounts.roles import Role
-from assessments import needling_safety, outcomes, services
+from assessments import needling_safety, outcomes, selectors, services
 from assessments.forms import OutcomeForm
 from assessments.models import (
     AdverseEvent,
@@ -841,7 +841,7 @@ def test_progress_series_gives_pain_and_scores_in_time_order(cleared: Any, physi
         services.outcome_record(patient=cleared, instrument="PSFS", items=[3, 4, 5], recorded_by=physio)
     treated_on(days[0], PatientFactory(), physio, 9, 9)
 
-    series = services.progress_series(patient=cleared)
+    series = selectors.progress_series(patient=cleared)
 
     assert [(p.at, p.value, p.label) for p in series["pain_before"]] == [
         (days[0], 8, "8"),
@@ -859,6 +859,6 @@ def test_progress_series_gives_pain_and_scores_in_time_order(cleared: Any, physi
 
 
 def test_progress_series_of_a_patient_without_sessions_is_empty(cleared: Any) -> None:
-    series = services.progress_series(patient=cleared)
+    series = selectors.progress_series(patient=cleared)
 
     assert (series["pain_before"], series["pain_after"], series["sessions"], series["outcomes"]) == ([], [], [], {})

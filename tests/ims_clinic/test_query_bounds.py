@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from assessments import services as assessment_services
-from assessments.models import NeedledSite
+from assessments.models import Assessment, NeedledSite, TreatmentSession
 from patients.models import Patient
 from scheduling.models import Practitioner
 from tests.factories import (
@@ -71,13 +71,13 @@ def grow(objects: dict[str, object]) -> None:
         WaitlistEntryFactory(patient=patient)
     assessment = assessment_services.assessment_start(patient=patient, physiotherapist=UserFactory())
     assessment_services.assessment_start(patient=patient, physiotherapist=UserFactory(roles=[Role.PHYSIOTHERAPIST]))
-    world_assessment = assessment_services.Assessment.objects.get(pk=objects["assessment"])
+    world_assessment = Assessment.objects.get(pk=objects["assessment"])
     for sign_code, muscle in FINDINGS:
         for draft in (assessment, world_assessment):
             assessment_services.finding_record(
                 assessment=draft, sign_code=sign_code, side="R", status="present", muscle=muscle
             )
-    session = assessment_services.TreatmentSession.objects.get(pk=objects["session"])
+    session = TreatmentSession.objects.get(pk=objects["session"])
     for muscle, side in SITES:
         NeedledSite.objects.create(session=session, muscle=muscle, side=side)  # as the world's, past the gate
     for total in (20, 14, 8):

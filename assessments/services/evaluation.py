@@ -1,0 +1,309 @@
+"""The IMS evaluation: history, examination rows, the segment summary and decisions, signing and after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.signals import accessed
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+from patients.models import Patient
+
+from .. import anatomy, gunn_signs, rom, scales
+from ..models import (
+    ENTERED_IN_ERROR_FIELDS,
+    Addendum,
+    Assessment,
+    AssessmentStatus,
+    ReflexTest,
+    RomMeasurement,
+    SegmentDecision,
+    SensoryTest,
+    SignFinding,
+    StrengthTest,
+)
+from .signing import HISTORY_FIELDS, SUMMARY_FIELDS, _lock_editable, _seal, _touch, content_digest
+
+
+@transaction.atomic
+def assessment_start(*, patient: Patient, physiotherapist: Any, appointment: Any = None) -> Assessment:
+    """Start an evaluation, or return this physiotherapist's draft for the patient if one is open."""
+    if patient.is_archived:
+        raise ValidationError("This patient is archived. Restore the patient before starting an assessment.")
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    existing = Assessment.objects.filter(
+        patient=patient, physiotherapist=physiotherapist, status=AssessmentStatus.DRAFT
+    ).first()
+    if existing is not None:
+        return existing
+    return Assessment.objects.create(patient=patient, physiotherapist=physiotherapist, appointment=appointment)
+
+
+def _lock_draft(assessment: Assessment, version: int | None = None) -> Assessment:
+    return _lock_editable(assessment, version, name="assessment", short_name="assessment")
+
+
+@transaction.atomic
+def assessment_save_fields(*, assessment: Assessment, data: dict[str, Any], version: int) -> Assessment:
+    """Save the history or the impression and plan of a draft (compare-and-set on the version)."""
+    locked = _lock_draft(assessment, version)
+    fields = [field for field in (*HISTORY_FIELDS, *SUMMARY_FIELDS) if field in data]
+    for field in fields:
+        setattr(locked, field, data[field])
+    locked.full_clean(exclude=["appointment"])
+    locked.save(update_fields=fields)
+    _touch(locked)
+    return locked
+
+
+def _as_validation_error(error: ValueError) -> ValidationError:
+    return ValidationError(str(error))
+
+
+def _save_row(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+    """Insert or update one row of a draft, checked against its field choices and validators first."""
+    row = model.objects.filter(**lookup).first() or model(**lookup)
+    for field, value in values.items():
+        setattr(row, field, value)
+    row.full_clean(validate_unique=False)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def rom_record(
+    *, assessment: Assessment, joint: str, movement: str, side: str, mode: str, degrees: int, pain: bool
+) -> RomMeasurement:
+    locked = _lock_draft(assessment)
+    try:
+        norm = rom.rom_norm(rom.Joint(joint), rom.Movement(movement))
+    except (KeyError, ValueError):
+        raise ValidationError({"movement": "This movement is not measured at that joint."}) from None
+    sided = norm.region != rom.RomRegion.SPINE or norm.is_each_side
+    if sided and side not in (anatomy.Side.LEFT, anatomy.Side.RIGHT):
+        raise ValidationError({"side": "Say which side: this movement is measured on the left or the right."})
+    if not sided and side != anatomy.Side.MIDLINE:
+        raise ValidationError({"side": "This spinal movement has no side: choose Spine (no side)."})
+    measurement = _save_row(
+        RomMeasurement,
+        {"assessment": locked, "joint": joint, "movement": movement, "side": side, "mode": mode},
+        {"degrees": degrees, "pain_at_end_of_range": pain},
+    )
+    _touch(locked)
+    return measurement
+
+
+@transaction.atomic
+def strength_record(*, assessment: Assessment, level: str, side: str, grade: str) -> StrengthTest:
+    locked = _lock_draft(assessment)
+    test = _save_row(StrengthTest, {"assessment": locked, "level": level, "side": side}, {"grade": grade})
+    _touch(locked)
+    return test
+
+
+@transaction.atomic
+def reflex_record(*, assessment: Assessment, reflex: str, side: str, grade: str) -> ReflexTest:
+    locked = _lock_draft(assessment)
+    test = _save_row(ReflexTest, {"assessment": locked, "reflex": reflex, "side": side}, {"grade": grade})
+    _touch(locked)
+    return test
+
+
+@transaction.atomic
+def sensory_record(
+    *, assessment: Assessment, level: str, side: str, modality: str, score: str, is_hyper: bool
+) -> SensoryTest:
+    locked = _lock_draft(assessment)
+    try:
+        scales.SensoryFinding(scales.SensoryScore(score), is_hyper)
+    except ValueError as error:
+        raise ValidationError({"is_hyper": str(error)}) from None
+    test = _save_row(
+        SensoryTest,
+        {"assessment": locked, "level": level, "side": side, "modality": modality},
+        {"score": score, "is_hyper": is_hyper},
+    )
+    _touch(locked)
+    return test
+
+
+def _finding_as_rule(finding: SignFinding) -> gunn_signs.Finding:
+    return gunn_signs.Finding(
+        sign_code=finding.sign_code,
+        side=anatomy.Side(finding.side),
+        status=gunn_signs.FindingStatus(finding.status),
+        levels=(finding.level,) if finding.level else (),
+        muscle=finding.muscle or None,
+        grade=finding.grade,
+        region_note=finding.region_note,
+        reference=finding.pk,
+    )
+
+
+@transaction.atomic
+def finding_record(
+    *,
+    assessment: Assessment,
+    sign_code: str,
+    side: str,
+    status: str,
+    level: str = "",
+    muscle: str = "",
+    region_note: str = "",
+    grade: int | None = None,
+    note: str = "",
+) -> SignFinding:
+    """Record (or update) one Gunn sign at one place and side, checked against the catalogue (1.2, 1.3)."""
+    locked = _lock_draft(assessment)
+    place = {"sign_code": sign_code, "level": level, "muscle": muscle, "side": side, "region_note": region_note}
+    finding = SignFinding.objects.filter(assessment=locked, **place).first() or SignFinding(assessment=locked, **place)
+    finding.status, finding.grade, finding.note = status, grade, note
+    try:
+        _finding_as_rule(finding)
+    except ValueError as error:
+        raise _as_validation_error(error) from None
+    finding.full_clean(validate_unique=False)
+    finding.save()
+    _touch(locked)
+    return finding
+
+
+SPINAL_GRID_SIGNS = ("SEN-PARASPINAL", "SPI-PARASHORT", "SPI-TROPHIC", "SPI-SPINOUS")
+
+
+MIDLINE_SIGNS = ("SPI-SPINOUS",)
+
+
+@transaction.atomic
+def spinal_sign_toggle(*, assessment: Assessment, level: str, side: str, sign_code: str) -> SignFinding | None:
+    """One tap in the spinal grid: record the sign as present there, or, if it is, clear it."""
+    if sign_code not in SPINAL_GRID_SIGNS:
+        raise ValidationError("That sign is not part of the spinal grid.")
+    if (side == anatomy.Side.MIDLINE) != (sign_code in MIDLINE_SIGNS):
+        raise ValidationError("Spinous tenderness is midline; the other spinal signs are left or right.")
+    locked = _lock_draft(assessment)
+    existing = SignFinding.objects.filter(assessment=locked, sign_code=sign_code, level=level, side=side, muscle="")
+    if existing.exists():
+        existing.delete()
+        _touch(locked)
+        return None
+    return finding_record(assessment=locked, sign_code=sign_code, side=side, status="present", level=level)
+
+
+@transaction.atomic
+def assessment_row_delete(*, assessment: Assessment, row: Any) -> None:
+    locked = _lock_draft(assessment)
+    if row.assessment_id != locked.pk:
+        raise ValidationError("That entry belongs to another assessment.")
+    row.delete()
+    _touch(locked)
+
+
+@transaction.atomic
+def segment_decide(*, assessment: Assessment, level: str, side: str, decision: str) -> SegmentDecision:
+    locked = _lock_draft(assessment)
+    if side not in (anatomy.Side.LEFT, anatomy.Side.RIGHT):
+        raise ValidationError({"side": "Decide for the left or the right side."})
+    decided = _save_row(
+        SegmentDecision,
+        {"assessment": locked, "level": level, "side": side},
+        {"decision": decision, "decided_at": timezone.now()},
+    )
+    _touch(locked)
+    return decided
+
+
+def summary_settings() -> gunn_signs.SummarySettings:
+    return gunn_signs.SummarySettings(min_groups=settings.CLINIC_SEGMENT_MIN_GROUPS)
+
+
+def assessment_summary(*, assessment: Assessment) -> gunn_signs.SegmentSummary:
+    """The segment summary of 1.4, computed from the recorded findings by the pure rules."""
+    findings = [_finding_as_rule(finding) for finding in assessment.findings.all()]
+    reflexes = [
+        gunn_signs.ReflexResult(test.reflex, anatomy.Side(test.side), test.grade, reference=test.pk)
+        for test in assessment.reflex_tests.all()
+    ]
+    strength = [
+        gunn_signs.KeyMuscleResult(test.level, anatomy.Side(test.side), test.grade, reference=test.pk)
+        for test in assessment.strength_tests.all()
+    ]
+    sensory = [
+        gunn_signs.SensoryResult(
+            test.level, anatomy.Side(test.side), test.modality, test.score, test.is_hyper, reference=test.pk
+        )
+        for test in assessment.sensory_tests.all()
+    ]
+    return gunn_signs.segment_summary(
+        findings,
+        reflex_results=reflexes,
+        key_muscle_results=strength,
+        sensory_results=sensory,
+        settings=summary_settings(),
+    )
+
+
+def confirmed_muscles(*, assessment: Assessment) -> tuple[gunn_signs.SuggestedMuscle, ...]:
+    """The muscles to consider needling: those of the levels the physiotherapist confirmed (1.4 step 4).
+
+    Reads every decision (a few rows) so that decisions the page already prefetched cost no query.
+    """
+    sides: dict[str, list[anatomy.Side]] = {}
+    for decision in assessment.segment_decisions.all():
+        if decision.decision == SegmentDecision.Decision.CONFIRMED:
+            sides.setdefault(decision.level, []).append(anatomy.Side(decision.side))
+    return gunn_signs.suggested_muscles(
+        tuple(anatomy.sort_levels(sides)), sides_by_level={k: tuple(v) for k, v in sides.items()}
+    )
+
+
+@transaction.atomic
+def assessment_sign(*, assessment: Assessment, signed_by: Any, version: int) -> Assessment:
+    """Sign once: the physiotherapist who assessed signs; afterwards only addenda."""
+    locked = _lock_draft(assessment, version)
+    if locked.physiotherapist_id != signed_by.pk:
+        raise ValidationError("Only the physiotherapist who made this assessment can sign it.")
+    if not locked.chief_complaint.strip():
+        raise ValidationError("Record the chief complaint (step 1) before signing.")
+    locked.summary_rules_version = gunn_signs.RULES_VERSION
+    return _seal(locked, digest=content_digest(locked), signed_by=signed_by)
+
+
+@transaction.atomic
+def addendum_add(*, assessment: Assessment, author: Any, reason: str, text: str) -> Addendum:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status != AssessmentStatus.SIGNED:
+        raise ValidationError("Addenda are for signed assessments; change the draft itself instead.")
+    addendum = Addendum(assessment=locked, author=author, reason=reason.strip(), text=text.strip())
+    addendum.full_clean()
+    addendum.save()
+    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
+    return addendum
+
+
+@transaction.atomic
+def assessment_mark_entered_in_error(*, assessment: Assessment, by: Any, reason: str) -> Assessment:
+    """A mistaken record is marked, never deleted; it stays readable with the reason."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this assessment was entered in error."})
+    if locked.status != AssessmentStatus.ENTERED_IN_ERROR:
+        locked.status = AssessmentStatus.ENTERED_IN_ERROR
+        locked.entered_in_error_at = timezone.now()
+        locked.entered_in_error_by = by
+        locked.entered_in_error_reason = reason.strip()
+        locked.save(update_fields=sorted(ENTERED_IN_ERROR_FIELDS))
+    return locked
+
+
+def assessment_opened(*, assessment: Assessment) -> None:
+    accessed.send(sender=Assessment, instance=assessment)
+
+
+def assessment_printed(*, assessment: Assessment) -> None:
+    audit(action=AuditAction.PRINT, instance=assessment)

@@ -1,0 +1,342 @@
+"""Treatment sessions (clinical-reference.md 4, 5.8, 6): needled sites through the gate, events, outcomes, signing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from auditlog.signals import accessed
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+from patients import gate, safety_state
+from patients import services as patient_services
+from patients.models import Patient, SafetyRecheck
+
+from .. import anatomy, gunn_signs, needling_safety, outcomes, site_gate
+from ..models import (
+    AdverseEvent,
+    Assessment,
+    AssessmentStatus,
+    NeedledSite,
+    OutcomeMeasure,
+    SessionAddendum,
+    TreatmentSession,
+)
+from .signing import (
+    SESSION_CLOSE_FIELDS,
+    SESSION_HEADER_FIELDS,
+    _lock_editable,
+    _seal,
+    _touch,
+    session_content_digest,
+)
+
+
+@dataclass(frozen=True)
+class MuscleToday:
+    """A suggested muscle with the gate's answer for each of its sides today."""
+
+    muscle: gunn_signs.SuggestedMuscle
+    decisions: tuple[tuple[str, site_gate.SiteDecision], ...]  # (side label, decision)
+
+    @property
+    def verdict(self) -> site_gate.Verdict:
+        return max((decision.verdict for _, decision in self.decisions), key=lambda verdict: verdict.rank)
+
+
+SIDE_LABELS = {"L": "Left", "R": "Right", "B": "Both sides"}
+
+
+def muscles_today(
+    *,
+    patient: gate.PatientDecision,
+    muscles: Iterable[gunn_signs.SuggestedMuscle],
+    other_sites: Iterable[site_gate.PlannedSite] = (),
+) -> list[MuscleToday]:
+    """The gate's answer for each suggested muscle and side: the summary's list and the session's picker read it."""
+    others = tuple(other_sites)
+    found = []
+    for suggested in muscles:
+        level = suggested.levels[0] if anatomy.muscle(suggested.muscle).is_segmental and suggested.levels else ""
+        decisions = tuple(
+            (
+                SIDE_LABELS.get(side.value, side.value),
+                site_gate.decide_site(
+                    patient, site_gate.PlannedSite(suggested.muscle, side.value, level), other_sites=others
+                ),
+            )
+            for side in suggested.sides
+        )
+        found.append(MuscleToday(suggested, decisions))
+    return found
+
+
+def _session_sites(session: TreatmentSession) -> list[site_gate.PlannedSite]:
+    return [site_gate.PlannedSite(row.muscle, row.side, row.level) for row in session.sites.all()]
+
+
+@transaction.atomic
+def session_start(*, patient: Patient, physiotherapist: Any, appointment: Any = None) -> TreatmentSession:
+    """Open today's treatment session, or return this physiotherapist's open draft for the patient."""
+    if patient.is_archived:
+        raise ValidationError("This patient is archived. Restore the patient before recording a treatment.")
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    existing = TreatmentSession.objects.filter(
+        patient=patient, physiotherapist=physiotherapist, status=AssessmentStatus.DRAFT
+    ).first()
+    if existing is not None:
+        return existing
+    assessment = (
+        Assessment.objects.filter(patient=patient, status=AssessmentStatus.SIGNED).order_by("-signed_at").first()
+    )
+    return TreatmentSession.objects.create(
+        patient=patient,
+        physiotherapist=physiotherapist,
+        appointment=appointment,
+        assessment=assessment,
+        **_current_references(patient),
+        aftercare_advice=needling_safety.aftercare_advice(has_thorax_site=False),
+    )
+
+
+def _current_references(patient: Patient) -> dict[str, Any]:
+    """The consent in force and the current questionnaire: a session refers to them when it opens, and again
+    to those the gate relied on when a site is needled."""
+    return {
+        "consent": patient_services.consent_in_force(patient=patient),
+        "questionnaire": patient_services.current_questionnaire(patient=patient),
+    }
+
+
+def _lock_session(session: TreatmentSession, version: int | None = None) -> TreatmentSession:
+    return _lock_editable(session, version, name="treatment session", short_name="session")
+
+
+@transaction.atomic
+def session_save_fields(*, session: TreatmentSession, data: dict[str, Any], version: int) -> TreatmentSession:
+    locked = _lock_session(session, version)
+    fields = [field for field in (*SESSION_HEADER_FIELDS, *SESSION_CLOSE_FIELDS) if field in data]
+    for field in fields:
+        setattr(locked, field, data[field])
+    locked.full_clean(exclude=["appointment", "assessment", "consent", "questionnaire"])
+    locked.save(update_fields=fields)
+    _touch(locked)
+    return locked
+
+
+@transaction.atomic
+def session_recheck_link(*, session: TreatmentSession, recheck: SafetyRecheck) -> TreatmentSession:
+    """The draft relies on this re-check of its patient (5.6, R35): part of what its signature covers."""
+    locked = _lock_session(session)
+    if recheck.patient_id != locked.patient_id:
+        raise ValidationError("This re-check is another patient's.")
+    _touch(locked, recheck=recheck)
+    locked.recheck = recheck
+    return locked
+
+
+@transaction.atomic
+def needled_site_add(
+    *,
+    session: TreatmentSession,
+    muscle: str,
+    side: str,
+    level: str = "",
+    confirmation_note: str = "",
+    **details: Any,
+) -> NeedledSite:
+    """Save a needled site only when the gate allows it (the service, not only the page, enforces 5.5 and 5.8).
+
+    Raises ValidationError with every reason when the patient may not be needled, the site is held, or
+    a 5.8 warning needs the clinician's confirmation note.
+    """
+    locked = _lock_session(session)
+    try:
+        catalogue_muscle = anatomy.muscle(muscle)
+    except (KeyError, ValueError):
+        raise ValidationError({"muscle": "Choose a muscle from the catalogue."}) from None
+    if catalogue_muscle.is_segmental and not level:
+        raise ValidationError({"level": f"Say which level of the {catalogue_muscle.name} was needled."})
+    if level and catalogue_muscle.is_segmental and level not in catalogue_muscle.roots:
+        raise ValidationError({"level": f"The {catalogue_muscle.name} is not needled at {level}."})
+    if level and not catalogue_muscle.is_segmental:
+        level = ""
+    planned = site_gate.PlannedSite(muscle, side, level)
+    patient_decision = safety_state.patient_decision(patient=locked.patient)
+    decision = site_gate.decide_site(patient_decision, planned, other_sites=_session_sites(locked))
+    if decision.is_held:
+        raise ValidationError({"muscle": [reason.text for reason in decision.holds]})
+    if decision.needs_note and not confirmation_note.strip():
+        raise ValidationError(
+            {
+                "confirmation_note": [
+                    *(reason.text for reason in decision.confirmations),
+                    "Write why you proceed to needle this site.",
+                ]
+            }
+        )
+    site = NeedledSite(
+        session=locked,
+        muscle=muscle,
+        side=side,
+        level=level,
+        confirmation_note=confirmation_note.strip(),
+        site_outcome=decision.verdict.value,
+        gate_reasons=[reason.text for reason in decision.reasons],
+        rules_version=decision.rules_version,
+        **details,
+    )
+    site.full_clean()
+    site.save()
+    # The session refers to what the gate relied on: the consent, the questionnaire and today's re-check.
+    references = {
+        **_current_references(locked.patient),
+        "recheck": patient_services.todays_recheck(patient=locked.patient),
+    }
+    is_thorax = "THORAX" in {tag.value for tag in catalogue_muscle.precautions}
+    # The aftercare then carries the pneumothorax warning (6.4), also when the advice was edited.
+    if is_thorax and needling_safety.AFTERCARE_THORAX_WARNING not in locked.aftercare_advice:
+        references["aftercare_advice"] = (
+            f"{locked.aftercare_advice.rstrip()} {needling_safety.AFTERCARE_THORAX_WARNING}".strip()
+        )
+    _touch(locked, **references)
+    return site
+
+
+@transaction.atomic
+def needled_site_remove(*, session: TreatmentSession, site: NeedledSite) -> None:
+    locked = _lock_session(session)
+    if site.session_id != locked.pk:
+        raise ValidationError("That site belongs to another session.")
+    site.delete()
+    _touch(locked)
+
+
+@transaction.atomic
+def adverse_event_record(
+    *,
+    session: TreatmentSession,
+    reported_in: TreatmentSession | None = None,
+    reported_by: Any,
+    event_type: str,
+    event_class: str,
+    onset: str,
+    action_taken: str,
+    description: str = "",
+    referral: str = "",
+) -> AdverseEvent:
+    """Record an adverse event on the session it followed; reported later, it links back from the later session.
+
+    An event can be added to a signed session: it is new information about it, not a change of what was signed.
+    """
+    if not action_taken.strip():
+        raise ValidationError({"action_taken": "Record the action taken."})
+    if event_class != needling_safety.AdverseEventClass.MILD and not referral.strip():
+        raise ValidationError(
+            {"referral": "A significant or serious event records who it was escalated or referred to."}
+        )
+    if reported_in is not None and reported_in.patient_id != session.patient_id:
+        raise ValidationError("The later session must be the same patient's.")
+    event = AdverseEvent(
+        session=session,
+        reported_in=reported_in,
+        reported_by=reported_by,
+        event_type=event_type,
+        event_class=event_class,
+        onset=onset,
+        action_taken=action_taken.strip(),
+        description=description.strip(),
+        referral=referral.strip(),
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    patient: Patient,
+    instrument: str,
+    recorded_by: Any,
+    items: list[int | None] | None = None,
+    total: float | None = None,
+    session: TreatmentSession | None = None,
+) -> OutcomeMeasure:
+    """Score an outcome questionnaire (section 4) from item answers, or store an entered total within range.
+
+    ODI is kept as an entered total only (its items are copyrighted); the others score from items or a total.
+    """
+    spec = outcomes.instrument(instrument)
+    if items:
+        try:
+            result = outcomes.SCORERS[spec.code](items)
+        except ValueError as error:
+            raise ValidationError({"items": str(error)}) from None
+        score, raw_sum, answered, band = result.score, result.raw_sum, result.answered, result.band or ""
+    elif total is not None:
+        if not spec.score_min <= total <= spec.score_max:
+            raise ValidationError(
+                {"total": f"A {spec.code.value} score goes from {spec.score_min:g} to {spec.score_max:g}."}
+            )
+        score, raw_sum, answered, band = float(total), 0, 0, outcomes.band_for(float(total), spec.bands) or ""
+    else:
+        raise ValidationError("Enter the item answers or the total.")
+    measure = OutcomeMeasure(
+        patient=patient,
+        session=session,
+        instrument=spec.code.value,
+        score=score,
+        raw_sum=raw_sum,
+        answered=answered,
+        items=list(items or []),
+        band=band,
+        scoring_version=outcomes.SCORING_VERSION,
+        recorded_by=recorded_by,
+    )
+    measure.full_clean()
+    measure.save()
+    return measure
+
+
+@transaction.atomic
+def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> TreatmentSession:
+    locked = _lock_session(session, version)
+    if locked.physiotherapist_id != signed_by.pk:
+        raise ValidationError("Only the physiotherapist who gave this treatment can sign it.")
+    has_sites = locked.sites.exists()
+    missing = []
+    if locked.pain_before is None:
+        missing.append("the pain before treatment")
+    if has_sites and locked.pain_after is None:
+        missing.append("the pain after treatment")
+    if not locked.needles_accounted_for:
+        missing.append("that every needle was removed and disposed of")
+    if has_sites and locked.recheck_id is None:
+        missing.append("the visit's re-check")
+    if missing:
+        raise ValidationError(f"Before signing, record {', '.join(missing)}.")
+    if has_sites:
+        for field, value in _current_references(locked.patient).items():
+            setattr(locked, field, value)
+    return _seal(locked, digest=session_content_digest(locked), signed_by=signed_by)
+
+
+@transaction.atomic
+def session_addendum_add(*, session: TreatmentSession, author: Any, reason: str, text: str) -> SessionAddendum:
+    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status != AssessmentStatus.SIGNED:
+        raise ValidationError("Addenda are for signed sessions; change the draft itself instead.")
+    addendum = SessionAddendum(session=locked, author=author, reason=reason.strip(), text=text.strip())
+    addendum.full_clean()
+    addendum.save()
+    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
+    return addendum
+
+
+def session_opened(*, session: TreatmentSession) -> None:
+    accessed.send(sender=TreatmentSession, instance=session)

@@ -1,0 +1,159 @@
+"""Signing an assessment or a treatment session: the draft lock, the content a signature covers, its digest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.audit import audit
+from accounts.models import AuditAction
+
+from ..models import Assessment, AssessmentStatus, TreatmentSession
+
+
+class AssessmentNotEditable(ValidationError):
+    """The assessment is signed or entered in error: it is read-only."""
+
+
+class StaleAssessment(ValidationError):
+    """Someone saved this assessment since the page was loaded: reload before saving again."""
+
+
+def _lock_editable(record: Any, version: int | None, *, name: str, short_name: str) -> Any:
+    """Lock a draft assessment or treatment session for a change, refusing a final or stale one.
+
+    `name` and `short_name` word the messages ("treatment session", "session").
+    """
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    if locked.status == AssessmentStatus.ENTERED_IN_ERROR:
+        raise AssessmentNotEditable(f"This {name} is marked entered in error and cannot change.")
+    if locked.status != AssessmentStatus.DRAFT:
+        raise AssessmentNotEditable(f"This {name} is signed and cannot change. Add an addendum instead.")
+    if version is not None and version != locked.version:
+        raise StaleAssessment(
+            f"This {short_name} was saved elsewhere since you opened this page. Reload it to see the latest version."
+        )
+    return locked
+
+
+def _touch(locked: Any, **changes: Any) -> None:
+    """Every change, to the record or one of its rows, moves the version on: a signature covers what was seen.
+
+    Pages that add a row in place receive the new version with it (htmx out-of-band). `changes` are further
+    fields of the record written in the same update.
+    """
+    type(locked).objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
+    locked.refresh_from_db(fields=["version", "updated_at"])
+
+
+# The fields a draft's pages edit; its signature covers every one of them and the record's patient and
+# physiotherapist.
+HISTORY_FIELDS = (
+    "chief_complaint", "pain_regions", "onset_on", "duration_text", "mechanism", "mechanism_detail",
+    "symptom_clues", "pain_now", "pain_best", "pain_worst", "aggravating_factors", "easing_factors", "imaging",
+    "imaging_result", "previous_treatment", "red_flags", "red_flag_action", "goals",
+)  # fmt: skip
+SUMMARY_FIELDS = ("clinical_impression", "plan")
+
+
+SESSION_HEADER_FIELDS = (
+    "consent_reconfirmed", "changed_since_questionnaire", "change_note", "pain_before", "position",
+    "needle_product", "needle_diameter_mm", "needle_length_mm", "technique", "technique_note",
+)  # fmt: skip
+SESSION_CLOSE_FIELDS = (
+    "pain_after", "retest_note", "needles_accounted_for", "broken_needle", "aftercare_advice", "plan",
+)  # fmt: skip
+
+
+ASSESSMENT_SIGNED_FIELDS = ("patient_id", "physiotherapist_id", *HISTORY_FIELDS, *SUMMARY_FIELDS)
+
+
+SESSION_SIGNED_FIELDS = (
+    "patient_id", "physiotherapist_id", *SESSION_HEADER_FIELDS, *SESSION_CLOSE_FIELDS, "recheck_id",
+)  # fmt: skip
+
+
+def digest_of(content: dict[str, Any]) -> str:
+    """SHA-256 over a canonical JSON serialisation: what a signature covers, as verify_records recomputes it."""
+    canonical = json.dumps(content, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# The rows a signature covers besides the record's own fields: content key -> (related name, the row's fields,
+# all of them when empty), each list in key order.
+ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "rom": ("rom_measurements", ()),
+    "strength": ("strength_tests", ()),
+    "reflexes": ("reflex_tests", ()),
+    "sensory": ("sensory_tests", ()),
+    "findings": ("findings", ()),
+    "decisions": ("segment_decisions", ("level", "side", "decision")),
+}
+
+
+SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
+
+
+def signed_rows(record: Any, spec: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, list[dict[str, Any]]]:
+    """One record's signed rows, a query per kind of row."""
+    return {
+        key: list(getattr(record, related).order_by("pk").values(*fields)) for key, (related, fields) in spec.items()
+    }
+
+
+def signed_rows_of_many(
+    records: list[Any], spec: dict[str, tuple[str, tuple[str, ...]]]
+) -> dict[Any, dict[str, list[dict[str, Any]]]]:
+    """The same rows as `signed_rows`, for many records of one model in one query per kind of row."""
+    rows: dict[Any, dict[str, list[dict[str, Any]]]] = {record.pk: {key: [] for key in spec} for record in records}
+    if not records:
+        return rows
+    for key, (related, fields) in spec.items():
+        link = getattr(type(records[0]), related).field  # the row's foreign key to the record
+        found = link.model._default_manager.filter(**{f"{link.attname}__in": list(rows)}).order_by("pk")
+        for row in found.values(*fields, link.attname) if fields else found.values():
+            owner = row[link.attname] if not fields else row.pop(link.attname)
+            rows[owner][key].append(row)
+    return rows
+
+
+def content_digest(assessment: Assessment, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
+    """SHA-256 over a canonical serialisation of everything the signature covers (`rows`: read if not given)."""
+    return digest_of(
+        {
+            "assessment": {field: getattr(assessment, field) for field in ASSESSMENT_SIGNED_FIELDS},
+            **(rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)),
+        }
+    )
+
+
+def session_signed_values(values: dict[str, Any]) -> dict[str, Any]:
+    """A session's signed fields as the digest covers them: without the re-check when there is none, so that
+    sessions signed before the re-check was recorded keep their digest."""
+    return {field: value for field, value in values.items() if not (field == "recheck_id" and value is None)}
+
+
+def session_content_digest(session: TreatmentSession, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
+    return digest_of(
+        {
+            "session": session_signed_values({field: getattr(session, field) for field in SESSION_SIGNED_FIELDS}),
+            **(rows if rows is not None else signed_rows(session, SESSION_SIGNED_ROWS)),
+        }
+    )
+
+
+def _seal(locked: Any, *, digest: str, signed_by: Any) -> Any:
+    """Sign a locked draft (an assessment or a treatment session): digest, who and when, then read-only."""
+    locked.content_digest = digest
+    locked.signed_at = timezone.now()
+    locked.signed_by = signed_by
+    locked.status = AssessmentStatus.SIGNED
+    locked.version += 1
+    locked.save()
+    audit(action=AuditAction.SIGN, instance=locked, actor=signed_by)
+    return locked
