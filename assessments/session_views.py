@@ -147,7 +147,9 @@ def _render(
 def _recheck_context(session: TreatmentSession, *, editable: bool, form: Any = None) -> dict[str, Any]:
     """The visit's re-check as the page shows it: the one the session relies on, or the form to ask it."""
     recheck = session.recheck
-    if recheck is not None:
+    # A draft continued on a later day asks again: the gate relies on today's re-check.
+    asked_today = recheck is not None and timezone.localdate(recheck.asked_at) == timezone.localdate()
+    if recheck is not None and (asked_today or not editable):
         answered: QuestionnaireResponse | None = None
         if recheck.answer == RecheckAnswer.NEW_QUESTIONNAIRE:
             answered = (
@@ -169,7 +171,7 @@ def _recheck_context(session: TreatmentSession, *, editable: bool, form: Any = N
     questionnaire = patient_services.current_questionnaire(patient=session.patient)
     if form is None and questionnaire is not None:
         form = SafetyRecheckForm(questionnaire=questionnaire)
-    return {"recheck": None, "recheck_form": form}
+    return {"recheck": None, "recheck_form": form, "earlier_recheck": recheck}
 
 
 def _extension_offer(

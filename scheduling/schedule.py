@@ -159,7 +159,7 @@ def gate_badges(decision: gate.PatientDecision | None, *, show_severity: bool) -
         elif decision.recheck is gate.RecheckStatus.AWAITING_QUESTIONNAIRE:
             badges.append(Badge("warning", "bi-hourglass", "New questionnaire awaited"))
         else:
-            badges.append(Badge("success", "bi-chat-square-check", "Re-check done"))
+            badges.append(Badge("success", "bi-check2-square", "Re-check done"))
     return badges
 
 
@@ -174,7 +174,7 @@ BADGE_LEGEND: tuple[Badge, ...] = (
     Badge("success", "bi-file-earmark-check", "consent in force"),
     Badge("warning", "bi-file-earmark-x", "no consent, or withdrawn"),
     Badge("info", "bi-chat-square-text", "re-check due at the visit"),
-    Badge("success", "bi-chat-square-check", "re-check done"),
+    Badge("success", "bi-check2-square", "re-check done"),
 )
 
 

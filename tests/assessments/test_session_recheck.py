@@ -1,8 +1,10 @@
 """The visit's re-check on the treatment session page: the form, what it records, who may post it, the signature."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import AssessmentStatus, NeedledSite, TreatmentSession
 from ims_clinic.demo import ALL_NO
+from patients import services as patient_services
 from patients.models import QuestionnaireLink, QuestionnaireResponse, RecheckAnswer, SafetyRecheck
 from tests.assessments.test_session_pages import (
     SIGNED_ONLY,
@@ -322,3 +325,23 @@ def test_a_re_check_after_signing_is_refused_and_nothing_is_saved(
 
     assert shown("This treatment session is signed and cannot change", response)
     assert saved(session) == before
+
+
+def test_a_draft_continued_the_next_day_asks_the_re_check_again(
+    physio_client: Client, session: TreatmentSession
+) -> None:
+    with time_machine.travel(timezone.now() - timedelta(days=1)):
+        yesterday = patient_services.safety_recheck_record(
+            patient=session.patient, asked_by=physio_client.user, answer=RecheckAnswer.NO_CHANGE
+        )
+    services.session_recheck_link(session=session, recheck=yesterday)
+
+    page = physio_client.get(url("session-detail", session))
+
+    assert url("session-recheck", session) in Page(body_of(page)).actions()
+    assert shown("was for that day's visit: ask it again today.", page)
+    assert shown("Ask the visit's re-check first", page)
+    physio_client.post(url("session-recheck", session), recheck_data())
+    today = fresh(session).recheck
+    assert today != yesterday
+    assert timezone.localdate(today.asked_at) == timezone.localdate()
