@@ -332,9 +332,17 @@ def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{anatomy.MUSCLES[site.muscle].name} ({site.side}) recorded.")
             return redirect(session)
     if request.htmx:
-        # htmx swaps only successful answers: send the form back, with its messages, in place of itself.
-        response = render(request, "assessments/_site_form.html", {"session": session, "site_form": form})
-        response["HX-Retarget"] = "#site-form"
+        # htmx swaps only successful answers: send the form back, with its messages, in place of itself, and the
+        # consent extension when the consent lacks the site's region.
+        gate = safety_state.patient_decision(patient=session.patient)
+        planned = [site_gate.PlannedSite(row.muscle, row.side, row.level) for row in session.sites.all()]
+        context = {
+            "session": session,
+            "site_form": form,
+            "extension_form": _extension_offer(request, gate, form, planned, editable=True),
+        }
+        response = render(request, "assessments/_site_form.html", context)
+        response["HX-Retarget"] = "#site-form-area"
         response["HX-Reswap"] = "outerHTML"
         return response
     return _render(request, session, status=400, site_form=form)

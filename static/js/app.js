@@ -27,6 +27,16 @@
     invalid.focus();
   }
 
+  // The same after htmx puts a refused form back in place of itself.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Retarget")) {
+      var refused = document.querySelector("main form [aria-invalid=true]");
+      if (refused) {
+        refused.focus();
+      }
+    }
+  });
+
   // A choice that fills a text in (the risks of a body region, to read to the patient): data-fill-target names
   // the text box, data-fill-texts the JSON script with each choice's text. Text the clinician changed stays.
   document.querySelectorAll("select[data-fill-target]").forEach(function (select) {

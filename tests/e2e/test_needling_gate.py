@@ -164,13 +164,6 @@ def treat_the_chest_wall(page: object, session: TreatmentSession, *, in_place: b
     axe(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "With htmx the refused site form comes back alone (needled_site_create answers with _site_form.html "
-        "retargeted to #site-form), so the page never offers the consent extension for the refused region"
-    ),
-)
 def test_a_site_outside_the_consent_is_refused_until_the_patient_consents_to_its_region(
     page: object, sign_in_as: object
 ) -> None:
