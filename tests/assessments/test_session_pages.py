@@ -571,9 +571,9 @@ def test_a_bad_site_with_htmx_brings_the_form_back_in_place_with_its_message(
     response = physio_client.post(url("needled-site-create", session), site_data(**changes), **HTMX)
 
     assert response.status_code == 200
-    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#site-form", "outerHTML")
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#site-form-area", "outerHTML")
     body = body_of(response)
-    assert body.lstrip().startswith("<form") and 'id="site-form"' in body
+    assert body.lstrip().startswith('<div id="site-form-area">') and 'id="site-form"' in body
     assert field_error(response, field, message)
     assert saved_state(session) == before
 
