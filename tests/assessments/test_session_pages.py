@@ -588,7 +588,7 @@ def test_a_deep_site_on_a_blood_thinner_asks_for_a_note_in_place_and_saves_with_
         target, site_data(muscle="soleus", side="L", confirmation_note="INR 2.3 on Monday; pressure held"), **HTMX
     )
 
-    assert asked["HX-Retarget"] == "#site-form"
+    assert asked["HX-Retarget"] == "#site-form-area"
     assert field_error(asked, "confirmation_note", "Write why you proceed to needle this site.")
     assert "Deep muscle with a high bleeding risk" in body_of(asked)
     assert "HX-Retarget" not in confirmed
@@ -604,7 +604,7 @@ def test_a_held_site_is_refused_in_place_with_the_reason(physio_client: Client) 
 
     response = physio_client.post(url("needled-site-create", session), site_data(muscle="deltoid", side="L"), **HTMX)
 
-    assert response["HX-Retarget"] == "#site-form"
+    assert response["HX-Retarget"] == "#site-form-area"
     assert field_error(
         response,
         "muscle",
@@ -693,7 +693,7 @@ def test_a_site_posted_without_clearance_is_refused_with_the_reasons(physio_clie
     assert plain.status_code == 400
     assert missing in gate_of(plain)
     assert missing in plain.context["site_form"].errors["muscle"]
-    assert in_place["HX-Retarget"] == "#site-form"
+    assert in_place["HX-Retarget"] == "#site-form-area"
     assert field_error(in_place, "muscle", missing)
     assert not NeedledSite.objects.exists()
 
@@ -848,7 +848,7 @@ def test_after_signing_a_site_posted_with_htmx_is_refused_in_place_with_a_messag
 
     response = physio_client.post(url("needled-site-create", session), site_data(), **HTMX)
 
-    assert response["HX-Retarget"] == "#site-form"
+    assert response["HX-Retarget"] == "#site-form-area"
     assert shown(SIGNED_ONLY, response)
     assert saved_state(session) == before
 
