@@ -29,7 +29,7 @@ run: $(INSTALLED)
 serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn ims_clinic.wsgi --bind $(HOST):$(PORT) --workers $${GUNICORN_WORKERS:-2} --timeout 30
+	$(BIN)/gunicorn ims_clinic.wsgi --config ims_clinic/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $${GUNICORN_WORKERS:-2} --timeout 30
 
 test: $(INSTALLED)
 	$(BIN)/python tests/run_suite.py $(PYTEST_ARGS)

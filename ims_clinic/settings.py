@@ -268,13 +268,38 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# Private-link tokens (/q/<token>/, /schedule/feed/<token>.ics) never reach a log line: the filter rewrites the
+# records of the loggers that quote request paths, and guards every handler for any other logger, ours included.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"private_links": {"()": "ims_clinic.log_redaction.RedactPrivateLinks"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["private_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["private_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
+        "django.request": {"filters": ["private_links"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["private_links"],
+        },
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.security.csrf": {"filters": ["private_links"]},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Never below INFO, even with DJANGO_LOG_LEVEL=DEBUG: their DEBUG lines quote patient data
         # (SQL parameters; the objects a template was rendering).
