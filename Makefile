@@ -29,7 +29,7 @@ run: $(INSTALLED)
 serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn ims_clinic.wsgi --bind $(HOST):$(PORT) --workers $${GUNICORN_WORKERS:-2} --timeout 30
+	$(BIN)/gunicorn ims_clinic.wsgi --config ims_clinic/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $${GUNICORN_WORKERS:-2} --timeout 30
 
 test: $(INSTALLED)
 	$(BIN)/python tests/run_suite.py $(PYTEST_ARGS)
@@ -57,10 +57,11 @@ format: $(INSTALLED)
 migrations-check: $(INSTALLED)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-# The production settings gate: DEBUG off, a real secret, real hosts.
+# The production settings gate: DEBUG off, a real secret, real hosts, e-mail sent by SMTP.
 check-deploy: $(INSTALLED)
 	env -u DJANGO_DEBUG -u DJANGO_HTTPS DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-		DJANGO_ALLOWED_HOSTS=clinic.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+		DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Page latency at two clinic sizes against the floor of the stack (docs/performance.md); needs PostgreSQL.
 BENCH_SIZES ?= 1000,100000

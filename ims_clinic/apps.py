@@ -7,6 +7,7 @@ class ImsClinicConfig(AppConfig):
     verbose_name = "IMS Clinic"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deployment checks)
         from .roles import sync_roles
 
         # After every app's permissions exist (this app migrates last).

@@ -37,29 +37,52 @@ def _pg_binary(name: str) -> str:
     return candidates[-1]
 
 
-def _pg_environment(database: dict[str, Any]) -> dict[str, str]:
-    """libpq's own variables, so that no password ever appears on a command line (and so in `ps`)."""
+# Keys of a PostgreSQL DATABASES entry's OPTIONS that Django or the driver consumes: not libpq's.
+NOT_LIBPQ_OPTIONS = {
+    "assume_role", "context", "cursor_factory", "isolation_level", "pool", "prepare_threshold", "server_side_binding",
+}  # fmt: skip
+
+
+def libpq_parameters(database: dict[str, Any]) -> dict[str, str]:
+    """The libpq connection keywords of a DATABASES entry, built as Django's PostgreSQL backend builds them:
+    OPTIONS (a socket given as `?host=` in DATABASE_URL lands there), then NAME, USER, PASSWORD, HOST, PORT."""
+    options = {key: value for key, value in (database.get("OPTIONS") or {}).items() if key not in NOT_LIBPQ_OPTIONS}
+    parameters = {"dbname": database["NAME"], **options} if database.get("NAME") else options
+    for keyword, setting in (("user", "USER"), ("password", "PASSWORD"), ("host", "HOST"), ("port", "PORT")):
+        if database.get(setting):
+            parameters[keyword] = database[setting]
+    return {keyword: str(value) for keyword, value in parameters.items() if value is not None and value != ""}
+
+
+def _conninfo_value(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _pg_connection(database: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """A conninfo string for --dbname with every keyword but the password, which goes in PGPASSWORD: no
+    secret on a command line (and so in `ps`). libpq's PG* variables of our environment fill in the rest,
+    as they do for the app."""
+    parameters = libpq_parameters(database)
+    if "sslpassword" in parameters:
+        raise BackupError(
+            "OPTIONS['sslpassword'] has no libpq environment variable and would show on pg_dump's command line; "
+            "give the client key without a passphrase, readable by this user only."
+        )
     env = dict(os.environ)
-    values = {
-        "PGHOST": database.get("HOST"),
-        "PGPORT": database.get("PORT"),
-        "PGUSER": database.get("USER"),
-        "PGPASSWORD": database.get("PASSWORD"),
-        "PGDATABASE": database.get("NAME"),
-        "PGSSLMODE": (database.get("OPTIONS") or {}).get("sslmode"),
-        "PGCONNECT_TIMEOUT": str((database.get("OPTIONS") or {}).get("connect_timeout") or ""),
-    }
-    env.update({key: str(value) for key, value in values.items() if value})
-    return env
+    password = parameters.pop("password", None)
+    if password:
+        env["PGPASSWORD"] = password
+    conninfo = " ".join(f"{keyword}={_conninfo_value(value)}" for keyword, value in parameters.items())
+    return conninfo, env
 
 
-def _run(command: list[str], database: dict[str, Any]) -> None:
+def _run(program: str, arguments: list[str], database: dict[str, Any]) -> None:
+    conninfo, env = _pg_connection(database)
+    command = [_pg_binary(program), f"--dbname={conninfo}", *arguments]
     # Fixed programs with an argument list, never a shell.
-    finished = subprocess.run(  # nosec B603
-        command, env=_pg_environment(database), capture_output=True, text=True, check=False
-    )
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # nosec B603
     if finished.returncode != 0:
-        raise BackupError(f"{Path(command[0]).name} failed: {finished.stderr.strip()}")
+        raise BackupError(f"{program} failed: {finished.stderr.strip()}")
 
 
 def backup(path: Path, alias: str = "default") -> Path:
@@ -67,7 +90,7 @@ def backup(path: Path, alias: str = "default") -> Path:
     connection = connections[alias]
     path.parent.mkdir(parents=True, exist_ok=True)
     if connection.vendor == "postgresql":
-        _run([_pg_binary("pg_dump"), "--format=custom", "--no-owner", f"--file={path}"], connection.settings_dict)
+        _run("pg_dump", ["--format=custom", "--no-owner", f"--file={path}"], connection.settings_dict)
     elif connection.vendor == "sqlite":
         connection.ensure_connection()
         target = sqlite3.connect(path)
@@ -88,12 +111,10 @@ def restore(path: Path, database: dict[str, Any]) -> None:
     engine = database["ENGINE"]
     if engine.endswith("postgresql"):
         _run(
-            [
-                _pg_binary("pg_restore"), "--single-transaction", "--exit-on-error", "--no-owner",
-                "--clean", "--if-exists", f"--dbname={database['NAME']}", str(path),
-            ],
+            "pg_restore",
+            ["--single-transaction", "--exit-on-error", "--no-owner", "--clean", "--if-exists", str(path)],
             database,
-        )  # fmt: skip
+        )
     elif engine.endswith("sqlite3"):
         source = sqlite3.connect(path)
         target = sqlite3.connect(database["NAME"], uri=str(database["NAME"]).startswith("file:"))

@@ -207,8 +207,12 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# E-mail: printed to the console unless an SMTP server is configured.
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: with DEBUG off, named explicitly (SMTP); the console backend, which would print patients' addresses
+# and private links to the log, is for development only. A deploy check (ims_clinic/checks.py) holds to both.
+CLINIC_EMAIL_BACKEND_FROM_ENVIRONMENT = bool(os.environ.get("DJANGO_EMAIL_BACKEND", "").strip())
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "").strip() or (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
@@ -264,13 +268,38 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
+# Private-link tokens (/q/<token>/, /schedule/feed/<token>.ics) never reach a log line: the filter rewrites the
+# records of the loggers that quote request paths, and guards every handler for any other logger, ours included.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"private_links": {"()": "ims_clinic.log_redaction.RedactPrivateLinks"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["private_links"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["private_links"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
+        "django.request": {"filters": ["private_links"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["private_links"],
+        },
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.security.csrf": {"filters": ["private_links"]},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Never below INFO, even with DJANGO_LOG_LEVEL=DEBUG: their DEBUG lines quote patient data
         # (SQL parameters; the objects a template was rendering).

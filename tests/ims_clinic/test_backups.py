@@ -1,12 +1,17 @@
 """`manage.py backup` and `restore`: a restore into a fresh database has every table, row for row."""
 
+import os
 import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import dj_database_url
 import psycopg2
 import pytest
 from django.core.management import CommandError, call_command
@@ -17,6 +22,8 @@ from accounts.models import AuditAction
 from assessments import services as assessment_services
 from ims_clinic import backups
 from tests.factories import AppointmentFactory, PatientFactory, QuestionnaireResponseFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def some_of_everything() -> None:
@@ -113,3 +120,81 @@ def test_restoring_over_the_clinics_own_database_asks_first(tmp_path: Path, monk
 
     with pytest.raises(CommandError, match="Restore cancelled"):
         call_command("restore", str(tmp_path / "clinic.backup"))
+
+
+def socket_only_url(name: str) -> str:
+    """This test run's PostgreSQL as a DATABASE_URL whose unix socket folder is given only as `?host=`."""
+    database = connection.settings_dict
+    port = f"&port={database['PORT']}" if database["PORT"] else ""
+    return (
+        f"postgresql://{quote(database['USER'] or 'postgres')}@/{name}?host={quote(database['HOST'], safe='')}{port}"
+    )
+
+
+def manage(*args: str, database_url: str) -> subprocess.CompletedProcess:
+    env = {
+        **{name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "PG"))},
+        "DJANGO_SECRET_KEY": "backup-test-" + "k" * 40,
+        "DATABASE_URL": database_url,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_reach_a_database_whose_socket_is_given_only_as_a_host_option(tmp_path: Path) -> None:
+    if not str(connection.settings_dict["HOST"]).startswith("/"):
+        pytest.skip("this run's PostgreSQL is not on a unix socket")
+    some_of_everything()
+    dump = tmp_path / "clinic.backup"
+    fresh_name = f"restore_drill_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{fresh_name}"')
+    clinic_url = socket_only_url(connection.settings_dict["NAME"])
+    assert dj_database_url.parse(clinic_url)["HOST"] == ""  # the socket is in OPTIONS only
+    try:
+        backed_up = manage("backup", str(dump), database_url=clinic_url)
+        restored = manage("restore", str(dump), f"--database-url={socket_only_url(fresh_name)}", "--noinput",
+                          database_url=clinic_url)  # fmt: skip
+
+        assert backed_up.returncode == 0, backed_up.stderr
+        assert restored.returncode == 0, restored.stderr
+        original = pg_fingerprint(connection.settings_dict["NAME"])
+        assert pg_fingerprint(fresh_name) == original
+        assert original["patients_patient"][0] >= 1
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh_name}"')
+
+
+def test_the_dump_connects_with_every_parameter_the_app_uses_and_no_secret_on_its_command_line() -> None:
+    database = dj_database_url.parse(
+        "postgresql://clinic:s3cret'pass@/ims?host=/run/clinic-db&sslmode=verify-full"
+        "&sslrootcert=/etc/clinic/root.crt&application_name=ims&target_session_attrs=read-write"
+    )
+    database["OPTIONS"].update({"connect_timeout": 3, "isolation_level": 1, "server_side_binding": True})
+
+    conninfo, env = backups._pg_connection(database)
+
+    assert backups.libpq_parameters(database) == {
+        "dbname": "ims", "host": "/run/clinic-db", "sslmode": "verify-full", "sslrootcert": "/etc/clinic/root.crt",
+        "application_name": "ims", "target_session_attrs": "read-write", "connect_timeout": "3",
+        "user": "clinic", "password": "s3cret'pass",
+    }  # fmt: skip
+    assert "host='/run/clinic-db'" in conninfo and "sslmode='verify-full'" in conninfo
+    assert "s3cret" not in conninfo and env["PGPASSWORD"] == "s3cret'pass"
+    assert "isolation_level" not in conninfo and "server_side_binding" not in conninfo
+
+
+def test_the_host_setting_wins_over_a_host_option_as_it_does_for_the_app() -> None:
+    database = {"NAME": "ims", "HOST": "db.internal", "PORT": 5433, "OPTIONS": {"host": "/run/other"}}
+
+    assert backups.libpq_parameters(database) == {"dbname": "ims", "host": "db.internal", "port": "5433"}
+
+
+def test_quotes_and_backslashes_in_a_value_stay_inside_it() -> None:
+    conninfo, _ = backups._pg_connection({"NAME": "it's \\ mine", "OPTIONS": {}})
+
+    assert conninfo == "dbname='it\\'s \\\\ mine'"

@@ -40,8 +40,9 @@ def request_with_unreachable_database(path: str, database_url: str, *, signed_in
         f"r = c.get({path!r});"
         "print(json.dumps({'status': r.status_code, 'retry': r.get('Retry-After'), 'body': r.content.decode()}))"
     )
+    # Production settings whatever the caller's shell has: DEBUG off (no technical 500 page), its own key and host.
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "DJANGO_DEBUG"},
         "DJANGO_SETTINGS_MODULE": "ims_clinic.settings",
         "DATABASE_URL": database_url,
         "DJANGO_SECRET_KEY": "health-check-test-key",
@@ -66,6 +67,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(database_url: str) -> 
     result = request_with_unreachable_database("/healthz", database_url, signed_in=False)
 
     assert result["status"] == 503
+    assert result["retry"] == "30"
     assert json.loads(result["body"]) == {"status": "unavailable", "database": "unreachable"}
 
 

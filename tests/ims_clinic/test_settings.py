@@ -9,7 +9,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
+from ims_clinic import checks
 from ims_clinic import settings as ims_clinic_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,18 +24,59 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-real-production-secret-" + "k3y" * 15,
+    "DJANGO_ALLOWED_HOSTS": "clinic.example.org",
+    "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
 def test_production_settings_pass_check_deploy_at_warning_level() -> None:
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DJANGO_SECRET_KEY="a-real-production-secret-" + "k3y" * 15,
-        DJANGO_ALLOWED_HOSTS="clinic.example.org",
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_production_would_print_e_mails_to_the_console() -> None:
+    env = {**PRODUCTION, "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert result.returncode != 0
+    assert "ims_clinic.E001" in result.stderr
+
+
+def test_check_deploy_fails_when_production_has_no_e_mail_backend_set() -> None:
+    env = {name: value for name, value in PRODUCTION.items() if name != "DJANGO_EMAIL_BACKEND"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert result.returncode != 0
+    assert "ims_clinic.W001" in result.stderr
+
+
+@pytest.mark.parametrize("backend", sorted(checks.NON_DELIVERING_EMAIL_BACKENDS))
+def test_the_e_mail_check_refuses_a_non_delivering_backend_with_debug_off(settings: Settings, backend: str) -> None:
+    settings.DEBUG = False
+    settings.EMAIL_BACKEND = backend
+    settings.CLINIC_EMAIL_BACKEND_FROM_ENVIRONMENT = True
+
+    assert [message.id for message in checks.email_backend_check()] == ["ims_clinic.E001"]
+
+
+def test_the_e_mail_check_lets_the_demo_print_to_the_console_with_debug_on(settings: Settings) -> None:
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.CLINIC_EMAIL_BACKEND_FROM_ENVIRONMENT = False
+
+    assert checks.email_backend_check() == []
+
+
+def test_the_e_mail_check_passes_an_smtp_backend_set_explicitly(settings: Settings) -> None:
+    settings.DEBUG = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.CLINIC_EMAIL_BACKEND_FROM_ENVIRONMENT = True
+
+    assert checks.email_backend_check() == []
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
