@@ -767,6 +767,24 @@ def test_the_movement_table_shows_percent_of_normal_and_the_side_difference(
     assert "table-warning" not in (by_side["R"]["attrs"].get("class") or "")
 
 
+def test_a_muscle_saved_as_not_tested_is_shown_as_not_tested_on_every_page_that_lists_strength(
+    physio_client: Client, assessment: Assessment
+) -> None:
+    response = physio_client.post(row_url(assessment, "strength"), {"level": "C7", "side": "R", "grade": "NT"})
+    assert response.status_code == 302
+
+    strength = physio_client.get(step_url(assessment, "strength"))
+    summary = physio_client.get(step_url(assessment, "summary"))
+    printed = physio_client.get(url("assessment-print", assessment))
+
+    assert [strength.status_code, summary.status_code, printed.status_code] == [200, 200, 200]
+    row = next(row for row in Page(body_of(strength)).rows if row["cells"] and row["cells"][0] == "C7")
+    assert row["cells"][3] == "not tested"
+    assert "table-warning" not in (row["attrs"].get("class") or "")
+    assert "Key muscles not tested, so not counted: C7 R" in " ".join(body_of(summary).split())
+    assert re.search(r"Key muscle C7 \([^)]*\)</td><td>R</td><td>not tested</td>", body_of(printed))
+
+
 def test_the_reflex_table_marks_an_asymmetric_reflex(physio_client: Client, assessment: Assessment) -> None:
     services.reflex_record(assessment=assessment, reflex="biceps", side="R", grade="2+")
     services.reflex_record(assessment=assessment, reflex="achilles", side="L", grade="2+")
