@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.dates import DATE_RANGE_MESSAGE
 from accounts.roles import Role
 from assessments import services
 from assessments.models import (
@@ -28,6 +29,7 @@ from assessments.models import (
 )
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
+from tests.date_cases import OUT_OF_RANGE
 from tests.factories import ConsentFactory, PatientFactory, UserFactory, clear_for_needling
 
 pytestmark = pytest.mark.django_db
@@ -468,6 +470,19 @@ def test_bad_history_is_shown_at_the_field_with_the_typed_values_kept_and_nothin
 
 
 CONFLICT = "Your changes were not saved"
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_an_onset_outside_the_clinics_range_is_shown_at_the_field_and_nothing_is_saved(
+    physio_client: Client, assessment: Assessment, value: str
+) -> None:
+    before = saved_state(assessment)
+
+    response = physio_client.post(step_url(assessment, "history"), history_data(assessment, onset_on=value))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["onset_on"] == [DATE_RANGE_MESSAGE]
+    assert saved_state(assessment) == before
 
 
 def test_two_tabs_the_second_save_shows_what_changed_and_overwrites_nothing(
