@@ -17,20 +17,26 @@ PAGE_SIZE = 50
 @require_safe
 @role_required(Role.CLINIC_ADMIN)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    events = form.filter(AuditEvent.objects.for_report())
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    filters = request.GET.copy()
-    filters.pop("page", None)
-    context = {"form": form, "page": page, "filters": filters.urlencode()}
-    return render(request, "accounts/audit_list.html", context)
+    return _audit_page(request, AuditFilterForm(request.GET or None))
 
 
 @require_safe
 @role_required(Role.CLINIC_ADMIN)
 def audit_export(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    patient_id = form.cleaned_data.get("patient") if form.is_valid() else None
+    if form.is_bound and not form.is_valid():
+        return _audit_page(request, form)  # the filters and their messages, rather than a CSV of the whole trail
+    patient_id = form.cleaned_data.get("patient") if form.is_bound else None
     audit.audit(action=AuditAction.EXPORT, object_type="accounts.auditevent", patient_id=patient_id)
     filename = f"audit-{timezone.localtime():%Y%m%d-%H%M}.csv"
     return audit.csv_response(form.filter(AuditEvent.objects.all()), filename)
+
+
+def _audit_page(request: HttpRequest, form: AuditFilterForm) -> HttpResponse:
+    events = form.filter(AuditEvent.objects.for_report())
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = {"form": form, "page": page, "filters": filters.urlencode()}
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "accounts/audit_list.html", context, status=status)

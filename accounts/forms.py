@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .dates import ClinicDateField
 from .models import AuditEvent, User
 
 
@@ -37,8 +38,8 @@ class AuditFilterForm(forms.Form):
 
     patient = forms.IntegerField(label="Patient number", required=False, min_value=1)
     user = forms.ModelChoiceField(label="Staff member", queryset=User.objects.order_by("username"), required=False)
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = ClinicDateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = ClinicDateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from accounts.dates import ClinicDateField
 from accounts.versioning import VersionedFormMixin
 from patients.models import REGION_LABELS
 
@@ -61,6 +62,7 @@ class HistoryForm(VersionedFormMixin, forms.ModelForm):
             "pain_best": forms.NumberInput(attrs={"min": 0, "max": 10}),
             "pain_worst": forms.NumberInput(attrs={"min": 0, "max": 10}),
         }
+        field_classes = {"onset_on": ClinicDateField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -375,8 +377,8 @@ class OutcomeForm(forms.Form):
 
 
 class DateRangeForm(forms.Form):
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    start = ClinicDateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    end = ClinicDateField(widget=forms.DateInput(attrs={"type": "date"}), label="To")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -359,6 +359,8 @@ class SummarySettings:
         if not self.min_group_weight > 0:
             raise ValueError(f"min_group_weight must be above 0, got {self.min_group_weight!r}.")
         object.__setattr__(self, "weakness_threshold", mrc_grade(self.weakness_threshold))
+        if self.weakness_threshold == MrcGrade.NOT_TESTED:
+            raise ValueError("weakness_threshold must be an MRC grade from 0 to 5; NT (not tested) ranks nowhere.")
 
 
 DEFAULT_SUMMARY_SETTINGS = SummarySettings()

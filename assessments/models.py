@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.dates import validate_clinic_date
+
 from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
 
 
@@ -90,7 +92,7 @@ class Assessment(models.Model):
     # 1. History and symptoms
     chief_complaint = models.TextField(blank=True)
     pain_regions = models.JSONField(default=list, blank=True)  # [{"region": BodyRegion value, "side": "L"}]
-    onset_on = models.DateField("began on", null=True, blank=True)
+    onset_on = models.DateField("began on", null=True, blank=True, validators=[validate_clinic_date])
     duration_text = models.CharField("how long", max_length=100, blank=True)
     mechanism = models.CharField(max_length=20, choices=Mechanism, blank=True)
     mechanism_detail = models.TextField(blank=True)

@@ -214,11 +214,15 @@ def mrc_rank(grade: MrcGrade) -> int:
     return rank
 
 
-def is_weak(grade: MrcGrade, *, threshold: MrcGrade = DEFAULT_WEAKNESS_THRESHOLD) -> bool:
-    """True when the grade ranks at or below ``threshold`` (default 4, per 1.4); NT is never evidence of weakness."""
-    if grade is MrcGrade.NOT_TESTED:
+def is_weak(grade: MrcGrade | str, *, threshold: MrcGrade | str = DEFAULT_WEAKNESS_THRESHOLD) -> bool:
+    """True when the grade ranks at or below ``threshold`` (default 4, per 1.4); NT is never evidence of weakness.
+
+    ``grade`` may be the stored string (``"NT"``) as well as the enum: a saved row hands over the string.
+    """
+    grade = mrc_grade(grade)
+    if grade == MrcGrade.NOT_TESTED:
         return False
-    return mrc_rank(grade) <= mrc_rank(threshold)
+    return mrc_rank(grade) <= mrc_rank(mrc_grade(threshold))
 
 
 # --- 3.3 Sensory scoring (ISNCSCI style) [N2][N1] ------------------------------------------------------------------

@@ -550,4 +550,5 @@ def adverse_event_report(request: HttpRequest) -> HttpResponse:
             for (event_type, event_class), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ]
         total = sum(counts.values())
-    return render(request, "assessments/adverse_event_report.html", {"form": form, "rows": rows, "total": total})
+    context = {"form": form, "rows": rows, "total": total}
+    return render(request, "assessments/adverse_event_report.html", context, status=200 if form.is_valid() else 400)

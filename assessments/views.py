@@ -266,8 +266,9 @@ def spine_grid(present: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
 
 
 def _summary_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+    # segment_decisions for the decisions and the muscles; strength_tests for the summary and the untested list
+    prefetch_related_objects([assessment], "segment_decisions", "strength_tests")
     summary = services.assessment_summary(assessment=assessment)
-    prefetch_related_objects([assessment], "segment_decisions")  # for the decisions and the muscles
     decisions = {(d.level, d.side): d.decision for d in assessment.segment_decisions.all()}
     gate = safety_state.patient_decision(patient=assessment.patient)
     muscles = services.muscles_today(patient=gate, muscles=services.confirmed_muscles(assessment=assessment))
@@ -275,6 +276,11 @@ def _summary_context(assessment: Assessment, form: Any) -> dict[str, Any]:
         "form": form or forms.SummaryForm(instance=assessment),
         "summary": summary,
         "decisions": decisions,
+        "untested_muscles": [
+            f"{test.level} {test.side}"
+            for test in assessment.strength_tests.all()
+            if test.grade == scales.MrcGrade.NOT_TESTED
+        ],
         "gate": gate,
         "muscles": muscles,
         "addendum_form": forms.AddendumForm(),
@@ -465,6 +471,7 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "spinal_findings": assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle=""),
         "summary": summary["summary"],
         "decisions": summary["decisions"],
+        "untested_muscles": summary["untested_muscles"],
         "muscles": summary["muscles"],
         "addenda": list(assessment.addenda.select_related("author")),
     }

@@ -7,6 +7,7 @@ from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.utils import timezone
 
+from accounts.dates import ClinicDateField
 from accounts.submissions import OneTimeSubmissionMixin
 from accounts.versioning import VersionedFormMixin
 
@@ -50,6 +51,7 @@ class PatientForm(forms.ModelForm):
             "family_doctor", "referred_by",
         ]  # fmt: skip
         widgets = {"date_of_birth": DATE_INPUT}
+        field_classes = {"date_of_birth": ClinicDateField}
         labels = {"administrative_sex": "Sex (administrative)"}
         error_messages = {
             "given_name": {"required": "Enter the patient's name as on their health card."},

@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.dates import validate_clinic_date
+
 from .safety_rules import NOTE_REQUIRED_SEVERITIES, REGION_WORDS, SEVERITY_CHOICES, BodyRegion, Severity
 
 
@@ -64,7 +66,7 @@ class Patient(models.Model):
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     preferred_name = models.CharField(max_length=100, blank=True)
-    date_of_birth = models.DateField()
+    date_of_birth = models.DateField(validators=[validate_clinic_date])
     administrative_sex = models.CharField(max_length=10, choices=AdministrativeSex, default=AdministrativeSex.UNKNOWN)
     pronouns = models.CharField(max_length=40, blank=True)
 
@@ -159,7 +161,7 @@ class ConsentTextVersion(models.Model):
     version = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=200, default="Consent to IMS (intramuscular stimulation)")
     body = models.TextField(help_text="What the patient is told (clinical-reference.md 7.2, elements 1 to 9).")
-    effective_on = models.DateField(default=timezone.localdate)
+    effective_on = models.DateField(default=timezone.localdate, validators=[validate_clinic_date])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -13,6 +13,8 @@ from typing import Any
 
 from django import forms
 
+from accounts.dates import MAX_DATE, MIN_DATE, ClinicDateField
+
 from . import safety_rules
 from .safety_rules import AnswerType, Question, Section
 
@@ -32,7 +34,7 @@ def visible_patient_sections(answers: dict[str, Any]) -> list[Section]:
 
 
 class DateOfBirthForm(forms.Form):
-    date_of_birth = forms.DateField(
+    date_of_birth = ClinicDateField(
         label="Your date of birth",
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         error_messages={
@@ -59,7 +61,8 @@ def _field(question: Question) -> forms.Field | None:
                 max_length=10, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}), **common
             )
         case AnswerType.DATE:
-            return forms.CharField(max_length=10, widget=forms.DateInput(attrs={"type": "date"}), **common)
+            bounds = {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
+            return forms.CharField(max_length=10, widget=forms.DateInput(attrs={"type": "date", **bounds}), **common)
         case AnswerType.TEXT:
             # The rules module explains the 500-character limit at the field; this ceiling only stops abuse.
             return forms.CharField(

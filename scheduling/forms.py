@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from accounts.dates import ClinicDateField, ClinicDateTimeField
 from accounts.submissions import OneTimeSubmissionMixin
 from patients.models import Patient
 
@@ -24,7 +25,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 def local_datetime_field(label: str) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return ClinicDateTimeField(
         label=label,
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -35,7 +36,7 @@ def local_datetime_field(label: str) -> forms.DateTimeField:
 class ScheduleDateForm(forms.Form):
     """The `?date=` of the schedule pages; a malformed date is a message, never a 500."""
 
-    date = forms.DateField(
+    date = ClinicDateField(
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -187,7 +188,7 @@ class FreeSlotsForm(forms.Form):
         queryset=AppointmentType.objects.filter(is_active=True),
         error_messages={"invalid_choice": "Choose a type from the list.", "required": "Choose a type."},
     )
-    after = forms.DateField(
+    after = ClinicDateField(
         label="From",
         required=False,
         input_formats=["%Y-%m-%d"],
@@ -236,6 +237,7 @@ class WaitlistEntryForm(forms.ModelForm):
             "wanted_until": forms.DateInput(attrs={"type": "date"}),
         }
         error_messages = {"wanted_until": {"invalid": "Enter a date such as 2026-03-02."}}
+        field_classes = {"wanted_until": ClinicDateField}
 
     def clean_patient(self) -> Patient:
         patient = self.cleaned_data["patient"]

@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.dates import validate_clinic_date
+
 
 class CalendarColour(models.TextChoices):
     # Named colours, not free hex codes: the CSP forbids inline styles, so each has a class in schedule.css.
@@ -102,8 +104,8 @@ class TimeOffQuerySet(models.QuerySet):
 
 class TimeOff(models.Model):
     practitioner = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="time_off")
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(validators=[validate_clinic_date])
+    ends_at = models.DateTimeField(validators=[validate_clinic_date])
     reason = models.CharField(max_length=200, blank=True, help_text="Shown on the schedule, e.g. 'Holiday'.")
 
     objects = TimeOffQuerySet.as_manager()
@@ -329,7 +331,7 @@ class WaitlistEntry(models.Model):
     weekdays = models.JSONField(default=list, blank=True, help_text="Preferred weekdays (0 = Monday); empty: any.")
     earliest_time = models.TimeField(null=True, blank=True)
     latest_time = models.TimeField(null=True, blank=True)
-    wanted_until = models.DateField()
+    wanted_until = models.DateField(validators=[validate_clinic_date])
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

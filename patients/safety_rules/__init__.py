@@ -5,7 +5,18 @@ order: constants, severity, medicines, answers, questions, validation, regions, 
 """
 
 from .consent import CONSENT_ELEMENTS, REGION_RISKS, STANDARD_RISKS, ConsentElement, StandardRisk, consent_risks
-from .constants import DONT_KNOW, NO, NONE_OF_THESE, NOT_SURE, OTHER, RULES_VERSION, TEXT_MAX_LENGTH, YES
+from .constants import (
+    DONT_KNOW,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    NO,
+    NONE_OF_THESE,
+    NOT_SURE,
+    OTHER,
+    RULES_VERSION,
+    TEXT_MAX_LENGTH,
+    YES,
+)
 from .flags import (
     BLEEDING_FLAG_CODES,
     FLAG_DEFINITION_BY_CODE,
@@ -75,8 +86,10 @@ __all__ = [
     "DONT_KNOW",
     "DRUG_CLASSES",
     "DRUG_CLASS_INFO",
+    "EARLIEST_DATE",
     "FLAG_DEFINITIONS",
     "FLAG_DEFINITION_BY_CODE",
+    "LATEST_DATE",
     "LYMPHOEDEMA_QUADRANTS",
     "MEDICATIONS",
     "MEDICATION_TEXT_FIELDS",

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from .answers import _as_choices, _as_date, _as_number, _as_range, _is_empty, _today
-from .constants import DONT_KNOW, NONE_OF_THESE, TEXT_MAX_LENGTH
+from .constants import DONT_KNOW, EARLIEST_DATE, LATEST_DATE, NONE_OF_THESE, TEXT_MAX_LENGTH
 from .questions import AnswerType, Question, visible_questions
 
 _REQUIRED_MESSAGES = {
@@ -93,6 +93,8 @@ def _question_error(
             day = _as_date(value)
             if day is None:
                 return "Please enter a real date, for example 2026-03-14."
+            if not EARLIEST_DATE <= day <= LATEST_DATE:
+                return "Please check this date. It should be between 1 January 1900 and 31 December 2100."
             if day > today and not question.allows_future_date:
                 if question.code == "Q0_2":
                     return "Your date of birth cannot be in the future."

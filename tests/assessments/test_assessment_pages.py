@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.dates import DATE_RANGE_MESSAGE
 from accounts.roles import Role
 from assessments import services
 from assessments.models import (
@@ -28,6 +29,7 @@ from assessments.models import (
 )
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
+from tests.date_cases import OUT_OF_RANGE
 from tests.factories import ConsentFactory, PatientFactory, UserFactory, clear_for_needling
 
 pytestmark = pytest.mark.django_db
@@ -470,6 +472,19 @@ def test_bad_history_is_shown_at_the_field_with_the_typed_values_kept_and_nothin
 CONFLICT = "Your changes were not saved"
 
 
+@pytest.mark.parametrize("value", OUT_OF_RANGE)
+def test_an_onset_outside_the_clinics_range_is_shown_at_the_field_and_nothing_is_saved(
+    physio_client: Client, assessment: Assessment, value: str
+) -> None:
+    before = saved_state(assessment)
+
+    response = physio_client.post(step_url(assessment, "history"), history_data(assessment, onset_on=value))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["onset_on"] == [DATE_RANGE_MESSAGE]
+    assert saved_state(assessment) == before
+
+
 def test_two_tabs_the_second_save_shows_what_changed_and_overwrites_nothing(
     physio_client: Client, assessment: Assessment
 ) -> None:
@@ -765,6 +780,24 @@ def test_the_movement_table_shows_percent_of_normal_and_the_side_difference(
     assert by_side["R"]["cells"][:8] == ["Shoulder flexion", "R", "active", "180°", "180°", "100%", "90°", "No"]
     assert "table-warning" in by_side["L"]["attrs"].get("class", "")
     assert "table-warning" not in (by_side["R"]["attrs"].get("class") or "")
+
+
+def test_a_muscle_saved_as_not_tested_is_shown_as_not_tested_on_every_page_that_lists_strength(
+    physio_client: Client, assessment: Assessment
+) -> None:
+    response = physio_client.post(row_url(assessment, "strength"), {"level": "C7", "side": "R", "grade": "NT"})
+    assert response.status_code == 302
+
+    strength = physio_client.get(step_url(assessment, "strength"))
+    summary = physio_client.get(step_url(assessment, "summary"))
+    printed = physio_client.get(url("assessment-print", assessment))
+
+    assert [strength.status_code, summary.status_code, printed.status_code] == [200, 200, 200]
+    row = next(row for row in Page(body_of(strength)).rows if row["cells"] and row["cells"][0] == "C7")
+    assert row["cells"][3] == "not tested"
+    assert "table-warning" not in (row["attrs"].get("class") or "")
+    assert "Key muscles not tested, so not counted: C7 R" in " ".join(body_of(summary).split())
+    assert re.search(r"Key muscle C7 \([^)]*\)</td><td>R</td><td>not tested</td>", body_of(printed))
 
 
 def test_the_reflex_table_marks_an_asymmetric_reflex(physio_client: Client, assessment: Assessment) -> None:

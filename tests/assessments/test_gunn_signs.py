@@ -141,7 +141,8 @@ def test_neuro_screen_results_must_be_one_side():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [({"min_groups": 0}, "min_groups"), ({"secondary_root_weight": 1.5}, "secondary_root_weight"),
-     ({"min_group_weight": 0}, "min_group_weight"), ({"weakness_threshold": "9"}, "MRC grade")],
+     ({"min_group_weight": 0}, "min_group_weight"), ({"weakness_threshold": "9"}, "MRC grade"),
+     ({"weakness_threshold": "NT"}, "not tested")],
 )  # fmt: skip
 def test_summary_settings_refuse_nonsense(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -110,6 +110,11 @@ def test_not_tested_is_never_weak():
     assert not scales.is_weak(MrcGrade.NOT_TESTED)
 
 
+@pytest.mark.parametrize(("stored", "weak"), [("NT", False), ("nt", False), ("4", True), ("4+", False)])
+def test_a_stored_grade_string_is_judged_like_its_grade(stored, weak):
+    assert scales.is_weak(stored) is weak
+
+
 def test_mrc_grade_parses_and_refuses():
     assert scales.mrc_grade(4) is MrcGrade.GOOD
     assert scales.mrc_grade(" 4- ") is MrcGrade.GOOD_MINUS

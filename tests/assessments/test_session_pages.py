@@ -27,6 +27,7 @@ from assessments.models import (
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
 from patients.models import RecheckAnswer
+from tests.date_cases import case_id, cases
 from tests.factories import ConsentFactory, PatientFactory, UserFactory, clear_for_needling
 
 pytestmark = pytest.mark.django_db
@@ -1157,6 +1158,34 @@ def test_an_inverted_range_is_refused_with_a_message(admin_client: Client, sessi
     assert response.context["form"].errors["end"] == ["The end of the range is before its start."]
     assert field_error(response, "end", "The end of the range is before its start.")
     assert Page(body_of(response)).rows == [["Type", "Class", "Count"], ["None."]]
+
+
+REPORT_DATE_CASES = cases("Enter a valid date.", "This field is required.")
+
+
+@pytest.mark.parametrize("name", ["start", "end"])
+@pytest.mark.parametrize(
+    ("value", "message"), REPORT_DATE_CASES, ids=[case_id(value) for value, _ in REPORT_DATE_CASES]
+)
+def test_a_report_date_outside_the_range_is_a_message_at_the_field(
+    admin_client: Client, name: str, value: str, message: str
+) -> None:
+    dates = {"start": "2026-05-01", "end": "2026-05-31", name: value}
+
+    response = admin_client.get(reverse("assessments:adverse-event-report"), dates)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[name] == [message]
+    assert Page(body_of(response)).rows == [["Type", "Class", "Count"], ["None."]]
+
+
+def test_the_report_runs_over_the_whole_range(admin_client: Client, session: TreatmentSession) -> None:
+    reported_on(datetime(2026, 5, 4, 12, tzinfo=UTC), session, "bruising", "mild")
+
+    response = admin_client.get(report_url("1900-01-01", "2100-12-31"))
+
+    assert response.status_code == 200
+    assert "1 event reported in the range." in body_of(response)
 
 
 @pytest.mark.parametrize("persona", ["front_desk", "physio"])

@@ -210,6 +210,21 @@ def test_a_missing_date_of_birth_is_explained_at_the_field(token: str, link: Que
     assert link.failed_date_of_birth_attempts == 0
 
 
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01"])
+def test_a_date_of_birth_outside_the_clinics_range_is_explained_and_not_counted_as_a_wrong_try(
+    token: str, link: QuestionnaireLink, value: str
+) -> None:
+    page = Client().post(start_url(token), {"date_of_birth": value})
+
+    assert page.status_code == 200
+    assert (
+        'id="dob-error" role="alert">Enter a date between 1 January 1900 and 31 December 2100.</div>'
+        in page.content.decode()
+    )
+    link.refresh_from_db()
+    assert link.failed_date_of_birth_attempts == 0
+
+
 # --- Sections and follow-ups --------------------------------------------------------------------
 
 
