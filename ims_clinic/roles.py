@@ -31,7 +31,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.change_waitlistentry",
             "scheduling.view_waitlistentry",
             # Moving patients from another system (records: the CSV import with its preview).
-            "ims_clinic.import_patients",
+            "records.import_patients",
         }
     ),
     # Everything clinical; the schedule read-only plus their own bookings.
@@ -70,7 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.change_waitlistentry",
             "scheduling.view_waitlistentry",
             # A patient's whole record for a referral or an access request (a recorded disclosure).
-            "ims_clinic.export_patient_record",
+            "records.export_patient_record",
         }
     ),
     # Staff accounts, practitioners' hours, appointment types, the audit log.
@@ -109,11 +109,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "assessments.view_adverseevent",
             # Records out: access requests and moves (a patient's record, the clinic's CSV files), and the
             # integrations that read the FHIR API.
-            "ims_clinic.export_patient_record",
-            "ims_clinic.export_clinic_data",
-            "ims_clinic.add_integrationtoken",
-            "ims_clinic.change_integrationtoken",
-            "ims_clinic.view_integrationtoken",
+            "records.export_patient_record",
+            "records.export_clinic_data",
+            "records.add_integrationtoken",
+            "records.change_integrationtoken",
+            "records.view_integrationtoken",
         }
     ),
 }
