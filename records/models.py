@@ -35,11 +35,6 @@ class IntegrationToken(models.Model):
         # The table was made when the tokens lived in ims_clinic; the move to records changed no table.
         db_table = "ims_clinic_integrationtoken"
         ordering = ["-created_at", "-id"]
-        permissions = [
-            ("export_patient_record", "Can export a patient's whole record (a disclosure)"),
-            ("export_clinic_data", "Can export the clinic's data as CSV files"),
-            ("import_patients", "Can import patients from a CSV file"),
-        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | Q(revoked_by__isnull=False),
