@@ -30,8 +30,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.add_waitlistentry",
             "scheduling.change_waitlistentry",
             "scheduling.view_waitlistentry",
-            # Moving patients from another system (records: the CSV import with its preview).
-            "ims_clinic.import_patients",
         }
     ),
     # Everything clinical; the schedule read-only plus their own bookings.
@@ -69,8 +67,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.add_waitlistentry",
             "scheduling.change_waitlistentry",
             "scheduling.view_waitlistentry",
-            # A patient's whole record for a referral or an access request (a recorded disclosure).
-            "ims_clinic.export_patient_record",
         }
     ),
     # Staff accounts, practitioners' hours, appointment types, the audit log.
@@ -107,13 +103,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.view_appointmenttype",
             # The adverse-event report counts events by type and class, with no patient in it.
             "assessments.view_adverseevent",
-            # Records out: access requests and moves (a patient's record, the clinic's CSV files), and the
-            # integrations that read the FHIR API.
-            "ims_clinic.export_patient_record",
-            "ims_clinic.export_clinic_data",
-            "ims_clinic.add_integrationtoken",
-            "ims_clinic.change_integrationtoken",
-            "ims_clinic.view_integrationtoken",
+            # The integrations that read the FHIR API. Exports and the import are role checks in records'
+            # views (role_required), not permissions.
+            "records.add_integrationtoken",
+            "records.change_integrationtoken",
+            "records.view_integrationtoken",
         }
     ),
 }

@@ -73,11 +73,13 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    # Ours, lowest first: assessments -> scheduling -> patients -> accounts.
+    # Ours, lowest first: records -> assessments -> scheduling -> patients -> accounts. ims_clinic stays
+    # last: its post_migrate syncs the roles once every other app's permissions exist.
     "accounts",
     "patients",
     "scheduling",
     "assessments",
+    "records",
     "ims_clinic",
 ]
 

@@ -14,8 +14,8 @@ urlpatterns = [
     path("schedule/", include("scheduling.urls")),
     path("q/", include("patients.questionnaire_urls")),
     path("assessments/", include("assessments.urls")),
-    path("records/", include("ims_clinic.records.urls")),
-    path("fhir/", include("ims_clinic.records.fhir_urls")),
+    path("records/", include("records.urls")),
+    path("fhir/", include("records.fhir_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -6,8 +6,8 @@ import zipfile
 
 from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Role
-from ims_clinic.models import IntegrationToken
 from patients.models import Patient
+from records.models import IntegrationToken
 from tests.factories import PatientFactory
 
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from assessments import services as assessment_services
 from assessments.models import NeedledSite
-from ims_clinic.records import services as records_services
 from patients import services
+from records import services as records_services
 from scheduling import services as scheduling_services
 from tests.conftest import PERSONAS
 from tests.factories import (

@@ -13,9 +13,9 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatient
 
 from accounts.models import AuditAction, AuditEvent
-from ims_clinic.models import IntegrationToken
-from ims_clinic.records import services
 from patients.models import Patient
+from records import services
+from records.models import IntegrationToken
 from tests.factories import PatientFactory, UserFactory
 
 LIST = reverse("records:integration-list")

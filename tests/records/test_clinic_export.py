@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import AuditAction, AuditEvent
-from ims_clinic.records.clinic_export import pseudonym
 from patients.models import Patient
+from records.clinic_export import pseudonym
 
 URL = reverse("records:clinic-export")
 FILES = {

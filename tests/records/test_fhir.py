@@ -13,8 +13,8 @@ from fhir.resources.R4B.bundle import Bundle
 
 from assessments import services as assessment_services
 from assessments.models import Assessment, NeedledSite, TreatmentSession
-from ims_clinic.records import codes, fhir
 from patients.models import Patient
+from records import codes, fhir
 from tests.factories import AppointmentFactory, QuestionnaireResponseFactory, SafetyFlagFactory, UserFactory
 
 BASE = "https://clinic.example/fhir/"

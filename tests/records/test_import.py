@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from ims_clinic.records import importing
 from patients import services as patient_services
 from patients.models import Patient
+from records import importing
 from tests.factories import PatientFactory
 
 UPLOAD = reverse("records:patient-import")

@@ -47,6 +47,7 @@ ALIASES = {
     "phn": "health_number",
     "address": "address_line1",
 }
+# The salt keeps the module's old path, so a preview made before the move can still be confirmed.
 PAYLOAD_SALT = "ims_clinic.records.import"
 PAYLOAD_MAX_AGE = 60 * 60  # seconds a preview stays valid
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ims_clinic.signed_records import verify
+from records.signed_records import verify
 
 
 class Command(BaseCommand):

@@ -19,10 +19,10 @@ from django.utils import timezone
 from accounts.audit import audit
 from accounts.models import AuditAction, AuditEvent
 from accounts.submissions import claim_submission, complete_submission
-from ims_clinic.models import IntegrationToken
 from patients.models import Patient
 
 from . import fhir
+from .models import IntegrationToken
 
 
 class DisclosurePurpose(models.TextChoices):

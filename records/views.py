@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.roles import Role, role_required
 from accounts.submissions import DuplicateSubmission
 from assessments import services as assessment_services
-from ims_clinic.models import IntegrationToken
 from patients import services as patient_services
 from patients.models import Patient
 
@@ -35,6 +34,7 @@ from .forms import (
     PatientImportUploadForm,
     PatientPickForm,
 )
+from .models import IntegrationToken
 
 EXPORTERS = (Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
 PICK_PAGE_SIZE = 20

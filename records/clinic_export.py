@@ -28,8 +28,12 @@ CHUNK = 2000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# The salt keeps the module's old path: a new one would give every patient a new pseudonym.
+PSEUDONYM_SALT = "ims_clinic.records.pseudonym"
+
+
 def pseudonym(patient_id: int) -> str:
-    return "P-" + salted_hmac("ims_clinic.records.pseudonym", str(patient_id)).hexdigest()[:16]
+    return "P-" + salted_hmac(PSEUDONYM_SALT, str(patient_id)).hexdigest()[:16]
 
 
 def _cell(value: object) -> str:

@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 from accounts.roles import Role
 from assessments import services as assessment_services
 from assessments.models import Assessment, NeedledSite, TreatmentSession
-from ims_clinic.signed_records import SIGNED_RECORDS
-from ims_clinic.signed_records import verify as verify_all
 from patients import services as patient_services
 from patients.models import RecheckAnswer
+from records.signed_records import SIGNED_RECORDS
+from records.signed_records import verify as verify_all
 from tests.factories import ConsentFactory, PatientFactory, QuestionnaireResponseFactory, UserFactory
 
 
