@@ -20,6 +20,7 @@ from .models import (
     Patient,
     QuestionnaireResponse,
     RecheckAnswer,
+    SafetyFlag,
 )
 from .safety_rules import REGION_RISKS
 from .services import recheck_stopped_options
@@ -349,6 +350,35 @@ class FlagAcknowledgeForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class FlagMapForm(forms.Form):
+    """The body regions, and the side, that a patient's described place covers (R20, R21, R24, R29, R31)."""
+
+    regions = forms.MultipleChoiceField(
+        label="Body regions the place covers",
+        choices=REGION_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one body region the place covers."},
+    )
+    side = forms.ChoiceField(
+        label="Side",
+        choices=[("L", "Left"), ("R", "Right"), ("B", "Both sides")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose left, right or both sides."},
+    )
+
+    @classmethod
+    def for_flag(cls, flag: SafetyFlag, data: Any = None) -> FlagMapForm:
+        """The form of one flag on the review page, showing its mapped place when there is one."""
+        initial: dict[str, Any] = {}
+        if flag.areas_mapped_at:
+            sides = {area["side"] for area in flag.areas}
+            initial = {
+                "regions": list(dict.fromkeys(area["region"] for area in flag.areas)),
+                "side": ({"L": "L", "R": "R", None: "B"}[sides.pop()] if len(sides) == 1 else None),
+            }
+        return cls(data, prefix=f"map-{flag.pk}", initial=initial)
 
 
 RECHECK_ANSWER_CHOICES = [

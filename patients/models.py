@@ -497,6 +497,10 @@ class SafetyRecheck(models.Model):
         return f"Re-check of {self.asked_at:%Y-%m-%d}: {self.get_answer_display()}"
 
 
+# How a held area's side reads: None is both sides and the midline.
+AREA_SIDE_WORDS: dict[str | None, str] = {"L": "left", "R": "right", None: "both sides"}
+
+
 class SafetyFlag(models.Model):
     """A flag the rules raised on a submission, stored with the rules' version, and its acknowledgement."""
 
@@ -516,6 +520,11 @@ class SafetyFlag(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledgement_note = models.TextField(blank=True)
+    # A physiotherapist's reading of the patient's described place as body regions (R20, R21, R24, R29, R31).
+    areas_mapped_at = models.DateTimeField(null=True, blank=True)
+    areas_mapped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-severity_rank", "id"]
@@ -532,6 +541,11 @@ class SafetyFlag(models.Model):
                 name="flag_serious_acknowledgement_has_note",
                 violation_error_message="HOLD, HIGH and CLARIFY flags are acknowledged with a note.",
             ),
+            models.CheckConstraint(
+                condition=Q(areas_mapped_at__isnull=True) | Q(areas_mapped_by__isnull=False),
+                name="flag_area_mapping_has_author",
+                violation_error_message="A mapped place records who mapped it.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -540,6 +554,21 @@ class SafetyFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None and self.severity != Severity.INFO
+
+    @property
+    def is_mappable(self) -> bool:
+        """A site hold on a place the patient described, or did not locate, which a clinician maps to regions."""
+        is_region_hold = bool(self.site_severity) and not self.site_tags
+        return is_region_hold and (bool(self.location_note) or not self.areas or self.areas_mapped_at is not None)
+
+    @property
+    def areas_words(self) -> str:
+        """The held areas as staff read them: "chest wall and armpit, left"."""
+        by_side: dict[str | None, list[str]] = {}
+        for area in self.areas:
+            label = REGION_LABELS.get(area["region"], area["region"])
+            by_side.setdefault(area["side"], []).append(label[:1].lower() + label[1:])
+        return " and ".join(f"{'; '.join(labels)}, {AREA_SIDE_WORDS[side]}" for side, labels in by_side.items())
 
 
 class LinkLookupFailure(models.Model):

@@ -39,7 +39,11 @@ def gate_settings() -> gate.GateSettings:
 
 
 def stored_flag_as_rule(flag: SafetyFlag) -> safety_rules.Flag:
-    """A stored flag as the rules module's Flag, for the gate's site rules."""
+    """A stored flag as the rules module's Flag, for the gate's site rules.
+
+    Once a clinician has mapped the patient's described place, the areas are that place: the gate holds them and no
+    longer asks for a note at every other site.
+    """
     return safety_rules.Flag(
         code=safety_rules.FlagCode(flag.code),
         severity=safety_rules.Severity(flag.severity),
@@ -49,7 +53,7 @@ def stored_flag_as_rule(flag: SafetyFlag) -> safety_rules.Flag:
             safety_rules.AffectedArea(safety_rules.BodyRegion(area["region"]), area["side"]) for area in flag.areas
         ),
         site_tags=tuple(flag.site_tags),
-        location_note=flag.location_note,
+        location_note="" if flag.areas_mapped_at else flag.location_note,
     )
 
 

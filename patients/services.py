@@ -592,6 +592,58 @@ def safety_flag_acknowledge(*, flag: SafetyFlag, acknowledged_by: Any, note: str
     return locked
 
 
+MAP_SIDES = {"L": "L", "R": "R", "B": None}  # the form's side as a stored area's side: None is both sides
+
+
+def _rule_areas(flag: SafetyFlag) -> list[dict[str, str | None]]:
+    """The areas the rules themselves raised on this flag (R20's named limbs), which no mapping may drop."""
+    if flag.code != safety_rules.FlagCode.LYMPHOEDEMA_SITE:
+        return []
+    raised = safety_rules.evaluate(flag.response.answers).flags
+    return [
+        {"region": area.region.value, "side": area.side}
+        for rule_flag in raised
+        if rule_flag.code == safety_rules.FlagCode.LYMPHOEDEMA_SITE
+        for area in rule_flag.areas
+    ]
+
+
+@transaction.atomic
+def safety_flag_map_areas(*, flag: SafetyFlag, regions: list[str], side: str, mapped_by: Any) -> SafetyFlag:
+    """Record the body regions a described (or unlocated) place covers, so the gate holds exactly them.
+
+    Mapping again replaces the mapped areas; the audit log keeps the earlier ones.
+    """
+    locked = SafetyFlag.objects.select_for_update(of=("self",)).select_related("response__patient").get(pk=flag.pk)
+    if not locked.is_mappable:
+        raise ValidationError("Only a place the patient described, or did not locate, is mapped to body regions.")
+    current = current_questionnaire(patient=locked.response.patient)
+    if current is None or current.pk != locked.response_id:
+        raise ValidationError("Only the current questionnaire's flags are mapped: the gate reads no other.")
+    errors = {}
+    known = {region.value for region in safety_rules.BodyRegion}
+    unknown = [region for region in regions if region not in known]
+    if unknown:
+        errors["regions"] = f"Unknown body region: {', '.join(unknown)}."
+    elif not regions:
+        errors["regions"] = "Tick at least one body region the place covers."
+    if side not in MAP_SIDES:
+        errors["side"] = "Choose left, right or both sides."
+    if errors:
+        raise ValidationError(errors)
+    areas = _rule_areas(locked)
+    for region in safety_rules.BodyRegion:  # in the body's order, each once
+        area = {"region": region.value, "side": MAP_SIDES[side]}
+        if region.value in regions and area not in areas:
+            areas.append(area)
+    locked.areas = areas
+    locked.areas_mapped_at = timezone.now()
+    locked.areas_mapped_by = mapped_by
+    locked.full_clean()
+    locked.save(update_fields=["areas", "areas_mapped_at", "areas_mapped_by"])
+    return locked
+
+
 @transaction.atomic
 def safety_flags_acknowledge_low(*, response: QuestionnaireResponse, acknowledged_by: Any) -> int:
     """Acknowledge every open LOW flag of a submission together (5.5), each saved so each is audit-logged."""

@@ -34,6 +34,11 @@ urlpatterns = [
         name="safety-flag-acknowledge",
     ),
     path(
+        "<int:pk>/questionnaire/<int:response_pk>/flags/<int:flag_pk>/map/",
+        views.safety_flag_map,
+        name="safety-flag-map",
+    ),
+    path(
         "<int:pk>/questionnaire/<int:response_pk>/flags/acknowledge-low/",
         views.safety_flags_acknowledge_low,
         name="safety-flags-acknowledge-low",

@@ -21,6 +21,7 @@ from .forms import (
     ConsentRecordForm,
     ConsentWithdrawForm,
     FlagAcknowledgeForm,
+    FlagMapForm,
     PatientCreateForm,
     PatientUpdateForm,
     QuestionnaireLinkForm,
@@ -302,16 +303,11 @@ def questionnaire_link_revoke(request: HttpRequest, pk: int, link_pk: int) -> Ht
     return redirect("patients:patient-detail", pk=pk)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
-def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
-    response = get_object_or_404(
-        QuestionnaireResponse.objects.select_related("patient", "link", "amends", "recorded_by"),
-        pk=response_pk,
-        patient_id=pk,
-        submitted_at__isnull=False,
-    )
-    services.questionnaire_viewed(response=response)
-    flags = list(response.flags.select_related("acknowledged_by"))
+def _questionnaire_review_page(
+    request: HttpRequest, response: QuestionnaireResponse, *, bound: FlagMapForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The review page; `bound` is a flag's map form posted with errors, shown in place of its blank one."""
+    flags = list(response.flags.select_related("acknowledged_by", "areas_mapped_by"))
     answers = response.answers
     rows = [
         {
@@ -324,6 +320,12 @@ def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> Htt
         if question.code in answers
     ]
     current = services.current_questionnaire(patient=response.patient)
+    is_current = current is not None and current.pk == response.pk
+    map_forms = {
+        flag.pk: bound if bound and bound.prefix == f"map-{flag.pk}" else FlagMapForm.for_flag(flag)
+        for flag in flags
+        if is_current and flag.is_mappable
+    }
     recheck = (
         SafetyRecheck.objects.filter(amendment=response).select_related("asked_by", "questionnaire").first()
         if response.amends_id
@@ -335,13 +337,26 @@ def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> Htt
         "amendment_recheck": recheck,
         "amendment_changes": services.recheck_changes_in_words(recheck) if recheck else [],
         "flags": flags,
+        "flag_cards": [(flag, map_forms.get(flag.pk)) for flag in flags],
         "open_low": [
             flag for flag in flags if flag.severity == safety_rules.Severity.LOW and flag.acknowledged_at is None
         ],
         "rows": rows,
-        "is_current": current is not None and current.pk == response.pk,
+        "is_current": is_current,
     }
-    return render(request, "patients/questionnaire_review.html", context)
+    return render(request, "patients/questionnaire_review.html", context, status=status)
+
+
+@role_required(Role.PHYSIOTHERAPIST)
+def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+    response = get_object_or_404(
+        QuestionnaireResponse.objects.select_related("patient", "link", "amends", "recorded_by"),
+        pk=response_pk,
+        patient_id=pk,
+        submitted_at__isnull=False,
+    )
+    services.questionnaire_viewed(response=response)
+    return _questionnaire_review_page(request, response)
 
 
 @require_POST
@@ -361,6 +376,29 @@ def safety_flag_acknowledge(request: HttpRequest, pk: int, response_pk: int, fla
     else:
         messages.error(request, f"{flag.code}: {' '.join(form.errors['note'])}")
     return redirect(f"{flag.response.get_absolute_url()}#flag-{flag.pk}")
+
+
+@require_POST
+@role_required(Role.PHYSIOTHERAPIST)
+def safety_flag_map(request: HttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
+    flag = get_object_or_404(
+        SafetyFlag.objects.select_related("response__patient", "response__link", "response__amends"),
+        pk=flag_pk,
+        response_id=response_pk,
+        response__patient_id=pk,
+    )
+    form = FlagMapForm.for_flag(flag, request.POST)
+    if form.is_valid():
+        try:
+            mapped = services.safety_flag_map_areas(
+                flag=flag, regions=form.cleaned_data["regions"], side=form.cleaned_data["side"], mapped_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Place mapped: {mapped.areas_words}.")
+            return redirect(f"{flag.response.get_absolute_url()}#flag-{flag.pk}")
+    return _questionnaire_review_page(request, flag.response, bound=form, status=400)
 
 
 @require_POST

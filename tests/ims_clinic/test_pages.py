@@ -102,6 +102,7 @@ PAGES = [
     Page("patients:questionnaire-link-revoke", POST_ONLY, (("pk", "patient"), ("link_pk", "link"))),
     Page("patients:questionnaire-review", CLINICAL_PAGE, RESPONSE),
     Page("patients:safety-flag-acknowledge", POST_ONLY, (*RESPONSE, ("flag_pk", "flag"))),
+    Page("patients:safety-flag-map", POST_ONLY, (*RESPONSE, ("flag_pk", "flag"))),
     Page("patients:safety-flags-acknowledge-low", POST_ONLY, RESPONSE),
     Page("assessments:assessment-start", POST_ONLY, (("patient_pk", "patient"),)),
     Page("assessments:assessment-step", CLINICAL_PAGE, (("pk", "assessment"), ("step", "step"))),
