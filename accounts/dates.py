@@ -7,7 +7,6 @@ or a time zone to it. Refusing anything outside the clinic's range at the field 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,18 +28,13 @@ def validate_clinic_date(value: date) -> None:
 
 
 class ClinicDateRangeMixin:
-    """A date or date-time form field that refuses a day outside the range and gives the browser's picker its ends."""
+    """A date or date-time form field that refuses a day outside the range, with the message at the field.
+
+    The browser's picker gets no min/max: with them, Chromium moves on after four digits of the year, so a keyboard
+    user's next key lands in the wrong part of the date.
+    """
 
     default_validators = [validate_clinic_date]
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs: dict[str, Any] = super().widget_attrs(widget)  # type: ignore[misc]
-        kind = widget.attrs.get("type") or getattr(widget, "input_type", "")
-        if kind == "date":
-            attrs.update(min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat())
-        elif kind == "datetime-local":
-            attrs.update(min=f"{MIN_DATE.isoformat()}T00:00", max=f"{MAX_DATE.isoformat()}T23:59")
-        return attrs
 
 
 class ClinicDateField(ClinicDateRangeMixin, forms.DateField):

@@ -116,7 +116,7 @@ def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_i
     expect(page.get_by_text("C6 L: involved")).to_be_visible()
     muscles = page.get_by_role("list").filter(has_text="Cervical multifidus / rotatores")
     expect(muscles).to_contain_text("Supinator")
-    expect(muscles).to_contain_text("paraspinal")
+    expect(muscles).to_contain_text("beside the spine")
     assert list(SegmentDecision.objects.values_list("level", "side", "decision")) == [("C6", "L", "confirmed")]
     page.get_by_role("textbox", name="Clinical impression").fill(
         "C6 segmental (radiculopathic) pain, left lateral elbow"

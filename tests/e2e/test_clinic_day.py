@@ -170,8 +170,8 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         page.goto("/schedule/")
         visit = page.get_by_test_id("appointment").filter(has_text="Noémie Lefèvre")
         expect(visit).to_be_visible()
-        expect(visit.get_by_text("Questionnaire done")).to_have_count(1)
-        expect(visit.get_by_text("Safety flag, not yet acknowledged")).to_have_count(1)
+        expect(visit.get_by_text("Questionnaire current")).to_have_count(1)
+        expect(visit.get_by_text("Flag to acknowledge", exact=True)).to_have_count(1)
         shoot(page, "desk-schedule-flag")
         visit.click()
         page.get_by_role("button", name="Check in").click()
@@ -190,7 +190,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
 
         # Needling before acknowledgement is refused: the treatment page says why and offers no site form.
         physio.get_by_role("button", name="IMS treatment").click()
-        expect(physio.locator("#needling-gate")).to_contain_text("not acknowledged")
+        expect(physio.locator("#needling-gate")).to_contain_text("to acknowledge")
         expect(physio.locator("#site-form")).to_have_count(0)
 
         physio.goto(chart_url)
@@ -256,6 +256,12 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         for number, (before, after) in enumerate(((6, 4), (5, 3), (4, 2)), start=1):
             physio.goto(chart_url)
             physio.get_by_role("button", name="IMS treatment").click()
+            if number == 1:
+                # The visit's re-check comes before the first site; later sessions that day rely on it.
+                recheck = physio.locator("#recheck form")
+                recheck.get_by_role("radio", name="No", exact=True).check()
+                recheck.get_by_role("button", name="Record the re-check").click()
+                expect(physio.get_by_text("Re-check recorded.", exact=True)).to_be_visible()
             physio.get_by_label("Pain before (NPRS 0-10)").fill(str(before))
             physio.locator("form[action$='/header/']").get_by_role("button", name="Save").click()
             site_form = physio.locator("#site-form")

@@ -10,7 +10,7 @@ from assessments.models import AssessmentStatus, NeedledSite, TreatmentSession
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
 from patients.models import ConsentTextVersion
-from tests.factories import ConsentFactory, PatientFactory, UserFactory
+from tests.factories import ALL_REGIONS, ConsentFactory, PatientFactory, UserFactory
 
 
 def a_patient_with_consent() -> object:
@@ -23,7 +23,7 @@ def a_patient_with_consent() -> object:
         },
     )
     patient = PatientFactory(given_name="Zebedee", family_name="Quartermaine")
-    ConsentFactory(patient=patient)
+    ConsentFactory(patient=patient, regions=list(ALL_REGIONS))
     return patient
 
 
@@ -56,7 +56,6 @@ def fill_header(page: object) -> None:
 
     header = page.locator("form").filter(has=page.get_by_label("Pain before (NPRS 0-10)"))
     header.get_by_label("Consent reconfirmed today").check()
-    header.get_by_role("radio", name="No").check()
     header.get_by_label("Pain before (NPRS 0-10)").fill("6")
     header.get_by_label("Position").select_option(label="Prone")
     header.get_by_label("Technique", exact=True).select_option(label='IMS manual in-and-out ("pecking")')
@@ -88,9 +87,14 @@ def test_a_physio_treats_a_cleared_patient_signs_and_sees_the_progress_chart(pag
     physio = sign_in_as(Role.PHYSIOTHERAPIST)
 
     open_treatment(page, patient)
-    expect(
-        page.get_by_text("Safety questionnaire acknowledged and consent on file: sites can be recorded.")
-    ).to_be_visible()
+    expect(page.locator("#needling-gate")).to_contain_text("Ask the visit's re-check first")
+    expect(page.locator("#site-form")).to_have_count(0)
+    recheck = page.locator("#recheck form")
+    recheck.get_by_role("radio", name="No", exact=True).check()
+    with page.expect_navigation():
+        recheck.get_by_role("button", name="Record the re-check").click()
+    expect(page.get_by_text("Re-check recorded.", exact=True)).to_be_visible()
+    expect(page.locator("#needling-gate")).to_contain_text("Clear for needling today")
     fill_header(page)
 
     page.evaluate("window.stillThisPage = true")
@@ -141,7 +145,9 @@ def test_a_patient_without_a_questionnaire_shows_the_gate_and_no_site_form(page:
     gate = page.locator("#needling-gate")
     expect(gate).to_be_visible()
     expect(gate).to_contain_text("No needled site can be recorded yet:")
-    expect(gate.get_by_role("listitem")).to_have_text(["The safety questionnaire has not been completed."])
+    expect(gate.get_by_role("listitem")).to_have_text(
+        ["No safety questionnaire has been completed: send the patient the link."]
+    )
     expect(gate.get_by_role("link", name="the chart")).to_have_attribute("href", patient.get_absolute_url())
     expect(page.locator("#site-form")).to_have_count(0)
     expect(page.get_by_role("button", name="Add site")).to_have_count(0)
