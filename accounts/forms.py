@@ -4,6 +4,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -80,3 +81,12 @@ class TwoFactorCodeForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError("The code is made of digits only.")
         return token
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put each of a service's messages at its field, or above the form when the form has no such field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

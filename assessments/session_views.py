@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.forms import add_service_errors
 from accounts.roles import Role, role_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
@@ -43,15 +44,6 @@ def _session(pk: int) -> TreatmentSession:
         ),
         pk=pk,
     )
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    """A service's errors at their fields when the form has them, otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _earlier_sessions(session: TreatmentSession) -> list[TreatmentSession]:
@@ -278,7 +270,7 @@ def session_recheck(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 services.session_recheck_link(session=session, recheck=recheck)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _recheck_recorded(request, session, recheck, link_url)
     session.refresh_from_db()
@@ -316,7 +308,7 @@ def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             site = services.needled_site_add(session=session, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if request.htmx:
                 # The page's other forms carry the session's version: the new one goes with the row.
@@ -371,7 +363,7 @@ def session_consent_extend(request: HttpRequest, pk: int) -> HttpResponse:
                 consent=consent, clinician=request.user, **form.extension_data()
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Consent extended to {extension.region_words}.")
             return redirect(session)
@@ -432,7 +424,7 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
                 recorded_by=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Outcome measure recorded.")
             return redirect(session)

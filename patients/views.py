@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.forms import add_service_errors
 from accounts.roles import Role, has_role, role_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from accounts.versioning import edit_conflict
@@ -192,15 +193,6 @@ def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(consent)
     context = {"patient": patient, "form": form, "text_version": text_version}
     return render(request, "patients/consent_form.html", context)
-
-
-def add_service_errors(form: Any, error: ValidationError) -> None:
-    """Put each of the service's messages at its field, or above the form when the form has no such field."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _consent_page(request: HttpRequest, consent: Consent, status: int = 200, **forms_given: Any) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.forms import add_service_errors
 from accounts.roles import Role, has_role, role_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from patients.forms import QuestionnaireLinkForm
@@ -300,15 +301,6 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(appointment)
     context = {"form": form, "appointment": appointment}
     return render(request, "scheduling/appointment_cancel.html", context)
-
-
-def add_service_errors(form: Any, error: ValidationError) -> None:
-    """Put each of the service's messages at its field, or above the form when the form has no such field."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _change_status(request: HttpRequest, pk: int, change: Any, done: str) -> HttpResponse:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -127,3 +128,33 @@ def test_no_page_loads_anything_from_another_origin(physio_client: Client) -> No
     body = physio_client.get(reverse("home")).content.decode()
 
     assert "http://" not in body and "https://" not in body and 'src="//' not in body
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1", True), ("True", True), (" on ", True), ("no", False), ("0", False)]
+)
+def test_a_yes_no_setting_reads_the_usual_words(monkeypatch: pytest.MonkeyPatch, value: str, expected: bool) -> None:
+    monkeypatch.setenv("CLINIC_SOME_SWITCH", value)
+
+    assert ims_clinic_settings.env_bool("CLINIC_SOME_SWITCH", not expected) is expected
+
+
+def test_a_yes_no_setting_left_empty_takes_its_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLINIC_SOME_SWITCH", "  ")
+
+    assert ims_clinic_settings.env_bool("CLINIC_SOME_SWITCH", True) is True
+
+
+@pytest.mark.parametrize("value", ["ture", "yess", "2", "enabled"])
+def test_a_yes_no_setting_with_a_typo_stops_the_app(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("CLINIC_SOME_SWITCH", value)
+
+    with pytest.raises(ImproperlyConfigured, match=r"CLINIC_SOME_SWITCH=.* is not a yes/no value"):
+        ims_clinic_settings.env_bool("CLINIC_SOME_SWITCH", False)
+
+
+def test_a_typo_in_debug_stops_manage_py_with_the_reason() -> None:
+    result = manage("check", **PRODUCTION, DJANGO_DEBUG="ture")
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='ture' is not a yes/no value" in result.stderr
