@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -458,6 +458,16 @@ class RecheckAnswer(models.TextChoices):
     NEW_QUESTIONNAIRE = "new_questionnaire", "Yes: a new questionnaire was sent"
 
 
+class SafetyRecheckQuerySet(models.QuerySet):
+    def asked_on(self, day: date) -> SafetyRecheckQuerySet:
+        """The re-checks asked on a day of the clinic's calendar, the latest first: the gate relies on the first."""
+        zone = timezone.get_current_timezone()
+        start = datetime.combine(day, time.min, tzinfo=zone)
+        return self.filter(asked_at__range=(start, datetime.combine(day, time.max, tzinfo=zone))).order_by(
+            "-asked_at", "-id"
+        )
+
+
 class SafetyRecheck(models.Model):
     """The visit's re-check (5.6, R35): "since your questionnaire of ..., any change?", asked before the first site.
 
@@ -476,6 +486,8 @@ class SafetyRecheck(models.Model):
     link = models.ForeignKey(QuestionnaireLink, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     asked_at = models.DateTimeField(default=timezone.now)
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = SafetyRecheckQuerySet.as_manager()
 
     class Meta:
         ordering = ["-asked_at", "-id"]

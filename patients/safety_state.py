@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Subquery
@@ -57,12 +57,6 @@ def stored_flag_as_rule(flag: SafetyFlag) -> safety_rules.Flag:
     )
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(day, time.min, tzinfo=zone)
-    return start, datetime.combine(day, time.max, tzinfo=zone)
-
-
 def _recheck_status(
     answer: str | None, asked_at: datetime | None, submitted_at: datetime | None
 ) -> gate.RecheckStatus:
@@ -99,12 +93,9 @@ def snapshots(patient_ids: Iterable[int], *, today: date | None = None) -> dict[
     if not ids:
         return {}
     day = today or timezone.localdate()
-    start, end = _day_bounds(day)
     current = QuestionnaireResponse.objects.submitted().filter(patient=OuterRef("pk")).order_by("-submitted_at", "-id")
     in_force = Consent.objects.in_force().filter(patient=OuterRef("pk")).order_by("-given_at", "-id")
-    recheck = SafetyRecheck.objects.filter(patient=OuterRef("pk"), asked_at__range=(start, end)).order_by(
-        "-asked_at", "-id"
-    )
+    recheck = SafetyRecheck.objects.asked_on(day).filter(patient=OuterRef("pk"))
     rows = (
         Patient.objects.filter(pk__in=ids)
         .annotate(

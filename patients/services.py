@@ -668,11 +668,7 @@ def current_questionnaire(*, patient: Patient) -> QuestionnaireResponse | None:
 
 def todays_recheck(*, patient: Patient, today: date | None = None) -> SafetyRecheck | None:
     """The latest re-check asked today: the one the gate relies on for today's sites."""
-    day = today or timezone.localdate()
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(day, datetime.min.time(), tzinfo=zone)
-    end = datetime.combine(day, datetime.max.time(), tzinfo=zone)
-    return patient.safety_rechecks.filter(asked_at__range=(start, end)).order_by("-asked_at", "-id").first()
+    return patient.safety_rechecks.asked_on(today or timezone.localdate()).first()
 
 
 def consent_risk_text(*, patient: Patient) -> str:
@@ -912,16 +908,7 @@ def safety_recheck_record(
     if current is None:
         raise ValidationError("The patient has no safety questionnaire to re-check: send one first.")
     day = today or timezone.localdate()
-    zone = timezone.get_current_timezone()
-    todays = list(
-        SafetyRecheck.objects.filter(
-            patient=locked,
-            asked_at__range=(
-                datetime.combine(day, datetime.min.time(), tzinfo=zone),
-                datetime.combine(day, datetime.max.time(), tzinfo=zone),
-            ),
-        ).order_by("-asked_at", "-id")
-    )
+    todays = list(SafetyRecheck.objects.filter(patient=locked).asked_on(day))
     same_question = questionnaire_id is None or (todays and todays[0].questionnaire_id == questionnaire_id)
     if todays and todays[0].answer == answer and same_question:
         return todays[0]  # a double submit records one re-check
