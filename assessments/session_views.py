@@ -100,15 +100,16 @@ def _render(
     editable = session.is_draft and session.physiotherapist_id == request.user.pk
     sites = list(session.sites.all())
     gate = safety_state.patient_decision(patient=session.patient)
-    planned = [site_gate.PlannedSite(site.muscle, site.side, site.level) for site in sites]
+    planned = services.planned_sites(sites)
+    questionnaire = patient_services.current_questionnaire(patient=session.patient)
     context = {
         "session": session,
         "patient": session.patient,
         "editable": editable,
         "gate": gate,
-        "current_questionnaire": patient_services.current_questionnaire(patient=session.patient),
+        "current_questionnaire": questionnaire,
         "muscles": services.muscles_today(patient=gate, muscles=_suggested(session), other_sites=planned),
-        **_recheck_context(session, editable=editable, form=forms_given.get("recheck_form")),
+        **_recheck_context(session, questionnaire, editable=editable, form=forms_given.get("recheck_form")),
         "sites": [_site_item(site) for site in sites],
         "adverse_events": _adverse_events(session),
         "measures": list(session.outcome_measures.all()),
@@ -136,8 +137,11 @@ def _render(
     return render(request, "assessments/session_detail.html", context, status=status)
 
 
-def _recheck_context(session: TreatmentSession, *, editable: bool, form: Any = None) -> dict[str, Any]:
-    """The visit's re-check as the page shows it: the one the session relies on, or the form to ask it."""
+def _recheck_context(
+    session: TreatmentSession, questionnaire: QuestionnaireResponse | None, *, editable: bool, form: Any = None
+) -> dict[str, Any]:
+    """The visit's re-check as the page shows it: the one the session relies on, or the form to ask it about the
+    current questionnaire."""
     recheck = session.recheck
     # A draft continued on a later day asks again: the gate relies on today's re-check.
     asked_today = recheck is not None and timezone.localdate(recheck.asked_at) == timezone.localdate()
@@ -160,7 +164,6 @@ def _recheck_context(session: TreatmentSession, *, editable: bool, form: Any = N
         }
     if not editable:
         return {"recheck": None}
-    questionnaire = patient_services.current_questionnaire(patient=session.patient)
     if form is None and questionnaire is not None:
         form = SafetyRecheckForm(questionnaire=questionnaire)
     return {"recheck": None, "recheck_form": form, "earlier_recheck": recheck}
@@ -327,7 +330,7 @@ def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
         # htmx swaps only successful answers: send the form back, with its messages, in place of itself, and the
         # consent extension when the consent lacks the site's region.
         gate = safety_state.patient_decision(patient=session.patient)
-        planned = [site_gate.PlannedSite(row.muscle, row.side, row.level) for row in session.sites.all()]
+        planned = services.planned_sites(session.sites.all())
         context = {
             "session": session,
             "site_form": form,

@@ -75,8 +75,9 @@ def muscles_today(
     return found
 
 
-def _session_sites(session: TreatmentSession) -> list[site_gate.PlannedSite]:
-    return [site_gate.PlannedSite(row.muscle, row.side, row.level) for row in session.sites.all()]
+def planned_sites(rows: Iterable[NeedledSite]) -> list[site_gate.PlannedSite]:
+    """A session's needled sites as the gate reads them, for the thorax rule of the next site."""
+    return [site_gate.PlannedSite(row.muscle, row.side, row.level) for row in rows]
 
 
 @transaction.atomic
@@ -167,7 +168,7 @@ def needled_site_add(
         level = ""
     planned = site_gate.PlannedSite(muscle, side, level)
     patient_decision = safety_state.patient_decision(patient=locked.patient)
-    decision = site_gate.decide_site(patient_decision, planned, other_sites=_session_sites(locked))
+    decision = site_gate.decide_site(patient_decision, planned, other_sites=planned_sites(locked.sites.all()))
     if decision.is_held:
         raise ValidationError({"muscle": [reason.text for reason in decision.holds]})
     if decision.needs_note and not confirmation_note.strip():
