@@ -34,7 +34,13 @@ from . import anatomy
 MUSCLE_BODY_REGIONS: Mapping[str, BodyRegion] = MappingProxyType(
     {
         **dict.fromkeys(
-            ("suboccipitals", "sternocleidomastoid", "semispinalis-splenius-capitis", "scalenes"),
+            (
+                "suboccipitals",
+                "sternocleidomastoid",
+                "semispinalis-splenius-capitis",
+                "scalenes",
+                "cervical-multifidus-rotatores",  # beside the spine: by its level when one is given
+            ),
             BodyRegion.HEAD_NECK,
         ),
         # 5.4 names these the shoulder and scapular muscles of an arm's quadrant.
@@ -78,8 +84,9 @@ MUSCLE_BODY_REGIONS: Mapping[str, BodyRegion] = MappingProxyType(
             ),
             BodyRegion.UPPER_LIMB,
         ),
+        **dict.fromkeys(("thoracic-erector-spinae", "thoracic-multifidus-rotatores"), BodyRegion.UPPER_BACK),
         "rectus-abdominis-obliques": BodyRegion.ABDOMEN,
-        "quadratus-lumborum": BodyRegion.LUMBOSACRAL,
+        **dict.fromkeys(("lumbar-erector-spinae", "lumbar-multifidus", "quadratus-lumborum"), BodyRegion.LUMBOSACRAL),
         "iliopsoas": BodyRegion.PELVIS,
         **dict.fromkeys(
             (
@@ -128,17 +135,6 @@ PARASPINAL_MUSCLES = frozenset(
     }
 )
 
-# The region of each paraspinal muscle when no level is given, which is also the region of every level it takes.
-_PARASPINAL_DEFAULT = MappingProxyType(
-    {
-        "cervical-multifidus-rotatores": BodyRegion.HEAD_NECK,
-        "thoracic-erector-spinae": BodyRegion.UPPER_BACK,
-        "thoracic-multifidus-rotatores": BodyRegion.UPPER_BACK,
-        "lumbar-erector-spinae": BodyRegion.LUMBOSACRAL,
-        "lumbar-multifidus": BodyRegion.LUMBOSACRAL,
-    }
-)
-
 
 def level_region(level: str) -> BodyRegion:
     """A spinal level's region: cervical, thoracic, or lumbar and sacral."""
@@ -153,8 +149,8 @@ def level_region(level: str) -> BodyRegion:
 
 def site_region(muscle_code: str, level: str = "") -> BodyRegion:
     """The region a site lies in: a paraspinal site by its level, any other by its muscle."""
-    if muscle_code in PARASPINAL_MUSCLES:
-        return level_region(level) if level else _PARASPINAL_DEFAULT[muscle_code]
+    if muscle_code in PARASPINAL_MUSCLES and level:
+        return level_region(level)
     if muscle_code in MUSCLE_BODY_REGIONS:
         return MUSCLE_BODY_REGIONS[muscle_code]
     raise ValueError(f"Unknown muscle {muscle_code!r}: no body region for it.")
