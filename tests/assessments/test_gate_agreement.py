@@ -223,6 +223,8 @@ def test_every_page_and_the_service_give_the_gate_s_answer(scenario: Scenario) -
         client.get(reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": "summary"}))
     )
     assert verdict_shown(summary, name, scenario.side) == decision.verdict.label
+    if decision.is_held and not decision.site_holds:
+        assert "For the patient's reasons above, not this site's." in summary
     session_page = text_of(client.get(session.get_absolute_url()))
     assert verdict_shown(session_page, name, scenario.side) == decision.verdict.label
     assert ("Clear for needling today" in session_page) is patient_gate.is_clear
