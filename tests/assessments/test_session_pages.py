@@ -523,7 +523,7 @@ def test_closing_and_signing_after_adding_a_site_in_place_saves(
     body = added.content.decode()
     new_version = str(fresh(session).version)
     for form in ("header", "close", "sign"):
-        assert f'value="{new_version}" id="version-{form}" hx-swap-oob="true"' in body
+        assert f'value="{new_version}" id="version-{form}" data-hx-swap-oob="true"' in body
 
     closed = physio_client.post(url("session-close", session), close_data(session, version=new_version))
     signed_now = physio_client.post(url("session-sign", session), {"version": str(fresh(session).version)})
