@@ -37,6 +37,21 @@ class ClinicDateRangeMixin:
     default_validators = [validate_clinic_date]
 
 
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker, without the attributes HTML does not allow on a date input.
+
+    A CharField gives its widget a maxlength, which a date input may not carry; a date field needs none.
+    """
+
+    input_type = "date"
+
+    def get_context(self, name: str, value: object, attrs: dict[str, object] | None) -> dict[str, object]:
+        context = super().get_context(name, value, attrs)
+        for attribute in ("maxlength", "minlength"):
+            context["widget"]["attrs"].pop(attribute, None)
+        return context
+
+
 class ClinicDateField(ClinicDateRangeMixin, forms.DateField):
     pass
 

@@ -232,6 +232,11 @@ class EnteredInErrorForm(forms.Form):
         max_length=500, error_messages={"required": "Say why this assessment was entered in error."}
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the summary page also shows the addendum form, whose field has the same name.
+        kwargs.setdefault("auto_id", "id_entered_in_error_%s")
+        super().__init__(*args, **kwargs)
+
 
 # --- Treatment sessions -------------------------------------------------------------------------------
 

@@ -65,8 +65,9 @@ class PatientForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
-        self.fields["emergency_contact_phone"].widget.attrs["type"] = "tel"
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "off"
+        self.fields["emergency_contact_phone"].widget.input_type = "tel"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -13,7 +13,7 @@ from typing import Any
 
 from django import forms
 
-from accounts.dates import MAX_DATE, MIN_DATE, ClinicDateField
+from accounts.dates import ClinicDateField, DatePickerInput
 
 from . import safety_rules
 from .safety_rules import AnswerType, Question, Section
@@ -61,8 +61,7 @@ def _field(question: Question) -> forms.Field | None:
                 max_length=10, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}), **common
             )
         case AnswerType.DATE:
-            bounds = {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
-            return forms.CharField(max_length=10, widget=forms.DateInput(attrs={"type": "date", **bounds}), **common)
+            return forms.CharField(max_length=10, widget=DatePickerInput, **common)
         case AnswerType.TEXT:
             # The rules module explains the 500-character limit at the field; this ceiling only stops abuse.
             return forms.CharField(
