@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -22,7 +23,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(Role.CLINIC_ADMIN)
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return _audit_page(request, form)  # the filters and their messages, rather than a CSV of the whole trail

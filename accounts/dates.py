@@ -6,7 +6,9 @@ or a time zone to it. Refusing anything outside the clinic's range at the field 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,7 +36,7 @@ class ClinicDateRangeMixin:
     user's next key lands in the wrong part of the date.
     """
 
-    default_validators = [validate_clinic_date]
+    default_validators: list[Callable[[Any], None]] = [validate_clinic_date]
 
 
 class DatePickerInput(forms.DateInput):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, Protocol
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -17,8 +19,8 @@ from accounts.dates import validate_clinic_date
 from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
 
 
-def _choices(values: object) -> list[tuple[str, str]]:
-    return [(str(value), str(value)) for value in values]  # type: ignore[attr-defined]
+def _choices(values: Iterable[object]) -> list[tuple[str, str]]:
+    return [(str(value), str(value)) for value in values]
 
 
 LEVEL_CHOICES = [(code, code) for code in anatomy.LEVEL_CODES]
@@ -152,14 +154,14 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"IMS assessment of {self.started_at:%Y-%m-%d}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # A signed record is final (clinical-reference.md 8.2): the only change left is marking it entered in error.
         if self.pk is not None:
             stored = Assessment.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             changing = set(kwargs.get("update_fields") or ())
             if stored == AssessmentStatus.SIGNED and (not changing or changing - ENTERED_IN_ERROR_FIELDS):
                 raise SignedRecordError("A signed assessment cannot be changed; add an addendum instead.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:assessment-step", kwargs={"pk": self.pk, "step": "history"})
@@ -374,8 +376,17 @@ for model in (
 # --- Treatment sessions (clinical-reference.md 6.4) ----------------------------------------------------
 
 
-def _coded(choices: object) -> list[tuple[str, str]]:
-    return [(choice.code, choice.label) for choice in choices]  # type: ignore[attr-defined]
+class _Coded(Protocol):
+    """An entry of a clinical catalogue: its stored code and the words for it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def _coded(choices: Iterable[_Coded]) -> list[tuple[str, str]]:
+    return [(choice.code, choice.label) for choice in choices]
 
 
 class TreatmentSession(models.Model):
@@ -467,13 +478,13 @@ class TreatmentSession(models.Model):
     def __str__(self) -> str:
         return f"IMS treatment of {self.started_at:%Y-%m-%d}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             stored = TreatmentSession.objects.filter(pk=self.pk).values_list("status", flat=True).first()
             changing = set(kwargs.get("update_fields") or ())
             if stored == AssessmentStatus.SIGNED and (not changing or changing - ENTERED_IN_ERROR_FIELDS):
                 raise SignedRecordError("A signed treatment session cannot be changed; add an addendum instead.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:session-detail", kwargs={"pk": self.pk})
@@ -603,5 +614,5 @@ class SessionAddendum(models.Model):
         return f"Addendum of {self.created_at:%Y-%m-%d}"
 
 
-for model in (TreatmentSession, NeedledSite, AdverseEvent, OutcomeMeasure, SessionAddendum):
-    auditlog.register(model)
+for session_model in (TreatmentSession, NeedledSite, AdverseEvent, OutcomeMeasure, SessionAddendum):
+    auditlog.register(session_model)

@@ -1,7 +1,7 @@
 """A patient's "who has seen my record" report, for access requests: the clinic admin reads and exports it."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -29,7 +29,7 @@ def patient_access_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @role_required(Role.CLINIC_ADMIN)
-def patient_access_report_export(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_access_report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     audit.audit(action=AuditAction.EXPORT, object_type="patients.accessreport", object_id=str(pk), patient_id=pk)
     filename = f"access-report-patient-{patient.pk}-{timezone.localtime():%Y%m%d}.csv"

@@ -8,8 +8,9 @@ submission check can never disagree.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -157,7 +158,7 @@ def initial_from_answers(questions: list[Question], answers: dict[str, Any]) -> 
     return initial
 
 
-def answer_label(question: Question, value: Any) -> str:
+def answer_label(question: Question, value: object) -> str:
     """An answer as staff read it on the review page."""
     if value in (None, "", []):
         return "—"
@@ -166,7 +167,7 @@ def answer_label(question: Question, value: Any) -> str:
     if question.answer_type is AnswerType.NUMBER_RANGE:
         if value == safety_rules.DONT_KNOW:
             return "Does not know"
-        return " to ".join(str(part) for part in value)
+        return " to ".join(str(part) for part in cast(Iterable[object], value))  # a range is a pair
     if isinstance(value, list | tuple):
         return ", ".join(question.option_label(str(code)) for code in value)
     if question.options:

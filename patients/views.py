@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
+from accounts.http import AuthenticatedHttpRequest
 from accounts.roles import Role, has_role, role_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from accounts.versioning import edit_conflict
@@ -47,7 +48,7 @@ SEARCH_COUNT_CAP = 500  # the registry counts no further: past it, the page asks
 
 
 @role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RegistrySearchForm(request.GET or None)
     text, include_archived = "", False
     if form.is_valid():
@@ -66,7 +67,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_create(request: HttpRequest) -> HttpResponse:
+def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PatientCreateForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -81,16 +82,16 @@ def patient_create(request: HttpRequest) -> HttpResponse:
                 patient = services.patient_create(
                     data=form.cleaned_data, created_by=request.user, submission_key=form.cleaned_data["submission_key"]
                 )
-            except DuplicateSubmission as already:
+            except DuplicateSubmission as duplicate:
                 messages.info(request, "This form was already sent; here is the patient it registered.")
-                return redirect(already.result_url or "patients:patient-list")
+                return redirect(duplicate.result_url or "patients:patient-list")
             messages.success(request, f"{patient.display_name} is registered.")
             return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form, "duplicates": duplicates, "creating": True})
 
 
 @role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     if patient.is_archived:
         messages.error(request, "This patient is archived. Restore the patient before changing their details.")
@@ -119,7 +120,7 @@ def _patient_conflict(request: HttpRequest, form: PatientUpdateForm, current: Pa
 
 
 @role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.select_related("created_by", "updated_by", "archived_by"), pk=pk)
     services.patient_chart_opened(patient=patient)
     clinical = has_role(request.user, Role.PHYSIOTHERAPIST)
@@ -147,7 +148,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = services.patient_archive(patient=get_object_or_404(Patient, pk=pk), archived_by=request.user)
     messages.success(request, f"{patient.display_name} is archived. The record is kept and can be restored.")
     return redirect(patient)
@@ -155,14 +156,14 @@ def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = services.patient_restore(patient=get_object_or_404(Patient, pk=pk), restored_by=request.user)
     messages.success(request, f"{patient.display_name} is restored to the registry.")
     return redirect(patient)
 
 
 @role_required(Role.PHYSIOTHERAPIST)
-def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     text_version = ConsentTextVersion.current()
     if text_version is None:
@@ -222,7 +223,7 @@ def consent_detail(request: HttpRequest, pk: int, consent_pk: int) -> HttpRespon
 
 @require_POST
 @role_required(Role.PHYSIOTHERAPIST)
-def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     consent = _patient_consent(pk, consent_pk)
     form = ConsentWithdrawForm(request.POST)
     if not form.is_valid():
@@ -234,7 +235,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 
 @require_POST
 @role_required(Role.PHYSIOTHERAPIST)
-def consent_extend(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+def consent_extend(request: AuthenticatedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     consent = _patient_consent(pk, consent_pk)
     if consent.is_withdrawn:
         messages.error(request, services.CONSENT_WITHDRAWN)
@@ -253,7 +254,7 @@ def consent_extend(request: HttpRequest, pk: int, consent_pk: int) -> HttpRespon
 
 @require_POST
 @role_required(*STAFF_WHO_SEE_PATIENTS)
-def questionnaire_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+def questionnaire_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = QuestionnaireLinkForm(request.POST)
     if not form.is_valid():
@@ -288,7 +289,7 @@ def questionnaire_link_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*STAFF_WHO_SEE_PATIENTS)
-def questionnaire_link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+def questionnaire_link_revoke(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> HttpResponse:
     link = get_object_or_404(QuestionnaireLink, pk=link_pk, patient_id=pk)
     services.questionnaire_link_revoke(link=link, revoked_by=request.user, reason="Revoked by staff")
     messages.success(request, "The questionnaire link is revoked; it can no longer be used.")
@@ -353,7 +354,9 @@ def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> Htt
 
 @require_POST
 @role_required(Role.PHYSIOTHERAPIST)
-def safety_flag_acknowledge(request: HttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
+def safety_flag_acknowledge(
+    request: AuthenticatedHttpRequest, pk: int, response_pk: int, flag_pk: int
+) -> HttpResponse:
     flag = get_object_or_404(
         SafetyFlag.objects.select_related("response"), pk=flag_pk, response_id=response_pk, response__patient_id=pk
     )
@@ -366,13 +369,13 @@ def safety_flag_acknowledge(request: HttpRequest, pk: int, response_pk: int, fla
         else:
             messages.success(request, f"{flag.code} acknowledged.")
     else:
-        messages.error(request, f"{flag.code}: {' '.join(form.errors['note'])}")
+        messages.error(request, f"{flag.code}: {' '.join(map(str, form.errors['note']))}")
     return redirect(f"{flag.response.get_absolute_url()}#flag-{flag.pk}")
 
 
 @require_POST
 @role_required(Role.PHYSIOTHERAPIST)
-def safety_flag_map(request: HttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
+def safety_flag_map(request: AuthenticatedHttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
     flag = get_object_or_404(
         SafetyFlag.objects.select_related("response__patient", "response__link", "response__amends"),
         pk=flag_pk,
@@ -395,7 +398,7 @@ def safety_flag_map(request: HttpRequest, pk: int, response_pk: int, flag_pk: in
 
 @require_POST
 @role_required(Role.PHYSIOTHERAPIST)
-def safety_flags_acknowledge_low(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+def safety_flags_acknowledge_low(request: AuthenticatedHttpRequest, pk: int, response_pk: int) -> HttpResponse:
     response = get_object_or_404(QuestionnaireResponse, pk=response_pk, patient_id=pk, submitted_at__isnull=False)
     count = services.safety_flags_acknowledge_low(response=response, acknowledged_by=request.user)
     messages.success(request, f"{count} LOW flag{'s' if count != 1 else ''} acknowledged.")

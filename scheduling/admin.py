@@ -1,7 +1,12 @@
 """The clinic admin's back office for scheduling: practitioners, their hours and time off, appointment types."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.db.models import ForeignKey
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
 
 from accounts.roles import Role
 
@@ -27,7 +32,9 @@ class PractitionerAdmin(admin.ModelAdmin):
     fields = ["user", "display_name", "registration_number", "colour", "is_active"]
     inlines = [WorkingHoursInline, TimeOffInline]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
         if db_field.name == "user":
             kwargs["queryset"] = get_user_model().objects.filter(groups__name=Role.PHYSIOTHERAPIST).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

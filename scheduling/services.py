@@ -21,6 +21,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.submissions import claim_submission, complete_submission
 from patients.models import Patient
 
@@ -218,7 +219,7 @@ def _book_locked(
     practitioner: Practitioner,
     appointment_type: AppointmentType,
     starts_at: datetime,
-    booked_by: Any,
+    booked_by: User,
     duration_minutes: int | None = None,
     front_desk_note: str = "",
     series_key: uuid.UUID | None = None,
@@ -244,7 +245,7 @@ def appointment_book(
     practitioner: Practitioner,
     appointment_type: AppointmentType,
     starts_at: datetime,
-    booked_by: Any,
+    booked_by: User,
     duration_minutes: int | None = None,
     front_desk_note: str = "",
     submission_key: uuid.UUID | None = None,
@@ -272,7 +273,6 @@ def appointment_reschedule(
     *,
     appointment: Appointment,
     starts_at: datetime,
-    changed_by: Any,
     practitioner: Practitioner | None = None,
     duration_minutes: int | None = None,
 ) -> Appointment:
@@ -292,7 +292,7 @@ def appointment_reschedule(
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, reason: str, cancelled_by: Any) -> Appointment:
+def appointment_cancel(*, appointment: Appointment, reason: str, cancelled_by: User) -> Appointment:
     """Cancel, keeping the record with who and why; the slot is free again at once."""
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if not appointment.can_become(AppointmentStatus.CANCELLED):
@@ -322,21 +322,21 @@ def _set_status(appointment: Appointment, status: AppointmentStatus) -> Appointm
 
 
 @transaction.atomic
-def appointment_check_in(*, appointment: Appointment, checked_in_by: Any) -> Appointment:
+def appointment_check_in(*, appointment: Appointment) -> Appointment:
     if timezone.localtime(appointment.starts_at).date() != timezone.localdate():
         raise ValidationError("Patients are checked in on the day of their appointment.")
     return _set_status(appointment, AppointmentStatus.ARRIVED)
 
 
 @transaction.atomic
-def appointment_mark_no_show(*, appointment: Appointment, marked_by: Any) -> Appointment:
+def appointment_mark_no_show(*, appointment: Appointment) -> Appointment:
     if appointment.starts_at > timezone.now():
         raise ValidationError("An appointment can be marked as a no-show only once its start time has passed.")
     return _set_status(appointment, AppointmentStatus.NO_SHOW)
 
 
 @transaction.atomic
-def appointment_complete(*, appointment: Appointment, completed_by: Any) -> Appointment:
+def appointment_complete(*, appointment: Appointment) -> Appointment:
     return _set_status(appointment, AppointmentStatus.COMPLETED)
 
 
@@ -396,7 +396,7 @@ def series_book(
     first_starts_at: datetime,
     every_days: int,
     visits: int,
-    booked_by: Any,
+    booked_by: User,
     duration_minutes: int | None = None,
     front_desk_note: str = "",
     submission_key: uuid.UUID | None = None,
@@ -475,7 +475,7 @@ def free_slots(
 
 
 @transaction.atomic
-def waitlist_add(*, data: dict[str, Any], created_by: Any) -> WaitlistEntry:
+def waitlist_add(*, data: dict[str, Any], created_by: User) -> WaitlistEntry:
     if data["patient"].is_archived:
         raise ValidationError({"patient": PATIENT_ARCHIVED})
     entry = WaitlistEntry(created_by=created_by, **data)
@@ -485,7 +485,7 @@ def waitlist_add(*, data: dict[str, Any], created_by: Any) -> WaitlistEntry:
 
 
 @transaction.atomic
-def waitlist_remove(*, entry: WaitlistEntry, removed_by: Any) -> WaitlistEntry:
+def waitlist_remove(*, entry: WaitlistEntry) -> WaitlistEntry:
     entry.removed_at = timezone.now()
     entry.save(update_fields=["removed_at"])
     return entry

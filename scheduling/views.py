@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.forms import add_service_errors
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
 from accounts.roles import Role, has_role, role_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from patients.forms import QuestionnaireLinkForm
@@ -51,11 +55,11 @@ PREFILL = ("practitioner", "starts_at", "appointment_type", "duration_minutes", 
 # --- Who may do what -------------------------------------------------------------------
 
 
-def own_practitioner(user: Any) -> Practitioner | None:
+def own_practitioner(user: User) -> Practitioner | None:
     return Practitioner.objects.filter(user=user).first()
 
 
-def bookable_practitioners(user: Any) -> QuerySet[Practitioner]:
+def bookable_practitioners(user: User) -> QuerySet[Practitioner]:
     """Front desk books for everyone; a physiotherapist only for themself."""
     practitioners = Practitioner.objects.active()
     if has_role(user, Role.FRONT_DESK):
@@ -63,11 +67,11 @@ def bookable_practitioners(user: Any) -> QuerySet[Practitioner]:
     return practitioners.filter(user=user)
 
 
-def may_change(user: Any, appointment: Appointment) -> bool:
+def may_change(user: User, appointment: Appointment) -> bool:
     return has_role(user, Role.FRONT_DESK) or appointment.practitioner.user_id == user.pk
 
 
-def require_may_change(user: Any, appointment: Appointment) -> None:
+def require_may_change(user: User, appointment: Appointment) -> None:
     if not may_change(user, appointment):
         raise PermissionDenied
 
@@ -83,7 +87,7 @@ def _back(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _schedule_url(day: Any) -> str:
+def _schedule_url(day: date) -> str:
     return f"{reverse('scheduling:schedule-day')}?{urlencode({'date': day.isoformat()})}"
 
 
@@ -92,7 +96,7 @@ def _schedule_url(day: Any) -> str:
 
 @require_safe
 @role_required(*STAFF)
-def schedule_day(request: HttpRequest) -> HttpResponse:
+def schedule_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     date_form = ScheduleDateForm(request.GET or None)
     day = date_form.chosen_day()
     active = list(Practitioner.objects.active())
@@ -123,7 +127,7 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(*STAFF)
-def practitioner_week(request: HttpRequest, pk: int) -> HttpResponse:
+def practitioner_week(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     practitioner = get_object_or_404(Practitioner, pk=pk)
     date_form = ScheduleDateForm(request.GET or None)
     day = date_form.chosen_day()
@@ -156,7 +160,7 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
     return {key: request.GET[key] for key in PREFILL if request.GET.get(key)}
 
 
-def _chosen_patient(form: Any) -> Patient | None:
+def _chosen_patient(form: BaseForm) -> Patient | None:
     pk = _int(str(form["patient"].value() or ""))
     return Patient.objects.filter(pk=pk).first() if pk else None
 
@@ -170,7 +174,7 @@ def _search_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @role_required(*STAFF)
-def appointment_create(request: HttpRequest) -> HttpResponse:
+def appointment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     practitioners = bookable_practitioners(request.user)
     form = AppointmentBookForm(request.POST or None, initial=_prefill(request), practitioners=practitioners)
     # A valid form names a practitioner this user books for: only other requests ask whether there is one.
@@ -206,7 +210,7 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(*STAFF)
-def patient_search(request: HttpRequest) -> HttpResponse:
+def patient_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The booking form's inline search (htmx fragment); without htmx, the booking page does the search."""
     if not request.htmx:
         target = (
@@ -218,7 +222,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(*STAFF)
-def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(
         Appointment.objects.for_schedule().select_related("booked_by", "cancelled_by", "practitioner__user"), pk=pk
     )
@@ -252,7 +256,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(Appointment.objects.for_schedule(), pk=pk)
     require_may_change(request.user, appointment)
     if appointment.status != AppointmentStatus.BOOKED:
@@ -273,7 +277,6 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                 practitioner=form.cleaned_data["practitioner"],
                 starts_at=form.cleaned_data["starts_at"],
                 duration_minutes=form.cleaned_data["duration_minutes"],
-                changed_by=request.user,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -285,7 +288,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(Appointment.objects.for_schedule(), pk=pk)
     require_may_change(request.user, appointment)
     form = AppointmentCancelForm(request.POST or None)
@@ -303,11 +306,13 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scheduling/appointment_cancel.html", context)
 
 
-def _change_status(request: HttpRequest, pk: int, change: Any, done: str) -> HttpResponse:
+def _change_status(
+    request: AuthenticatedHttpRequest, pk: int, change: Callable[..., Appointment], done: str
+) -> HttpResponse:
     appointment = get_object_or_404(Appointment.objects.select_related("practitioner", "patient"), pk=pk)
     require_may_change(request.user, appointment)
     try:
-        change(appointment=appointment, user=request.user)
+        change(appointment=appointment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -317,29 +322,20 @@ def _change_status(request: HttpRequest, pk: int, change: Any, done: str) -> Htt
 
 @require_POST
 @role_required(*STAFF)
-def appointment_check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(*, appointment: Appointment, user: Any) -> Appointment:
-        return services.appointment_check_in(appointment=appointment, checked_in_by=user)
-
-    return _change_status(request, pk, change, "{patient} has arrived.")
+def appointment_check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _change_status(request, pk, services.appointment_check_in, "{patient} has arrived.")
 
 
 @require_POST
 @role_required(*STAFF)
-def appointment_no_show(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(*, appointment: Appointment, user: Any) -> Appointment:
-        return services.appointment_mark_no_show(appointment=appointment, marked_by=user)
-
-    return _change_status(request, pk, change, "{patient} is marked as a no-show.")
+def appointment_no_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _change_status(request, pk, services.appointment_mark_no_show, "{patient} is marked as a no-show.")
 
 
 @require_POST
 @role_required(*STAFF)
-def appointment_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(*, appointment: Appointment, user: Any) -> Appointment:
-        return services.appointment_complete(appointment=appointment, completed_by=user)
-
-    return _change_status(request, pk, change, "The visit of {patient} is completed.")
+def appointment_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _change_status(request, pk, services.appointment_complete, "The visit of {patient} is completed.")
 
 
 # --- Free slots and series -------------------------------------------------------------
@@ -347,7 +343,7 @@ def appointment_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @role_required(*STAFF)
-def free_slots(request: HttpRequest) -> HttpResponse:
+def free_slots(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FreeSlotsForm(request.GET or None)
     slots: list[Any] = []
     if form.is_valid():
@@ -374,7 +370,7 @@ def free_slots(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def series_create(request: HttpRequest) -> HttpResponse:
+def series_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     practitioners = bookable_practitioners(request.user)
     if not practitioners.exists():
         messages.error(request, "You have no practitioner profile to book for. The clinic admin adds it.")
@@ -436,7 +432,7 @@ def waitlist_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(*STAFF)
-def waitlist_create(request: HttpRequest) -> HttpResponse:
+def waitlist_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {"wanted_until": timezone.localdate() + timedelta(days=28), **_prefill(request)}
     form = WaitlistEntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -453,9 +449,9 @@ def waitlist_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @role_required(*STAFF)
-def waitlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def waitlist_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(WaitlistEntry, pk=pk, removed_at__isnull=True)
-    services.waitlist_remove(entry=entry, removed_by=request.user)
+    services.waitlist_remove(entry=entry)
     messages.success(request, "Removed from the waitlist.")
     return redirect(_back(request, reverse("scheduling:waitlist-list")))
 
@@ -464,7 +460,7 @@ def waitlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.PHYSIOTHERAPIST)
-def feed_manage(request: HttpRequest) -> HttpResponse:
+def feed_manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     practitioner = own_practitioner(request.user)
     if practitioner is None:
         raise Http404("No practitioner profile")

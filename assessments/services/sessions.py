@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.audit import audit
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
 from patients import gate, safety_state
 from patients import services as patient_services
 from patients.models import Patient, SafetyRecheck
+from scheduling.models import Appointment
 
 from .. import anatomy, gunn_signs, needling_safety, outcomes, site_gate
 from ..models import (
@@ -81,7 +82,9 @@ def planned_sites(rows: Iterable[NeedledSite]) -> list[site_gate.PlannedSite]:
 
 
 @transaction.atomic
-def session_start(*, patient: Patient, physiotherapist: Any, appointment: Any = None) -> TreatmentSession:
+def session_start(
+    *, patient: Patient, physiotherapist: User, appointment: Appointment | None = None
+) -> TreatmentSession:
     """Open today's treatment session, or return this physiotherapist's open draft for the patient."""
     if patient.is_archived:
         raise ValidationError("This patient is archived. Restore the patient before recording a treatment.")
@@ -222,7 +225,7 @@ def adverse_event_record(
     *,
     session: TreatmentSession,
     reported_in: TreatmentSession | None = None,
-    reported_by: Any,
+    reported_by: User,
     event_type: str,
     event_class: str,
     onset: str,
@@ -263,7 +266,7 @@ def outcome_record(
     *,
     patient: Patient,
     instrument: str,
-    recorded_by: Any,
+    recorded_by: User,
     items: list[int | None] | None = None,
     total: float | None = None,
     session: TreatmentSession | None = None,
@@ -305,7 +308,7 @@ def outcome_record(
 
 
 @transaction.atomic
-def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> TreatmentSession:
+def session_sign(*, session: TreatmentSession, signed_by: User, version: int) -> TreatmentSession:
     locked = _lock_session(session, version)
     if locked.physiotherapist_id != signed_by.pk:
         raise ValidationError("Only the physiotherapist who gave this treatment can sign it.")
@@ -328,7 +331,7 @@ def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> 
 
 
 @transaction.atomic
-def session_addendum_add(*, session: TreatmentSession, author: Any, reason: str, text: str) -> SessionAddendum:
+def session_addendum_add(*, session: TreatmentSession, author: User, reason: str, text: str) -> SessionAddendum:
     locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
     if locked.status != AssessmentStatus.SIGNED:
         raise ValidationError("Addenda are for signed sessions; change the draft itself instead.")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.audit import audit
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
 
 from ..models import Assessment, AssessmentStatus, TreatmentSession
+
+# A record that is drafted, versioned and signed.
+Record = TypeVar("Record", Assessment, TreatmentSession)
 
 
 class AssessmentNotEditable(ValidationError):
@@ -24,7 +27,7 @@ class StaleAssessment(ValidationError):
     """Someone saved this assessment since the page was loaded: reload before saving again."""
 
 
-def _lock_editable(record: Any, version: int | None, *, name: str, short_name: str) -> Any:
+def _lock_editable(record: Record, version: int | None, *, name: str, short_name: str) -> Record:
     """Lock a draft assessment or treatment session for a change, refusing a final or stale one.
 
     `name` and `short_name` word the messages ("treatment session", "session").
@@ -41,7 +44,7 @@ def _lock_editable(record: Any, version: int | None, *, name: str, short_name: s
     return locked
 
 
-def _touch(locked: Any, **changes: Any) -> None:
+def _touch(locked: Assessment | TreatmentSession, **changes: Any) -> None:
     """Every change, to the record or one of its rows, moves the version on: a signature covers what was seen.
 
     Pages that add a row in place receive the new version with it (htmx out-of-band). `changes` are further
@@ -99,7 +102,9 @@ ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
 SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
 
 
-def signed_rows(record: Any, spec: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, list[dict[str, Any]]]:
+def signed_rows(
+    record: Assessment | TreatmentSession, spec: dict[str, tuple[str, tuple[str, ...]]]
+) -> dict[str, list[dict[str, Any]]]:
     """One record's signed rows, a query per kind of row."""
     return {
         key: list(getattr(record, related).order_by("pk").values(*fields)) for key, (related, fields) in spec.items()
@@ -147,7 +152,7 @@ def session_content_digest(session: TreatmentSession, rows: dict[str, list[dict[
     )
 
 
-def _seal(locked: Any, *, digest: str, signed_by: Any) -> Any:
+def _seal(locked: Record, *, digest: str, signed_by: User) -> Record:
     """Sign a locked draft (an assessment or a treatment session): digest, who and when, then read-only."""
     locked.content_digest = digest
     locked.signed_at = timezone.now()
