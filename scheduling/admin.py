@@ -2,18 +2,34 @@
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.forms import BaseInlineFormSet, Form
 
 from accounts.roles import Role
 
 from .models import AppointmentType, Practitioner, TimeOff, WorkingHours
 
 
-class WorkingHoursInline(admin.TabularInline):
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """Rows of a table whose fields are named only by the column headers: each field also carries its
+    name (aria-label), so a screen reader says which field of the row it is in."""
+
+    def add_fields(self, form: Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                field.widget.attrs.setdefault("aria-label", str(field.label or name))
+
+
+class LabelledTabularInline(admin.TabularInline):
+    formset = LabelledRowsFormSet
+
+
+class WorkingHoursInline(LabelledTabularInline):
     model = WorkingHours
     extra = 1
 
 
-class TimeOffInline(admin.TabularInline):
+class TimeOffInline(LabelledTabularInline):
     model = TimeOff
     extra = 0
     fields = ["starts_at", "ends_at", "reason"]
