@@ -79,6 +79,8 @@ def persona_pages(objects: dict[str, object], persona: str) -> list[str]:
             reverse("admin:accounts_user_change", args=[objects["admin_user"]]),
             reverse("admin:accounts_user_add"),
             reverse("admin:scheduling_appointmenttype_add"),
+            reverse("admin:scheduling_timeoff_add"),
+            reverse("admin:patients_consenttextversion_add"),
             reverse("admin:scheduling_practitioner_change", args=[objects["practitioner"]]),
         ]
     return list(dict.fromkeys(urls))
