@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -32,6 +33,9 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    # The roles are a few ticks, not Django's two-box chooser (whose script labels a bare span, which
+    # assistive technology ignores).
+    filter_horizontal = ("user_permissions",)
     actions = ["deactivate", "reactivate"]
 
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
@@ -81,4 +85,6 @@ class UserAdmin(BaseUserAdmin):
     ) -> ModelMultipleChoiceField | None:
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = Group.objects.filter(name__in=Role.values)
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
