@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
-from accounts.roles import Role, role_required
+from accounts.permissions import permission_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
 from patients import services as patient_services
@@ -72,7 +72,7 @@ def _suggested_muscles(session: TreatmentSession) -> list[str]:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.add_treatmentsession")
 def session_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     try:
@@ -83,7 +83,7 @@ def session_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
     return redirect(session)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_treatmentsession")
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     services.session_opened(session=session)
@@ -226,19 +226,19 @@ def _versioned_save(request: HttpRequest, pk: int, form_class: type, name: str) 
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_header_save(request: HttpRequest, pk: int) -> HttpResponse:
     return _versioned_save(request, pk, forms.SessionHeaderForm, "header_form")
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_close_save(request: HttpRequest, pk: int) -> HttpResponse:
     return _versioned_save(request, pk, forms.SessionCloseForm, "close_form")
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -301,7 +301,7 @@ def _recheck_recorded(request: HttpRequest, session: TreatmentSession, recheck: 
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -349,7 +349,7 @@ SESSION_CLOSED_TO_EXTENSION = (
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_consent")
 def session_consent_extend(request: HttpRequest, pk: int) -> HttpResponse:
     """The patient consents, during the session, to the region of a site the gate held (7.2 element 10)."""
     session = _session(pk)
@@ -374,7 +374,7 @@ def session_consent_extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def needled_site_delete(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -387,7 +387,7 @@ def needled_site_delete(request: HttpRequest, pk: int, site_pk: int) -> HttpResp
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.add_adverseevent")
 def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -411,7 +411,7 @@ def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.add_outcomemeasure")
 def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -435,7 +435,7 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_sign(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     form = forms.VersionedForm(request.POST)
@@ -452,7 +452,7 @@ def session_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     form = forms.AddendumForm(request.POST)
@@ -467,7 +467,7 @@ def session_addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, session, status=400, addendum_form=form)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_outcomemeasure")
 def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     series = selectors.progress_series(patient=patient)
@@ -522,7 +522,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     return render(request, "assessments/progress.html", context)
 
 
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("assessments.view_adverse_event_report")
 def adverse_event_report(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = forms.DateRangeForm(request.GET or {"start": today - timedelta(days=90), "end": today})

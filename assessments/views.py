@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
+from accounts.permissions import permission_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
 from patients import services as patient_services
@@ -66,7 +66,7 @@ def own_record(request: HttpRequest, record: Assessment | TreatmentSession) -> N
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.add_assessment")
 def assessment_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     try:
@@ -77,7 +77,7 @@ def assessment_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
     return redirect(assessment)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_assessment")
 def assessment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_NAMES:
         raise Http404
@@ -312,7 +312,7 @@ ROW_FORMS = {
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def assessment_row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ROW_FORMS:
         raise Http404
@@ -335,7 +335,7 @@ def assessment_row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def assessment_row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     if kind not in ROW_MODELS:
         raise Http404
@@ -350,7 +350,7 @@ def assessment_row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int)
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def spine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap in the spinal grid. htmx gets the cell back; a plain post goes back to the grid."""
     assessment = _assessment(pk)
@@ -384,7 +384,7 @@ def spine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def segment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     own_record(request, assessment)
@@ -407,7 +407,7 @@ def segment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     form = forms.VersionedForm(request.POST)
@@ -424,7 +424,7 @@ def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     form = forms.AddendumForm(request.POST)
@@ -440,7 +440,7 @@ def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def assessment_entered_in_error(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     own_record(request, assessment)
@@ -454,7 +454,7 @@ def assessment_entered_in_error(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_step(request, assessment, "summary", error_form=form, status=400)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_assessment")
 def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     services.assessment_printed(assessment=assessment)

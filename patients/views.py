@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
-from accounts.roles import Role, has_role, role_required
+from accounts.permissions import holds, permission_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from accounts.versioning import edit_conflict
 
@@ -41,12 +41,11 @@ from .pagination import CappedPaginator
 from .questionnaire_forms import answer_label
 from .readiness import readiness_for
 
-STAFF_WHO_SEE_PATIENTS = (Role.FRONT_DESK, Role.PHYSIOTHERAPIST)
 PAGE_SIZE = 25
 SEARCH_COUNT_CAP = 500  # the registry counts no further: past it, the page asks for a narrower search
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.view_patient")
 def patient_list(request: HttpRequest) -> HttpResponse:
     form = RegistrySearchForm(request.GET or None)
     text, include_archived = "", False
@@ -65,7 +64,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.add_patient")
 def patient_create(request: HttpRequest) -> HttpResponse:
     form = PatientCreateForm(request.POST or None)
     duplicates = []
@@ -89,7 +88,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/patient_form.html", {"form": form, "duplicates": duplicates, "creating": True})
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.change_patient")
 def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     if patient.is_archived:
@@ -118,11 +117,11 @@ def _patient_conflict(request: HttpRequest, form: PatientUpdateForm, current: Pa
     return render(request, "patients/patient_conflict.html", context, status=409)
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.view_patient")
 def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.select_related("created_by", "updated_by", "archived_by"), pk=pk)
     services.patient_chart_opened(patient=patient)
-    clinical = has_role(request.user, Role.PHYSIOTHERAPIST)
+    clinical = holds(request.user, "assessments.view_assessment")
     safety = readiness_for([patient.pk])[patient.pk]
     context = {
         "patient": patient,
@@ -146,7 +145,7 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.change_patient")
 def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
     patient = services.patient_archive(patient=get_object_or_404(Patient, pk=pk), archived_by=request.user)
     messages.success(request, f"{patient.display_name} is archived. The record is kept and can be restored.")
@@ -154,14 +153,14 @@ def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.change_patient")
 def patient_restore(request: HttpRequest, pk: int) -> HttpResponse:
     patient = services.patient_restore(patient=get_object_or_404(Patient, pk=pk), restored_by=request.user)
     messages.success(request, f"{patient.display_name} is restored to the registry.")
     return redirect(patient)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.add_consent")
 def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     text_version = ConsentTextVersion.current()
@@ -215,13 +214,13 @@ def _patient_consent(pk: int, consent_pk: int) -> Consent:
     )
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.view_consent")
 def consent_detail(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     return _consent_page(request, _patient_consent(pk, consent_pk))
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_consent")
 def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     consent = _patient_consent(pk, consent_pk)
     form = ConsentWithdrawForm(request.POST)
@@ -233,7 +232,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_consent")
 def consent_extend(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     consent = _patient_consent(pk, consent_pk)
     if consent.is_withdrawn:
@@ -252,7 +251,7 @@ def consent_extend(request: HttpRequest, pk: int, consent_pk: int) -> HttpRespon
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.add_questionnairelink")
 def questionnaire_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = QuestionnaireLinkForm(request.POST)
@@ -287,7 +286,7 @@ def questionnaire_link_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.change_questionnairelink")
 def questionnaire_link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
     link = get_object_or_404(QuestionnaireLink, pk=link_pk, patient_id=pk)
     services.questionnaire_link_revoke(link=link, revoked_by=request.user, reason="Revoked by staff")
@@ -339,7 +338,7 @@ def _questionnaire_review_page(
     return render(request, "patients/questionnaire_review.html", context, status=status)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.view_questionnaireresponse")
 def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
     response = get_object_or_404(
         QuestionnaireResponse.objects.select_related("patient", "link", "amends", "recorded_by"),
@@ -352,7 +351,7 @@ def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> Htt
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_safetyflag")
 def safety_flag_acknowledge(request: HttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
     flag = get_object_or_404(
         SafetyFlag.objects.select_related("response"), pk=flag_pk, response_id=response_pk, response__patient_id=pk
@@ -371,7 +370,7 @@ def safety_flag_acknowledge(request: HttpRequest, pk: int, response_pk: int, fla
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_safetyflag")
 def safety_flag_map(request: HttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
     flag = get_object_or_404(
         SafetyFlag.objects.select_related("response__patient", "response__link", "response__amends"),
@@ -394,7 +393,7 @@ def safety_flag_map(request: HttpRequest, pk: int, response_pk: int, flag_pk: in
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_safetyflag")
 def safety_flags_acknowledge_low(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
     response = get_object_or_404(QuestionnaireResponse, pk=response_pk, patient_id=pk, submitted_at__isnull=False)
     count = services.safety_flags_acknowledge_low(response=response, acknowledged_by=request.user)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.roles import Role, role_required
+from accounts.permissions import permission_required
 from accounts.submissions import DuplicateSubmission
 from assessments import services as assessment_services
 from patients import services as patient_services
@@ -36,7 +36,6 @@ from .forms import (
 )
 from .models import IntegrationToken
 
-EXPORTERS = (Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
 PICK_PAGE_SIZE = 20
 ALREADY_EXPORTED = "This export was already made from this form. Open the form again to make another."
 
@@ -53,7 +52,7 @@ def _stamp() -> str:
 
 
 @require_safe
-@role_required(*EXPORTERS)
+@permission_required("records.export_patient_record")
 def patient_pick(request: HttpRequest) -> HttpResponse:
     form = PatientPickForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
@@ -64,7 +63,7 @@ def patient_pick(request: HttpRequest) -> HttpResponse:
     return render(request, "records/patient_pick.html", {"form": form, "page": page, "query": text})
 
 
-@role_required(*EXPORTERS)
+@permission_required("records.export_patient_record")
 def patient_export(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = PatientExportForm(request.POST or None)
@@ -124,7 +123,7 @@ def _document_download(request: HttpRequest, record: fhir.PatientRecord, disclos
     return attachment(response, f"patient-{record.patient.pk}-record-{_stamp()}.html")
 
 
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("records.export_clinic_data")
 def clinic_export_view(request: HttpRequest) -> HttpResponse:
     form = ClinicExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -149,7 +148,7 @@ def clinic_export_view(request: HttpRequest) -> HttpResponse:
     return render(request, "records/clinic_export.html", {"form": form})
 
 
-@role_required(Role.FRONT_DESK)
+@permission_required("records.import_patients")
 def patient_import(request: HttpRequest) -> HttpResponse:
     form = (
         PatientImportUploadForm(request.POST, request.FILES) if request.method == "POST" else PatientImportUploadForm()
@@ -167,7 +166,7 @@ def patient_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.FRONT_DESK)
+@permission_required("records.import_patients")
 def patient_import_confirm(request: HttpRequest) -> HttpResponse:
     form = PatientImportConfirmForm(request.POST)
     if not form.is_valid():
@@ -199,7 +198,7 @@ def patient_import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("patients:patient-list")
 
 
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("records.view_integrationtoken", "records.add_integrationtoken")
 def integration_list(request: HttpRequest) -> HttpResponse:
     form = IntegrationTokenForm(request.POST or None)
     shown_token = None
@@ -226,7 +225,7 @@ def integration_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("records.change_integrationtoken")
 def integration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = services.integration_token_revoke(
         token=get_object_or_404(IntegrationToken, pk=pk), revoked_by=request.user

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.forms import add_service_errors
-from accounts.roles import Role, has_role, role_required
+from accounts.permissions import holds, permission_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from patients.forms import QuestionnaireLinkForm
 from patients.models import Patient
@@ -40,7 +39,6 @@ from .forms import (
 from .models import Appointment, AppointmentStatus, Practitioner, WaitlistEntry
 from .schedule import build_grid
 
-STAFF = (Role.FRONT_DESK, Role.PHYSIOTHERAPIST)
 # Practitioners side by side on the day's schedule: at 8, a 1366-pixel desk screen still shows each
 # column's patient names; a larger clinic pages through its practitioners.
 COLUMNS_PER_PAGE = 8
@@ -55,21 +53,14 @@ def own_practitioner(user: Any) -> Practitioner | None:
     return Practitioner.objects.filter(user=user).first()
 
 
-def bookable_practitioners(user: Any) -> QuerySet[Practitioner]:
-    """Front desk books for everyone; a physiotherapist only for themself."""
-    practitioners = Practitioner.objects.active()
-    if has_role(user, Role.FRONT_DESK):
-        return practitioners
-    return practitioners.filter(user=user)
-
-
-def may_change(user: Any, appointment: Appointment) -> bool:
-    return has_role(user, Role.FRONT_DESK) or appointment.practitioner.user_id == user.pk
-
-
 def require_may_change(user: Any, appointment: Appointment) -> None:
-    if not may_change(user, appointment):
+    """The pages of another practitioner's appointment are 403 to whom its services would refuse."""
+    if not appointment.practitioner.is_bookable_by(user):
         raise PermissionDenied
+
+
+def shows_severity(user: Any) -> bool:
+    return holds(user, "patients.view_safetyflag")
 
 
 def _int(value: str | None) -> int | None:
@@ -91,7 +82,7 @@ def _schedule_url(day: Any) -> str:
 
 
 @require_safe
-@role_required(*STAFF)
+@permission_required("scheduling.view_appointment")
 def schedule_day(request: HttpRequest) -> HttpResponse:
     date_form = ScheduleDateForm(request.GET or None)
     day = date_form.chosen_day()
@@ -101,8 +92,8 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
     ordered = sorted(active, key=lambda p: (own is None or p.pk != own.pk, p.display_name))
     columns = Paginator(ordered, COLUMNS_PER_PAGE).get_page(request.GET.get("practitioners"))
     practitioners = list(columns.object_list)
-    may_book = set(bookable_practitioners(request.user).values_list("pk", flat=True))
-    show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
+    may_book = set(Practitioner.objects.bookable_by(request.user).values_list("pk", flat=True))
+    show_severity = shows_severity(request.user)
     grid = build_grid(practitioners=practitioners, days=[day], own=own, may_book=may_book, show_severity=show_severity)
     context = {
         "grid": grid,
@@ -122,15 +113,15 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(*STAFF)
+@permission_required("scheduling.view_appointment")
 def practitioner_week(request: HttpRequest, pk: int) -> HttpResponse:
     practitioner = get_object_or_404(Practitioner, pk=pk)
     date_form = ScheduleDateForm(request.GET or None)
     day = date_form.chosen_day()
     monday = day - timedelta(days=day.weekday())
     days = [monday + timedelta(days=offset) for offset in range(7)]
-    may_book = set(bookable_practitioners(request.user).filter(pk=pk).values_list("pk", flat=True))
-    show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
+    may_book = set(Practitioner.objects.bookable_by(request.user).filter(pk=pk).values_list("pk", flat=True))
+    show_severity = shows_severity(request.user)
     grid = build_grid(
         practitioners=[practitioner], days=days, own=None, may_book=may_book, show_severity=show_severity
     )
@@ -169,9 +160,9 @@ def _search_context(request: HttpRequest) -> dict[str, Any]:
     return {"search_form": search, "search_text": text, "search_results": results}
 
 
-@role_required(*STAFF)
+@permission_required("scheduling.add_appointment")
 def appointment_create(request: HttpRequest) -> HttpResponse:
-    practitioners = bookable_practitioners(request.user)
+    practitioners = Practitioner.objects.bookable_by(request.user)
     form = AppointmentBookForm(request.POST or None, initial=_prefill(request), practitioners=practitioners)
     # A valid form names a practitioner this user books for: only other requests ask whether there is one.
     if request.method == "POST" and form.is_valid():
@@ -205,7 +196,7 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(*STAFF)
+@permission_required("patients.view_patient")
 def patient_search(request: HttpRequest) -> HttpResponse:
     """The booking form's inline search (htmx fragment); without htmx, the booking page does the search."""
     if not request.htmx:
@@ -217,7 +208,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(*STAFF)
+@permission_required("scheduling.view_appointment")
 def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(
         Appointment.objects.for_schedule().select_related("booked_by", "cancelled_by", "practitioner__user"), pk=pk
@@ -225,12 +216,12 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     readiness = readiness_for([appointment.patient_id])[appointment.patient_id]
     visit_day = timezone.localtime(appointment.starts_at).date()
     visit_gate = schedule.decision_on(readiness.state, visit_day)
-    show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
+    show_severity = shows_severity(request.user)
     questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
     is_cancelled = appointment.is_cancelled
     context = {
         "appointment": appointment,
-        "may_change": may_change(request.user, appointment),
+        "may_change": appointment.practitioner.is_bookable_by(request.user),
         "readiness": readiness,
         "visit_gate": visit_gate,
         "gate_badges": schedule.gate_badges(visit_gate, show_severity=show_severity),
@@ -251,7 +242,7 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scheduling/appointment_detail.html", context)
 
 
-@role_required(*STAFF)
+@permission_required("scheduling.change_appointment")
 def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(Appointment.objects.for_schedule(), pk=pk)
     require_may_change(request.user, appointment)
@@ -264,7 +255,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         "duration_minutes": appointment.duration_minutes,
     }
     form = AppointmentRescheduleForm(
-        request.POST or None, initial=initial, practitioners=bookable_practitioners(request.user)
+        request.POST or None, initial=initial, practitioners=Practitioner.objects.bookable_by(request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -284,7 +275,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scheduling/appointment_reschedule.html", context)
 
 
-@role_required(*STAFF)
+@permission_required("scheduling.change_appointment")
 def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(Appointment.objects.for_schedule(), pk=pk)
     require_may_change(request.user, appointment)
@@ -316,7 +307,7 @@ def _change_status(request: HttpRequest, pk: int, change: Any, done: str) -> Htt
 
 
 @require_POST
-@role_required(*STAFF)
+@permission_required("scheduling.change_appointment")
 def appointment_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     def change(*, appointment: Appointment, user: Any) -> Appointment:
         return services.appointment_check_in(appointment=appointment, checked_in_by=user)
@@ -325,7 +316,7 @@ def appointment_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@permission_required("scheduling.change_appointment")
 def appointment_no_show(request: HttpRequest, pk: int) -> HttpResponse:
     def change(*, appointment: Appointment, user: Any) -> Appointment:
         return services.appointment_mark_no_show(appointment=appointment, marked_by=user)
@@ -334,7 +325,7 @@ def appointment_no_show(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@permission_required("scheduling.change_appointment")
 def appointment_complete(request: HttpRequest, pk: int) -> HttpResponse:
     def change(*, appointment: Appointment, user: Any) -> Appointment:
         return services.appointment_complete(appointment=appointment, completed_by=user)
@@ -346,7 +337,7 @@ def appointment_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@role_required(*STAFF)
+@permission_required("scheduling.view_appointment")
 def free_slots(request: HttpRequest) -> HttpResponse:
     form = FreeSlotsForm(request.GET or None)
     slots: list[Any] = []
@@ -357,7 +348,7 @@ def free_slots(request: HttpRequest) -> HttpResponse:
             appointment_type=form.cleaned_data["appointment_type"],
             after=form.starts_after(),
         )
-        may_book = bookable_practitioners(request.user).filter(pk=practitioner.pk).exists()
+        may_book = Practitioner.objects.bookable_by(request.user).filter(pk=practitioner.pk).exists()
         patient = form.cleaned_data.get("patient")
         for starts_at in found:
             query = {
@@ -373,9 +364,9 @@ def free_slots(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/free_slots.html", {"form": form, "slots": slots}, status=status)
 
 
-@role_required(*STAFF)
+@permission_required("scheduling.add_appointment")
 def series_create(request: HttpRequest) -> HttpResponse:
-    practitioners = bookable_practitioners(request.user)
+    practitioners = Practitioner.objects.bookable_by(request.user)
     if not practitioners.exists():
         messages.error(request, "You have no practitioner profile to book for. The clinic admin adds it.")
         return redirect("scheduling:schedule-day")
@@ -428,14 +419,14 @@ WAITLIST_PAGE_SIZE = 50  # longest waiting first
 
 
 @require_safe
-@role_required(*STAFF)
+@permission_required("scheduling.view_waitlistentry")
 def waitlist_list(request: HttpRequest) -> HttpResponse:
     entries = WaitlistEntry.objects.open().select_related("patient", "practitioner", "appointment_type")
     page = Paginator(entries, WAITLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "scheduling/waitlist_list.html", {"page": page})
 
 
-@role_required(*STAFF)
+@permission_required("scheduling.add_waitlistentry")
 def waitlist_create(request: HttpRequest) -> HttpResponse:
     initial = {"wanted_until": timezone.localdate() + timedelta(days=28), **_prefill(request)}
     form = WaitlistEntryForm(request.POST or None, initial=initial)
@@ -452,7 +443,7 @@ def waitlist_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
+@permission_required("scheduling.change_waitlistentry")
 def waitlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(WaitlistEntry, pk=pk, removed_at__isnull=True)
     services.waitlist_remove(entry=entry, removed_by=request.user)
@@ -463,7 +454,7 @@ def waitlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Calendar feed ---------------------------------------------------------------------
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("scheduling.manage_own_calendar_feed")
 def feed_manage(request: HttpRequest) -> HttpResponse:
     practitioner = own_practitioner(request.user)
     if practitioner is None:
