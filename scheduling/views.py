@@ -394,13 +394,16 @@ def series_create(request: HttpRequest) -> HttpResponse:
                 )
             except DuplicateSubmission as duplicate:
                 return redirect(duplicate.result_url or "scheduling:schedule-day")
-            if booked:
-                messages.success(request, f"Booked {len(booked)} of {len(booked) + len(skipped)} visits.")
-                for date in skipped:
-                    messages.warning(request, f"Not booked {timezone.localtime(date.starts_at):%a %d %b %H:%M}: "
-                                     + " ".join(date.problems))  # fmt: skip
-                return redirect(booked[0])
-            form.add_error("starts_at", "None of these dates is free. Choose another time.")
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if booked:
+                    messages.success(request, f"Booked {len(booked)} of {len(booked) + len(skipped)} visits.")
+                    for date in skipped:
+                        messages.warning(request, f"Not booked {timezone.localtime(date.starts_at):%a %d %b %H:%M}: "
+                                         + " ".join(date.problems))  # fmt: skip
+                    return redirect(booked[0])
+                form.add_error("starts_at", "None of these dates is free. Choose another time.")
     context = {
         "form": form,
         "plan": plan,
