@@ -138,7 +138,7 @@ def granted_to(labels: frozenset[str]) -> set[str]:
     "page", [page for page in PAGES if required_permissions(page)], ids=lambda page: page.url_name
 )
 def test_a_pages_permissions_are_granted_to_exactly_the_roles_the_page_table_lets_in(page: Page) -> None:
-    statuses = {role: page.expected[persona] for persona, role in PERSONA_ROLES.items()}
+    statuses = {role: page.expected_for(persona) for persona, role in PERSONA_ROLES.items()}
     if NOT_ALLOWED_METHOD in statuses.values():
         # A POST-only page answers every GET with 405 before asking: at least one role is let in.
         assert granted_to(required_permissions(page))
@@ -147,8 +147,8 @@ def test_a_pages_permissions_are_granted_to_exactly_the_roles_the_page_table_let
 
 
 def test_every_page_that_refuses_a_role_does_so_by_asking_for_permissions() -> None:
-    refusing = [page.url_name for page in PAGES if FORBIDDEN in (page.expected.get(p) for p in PERSONA_ROLES)]
-    assert [name for name in refusing if not required_permissions(next(p for p in PAGES if p.url_name == name))] == []
+    refusing = [page for page in PAGES if FORBIDDEN in (page.expected_for(persona) for persona in PERSONA_ROLES)]
+    assert [page.url_name for page in refusing if not required_permissions(page)] == []
 
 
 @pytest.mark.django_db
