@@ -10,19 +10,19 @@ from django.views.decorators.http import require_safe
 from . import audit
 from .forms import AuditFilterForm
 from .models import AuditAction, AuditEvent
-from .roles import Role, role_required
+from .permissions import permission_required
 
 PAGE_SIZE = 50
 
 
 @require_safe
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("accounts.view_auditevent")
 def audit_list(request: HttpRequest) -> HttpResponse:
     return _audit_page(request, AuditFilterForm(request.GET or None))
 
 
 @require_safe
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("accounts.view_auditevent")
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():

@@ -21,6 +21,7 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         ordering = ["last_name", "first_name", "username"]
         swappable = "AUTH_USER_MODEL"
+        permissions = [("view_home", "Open the clinic's home page")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

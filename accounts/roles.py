@@ -1,16 +1,11 @@
-"""The clinic's roles (fixed in ARCHITECTURE.md) and the one check every view uses to require them."""
+"""The clinic's roles (fixed in ARCHITECTURE.md), and each user's roles read with the user.
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+What a role may do is the roles table (ims_clinic/roles.py); pages ask for permissions (accounts.permissions)."""
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest
-from django.http.response import HttpResponseBase
 
-from .http import ViewFunction, Visitor
+from .http import Visitor
 from .models import User
 
 
@@ -42,24 +37,3 @@ def user_roles(user: Visitor | None) -> frozenset[str]:
         cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
     user._clinic_roles = cached
     return cached
-
-
-def has_role(user: Visitor | None, *roles: Role) -> bool:
-    return bool(user_roles(user) & set(roles))
-
-
-def role_required(*roles: Role) -> Callable[[ViewFunction], ViewFunction]:
-    """Let the view run only for a user holding one of `roles`; anyone else gets 403."""
-    if not roles:
-        raise ValueError("role_required needs at least one role")
-
-    def decorator(view: ViewFunction) -> ViewFunction:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

@@ -570,6 +570,7 @@ class AdverseEvent(models.Model):
     class Meta:
         ordering = ["reported_at", "id"]
         indexes = [models.Index(fields=["reported_at"], name="adverse_event_reported")]
+        permissions = [("view_adverse_event_report", "Read the adverse-event report (counts, no patients)")]
 
     def __str__(self) -> str:
         return f"{self.event_type} ({self.event_class})"

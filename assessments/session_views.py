@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import Role, role_required
+from accounts.permissions import permission_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
 from patients import services as patient_services
@@ -76,7 +76,7 @@ def _suggested_muscles(session: TreatmentSession) -> list[str]:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.add_treatmentsession")
 def session_start(request: AuthenticatedHttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     try:
@@ -87,7 +87,7 @@ def session_start(request: AuthenticatedHttpRequest, patient_pk: int) -> HttpRes
     return redirect(session)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_treatmentsession")
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     services.session_opened(session=session)
@@ -234,19 +234,19 @@ def _versioned_save(request: AuthenticatedHttpRequest, pk: int, form_class: type
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_header_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _versioned_save(request, pk, forms.SessionHeaderForm, "header_form")
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_close_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _versioned_save(request, pk, forms.SessionCloseForm, "close_form")
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_recheck(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -312,7 +312,7 @@ def _recheck_recorded(
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def needled_site_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -360,7 +360,7 @@ SESSION_CLOSED_TO_EXTENSION = (
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_consent")
 def session_consent_extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The patient consents, during the session, to the region of a site the gate held (7.2 element 10)."""
     session = _session(pk)
@@ -385,7 +385,7 @@ def session_consent_extend(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def needled_site_delete(request: AuthenticatedHttpRequest, pk: int, site_pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -398,7 +398,7 @@ def needled_site_delete(request: AuthenticatedHttpRequest, pk: int, site_pk: int
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.add_adverseevent")
 def adverse_event_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -422,7 +422,7 @@ def adverse_event_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.add_outcomemeasure")
 def outcome_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
@@ -446,7 +446,7 @@ def outcome_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     form = forms.VersionedForm(request.POST)
@@ -463,7 +463,7 @@ def session_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_treatmentsession")
 def session_addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     form = forms.AddendumForm(request.POST)
@@ -478,7 +478,7 @@ def session_addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     return _render(request, session, status=400, addendum_form=form)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_outcomemeasure")
 def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     series = selectors.progress_series(patient=patient)
@@ -533,7 +533,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     return render(request, "assessments/progress.html", context)
 
 
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("assessments.view_adverse_event_report")
 def adverse_event_report(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = forms.DateRangeForm(request.GET or {"start": today - timedelta(days=90), "end": today})

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import Role, role_required
+from accounts.permissions import permission_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
 from patients import services as patient_services
@@ -70,7 +70,7 @@ def own_record(request: AuthenticatedHttpRequest, record: Assessment | Treatment
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.add_assessment")
 def assessment_start(request: AuthenticatedHttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     try:
@@ -81,7 +81,7 @@ def assessment_start(request: AuthenticatedHttpRequest, patient_pk: int) -> Http
     return redirect(assessment)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_assessment")
 def assessment_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_NAMES:
         raise Http404
@@ -322,7 +322,7 @@ ROW_FORMS: dict[str, tuple[type[Form], str, Callable[..., object]]] = {
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def assessment_row_add(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ROW_FORMS:
         raise Http404
@@ -345,7 +345,7 @@ def assessment_row_add(request: AuthenticatedHttpRequest, pk: int, kind: str) ->
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def assessment_row_delete(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     if kind not in ROW_MODELS:
         raise Http404
@@ -361,7 +361,7 @@ def assessment_row_delete(request: AuthenticatedHttpRequest, pk: int, kind: str,
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def spine_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One tap in the spinal grid. htmx gets the cell back; a plain post goes back to the grid."""
     assessment = _assessment(pk)
@@ -395,7 +395,7 @@ def spine_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def segment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     own_record(request, assessment)
@@ -418,7 +418,7 @@ def segment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def assessment_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     form = forms.VersionedForm(request.POST)
@@ -435,7 +435,7 @@ def assessment_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     form = forms.AddendumForm(request.POST)
@@ -451,7 +451,7 @@ def addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.change_assessment")
 def assessment_entered_in_error(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     own_record(request, assessment)
@@ -465,7 +465,7 @@ def assessment_entered_in_error(request: AuthenticatedHttpRequest, pk: int) -> H
     return _render_step(request, assessment, "summary", error_form=form, status=400)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_assessment")
 def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     services.assessment_printed(assessment=assessment)

@@ -155,9 +155,12 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend, loading each request's user with its roles in one query.
+    # Django's ModelBackend, loading each request's user with its roles in one query; permissions come
+    # from the roles table.
     "accounts.backends.UserWithRolesBackend",
 ]
+# What each role may do (role -> Django permission labels): the one table the backend answers has_perm from.
+CLINIC_ROLE_PERMISSIONS = "ims_clinic.roles.ROLE_PERMISSIONS"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import Role, has_role, role_required
+from accounts.permissions import holds, permission_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from accounts.versioning import edit_conflict
 
@@ -42,12 +42,11 @@ from .pagination import CappedPaginator
 from .questionnaire_forms import answer_label
 from .readiness import readiness_for
 
-STAFF_WHO_SEE_PATIENTS = (Role.FRONT_DESK, Role.PHYSIOTHERAPIST)
 PAGE_SIZE = 25
 SEARCH_COUNT_CAP = 500  # the registry counts no further: past it, the page asks for a narrower search
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.view_patient")
 def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RegistrySearchForm(request.GET or None)
     text, include_archived = "", False
@@ -66,7 +65,7 @@ def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.add_patient")
 def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PatientCreateForm(request.POST or None)
     duplicates = []
@@ -90,7 +89,7 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "patients/patient_form.html", {"form": form, "duplicates": duplicates, "creating": True})
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.change_patient")
 def patient_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     if patient.is_archived:
@@ -119,11 +118,11 @@ def _patient_conflict(request: HttpRequest, form: PatientUpdateForm, current: Pa
     return render(request, "patients/patient_conflict.html", context, status=409)
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.view_patient")
 def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.select_related("created_by", "updated_by", "archived_by"), pk=pk)
     services.patient_chart_opened(patient=patient)
-    clinical = has_role(request.user, Role.PHYSIOTHERAPIST)
+    clinical = holds(request.user, "assessments.view_assessment")
     safety = readiness_for([patient.pk])[patient.pk]
     context = {
         "patient": patient,
@@ -147,7 +146,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.change_patient")
 def patient_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = services.patient_archive(patient=get_object_or_404(Patient, pk=pk), archived_by=request.user)
     messages.success(request, f"{patient.display_name} is archived. The record is kept and can be restored.")
@@ -155,14 +154,14 @@ def patient_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.change_patient")
 def patient_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = services.patient_restore(patient=get_object_or_404(Patient, pk=pk), restored_by=request.user)
     messages.success(request, f"{patient.display_name} is restored to the registry.")
     return redirect(patient)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.add_consent")
 def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     text_version = ConsentTextVersion.current()
@@ -216,13 +215,13 @@ def _patient_consent(pk: int, consent_pk: int) -> Consent:
     )
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.view_consent")
 def consent_detail(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     return _consent_page(request, _patient_consent(pk, consent_pk))
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_consent")
 def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     consent = _patient_consent(pk, consent_pk)
     form = ConsentWithdrawForm(request.POST)
@@ -234,7 +233,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_consent")
 def consent_extend(request: AuthenticatedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     consent = _patient_consent(pk, consent_pk)
     if consent.is_withdrawn:
@@ -253,7 +252,7 @@ def consent_extend(request: AuthenticatedHttpRequest, pk: int, consent_pk: int) 
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.add_questionnairelink")
 def questionnaire_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = QuestionnaireLinkForm(request.POST)
@@ -288,7 +287,7 @@ def questionnaire_link_create(request: AuthenticatedHttpRequest, pk: int) -> Htt
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
+@permission_required("patients.change_questionnairelink")
 def questionnaire_link_revoke(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> HttpResponse:
     link = get_object_or_404(QuestionnaireLink, pk=link_pk, patient_id=pk)
     services.questionnaire_link_revoke(link=link, revoked_by=request.user, reason="Revoked by staff")
@@ -340,7 +339,7 @@ def _questionnaire_review_page(
     return render(request, "patients/questionnaire_review.html", context, status=status)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.view_questionnaireresponse")
 def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
     response = get_object_or_404(
         QuestionnaireResponse.objects.select_related("patient", "link", "amends", "recorded_by"),
@@ -353,7 +352,7 @@ def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> Htt
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_safetyflag")
 def safety_flag_acknowledge(
     request: AuthenticatedHttpRequest, pk: int, response_pk: int, flag_pk: int
 ) -> HttpResponse:
@@ -374,7 +373,7 @@ def safety_flag_acknowledge(
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_safetyflag")
 def safety_flag_map(request: AuthenticatedHttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
     flag = get_object_or_404(
         SafetyFlag.objects.select_related("response__patient", "response__link", "response__amends"),
@@ -397,7 +396,7 @@ def safety_flag_map(request: AuthenticatedHttpRequest, pk: int, response_pk: int
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.change_safetyflag")
 def safety_flags_acknowledge_low(request: AuthenticatedHttpRequest, pk: int, response_pk: int) -> HttpResponse:
     response = get_object_or_404(QuestionnaireResponse, pk=response_pk, patient_id=pk, submitted_at__isnull=False)
     count = services.safety_flags_acknowledge_low(response=response, acknowledged_by=request.user)

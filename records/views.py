@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.roles import Role, role_required
+from accounts.permissions import permission_required
 from accounts.submissions import DuplicateSubmission
 from assessments import services as assessment_services
 from patients import services as patient_services
@@ -39,7 +39,6 @@ from .forms import (
 )
 from .models import IntegrationToken
 
-EXPORTERS = (Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
 PICK_PAGE_SIZE = 20
 ALREADY_EXPORTED = "This export was already made from this form. Open the form again to make another."
 
@@ -56,7 +55,7 @@ def _stamp() -> str:
 
 
 @require_safe
-@role_required(*EXPORTERS)
+@permission_required("records.export_patient_record")
 def patient_pick(request: HttpRequest) -> HttpResponse:
     form = PatientPickForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
@@ -67,7 +66,7 @@ def patient_pick(request: HttpRequest) -> HttpResponse:
     return render(request, "records/patient_pick.html", {"form": form, "page": page, "query": text})
 
 
-@role_required(*EXPORTERS)
+@permission_required("records.export_patient_record")
 def patient_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = PatientExportForm(request.POST or None)
@@ -129,7 +128,7 @@ def _document_download(
     return attachment(response, f"patient-{record.patient.pk}-record-{_stamp()}.html")
 
 
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("records.export_clinic_data")
 def clinic_export_view(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form = ClinicExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -154,7 +153,7 @@ def clinic_export_view(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     return render(request, "records/clinic_export.html", {"form": form})
 
 
-@role_required(Role.FRONT_DESK)
+@permission_required("records.import_patients")
 def patient_import(request: HttpRequest) -> HttpResponse:
     form = (
         PatientImportUploadForm(request.POST, request.FILES) if request.method == "POST" else PatientImportUploadForm()
@@ -172,7 +171,7 @@ def patient_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.FRONT_DESK)
+@permission_required("records.import_patients")
 def patient_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PatientImportConfirmForm(request.POST)
     if not form.is_valid():
@@ -204,7 +203,7 @@ def patient_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("patients:patient-list")
 
 
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("records.view_integrationtoken", "records.add_integrationtoken")
 def integration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = IntegrationTokenForm(request.POST or None)
     shown_token = None
@@ -231,7 +230,7 @@ def integration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("records.change_integrationtoken")
 def integration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = services.integration_token_revoke(
         token=get_object_or_404(IntegrationToken, pk=pk), revoked_by=request.user

@@ -302,8 +302,11 @@ def addendum_add(*, assessment: Assessment, author: User, reason: str, text: str
 
 @transaction.atomic
 def assessment_mark_entered_in_error(*, assessment: Assessment, by: User, reason: str) -> Assessment:
-    """A mistaken record is marked, never deleted; it stays readable with the reason."""
+    """A mistaken record is marked, never deleted, by the physiotherapist who made it; it stays readable with
+    the reason."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.physiotherapist_id != by.pk:
+        raise ValidationError("Only the physiotherapist who made this assessment can mark it entered in error.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why this assessment was entered in error."})
     if locked.status != AssessmentStatus.ENTERED_IN_ERROR:

@@ -50,6 +50,7 @@ class MuscleToday:
 
 
 SIDE_LABELS = {"L": "Left", "R": "Right", "B": "Both sides"}
+NOT_YOUR_SESSION = "Only the physiotherapist who gave this treatment session records in it."
 
 
 def muscles_today(
@@ -236,7 +237,10 @@ def adverse_event_record(
     """Record an adverse event on the session it followed; reported later, it links back from the later session.
 
     An event can be added to a signed session: it is new information about it, not a change of what was signed.
+    It is recorded by the physiotherapist of the session it is recorded in (the later one, when reported later).
     """
+    if (reported_in or session).physiotherapist_id != reported_by.pk:
+        raise ValidationError(NOT_YOUR_SESSION)
     if not action_taken.strip():
         raise ValidationError({"action_taken": "Record the action taken."})
     if event_class != needling_safety.AdverseEventClass.MILD and not referral.strip():
@@ -274,7 +278,10 @@ def outcome_record(
     """Score an outcome questionnaire (section 4) from item answers, or store an entered total within range.
 
     ODI is kept as an entered total only (its items are copyrighted); the others score from items or a total.
+    A score taken in a session is recorded by that session's physiotherapist.
     """
+    if session is not None and session.physiotherapist_id != recorded_by.pk:
+        raise ValidationError(NOT_YOUR_SESSION)
     spec = outcomes.instrument(instrument)
     if items:
         try:

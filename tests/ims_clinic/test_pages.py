@@ -5,8 +5,10 @@ can be added without saying who may open it.
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -238,9 +240,10 @@ def patient_link_client(world: dict[str, object]) -> Client:
     return client
 
 
-def project_url_names() -> set[str]:
-    """Every named URL pattern outside the Django admin (whose pages the admin's own permissions guard)."""
-    names: set[str] = set()
+def project_views() -> dict[str, Callable[..., Any]]:
+    """Every named URL pattern outside the Django admin (whose pages the admin's own permissions guard), with
+    its view."""
+    views: dict[str, Callable[..., Any]] = {}
 
     def walk(patterns: list, namespace: str = "") -> None:
         for pattern in patterns:
@@ -251,10 +254,14 @@ def project_url_names() -> set[str]:
                 walk(pattern.url_patterns, inner)
             elif isinstance(pattern, URLPattern):
                 assert pattern.name, f"URL pattern {pattern.pattern} has no name"
-                names.add(namespace + pattern.name)
+                views[namespace + pattern.name] = pattern.callback
 
     walk(get_resolver().url_patterns)
-    return names
+    return views
+
+
+def project_url_names() -> set[str]:
+    return set(project_views())
 
 
 def test_every_url_of_the_project_is_in_the_page_table() -> None:

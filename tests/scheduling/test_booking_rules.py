@@ -227,7 +227,7 @@ def test_a_refused_booking_leaves_its_form_key_unused(book, maya) -> None:
 def test_moving_an_appointment_a_little_does_not_clash_with_itself(book, maya, desk) -> None:
     appointment = book(practitioner=maya, starts_at=at(9))
 
-    moved = services.appointment_reschedule(appointment=appointment, starts_at=at(9, 15))
+    moved = services.appointment_reschedule(appointment=appointment, starts_at=at(9, 15), changed_by=desk)
 
     assert (moved.starts_at, moved.ends_at) == (at(9, 15), at(9, 45))
 
@@ -238,10 +238,14 @@ def test_moving_onto_a_taken_time_or_another_practitioner_follows_the_rules(book
     book(practitioner=daniel, starts_at=at(10), patient=PatientFactory())
 
     with pytest.raises(ValidationError) as error:
-        services.appointment_reschedule(appointment=appointment, practitioner=daniel, starts_at=at(10))
+        services.appointment_reschedule(
+            appointment=appointment, practitioner=daniel, starts_at=at(10), changed_by=desk
+        )
     assert messages_of(error)["starts_at"] == ["Daniel Lefebvre is already booked at this time. Choose another time."]
 
-    moved = services.appointment_reschedule(appointment=appointment, practitioner=daniel, starts_at=at(11))
+    moved = services.appointment_reschedule(
+        appointment=appointment, practitioner=daniel, starts_at=at(11), changed_by=desk
+    )
     assert moved.practitioner == daniel
     appointment.refresh_from_db()
     assert appointment.starts_at == at(11)
@@ -255,11 +259,11 @@ def test_check_in_then_complete(book, maya, desk, clock) -> None:
     appointment = book(practitioner=maya, starts_at=at(9))
     clock.move_to(at(8, 55))
 
-    arrived = services.appointment_check_in(appointment=appointment)
+    arrived = services.appointment_check_in(appointment=appointment, checked_in_by=desk)
     assert arrived.status == AppointmentStatus.ARRIVED
     assert arrived.arrived_at is not None
 
-    assert services.appointment_complete(appointment=arrived).status == AppointmentStatus.COMPLETED
+    assert services.appointment_complete(appointment=arrived, completed_by=desk).status == AppointmentStatus.COMPLETED
 
 
 @pytest.mark.django_db
@@ -267,17 +271,17 @@ def test_check_in_only_on_the_day(book, maya, desk) -> None:
     appointment = book(practitioner=maya, starts_at=at(9, days=1))
 
     with pytest.raises(ValidationError, match="on the day of their appointment"):
-        services.appointment_check_in(appointment=appointment)
+        services.appointment_check_in(appointment=appointment, checked_in_by=desk)
 
 
 @pytest.mark.django_db
 def test_no_show_only_once_the_start_has_passed_and_it_frees_the_slot(book, maya, desk, clock) -> None:
     appointment = book(practitioner=maya, starts_at=at(9))
     with pytest.raises(ValidationError, match="once its start time has passed"):
-        services.appointment_mark_no_show(appointment=appointment)
+        services.appointment_mark_no_show(appointment=appointment, marked_by=desk)
 
     clock.move_to(at(9, 10))
-    assert services.appointment_mark_no_show(appointment=appointment).status == "no_show"
+    assert services.appointment_mark_no_show(appointment=appointment, marked_by=desk).status == "no_show"
     assert book(practitioner=maya, starts_at=at(9, 15), patient=PatientFactory()).pk
 
 
@@ -308,13 +312,13 @@ def test_only_sensible_status_transitions_are_allowed(start, target, allowed) ->
 def test_a_completed_appointment_cannot_be_cancelled_or_checked_in(book, maya, desk, clock) -> None:
     appointment = book(practitioner=maya, starts_at=at(9))
     clock.move_to(at(9))
-    services.appointment_check_in(appointment=appointment)
-    services.appointment_complete(appointment=appointment)
+    services.appointment_check_in(appointment=appointment, checked_in_by=desk)
+    services.appointment_complete(appointment=appointment, completed_by=desk)
 
     with pytest.raises(ValidationError, match=r"A completed appointment cannot be cancelled\."):
         services.appointment_cancel(appointment=appointment, reason="oops", cancelled_by=desk)
     with pytest.raises(ValidationError, match="cannot become arrived"):
-        services.appointment_check_in(appointment=appointment)
+        services.appointment_check_in(appointment=appointment, checked_in_by=desk)
 
 
 @pytest.mark.django_db

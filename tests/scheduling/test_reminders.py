@@ -58,7 +58,7 @@ def test_the_reminder_says_when_and_with_whom_but_not_why(book, maya, initial) -
 def test_a_moved_appointment_gets_a_new_reminder(book, maya, desk) -> None:
     appointment = book(practitioner=maya, starts_at=at(9, days=1))
     run()
-    services.appointment_reschedule(appointment=appointment, starts_at=at(10, days=1))
+    services.appointment_reschedule(appointment=appointment, starts_at=at(10, days=1), changed_by=desk)
 
     run()
 

@@ -60,7 +60,7 @@ def test_an_appointment_on_the_day_links_to_its_page_with_its_times_type_and_sta
     front_desk_client: Client, book, maya
 ) -> None:
     appointment = book(practitioner=maya, starts_at=at(9))
-    services.appointment_check_in(appointment=appointment)
+    services.appointment_check_in(appointment=appointment, checked_in_by=front_desk_client.user)
 
     page = front_desk_client.get(DAY).content.decode()
 
