@@ -458,7 +458,7 @@ def session_addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AddendumForm(request.POST)
     if form.is_valid():
         try:
-            services.session_addendum_add(session=session, author=request.user, **form.cleaned_data)
+            services.addendum_add(record=session, author=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -430,7 +430,7 @@ def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.AddendumForm(request.POST)
     if form.is_valid():
         try:
-            services.addendum_add(assessment=assessment, author=request.user, **form.cleaned_data)
+            services.addendum_add(record=assessment, author=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

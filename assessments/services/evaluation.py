@@ -17,7 +17,6 @@ from patients.models import Patient
 from .. import anatomy, gunn_signs, rom, scales
 from ..models import (
     ENTERED_IN_ERROR_FIELDS,
-    Addendum,
     Assessment,
     AssessmentStatus,
     ReflexTest,
@@ -272,18 +271,6 @@ def assessment_sign(*, assessment: Assessment, signed_by: Any, version: int) -> 
         raise ValidationError("Record the chief complaint (step 1) before signing.")
     locked.summary_rules_version = gunn_signs.RULES_VERSION
     return _seal(locked, digest=content_digest(locked), signed_by=signed_by)
-
-
-@transaction.atomic
-def addendum_add(*, assessment: Assessment, author: Any, reason: str, text: str) -> Addendum:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.status != AssessmentStatus.SIGNED:
-        raise ValidationError("Addenda are for signed assessments; change the draft itself instead.")
-    addendum = Addendum(assessment=locked, author=author, reason=reason.strip(), text=text.strip())
-    addendum.full_clean()
-    addendum.save()
-    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
-    return addendum
 
 
 @transaction.atomic

@@ -10,8 +10,6 @@ from auditlog.signals import accessed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.audit import audit
-from accounts.models import AuditAction
 from patients import gate, safety_state
 from patients import services as patient_services
 from patients.models import Patient, SafetyRecheck
@@ -23,7 +21,6 @@ from ..models import (
     AssessmentStatus,
     NeedledSite,
     OutcomeMeasure,
-    SessionAddendum,
     TreatmentSession,
 )
 from .signing import (
@@ -325,18 +322,6 @@ def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> 
         for field, value in _current_references(locked.patient).items():
             setattr(locked, field, value)
     return _seal(locked, digest=session_content_digest(locked), signed_by=signed_by)
-
-
-@transaction.atomic
-def session_addendum_add(*, session: TreatmentSession, author: Any, reason: str, text: str) -> SessionAddendum:
-    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-    if locked.status != AssessmentStatus.SIGNED:
-        raise ValidationError("Addenda are for signed sessions; change the draft itself instead.")
-    addendum = SessionAddendum(session=locked, author=author, reason=reason.strip(), text=text.strip())
-    addendum.full_clean()
-    addendum.save()
-    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
-    return addendum
 
 
 def session_opened(*, session: TreatmentSession) -> None:

@@ -7,13 +7,14 @@ import json
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.audit import audit
 from accounts.models import AuditAction
 
-from ..models import Assessment, AssessmentStatus, TreatmentSession
+from ..models import Addendum, Assessment, AssessmentStatus, SessionAddendum, TreatmentSession
 
 
 class AssessmentNotEditable(ValidationError):
@@ -157,3 +158,21 @@ def _seal(locked: Any, *, digest: str, signed_by: Any) -> Any:
     locked.save()
     audit(action=AuditAction.SIGN, instance=locked, actor=signed_by)
     return locked
+
+
+@transaction.atomic
+def addendum_add(
+    *, record: Assessment | TreatmentSession, author: Any, reason: str, text: str
+) -> Addendum | SessionAddendum:
+    """A dated, authored note on a signed assessment or treatment session; the record itself stays as signed."""
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    is_assessment = isinstance(locked, Assessment)
+    if locked.status != AssessmentStatus.SIGNED:
+        kind = "assessments" if is_assessment else "sessions"
+        raise ValidationError(f"Addenda are for signed {kind}; change the draft itself instead.")
+    note = {"author": author, "reason": reason.strip(), "text": text.strip()}
+    addendum = Addendum(assessment=locked, **note) if is_assessment else SessionAddendum(session=locked, **note)
+    addendum.full_clean()
+    addendum.save()
+    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
+    return addendum
