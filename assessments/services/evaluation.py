@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.audit import audit
 from accounts.models import AuditAction
+from patients import services as patient_services
 from patients.models import Patient
 
 from .. import anatomy, gunn_signs, rom, scales
@@ -32,8 +33,7 @@ from .signing import HISTORY_FIELDS, SUMMARY_FIELDS, _lock_editable, _seal, _tou
 @transaction.atomic
 def assessment_start(*, patient: Patient, physiotherapist: Any, appointment: Any = None) -> Assessment:
     """Start an evaluation, or return this physiotherapist's draft for the patient if one is open."""
-    if patient.is_archived:
-        raise ValidationError("This patient is archived. Restore the patient before starting an assessment.")
+    patient_services.refuse_if_archived(patient, before="starting an assessment")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
     existing = Assessment.objects.filter(
         patient=patient, physiotherapist=physiotherapist, status=AssessmentStatus.DRAFT

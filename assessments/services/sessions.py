@@ -80,8 +80,7 @@ def planned_sites(rows: Iterable[NeedledSite]) -> list[site_gate.PlannedSite]:
 @transaction.atomic
 def session_start(*, patient: Patient, physiotherapist: Any, appointment: Any = None) -> TreatmentSession:
     """Open today's treatment session, or return this physiotherapist's open draft for the patient."""
-    if patient.is_archived:
-        raise ValidationError("This patient is archived. Restore the patient before recording a treatment.")
+    patient_services.refuse_if_archived(patient, before="recording a treatment")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
     existing = TreatmentSession.objects.filter(
         patient=patient, physiotherapist=physiotherapist, status=AssessmentStatus.DRAFT
