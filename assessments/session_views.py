@@ -539,9 +539,13 @@ def adverse_event_report(request: HttpRequest) -> HttpResponse:
             .annotate(count=Count("pk"))
             .order_by()
         }
-        labels = {t.code: t.label for t in needling_safety.ADVERSE_EVENT_TYPES}
+        types = needling_safety.ADVERSE_EVENT_TYPE_BY_CODE
         rows = [
-            {"type": labels.get(event_type, event_type), "event_class": event_class, "count": count}
+            {
+                "type": types[event_type].label if event_type in types else event_type,
+                "event_class": event_class,
+                "count": count,
+            }
             for (event_type, event_class), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ]
         total = sum(counts.values())

@@ -83,10 +83,6 @@ def _back(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _schedule_url(day: Any) -> str:
-    return f"{reverse('scheduling:schedule-day')}?{urlencode({'date': day.isoformat()})}"
-
-
 # --- The schedule ----------------------------------------------------------------------
 
 
