@@ -8,6 +8,7 @@ from django.urls import reverse
 from patients import timeline
 from patients.models import Patient
 
+from . import scales
 from .models import Assessment, AssessmentStatus, TreatmentSession
 
 # How the timeline marks a record that is not (yet) a signed one.
@@ -115,8 +116,9 @@ def pain_trend(patient: Patient) -> list[timeline.HeaderFact]:
     if not sessions or (sessions[0].course_pain_count or 0) < 2:
         return []
     first, latest, count = sessions[0].course_first_pain, sessions[0].course_latest_pain, sessions[0].course_pain_count
-    change = latest - first
-    tone = "success" if change <= -2 else "warning" if change >= 2 else "secondary"
+    improvement = scales.nprs_change(first, latest).improvement
+    mcid = scales.NPRS_DEFAULT_MCID
+    tone = "success" if improvement >= mcid else "warning" if -improvement >= mcid else "secondary"
     return [
         timeline.HeaderFact(
             label="Pain over the course",

@@ -265,6 +265,8 @@ NPRS_MCIDS: tuple[ChangeThreshold, ...] = (
     ChangeThreshold(1.5, "points", "Physiotherapy outpatients, small to large change (JOSPT 2014)", ("O5",), 3.5),
     ChangeThreshold(1.65, "points", "Emergency department", ("O7",)),
 )
+# The change the progress page and the chart read as clinically important: 2 points, "much better" (Salaffi 2004).
+NPRS_DEFAULT_MCID = NPRS_MCIDS[1].value
 
 
 def validate_nprs(score: object) -> int:

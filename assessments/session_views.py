@@ -467,6 +467,64 @@ def session_addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, session, status=400, addendum_form=form)
 
 
+def _change_in_words(
+    first: str,
+    latest: str,
+    *,
+    improvement: float,
+    mcid: float,
+    better: bool,
+    worse: bool,
+    percent: float | None = None,
+) -> str:
+    """First to latest value, how much better or worse, and whether that is a clinically important change."""
+    size = round(abs(improvement), 1)
+    points = f"{size:g} point{'' if size == 1 else 's'}"
+    if improvement > 0:
+        moved = f"{points} better" + ("" if percent is None else f" ({percent:.0f}%)")
+    elif improvement < 0:
+        moved = f"{points} worse"
+    else:
+        moved = "no change"
+    if better:
+        meaning = f": a clinically important improvement ({mcid:g} points or more)."
+    elif worse:
+        meaning = f": a clinically important worsening ({mcid:g} points or more)."
+    else:
+        meaning = f", less than the {mcid:g} points of a clinically important change."
+    return f"{first} → {latest}, {moved}{meaning}"
+
+
+def _pain_change(points: list[selectors.ProgressPoint]) -> str:
+    if len(points) < 2:
+        return ""
+    change = scales.nprs_change(int(points[0].value), int(points[-1].value))
+    mcid = scales.NPRS_DEFAULT_MCID
+    return "Pain before treatment, first to latest session: " + _change_in_words(
+        points[0].label,
+        points[-1].label,
+        improvement=change.improvement,
+        mcid=mcid,
+        better=change.improvement >= mcid,
+        worse=-change.improvement >= mcid,
+        percent=change.percent_improvement,
+    )
+
+
+def _score_change(code: str, points: list[selectors.ProgressPoint]) -> str:
+    if len(points) < 2:
+        return ""
+    change = outcomes.score_change(code, points[0].value, points[-1].value)
+    return "First to latest score: " + _change_in_words(
+        points[0].label,
+        points[-1].label,
+        improvement=change.improvement,
+        mcid=change.mcid,
+        better=change.is_important_improvement,
+        worse=change.is_important_worsening,
+    )
+
+
 @role_required(Role.PHYSIOTHERAPIST)
 def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
@@ -479,8 +537,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
             series=[("Before", "line-before", series["pain_before"]), ("After", "line-after", series["pain_after"])],
             y_min=0,
             y_max=10,
-            # 2 points: "much better" in chronic musculoskeletal pain (Salaffi 2004, clinical-reference.md 3.4).
-            mcid=scales.NPRS_MCIDS[1].value,
+            mcid=scales.NPRS_DEFAULT_MCID,
         )
     outcome_charts = []
     for code, points in series["outcomes"].items():
@@ -497,6 +554,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
                     mcid=spec.default_mcid,
                 ),
                 "points": points,
+                "change": _score_change(code, points),
             }
         )
     rom_charts = [
@@ -516,6 +574,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
         "patient": patient,
         "sessions": series["sessions"],
         "pain_chart": pain_chart,
+        "pain_change": _pain_change(series["pain_before"]),
         "outcome_charts": outcome_charts,
         "rom_charts": rom_charts,
     }

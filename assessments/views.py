@@ -187,6 +187,7 @@ def _strength_context(assessment: Assessment, form: Any) -> dict[str, Any]:
     tests = list(assessment.strength_tests.all())
     return {
         "form": form or forms.StrengthForm(),
+        "mrc_credit_line": scales.MRC_CREDIT_LINE,
         "table": [
             {"row": test, "test": anatomy.spinal_level(test.level).key_muscle_test, "weak": scales.is_weak(test.grade)}
             for test in tests

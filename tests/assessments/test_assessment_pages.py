@@ -800,6 +800,12 @@ def test_a_muscle_saved_as_not_tested_is_shown_as_not_tested_on_every_page_that_
     assert re.search(r"Key muscle C7 \([^)]*\)</td><td>R</td><td>not tested</td>", body_of(printed))
 
 
+def test_the_strength_page_credits_the_medical_research_council(physio_client: Client, assessment: Assessment) -> None:
+    body = body_of(physio_client.get(step_url(assessment, "strength")))
+
+    assert "Used with the permission of the Medical Research Council." in body
+
+
 def test_the_reflex_table_marks_an_asymmetric_reflex(physio_client: Client, assessment: Assessment) -> None:
     services.reflex_record(assessment=assessment, reflex="biceps", side="R", grade="2+")
     services.reflex_record(assessment=assessment, reflex="achilles", side="L", grade="2+")

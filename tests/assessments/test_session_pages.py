@@ -1073,6 +1073,40 @@ def test_the_progress_page_charts_pain_and_scores_with_a_table_under_each(physio
     assert "Within ±12 of the first value: no clinically important change yet" in body
 
 
+def test_the_progress_page_says_how_much_pain_and_scores_changed_and_whether_that_matters(
+    physio_client: Client, patient: Any
+) -> None:
+    treat_course(patient, physio_client.user, COURSE)
+
+    body = " ".join(body_of(physio_client.get(progress_url(patient))).split())
+
+    assert (
+        "Pain before treatment, first to latest session: 8 → 3, 5 points better (62%): "
+        "a clinically important improvement (2 points or more)." in body
+    )
+    assert (
+        "First to latest score: 40.0 → 18.0, 22 points better: a clinically important improvement (12 points or more)."
+        in body
+    )
+
+
+def test_the_progress_page_says_when_a_change_is_smaller_than_a_clinically_important_one(
+    physio_client: Client, patient: Any
+) -> None:
+    treat_course(patient, physio_client.user, [(1, 4, 3, 30), (8, 5, None, 34)])
+
+    body = " ".join(body_of(physio_client.get(progress_url(patient))).split())
+
+    assert (
+        "Pain before treatment, first to latest session: 4 → 5, 1 point worse, "
+        "less than the 2 points of a clinically important change." in body
+    )
+    assert (
+        "First to latest score: 30.0 → 34.0, 4 points worse, less than the 12 points of a clinically important change."
+        in body
+    )
+
+
 def test_the_progress_page_without_sessions_says_so(physio_client: Client, patient: Any) -> None:
     response = physio_client.get(progress_url(patient))
 
