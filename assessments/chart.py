@@ -116,9 +116,13 @@ def pain_trend(patient: Patient) -> list[timeline.HeaderFact]:
     if not sessions or (sessions[0].course_pain_count or 0) < 2:
         return []
     first, latest, count = sessions[0].course_first_pain, sessions[0].course_latest_pain, sessions[0].course_pain_count
-    improvement = scales.nprs_change(first, latest).improvement
-    mcid = scales.NPRS_DEFAULT_MCID
-    tone = "success" if improvement >= mcid else "warning" if -improvement >= mcid else "secondary"
+    change = scales.nprs_change(first, latest)
+    if change.is_important_improvement:
+        tone = "success"
+    elif change.is_important_worsening:
+        tone = "warning"
+    else:
+        tone = "secondary"
     return [
         timeline.HeaderFact(
             label="Pain over the course",

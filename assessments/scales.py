@@ -282,11 +282,14 @@ class PainChange:
 
     improvement: float
     percent_improvement: float | None  # None when the baseline is 0
+    mcid: float
+    is_important_improvement: bool
+    is_important_worsening: bool
 
 
-def nprs_change(baseline: int, follow_up: int) -> PainChange:
-    """Points and percentage of improvement between two NPRS scores (compare with ``NPRS_MCIDS``)."""
+def nprs_change(baseline: int, follow_up: int, *, mcid: float = NPRS_DEFAULT_MCID) -> PainChange:
+    """Points and percentage of improvement between two NPRS scores, compared with an MCID (one of ``NPRS_MCIDS``)."""
     before, after = validate_nprs(baseline), validate_nprs(follow_up)
     improvement = before - after
     percent = None if before == 0 else improvement / before * 100
-    return PainChange(improvement, percent)
+    return PainChange(improvement, percent, mcid, improvement >= mcid, -improvement >= mcid)

@@ -468,30 +468,23 @@ def session_addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _change_in_words(
-    first: str,
-    latest: str,
-    *,
-    improvement: float,
-    mcid: float,
-    better: bool,
-    worse: bool,
-    percent: float | None = None,
+    first: str, latest: str, change: scales.PainChange | outcomes.ScoreChange, percent: float | None = None
 ) -> str:
     """First to latest value, how much better or worse, and whether that is a clinically important change."""
-    size = round(abs(improvement), 1)
+    size = round(abs(change.improvement), 1)
     points = f"{size:g} point{'' if size == 1 else 's'}"
-    if improvement > 0:
+    if change.improvement > 0:
         moved = f"{points} better" + ("" if percent is None else f" ({percent:.0f}%)")
-    elif improvement < 0:
+    elif change.improvement < 0:
         moved = f"{points} worse"
     else:
         moved = "no change"
-    if better:
-        meaning = f": a clinically important improvement ({mcid:g} points or more)."
-    elif worse:
-        meaning = f": a clinically important worsening ({mcid:g} points or more)."
+    if change.is_important_improvement:
+        meaning = f": a clinically important improvement ({change.mcid:g} points or more)."
+    elif change.is_important_worsening:
+        meaning = f": a clinically important worsening ({change.mcid:g} points or more)."
     else:
-        meaning = f", less than the {mcid:g} points of a clinically important change."
+        meaning = f", less than the {change.mcid:g} points of a clinically important change."
     return f"{first} → {latest}, {moved}{meaning}"
 
 
@@ -499,15 +492,8 @@ def _pain_change(points: list[selectors.ProgressPoint]) -> str:
     if len(points) < 2:
         return ""
     change = scales.nprs_change(int(points[0].value), int(points[-1].value))
-    mcid = scales.NPRS_DEFAULT_MCID
     return "Pain before treatment, first to latest session: " + _change_in_words(
-        points[0].label,
-        points[-1].label,
-        improvement=change.improvement,
-        mcid=mcid,
-        better=change.improvement >= mcid,
-        worse=-change.improvement >= mcid,
-        percent=change.percent_improvement,
+        points[0].label, points[-1].label, change, change.percent_improvement
     )
 
 
@@ -515,14 +501,7 @@ def _score_change(code: str, points: list[selectors.ProgressPoint]) -> str:
     if len(points) < 2:
         return ""
     change = outcomes.score_change(code, points[0].value, points[-1].value)
-    return "First to latest score: " + _change_in_words(
-        points[0].label,
-        points[-1].label,
-        improvement=change.improvement,
-        mcid=change.mcid,
-        better=change.is_important_improvement,
-        worse=change.is_important_worsening,
-    )
+    return "First to latest score: " + _change_in_words(points[0].label, points[-1].label, change)
 
 
 @role_required(Role.PHYSIOTHERAPIST)

@@ -158,6 +158,14 @@ def test_nprs_change_reports_points_and_percent_improvement():
     assert scales.nprs_change(3, 5).improvement == -2
 
 
+def test_nprs_change_is_important_from_2_points_either_way_unless_told_another_mcid():
+    assert scales.nprs_change(6, 4).is_important_improvement
+    assert not scales.nprs_change(6, 5).is_important_improvement
+    assert scales.nprs_change(3, 5).is_important_worsening
+    assert not scales.nprs_change(6, 5, mcid=1.5).is_important_improvement
+    assert scales.nprs_change(6, 4, mcid=1.5).mcid == 1.5
+
+
 def test_pain_mcids_carry_their_sources():
     assert {t.value for t in scales.NPRS_MCIDS} >= {1, 2, 1.5, 1.65}
     assert all(t.sources for t in scales.NPRS_MCIDS)
