@@ -1,4 +1,4 @@
-"""Adverse-event classes, aftercare text and the elements of a session's record (6); the site rules are the gate's
+"""Adverse-event classes, aftercare text and the choices of a session's record (6); the site rules are the gate's
 (assessments.site_gate)."""
 
 from __future__ import annotations
@@ -249,7 +249,7 @@ def aftercare_advice(*, has_thorax_site: bool) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# What each treatment session records (6.4, proposed schema built on [D1])
+# The choices a treatment session records (6.4, proposed schema built on [D1])
 # --------------------------------------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Needling-site rules of 5.8 through the site gate, adverse-event classes, aftercare and session elements (5.8, 6)."""
+"""Needling-site rules of 5.8 through the site gate, adverse-event classes, aftercare and session choices (5.8, 6)."""
 
 import dataclasses
 from datetime import date, timedelta
