@@ -44,6 +44,7 @@ screenshots: $(INSTALLED)
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/mypy
 
 # Bandit over the apps; only findings not in the committed, reviewed baseline fail. After reviewing a
 # new finding that is a false positive, mark it `# nosec BXXX` with the reason on the line above.
@@ -71,4 +72,4 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --seconds $(BENCH_SECONDS) --clients $(BENCH_CLIENTS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

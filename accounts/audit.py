@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -17,7 +17,8 @@ from django.db import models
 from django.http import HttpRequest, StreamingHttpResponse
 
 from .client_ip import client_ip
-from .models import AuditAction, AuditEvent
+from .http import Visitor
+from .models import AuditAction, AuditEvent, User
 from .roles import user_roles
 
 
@@ -28,9 +29,9 @@ class RequestContext:
         self.request = request
 
     @property
-    def actor(self) -> Any:
-        user = getattr(self.request, "user", None)
-        return user if getattr(user, "is_authenticated", False) else None
+    def actor(self) -> User | None:
+        user: Visitor | None = getattr(self.request, "user", None)
+        return user if user is not None and user.is_authenticated else None
 
     @property
     def role(self) -> str:
@@ -49,20 +50,20 @@ NO_ROLE = "No role"
 SYSTEM_ROLE = "System"
 
 
-def role_label(user: Any, path: str = "") -> str:
-    if getattr(user, "is_authenticated", False):
+def role_label(user: Visitor | None, path: str = "") -> str:
+    if user is not None and user.is_authenticated:
         return ", ".join(sorted(user_roles(user))) or NO_ROLE
     # The questionnaire's private link (/q/<token>/, a fixed contract) is the patient themselves.
     return PATIENT_LINK_ROLE if path.startswith("/q/") else ANONYMOUS_ROLE
 
 
-def bind_request(request: HttpRequest) -> object:
+def bind_request(request: HttpRequest) -> Token[RequestContext | None]:
     """Make this request the audit context (the middleware calls it); returns a token for `unbind`."""
     return _request_context.set(RequestContext(request))
 
 
-def unbind(token: object) -> None:
-    _request_context.reset(token)  # type: ignore[arg-type]
+def unbind(token: Token[RequestContext | None]) -> None:
+    _request_context.reset(token)
 
 
 def patient_id_of(instance: models.Model) -> int | None:
@@ -96,7 +97,7 @@ def audit(
     object_type: str = "",
     object_id: str = "",
     patient_id: int | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     log_entry_id: int | None = None,
 ) -> AuditEvent:
     """Append one audit event. Call it for what django-auditlog does not see: sign, addendum, export, print.
@@ -137,7 +138,7 @@ LOG_ENTRY_ACTIONS = {
 }
 
 
-def record_log_entry(sender: Any, instance: models.Model, log_entry: LogEntry | None = None, **kwargs: Any) -> None:
+def record_log_entry(sender: object, instance: models.Model, log_entry: LogEntry | None = None, **kwargs: Any) -> None:
     """django-auditlog's post_log receiver: its entry becomes an AuditEvent with role and patient."""
     if log_entry is None or log_entry.action not in LOG_ENTRY_ACTIONS:
         return

@@ -2,6 +2,7 @@
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -9,20 +10,20 @@ from django.views.decorators.http import require_safe
 from . import audit
 from .forms import AuditFilterForm
 from .models import AuditAction, AuditEvent
-from .roles import Role, role_required
+from .permissions import permission_required
 
 PAGE_SIZE = 50
 
 
 @require_safe
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("accounts.view_auditevent")
 def audit_list(request: HttpRequest) -> HttpResponse:
     return _audit_page(request, AuditFilterForm(request.GET or None))
 
 
 @require_safe
-@role_required(Role.CLINIC_ADMIN)
-def audit_export(request: HttpRequest) -> HttpResponse:
+@permission_required("accounts.view_auditevent")
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return _audit_page(request, form)  # the filters and their messages, rather than a CSV of the whole trail

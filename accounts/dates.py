@@ -6,7 +6,9 @@ or a time zone to it. Refusing anything outside the clinic's range at the field 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,7 +36,22 @@ class ClinicDateRangeMixin:
     user's next key lands in the wrong part of the date.
     """
 
-    default_validators = [validate_clinic_date]
+    default_validators: list[Callable[[Any], None]] = [validate_clinic_date]
+
+
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker, without the attributes HTML does not allow on a date input.
+
+    A CharField gives its widget a maxlength, which a date input may not carry; a date field needs none.
+    """
+
+    input_type = "date"
+
+    def get_context(self, name: str, value: object, attrs: dict[str, object] | None) -> dict[str, object]:
+        context = super().get_context(name, value, attrs)
+        for attribute in ("maxlength", "minlength"):
+            context["widget"]["attrs"].pop(attribute, None)
+        return context
 
 
 class ClinicDateField(ClinicDateRangeMixin, forms.DateField):

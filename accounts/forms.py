@@ -24,7 +24,7 @@ class LoginForm(AuthenticationForm):
         max_length=150, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -43,7 +43,8 @@ class AuditFilterForm(forms.Form):
     until = ClinicDateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             raise forms.ValidationError("The start date is after the end date.")
         return data

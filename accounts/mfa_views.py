@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import TwoFactorCodeForm
+from .http import AuthenticatedHttpRequest
 from .middleware import two_factor_not_required
 
 WRONG_CODE = "That code is not right, or it was already used. Wait for the next code and try again."
@@ -32,7 +33,7 @@ def _next_url(request: HttpRequest) -> str:
 @never_cache
 @sensitive_post_parameters("token")
 @two_factor_not_required
-def mfa_setup(request: HttpRequest) -> HttpResponse:
+def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol the one authenticator app; a second enrolment needs the clinic admin to delete the first device."""
     if any(devices_for_user(request.user, confirmed=True)):
         return redirect(_step("accounts:mfa-verify", request))
@@ -60,7 +61,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("token")
 @two_factor_not_required
-def mfa_verify(request: HttpRequest) -> HttpResponse:
+def mfa_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not any(devices_for_user(request.user, confirmed=True)):
         return redirect(_step("accounts:mfa-setup", request))
     form = TwoFactorCodeForm(request.POST or None)

@@ -2,7 +2,6 @@
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 from urllib.parse import urlencode
 
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
@@ -10,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django_otp import devices_for_user as devices_for
 
 from . import audit
 from .client_ip import client_ip
+from .http import ViewFunction
 from .signals import SESSION_STARTED_AT
 
 
@@ -70,8 +71,9 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
             audit.unbind(token)
 
 
-def two_factor_not_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def two_factor_not_required(view: ViewFunction) -> ViewFunction:
     """Mark a view a signed-in user may open before the code step (enrolment, the code step, sign-out)."""
+    # A mark on the function itself, read back with getattr below; a Callable type declares no attributes.
     view.two_factor_required = False  # type: ignore[attr-defined]
     return view
 
@@ -88,7 +90,13 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Callable, view_args: Any, view_kwargs: Any) -> Any:
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: ViewFunction,
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
+    ) -> HttpResponseBase | None:
         if not settings.CLINIC_REQUIRE_MFA or not request.user.is_authenticated or request.user.is_verified():
             return None
         if not getattr(view_func, "login_required", True) or not getattr(view_func, "two_factor_required", True):

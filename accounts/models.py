@@ -1,5 +1,7 @@
 """Accounts own the clinic's staff: one User per person, roles as groups."""
 
+from collections.abc import Callable
+
 from auditlog.registry import auditlog
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -10,9 +12,16 @@ from django.utils import timezone
 class User(AbstractUser):
     """A member of staff. Roles are groups (see accounts.roles); one account per person."""
 
-    class Meta(AbstractUser.Meta):
+    # Kept on the object for one request, never stored: its roles (accounts.roles) and, set by
+    # django-otp's middleware, whether this sign-in passed the second factor.
+    _clinic_roles: frozenset[str]
+    is_verified: Callable[[], bool]
+
+    # django-stubs does not declare AbstractUser.Meta, which Django defines and this Meta extends.
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         ordering = ["last_name", "first_name", "username"]
         swappable = "AUTH_USER_MODEL"
+        permissions = [("view_home", "Open the clinic's home page")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

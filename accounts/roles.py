@@ -1,13 +1,12 @@
-"""The clinic's roles (fixed in ARCHITECTURE.md) and the one check every view uses to require them."""
+"""The clinic's roles (fixed in ARCHITECTURE.md), and each user's roles read with the user.
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+What a role may do is the roles table (ims_clinic/roles.py); pages ask for permissions (accounts.permissions)."""
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+
+from .http import Visitor
+from .models import User
 
 
 class Role(models.TextChoices):
@@ -20,16 +19,16 @@ def _column(role: Role) -> str:
     return f"has_role_{role.name.lower()}"
 
 
-def with_roles(users: models.QuerySet) -> models.QuerySet:
+def with_roles(users: models.QuerySet[User]) -> models.QuerySet[User]:
     """Users with their roles as columns of the same query (user_roles then asks nothing)."""
     return users.annotate(
         **{_column(role): models.Exists(Group.objects.filter(user=models.OuterRef("pk"), name=role)) for role in Role}
     )
 
 
-def user_roles(user: Any) -> frozenset[str]:
+def user_roles(user: Visitor | None) -> frozenset[str]:
     """The user's roles, read once per request (or with the user, by with_roles) and kept on the user object."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
     cached = getattr(user, "_clinic_roles", None)
     if cached is None and all(hasattr(user, _column(role)) for role in Role):
@@ -38,25 +37,3 @@ def user_roles(user: Any) -> frozenset[str]:
         cached = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
     user._clinic_roles = cached
     return cached
-
-
-def has_role(user: Any, *roles: Role) -> bool:
-    return bool(user_roles(user) & set(roles))
-
-
-def role_required(*roles: Role) -> Callable:
-    """Let the view run only for a user holding one of `roles`; anyone else gets 403."""
-    if not roles:
-        raise ValueError("role_required needs at least one role")
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.required_roles = frozenset(roles)  # type: ignore[attr-defined]
-        return wrapped
-
-    return decorator

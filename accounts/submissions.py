@@ -7,7 +7,7 @@ from django import forms
 from django.db import IntegrityError
 from django.utils.functional import cached_property
 
-from .models import SubmissionKey
+from .models import SubmissionKey, User
 
 
 class DuplicateSubmission(Exception):
@@ -42,7 +42,7 @@ def previous_result(key: uuid.UUID) -> str | None:
     return SubmissionKey.objects.filter(key=key).values_list("result_url", flat=True).first()
 
 
-def claim_submission(*, key: uuid.UUID, user: Any) -> SubmissionKey:
+def claim_submission(*, key: uuid.UUID, user: User) -> SubmissionKey:
     """Claim the key inside the caller's transaction, or raise DuplicateSubmission if it was used.
 
     A concurrent second claim waits for the first transaction on the unique index, then fails. The

@@ -8,13 +8,21 @@ new version, so a page can show both and let the user save their edit again, kno
 from __future__ import annotations
 
 import datetime
-from typing import Any, Self
+from typing import Any, Protocol, Self
 
 from django import forms
 from django.db import models
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 EMPTY = "(empty)"
+
+
+class Versioned(Protocol):
+    """A record saved with compare-and-set: its version and when it was last saved."""
+
+    version: int
+    updated_at: datetime.datetime
 
 
 class VersionedFormMixin(forms.Form):
@@ -22,13 +30,16 @@ class VersionedFormMixin(forms.Form):
 
     version_field = "version"
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # Declared for the ModelForm this mixes into: the versioned record, and the posted data.
+    instance: Any
+    data: MultiValueDict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk:
             self.initial[self.version_field] = self.instance.version
 
-    def changes_against(self, saved: models.Model) -> list[dict[str, str]]:
+    def changes_against(self, saved: Versioned) -> list[dict[str, str]]:
         """The fields where this valid form's input differs from what `saved` holds now.
 
         Each row has the field's `label` and the two values as a person reads them: `saved` and `yours`.
@@ -47,11 +58,11 @@ class VersionedFormMixin(forms.Form):
     def retry_on(self, current: models.Model) -> Self:
         """The same input, bound to the record as saved now and carrying its current version."""
         data = self.data.copy()
-        data[self.add_prefix(self.version_field)] = str(current.version)
+        data[self.add_prefix(self.version_field)] = str(getattr(current, self.version_field))
         return type(self)(data, instance=current, prefix=self.prefix)
 
 
-def shown(field: forms.Field, value: Any) -> str:
+def shown(field: forms.Field, value: object) -> str:
     """A cleaned or saved value as the form's reader knows it: choices by their labels, dates as dates."""
     if value is None or value == "" or value == [] or value == ():
         return EMPTY
@@ -77,7 +88,7 @@ def _flat_choices(field: forms.Field) -> list[tuple[Any, Any]]:
     return flat
 
 
-def edit_conflict(form: VersionedFormMixin, saved: Any, *, record: str) -> dict[str, Any]:
+def edit_conflict(form: VersionedFormMixin, saved: Versioned, *, record: str) -> dict[str, Any]:
     """What `includes/_edit_conflict.html` shows: who saved `record` when, and where the refused edit differs."""
     return {
         "record": record,

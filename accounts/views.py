@@ -27,7 +27,9 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-def locked_out(request: HttpRequest, original_response: Any = None, credentials: dict | None = None) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
     """django-axes' answer once a username has failed too often from one address (AXES_LOCKOUT_CALLABLE)."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

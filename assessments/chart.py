@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
+
 from django.db.models import Count, Subquery
 from django.urls import reverse
 
@@ -11,8 +13,11 @@ from patients.models import Patient
 from . import scales
 from .models import Assessment, AssessmentStatus, TreatmentSession
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # How the timeline marks a record that is not (yet) a signed one.
-STATUS_WORDS = {AssessmentStatus.DRAFT: "draft", AssessmentStatus.ENTERED_IN_ERROR: "entered in error"}
+STATUS_WORDS: dict[str, str] = {AssessmentStatus.DRAFT: "draft", AssessmentStatus.ENTERED_IN_ERROR: "entered in error"}
 
 
 def assessment_events(patient: Patient, limit: int) -> list[timeline.TimelineEntry]:
@@ -32,7 +37,7 @@ def assessment_events(patient: Patient, limit: int) -> list[timeline.TimelineEnt
     return entries
 
 
-def start_action(patient: Patient, user: object) -> list[timeline.ChartAction]:
+def start_action(patient: Patient, _user: object) -> list[timeline.ChartAction]:
     return [
         timeline.ChartAction(
             label="IMS assessment",
@@ -46,7 +51,19 @@ def start_action(patient: Patient, user: object) -> list[timeline.ChartAction]:
 SESSIONS = "_assessments_recent_sessions"
 
 
-def _recent_sessions(patient: Patient, limit: int) -> list[TreatmentSession]:
+class CoursePain(TypedDict):
+    # Both pains are there whenever the count is (the course's sessions all have a pain_before).
+    course_first_pain: int
+    course_latest_pain: int
+    course_pain_count: int | None
+
+
+if TYPE_CHECKING:
+    # A session row with the course's pain trend annotated on it (django-stubs' helper, for the checker only).
+    SessionWithCourse: TypeAlias = WithAnnotations[TreatmentSession, CoursePain]
+
+
+def _recent_sessions(patient: Patient, limit: int) -> list[SessionWithCourse]:
     """The patient's newest sessions, fetched once per chart for the timeline and the header.
 
     Each row also carries the whole course's pain trend (uncorrelated subqueries, computed once),
@@ -94,7 +111,7 @@ def session_events(patient: Patient, limit: int) -> list[timeline.TimelineEntry]
     return entries
 
 
-def treatment_actions(patient: Patient, user: object) -> list[timeline.ChartAction]:
+def treatment_actions(patient: Patient, _user: object) -> list[timeline.ChartAction]:
     return [
         timeline.ChartAction(
             label="IMS treatment",

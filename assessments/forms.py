@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, cast
 
 from django import forms
 
@@ -26,7 +27,7 @@ class HistoryForm(VersionedFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=[
-            (f"{region.value}:{side}", f"{label} ({side_label})")
+            (f"{region}:{side}", f"{label} ({side_label})")
             for region, label in REGION_LABELS.items()
             for side, side_label in (("L", "left"), ("R", "right"), ("B", "both sides"))
         ],
@@ -73,7 +74,7 @@ class HistoryForm(VersionedFormMixin, forms.ModelForm):
         for name in ("chief_complaint", "duration_text", "mechanism_detail", "goals"):
             self.fields[name].widget.attrs.setdefault("maxlength", 2000)
 
-    def clean_onset_on(self) -> Any:
+    def clean_onset_on(self) -> date | None:
         onset = self.cleaned_data.get("onset_on")
         from django.utils import timezone
 
@@ -82,7 +83,8 @@ class HistoryForm(VersionedFormMixin, forms.ModelForm):
         return onset
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         best, worst = cleaned.get("pain_best"), cleaned.get("pain_worst")
         if best is not None and worst is not None and best > worst:
             self.add_error("pain_best", "Pain at best cannot be higher than pain at worst.")
@@ -114,7 +116,8 @@ class RomForm(forms.Form):
     pain = forms.BooleanField(label="Pain at end of range", required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         value = cleaned.get("joint_movement")
         if value:
             joint, movement = value.split(":")
@@ -232,6 +235,11 @@ class EnteredInErrorForm(forms.Form):
         max_length=500, error_messages={"required": "Say why this assessment was entered in error."}
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the summary page also shows the addendum form, whose field has the same name.
+        kwargs.setdefault("auto_id", "id_entered_in_error_%s")
+        super().__init__(*args, **kwargs)
+
 
 # --- Treatment sessions -------------------------------------------------------------------------------
 
@@ -262,7 +270,8 @@ class SessionCloseForm(VersionedFormMixin, forms.ModelForm):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("broken_needle") and not cleaned.get("needles_accounted_for"):
             self.add_error("needles_accounted_for", "Account for the broken needle and record an adverse event.")
         return cleaned
@@ -311,10 +320,11 @@ class NeedledSiteForm(forms.Form):
 
     def __init__(self, *args: Any, suggested: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["muscle"].choices = muscle_choices(suggested or [])
+        cast(forms.ChoiceField, self.fields["muscle"]).choices = muscle_choices(suggested or [])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("bleeding") == "compression" and not cleaned.get("compression_seconds"):
             self.add_error("compression_seconds", "How many seconds of compression were needed?")
         return cleaned
@@ -343,7 +353,7 @@ class AdverseEventForm(forms.Form):
 
     def __init__(self, *args: Any, earlier_sessions: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["earlier_session"].choices = [("", "This session")] + [
+        cast(forms.ChoiceField, self.fields["earlier_session"]).choices = [("", "This session")] + [
             (str(session.pk), f"{session.started_at:%Y-%m-%d}") for session in earlier_sessions or []
         ]
 
@@ -368,7 +378,8 @@ class OutcomeForm(forms.Form):
             raise forms.ValidationError("Item answers are whole numbers separated by commas.") from None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("instrument") == "ODI" and cleaned.get("items"):
             self.add_error("items", "ODI is recorded as the total only.")
         if cleaned.get("total") is None and not cleaned.get("items") and not self.errors:
@@ -381,7 +392,8 @@ class DateRangeForm(forms.Form):
     end = ClinicDateField(widget=forms.DateInput(attrs={"type": "date"}), label="To")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             self.add_error("end", "The end of the range is before its start.")
         return cleaned

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -18,8 +19,8 @@ from accounts.dates import validate_clinic_date
 from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
 
 
-def _choices(values: object) -> list[tuple[str, str]]:
-    return [(str(value), str(value)) for value in values]  # type: ignore[attr-defined]
+def _choices(values: Iterable[object]) -> list[tuple[str, str]]:
+    return [(str(value), str(value)) for value in values]
 
 
 LEVEL_CHOICES = [(code, code) for code in anatomy.LEVEL_CODES]
@@ -146,9 +147,9 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"IMS assessment of {self.started_at:%Y-%m-%d}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         refuse_change_if_signed(self, kwargs.get("update_fields"), name="assessment")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:assessment-step", kwargs={"pk": self.pk, "step": "history"})
@@ -173,7 +174,9 @@ class SignedRecordError(Exception):
 ENTERED_IN_ERROR_FIELDS = {"status", "entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"}
 
 
-def refuse_change_if_signed(record: Assessment | TreatmentSession, update_fields: Any, *, name: str) -> None:
+def refuse_change_if_signed(
+    record: Assessment | TreatmentSession, update_fields: Iterable[str] | None, *, name: str
+) -> None:
     """Raise SignedRecordError before a save would change a stored signed record.
 
     A signed record is final (clinical-reference.md 8.2): the only change left is marking it entered in error.
@@ -376,8 +379,17 @@ for model in (
 # --- Treatment sessions (clinical-reference.md 6.4) ----------------------------------------------------
 
 
-def _coded(choices: object) -> list[tuple[str, str]]:
-    return [(choice.code, choice.label) for choice in choices]  # type: ignore[attr-defined]
+class _Coded(Protocol):
+    """An entry of a clinical catalogue: its stored code and the words for it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def _coded(choices: Iterable[_Coded]) -> list[tuple[str, str]]:
+    return [(choice.code, choice.label) for choice in choices]
 
 
 class TreatmentSession(models.Model):
@@ -469,9 +481,9 @@ class TreatmentSession(models.Model):
     def __str__(self) -> str:
         return f"IMS treatment of {self.started_at:%Y-%m-%d}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         refuse_change_if_signed(self, kwargs.get("update_fields"), name="treatment session")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("assessments:session-detail", kwargs={"pk": self.pk})
@@ -557,6 +569,7 @@ class AdverseEvent(models.Model):
     class Meta:
         ordering = ["reported_at", "id"]
         indexes = [models.Index(fields=["reported_at"], name="adverse_event_reported")]
+        permissions = [("view_adverse_event_report", "Read the adverse-event report (counts, no patients)")]
 
     def __str__(self) -> str:
         return f"{self.event_type} ({self.event_class})"
@@ -601,5 +614,5 @@ class SessionAddendum(models.Model):
         return f"Addendum of {self.created_at:%Y-%m-%d}"
 
 
-for model in (TreatmentSession, NeedledSite, AdverseEvent, OutcomeMeasure, SessionAddendum):
-    auditlog.register(model)
+for session_model in (TreatmentSession, NeedledSite, AdverseEvent, OutcomeMeasure, SessionAddendum):
+    auditlog.register(session_model)

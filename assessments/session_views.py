@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,12 +19,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
-from accounts.roles import Role, role_required
+from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import permission_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
 from patients import services as patient_services
 from patients.forms import ConsentExtensionForm, SafetyRecheckForm
-from patients.models import Patient, QuestionnaireResponse, RecheckAnswer
+from patients.gate import PatientDecision
+from patients.models import Patient, QuestionnaireResponse, RecheckAnswer, SafetyRecheck
 
 from . import anatomy, charts, forms, needling_safety, outcomes, scales, selectors, services, site_gate
 from .models import AdverseEvent, AssessmentStatus, NeedledSite, TreatmentSession
@@ -72,8 +76,8 @@ def _suggested_muscles(session: TreatmentSession) -> list[str]:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def session_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
+@permission_required("assessments.add_treatmentsession")
+def session_start(request: AuthenticatedHttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     try:
         session = services.session_start(patient=patient, physiotherapist=request.user)
@@ -83,7 +87,7 @@ def session_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
     return redirect(session)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_treatmentsession")
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     services.session_opened(session=session)
@@ -138,7 +142,11 @@ def _render(
 
 
 def _recheck_context(
-    session: TreatmentSession, questionnaire: QuestionnaireResponse | None, *, editable: bool, form: Any = None
+    session: TreatmentSession,
+    questionnaire: QuestionnaireResponse | None,
+    *,
+    editable: bool,
+    form: SafetyRecheckForm | None = None,
 ) -> dict[str, Any]:
     """The visit's re-check as the page shows it: the one the session relies on, or the form to ask it about the
     current questionnaire."""
@@ -171,9 +179,9 @@ def _recheck_context(
 
 def _extension_offer(
     request: HttpRequest,
-    gate: Any,
-    site_form: Any,
-    planned: list[Any],
+    gate: PatientDecision,
+    site_form: BaseForm | None,
+    planned: list[site_gate.PlannedSite],
     *,
     editable: bool,
 ) -> ConsentExtensionForm | None:
@@ -204,7 +212,7 @@ def _adverse_events(session: TreatmentSession) -> list[AdverseEvent]:
     return [e for e in events if e.session_id == session.pk] + [e for e in events if e.session_id != session.pk]
 
 
-def _versioned_save(request: HttpRequest, pk: int, form_class: type, name: str) -> HttpResponse:
+def _versioned_save(request: AuthenticatedHttpRequest, pk: int, form_class: type, name: str) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
     form = form_class(request.POST, instance=session)
@@ -226,20 +234,20 @@ def _versioned_save(request: HttpRequest, pk: int, form_class: type, name: str) 
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def session_header_save(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_treatmentsession")
+def session_header_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _versioned_save(request, pk, forms.SessionHeaderForm, "header_form")
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def session_close_save(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_treatmentsession")
+def session_close_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _versioned_save(request, pk, forms.SessionCloseForm, "close_form")
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def session_recheck(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_treatmentsession")
+def session_recheck(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
     questionnaire = patient_services.current_questionnaire(patient=session.patient)
@@ -253,7 +261,8 @@ def session_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     if refusal:
         messages.error(request, refusal)
         return redirect(session)
-    form = SafetyRecheckForm(request.POST, questionnaire=questionnaire)
+    # Refused above when there is no questionnaire.
+    form = SafetyRecheckForm(request.POST, questionnaire=questionnaire)  # type: ignore[arg-type]
     if form.is_valid():
 
         def link_url(token: str) -> str:
@@ -280,7 +289,9 @@ def session_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, session, status=400, recheck_form=form)
 
 
-def _recheck_recorded(request: HttpRequest, session: TreatmentSession, recheck: Any, link_url: Any) -> HttpResponse:
+def _recheck_recorded(
+    request: HttpRequest, session: TreatmentSession, recheck: SafetyRecheck, link_url: Callable[[str], str]
+) -> HttpResponse:
     token = getattr(recheck, "link_token", None)
     if token is not None:
         url = link_url(token)
@@ -301,8 +312,8 @@ def _recheck_recorded(request: HttpRequest, session: TreatmentSession, recheck: 
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def needled_site_create(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_treatmentsession")
+def needled_site_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
     form = forms.NeedledSiteForm(request.POST, suggested=_suggested_muscles(session))
@@ -349,8 +360,8 @@ SESSION_CLOSED_TO_EXTENSION = (
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def session_consent_extend(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("patients.change_consent")
+def session_consent_extend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The patient consents, during the session, to the region of a site the gate held (7.2 element 10)."""
     session = _session(pk)
     own_record(request, session)
@@ -374,8 +385,8 @@ def session_consent_extend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def needled_site_delete(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
+@permission_required("assessments.change_treatmentsession")
+def needled_site_delete(request: AuthenticatedHttpRequest, pk: int, site_pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
     site = get_object_or_404(NeedledSite, pk=site_pk, session=session)
@@ -387,8 +398,8 @@ def needled_site_delete(request: HttpRequest, pk: int, site_pk: int) -> HttpResp
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.add_adverseevent")
+def adverse_event_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
     earlier = _earlier_sessions(session)
@@ -411,8 +422,8 @@ def adverse_event_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.add_outcomemeasure")
+def outcome_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
     form = forms.OutcomeForm(request.POST)
@@ -435,8 +446,8 @@ def outcome_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def session_sign(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_treatmentsession")
+def session_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     form = forms.VersionedForm(request.POST)
     if not form.is_valid():
@@ -452,8 +463,8 @@ def session_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def session_addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_treatmentsession")
+def session_addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     form = forms.AddendumForm(request.POST)
     if form.is_valid():
@@ -504,7 +515,7 @@ def _score_change(code: str, points: list[selectors.ProgressPoint]) -> str:
     return "First to latest score: " + _change_in_words(points[0].label, points[-1].label, change)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_outcomemeasure")
 def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     series = selectors.progress_series(patient=patient)
@@ -560,7 +571,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     return render(request, "assessments/progress.html", context)
 
 
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("assessments.view_adverse_event_report")
 def adverse_event_report(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = forms.DateRangeForm(request.GET or {"start": today - timedelta(days=90), "end": today})

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
+from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
+from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import permission_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
 from patients import services as patient_services
@@ -42,7 +45,8 @@ STEPS = (
     ("summary", "Summary and sign"),
 )
 STEP_NAMES = dict(STEPS)
-ROW_MODELS = {
+AssessmentRow: TypeAlias = RomMeasurement | StrengthTest | ReflexTest | SensoryTest | SignFinding
+ROW_MODELS: dict[str, type[AssessmentRow]] = {
     "rom": RomMeasurement,
     "strength": StrengthTest,
     "reflex": ReflexTest,
@@ -58,7 +62,7 @@ def _assessment(pk: int) -> Assessment:
     )
 
 
-def own_record(request: HttpRequest, record: Assessment | TreatmentSession) -> None:
+def own_record(request: AuthenticatedHttpRequest, record: Assessment | TreatmentSession) -> None:
     """Only the physiotherapist who made an assessment or treatment session writes to it (403 for a colleague,
     who may read it: the record is no secret to them, so it is not hidden as not found)."""
     if record.physiotherapist_id != request.user.pk:
@@ -66,8 +70,8 @@ def own_record(request: HttpRequest, record: Assessment | TreatmentSession) -> N
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def assessment_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
+@permission_required("assessments.add_assessment")
+def assessment_start(request: AuthenticatedHttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     try:
         assessment = services.assessment_start(patient=patient, physiotherapist=request.user)
@@ -77,8 +81,8 @@ def assessment_start(request: HttpRequest, patient_pk: int) -> HttpResponse:
     return redirect(assessment)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
-def assessment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+@permission_required("assessments.view_assessment")
+def assessment_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_NAMES:
         raise Http404
     assessment = _assessment(pk)
@@ -121,7 +125,13 @@ def _next_step_url(assessment: Assessment, step: str, go: str | None) -> str:
 
 
 def _render_step(
-    request: HttpRequest, assessment: Assessment, step: str, *, form: Any = None, status: int = 200, **extra: Any
+    request: HttpRequest,
+    assessment: Assessment,
+    step: str,
+    *,
+    form: BaseForm | None = None,
+    status: int = 200,
+    **extra: Any,
 ) -> HttpResponse:
     context: dict[str, Any] = {
         "assessment": assessment,
@@ -144,11 +154,11 @@ def _render_step(
     return render(request, f"assessments/step_{step.replace('-', '_')}.html", context, status=status)
 
 
-def _history_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+def _history_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     return {"form": form or forms.HistoryForm(instance=assessment)}
 
 
-def _safety_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+def _safety_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     response = patient_services.current_questionnaire(patient=assessment.patient)
     return {
         "gate": safety_state.patient_decision(patient=assessment.patient),
@@ -157,7 +167,7 @@ def _safety_context(assessment: Assessment, form: Any) -> dict[str, Any]:
     }
 
 
-def _movement_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+def _movement_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     rows = list(assessment.rom_measurements.all())
     by_movement: dict[tuple[str, str, str], dict[str, RomMeasurement]] = defaultdict(dict)
     for row in rows:
@@ -183,7 +193,7 @@ def _movement_context(assessment: Assessment, form: Any) -> dict[str, Any]:
     return {"form": form or forms.RomForm(), "table": table}
 
 
-def _strength_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+def _strength_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     tests = list(assessment.strength_tests.all())
     return {
         "form": form or forms.StrengthForm(),
@@ -195,7 +205,7 @@ def _strength_context(assessment: Assessment, form: Any) -> dict[str, Any]:
     }
 
 
-def _reflexes_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+def _reflexes_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     tests = list(assessment.reflex_tests.all())
     by_reflex: dict[str, dict[str, str]] = defaultdict(dict)
     for test in tests:
@@ -223,7 +233,7 @@ def _reflexes_context(assessment: Assessment, form: Any) -> dict[str, Any]:
     }
 
 
-def _hands_on_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+def _hands_on_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     findings = [f for f in assessment.findings.all() if f.sign_code not in services.SPINAL_GRID_SIGNS or f.muscle]
     return {
         "form": form or forms.FindingForm(),
@@ -237,7 +247,7 @@ def _muscle_name(code: str) -> str:
     return anatomy.MUSCLES[code].name if code else ""
 
 
-def _spine_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+def _spine_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     present = {
         (f.level, f.side, f.sign_code)
         for f in assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle="")
@@ -266,7 +276,7 @@ def spine_grid(present: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
     ]
 
 
-def _summary_context(assessment: Assessment, form: Any) -> dict[str, Any]:
+def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     # segment_decisions for the decisions and the muscles; strength_tests for the summary and the untested list
     prefetch_related_objects([assessment], "segment_decisions", "strength_tests")
     summary = services.assessment_summary(assessment=assessment)
@@ -303,7 +313,7 @@ STEP_CONTEXT = {
 }
 
 
-ROW_FORMS = {
+ROW_FORMS: dict[str, tuple[type[Form], str, Callable[..., object]]] = {
     "rom": (forms.RomForm, "movement", services.rom_record),
     "strength": (forms.StrengthForm, "strength", services.strength_record),
     "reflex": (forms.ReflexForm, "reflexes", services.reflex_record),
@@ -313,8 +323,8 @@ ROW_FORMS = {
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def assessment_row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+@permission_required("assessments.change_assessment")
+def assessment_row_add(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in ROW_FORMS:
         raise Http404
     assessment = _assessment(pk)
@@ -336,13 +346,14 @@ def assessment_row_add(request: HttpRequest, pk: int, kind: str) -> HttpResponse
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def assessment_row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
+@permission_required("assessments.change_assessment")
+def assessment_row_delete(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     if kind not in ROW_MODELS:
         raise Http404
     assessment = _assessment(pk)
     own_record(request, assessment)
-    row = get_object_or_404(ROW_MODELS[kind], pk=row_pk, assessment=assessment)
+    # One of ROW_MODELS' rows (get_object_or_404 types a row of a union of models as a plain Model).
+    row = cast(AssessmentRow, get_object_or_404(ROW_MODELS[kind], pk=row_pk, assessment=assessment))
     try:
         services.assessment_row_delete(assessment=assessment, row=row)
     except ValidationError as error:
@@ -351,8 +362,8 @@ def assessment_row_delete(request: HttpRequest, pk: int, kind: str, row_pk: int)
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def spine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_assessment")
+def spine_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One tap in the spinal grid. htmx gets the cell back; a plain post goes back to the grid."""
     assessment = _assessment(pk)
     own_record(request, assessment)
@@ -385,8 +396,8 @@ def spine_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def segment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_assessment")
+def segment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     own_record(request, assessment)
     form = forms.SegmentDecisionForm(request.POST)
@@ -408,8 +419,8 @@ def segment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_assessment")
+def assessment_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     form = forms.VersionedForm(request.POST)
     if not form.is_valid():
@@ -425,8 +436,8 @@ def assessment_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_assessment")
+def addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     form = forms.AddendumForm(request.POST)
     if form.is_valid():
@@ -441,8 +452,8 @@ def addendum_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def assessment_entered_in_error(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("assessments.change_assessment")
+def assessment_entered_in_error(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     own_record(request, assessment)
     form = forms.EnteredInErrorForm(request.POST)
@@ -455,7 +466,7 @@ def assessment_entered_in_error(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_step(request, assessment, "summary", error_form=form, status=400)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("assessments.view_assessment")
 def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     services.assessment_printed(assessment=assessment)

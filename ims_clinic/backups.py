@@ -14,16 +14,22 @@ import sqlite3
 
 # pg_dump and pg_restore run through subprocess with an argument list, never a shell.
 import subprocess  # nosec B404
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from django.db import connections
+from django.db.backends.utils import CursorWrapper
 
 PG_BINARIES_GLOB = "/usr/lib/postgresql/*/bin/{name}"
 
 
 class BackupError(Exception):
     pass
+
+
+# A cursor of the app's connection, or of sqlite3 opened on a backup file.
+Cursor = CursorWrapper | sqlite3.Cursor
 
 
 def _pg_binary(name: str) -> str:
@@ -43,7 +49,7 @@ NOT_LIBPQ_OPTIONS = {
 }  # fmt: skip
 
 
-def libpq_parameters(database: dict[str, Any]) -> dict[str, str]:
+def libpq_parameters(database: Mapping[str, Any]) -> dict[str, str]:
     """The libpq connection keywords of a DATABASES entry, built as Django's PostgreSQL backend builds them:
     OPTIONS (a socket given as `?host=` in DATABASE_URL lands there), then NAME, USER, PASSWORD, HOST, PORT."""
     options = {key: value for key, value in (database.get("OPTIONS") or {}).items() if key not in NOT_LIBPQ_OPTIONS}
@@ -58,7 +64,7 @@ def _conninfo_value(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _pg_connection(database: dict[str, Any]) -> tuple[str, dict[str, str]]:
+def _pg_connection(database: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
     """A conninfo string for --dbname with every keyword but the password, which goes in PGPASSWORD: no
     secret on a command line (and so in `ps`). libpq's PG* variables of our environment fill in the rest,
     as they do for the app."""
@@ -76,7 +82,7 @@ def _pg_connection(database: dict[str, Any]) -> tuple[str, dict[str, str]]:
     return conninfo, env
 
 
-def _run(program: str, arguments: list[str], database: dict[str, Any]) -> None:
+def _run(program: str, arguments: list[str], database: Mapping[str, Any]) -> None:
     conninfo, env = _pg_connection(database)
     command = [_pg_binary(program), f"--dbname={conninfo}", *arguments]
     # Fixed programs with an argument list, never a shell.
@@ -104,7 +110,7 @@ def backup(path: Path, alias: str = "default") -> Path:
     return path
 
 
-def restore(path: Path, database: dict[str, Any]) -> None:
+def restore(path: Path, database: Mapping[str, Any]) -> None:
     """Replace the contents of `database` (a DATABASES entry) with the backup at `path`, all or nothing."""
     if not path.exists():
         raise BackupError(f"There is no backup at {path}.")
@@ -135,7 +141,7 @@ def _plain(value: object) -> object:
     return bytes(value) if isinstance(value, memoryview) else value
 
 
-def table_names(cursor: Any, vendor: str) -> list[str]:
+def table_names(cursor: Cursor, vendor: str) -> list[str]:
     if vendor == "postgresql":
         cursor.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
@@ -148,7 +154,7 @@ def table_names(cursor: Any, vendor: str) -> list[str]:
     return [row[0] for row in cursor.fetchall()]
 
 
-def fingerprint(cursor: Any, vendor: str) -> dict[str, tuple[int, str]]:
+def fingerprint(cursor: Cursor, vendor: str) -> dict[str, tuple[int, str]]:
     """Per table: the row count and a SHA-256 of its rows (order-independent), to compare two databases."""
     result = {}
     for table in table_names(cursor, vendor):

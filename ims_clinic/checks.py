@@ -1,7 +1,9 @@
 """Deployment checks of our own, run by `manage.py check --deploy` beside Django's."""
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
@@ -14,7 +16,7 @@ NON_DELIVERING_EMAIL_BACKENDS = {
 
 
 @register(Tags.security, deploy=True)
-def email_backend_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def email_backend_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     if settings.DEBUG:
         return []
     if settings.EMAIL_BACKEND in NON_DELIVERING_EMAIL_BACKENDS:

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.models import User
 from assessments import services as assessment_services
 from assessments.models import Assessment, OutcomeMeasure, TreatmentSession
 from patients import services as patient_services
@@ -121,7 +122,7 @@ def _identity(index: int, person: DemoPatient) -> dict[str, Any]:
     }
 
 
-def seed_patients(*, front_desk: Any, physiotherapists: list[Any]) -> int:
+def seed_patients(*, front_desk: User, physiotherapists: list[User]) -> int:
     """Create the demo patients that are missing (matched by name and date of birth) and their consents."""
     created = 0
     text_version = ConsentTextVersion.objects.order_by("effective_on", "id").first()
@@ -143,7 +144,7 @@ def seed_patients(*, front_desk: Any, physiotherapists: list[Any]) -> int:
 
 
 def _seed_consent(
-    patient: Patient, person: DemoPatient, text_version: ConsentTextVersion, clinician: Any, index: int
+    patient: Patient, person: DemoPatient, text_version: ConsentTextVersion, clinician: User, index: int
 ) -> Consent:
     day = timezone.localdate() - timedelta(days=10 + index * 3)
     given_at = timezone.make_aware(datetime.combine(day, time(9 + index % 8, 15)))
@@ -215,7 +216,7 @@ DEMO_QUESTIONNAIRES = {
 }
 
 
-def seed_questionnaires(*, front_desk: Any, physiotherapist: Any) -> int:
+def seed_questionnaires(*, front_desk: User, physiotherapist: User) -> int:
     """Questionnaires in every state, for the demo patients that have none yet."""
     created = 0
     for index, state in DEMO_QUESTIONNAIRES.items():
@@ -230,7 +231,7 @@ def seed_questionnaires(*, front_desk: Any, physiotherapist: Any) -> int:
     return created
 
 
-def _seed_questionnaire(patient: Patient, state: str, front_desk: Any, physiotherapist: Any) -> None:
+def _seed_questionnaire(patient: Patient, state: str, front_desk: User, physiotherapist: User) -> None:
     link, _ = patient_services.questionnaire_link_issue(
         patient=patient, issued_by=front_desk, link_url=str, submission_key=uuid.uuid4(), send_email=False
     )
@@ -285,7 +286,7 @@ DEMO_DAY = (
 DEMO_COLOURS = ("blue", "green")
 
 
-def seed_bookings(*, front_desk: Any, physiotherapists: list[Any], days: int = 7) -> int:
+def seed_bookings(*, front_desk: User, physiotherapists: list[User], days: int = 7) -> int:
     """Practitioner profiles, hours, the three types, and bookings from `days` before to `days` after today.
 
     Idempotent: a practitioner's day that already has an appointment is left alone. Written directly (not
@@ -301,7 +302,7 @@ def seed_bookings(*, front_desk: Any, physiotherapists: list[Any], days: int = 7
         types.append(appointment_type)
     practitioners = []
     for index, user in enumerate(physiotherapists):
-        practitioner, created = Practitioner.objects.get_or_create(
+        practitioner, _created = Practitioner.objects.get_or_create(
             user=user,
             defaults={
                 "display_name": user.get_full_name() or user.username,
@@ -370,7 +371,7 @@ def _demo_patient(index: int) -> Patient:
     )
 
 
-def seed_assessments(*, physiotherapist: Any, colleague: Any) -> int:
+def seed_assessments(*, physiotherapist: User, colleague: User) -> int:
     """A signed evaluation of lateral elbow pain (C5-C6) and a draft one of low back pain (L5-S1)."""
     created = 0
     elbow_patient, back_patient = _demo_patient(3), _demo_patient(1)
@@ -383,7 +384,7 @@ def seed_assessments(*, physiotherapist: Any, colleague: Any) -> int:
     return created
 
 
-def _seed_elbow(patient: Patient, physiotherapist: Any) -> None:
+def _seed_elbow(patient: Patient, physiotherapist: User) -> None:
     assessment = assessment_services.assessment_start(patient=patient, physiotherapist=physiotherapist)
     assessment = assessment_services.assessment_save_fields(
         assessment=assessment,
@@ -442,7 +443,7 @@ def _seed_elbow(patient: Patient, physiotherapist: Any) -> None:
     Assessment.objects.filter(pk=assessment.pk).update(started_at=assessed, signed_at=assessed + timedelta(hours=1))
 
 
-def _seed_low_back(patient: Patient, physiotherapist: Any) -> None:
+def _seed_low_back(patient: Patient, physiotherapist: User) -> None:
     assessment = assessment_services.assessment_start(patient=patient, physiotherapist=physiotherapist)
     assessment = assessment_services.assessment_save_fields(
         assessment=assessment,
@@ -519,7 +520,7 @@ DEMO_COURSES = (
 )  # fmt: skip
 
 
-def seed_courses(*, physiotherapist: Any) -> int:
+def seed_courses(*, physiotherapist: User) -> int:
     """Courses of 4 to 8 signed IMS treatments, improving and not, with some minor adverse events."""
     created = 0
     for course in DEMO_COURSES:
@@ -531,7 +532,7 @@ def seed_courses(*, physiotherapist: Any) -> int:
     return created
 
 
-def _seed_course(patient: Patient, course: DemoCourse, physiotherapist: Any) -> None:
+def _seed_course(patient: Patient, course: DemoCourse, physiotherapist: User) -> None:
     record = assessment_services
     first_day = timezone.localdate() - timedelta(days=7 * len(course.pain))
     for number, (before, after) in enumerate(course.pain, start=1):

@@ -1,4 +1,7 @@
-"""What each role may do, as Django permissions (the roles table of ARCHITECTURE.md).
+"""What each role may do, as Django permissions (the roles table of ARCHITECTURE.md): the one table.
+
+Every page asks for permissions (accounts.permissions.permission_required) and the authentication backend
+answers from this table and the user's roles. Each label here is asked for by a page or by the back office.
 
 The groups are created by the data migration 0001_roles and brought back in step with this
 table after every migrate (see apps.py), so that a new app's permissions join its role
@@ -16,35 +19,34 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Identity and contact, booking, check-in, questionnaire links; never clinical content.
     Role.FRONT_DESK: frozenset(
         {
+            "accounts.view_home",
             "patients.add_patient",
             "patients.change_patient",
             "patients.view_patient",
             "patients.add_questionnairelink",
             "patients.change_questionnairelink",
-            "patients.view_questionnairelink",
             "scheduling.add_appointment",
             "scheduling.change_appointment",
             "scheduling.view_appointment",
-            "scheduling.view_practitioner",
-            "scheduling.view_appointmenttype",
+            "scheduling.book_for_any_practitioner",
             "scheduling.add_waitlistentry",
             "scheduling.change_waitlistentry",
             "scheduling.view_waitlistentry",
+            "records.import_patients",
         }
     ),
     # Everything clinical; the schedule read-only plus their own bookings.
     Role.PHYSIOTHERAPIST: frozenset(
         {
+            "accounts.view_home",
             "patients.add_patient",
             "patients.change_patient",
             "patients.view_patient",
             "patients.add_consent",
             "patients.change_consent",
             "patients.view_consent",
-            "patients.view_consenttextversion",
             "patients.add_questionnairelink",
             "patients.change_questionnairelink",
-            "patients.view_questionnairelink",
             "patients.view_questionnaireresponse",
             "patients.change_safetyflag",
             "patients.view_safetyflag",
@@ -55,26 +57,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "assessments.change_treatmentsession",
             "assessments.view_treatmentsession",
             "assessments.add_adverseevent",
-            "assessments.view_adverseevent",
             "assessments.add_outcomemeasure",
             "assessments.view_outcomemeasure",
-            # Their own bookings only: the scheduling views check the practitioner.
+            # Their own bookings only (no book_for_any_practitioner): Practitioner.objects.bookable_by.
             "scheduling.add_appointment",
             "scheduling.change_appointment",
             "scheduling.view_appointment",
-            "scheduling.view_practitioner",
-            "scheduling.view_appointmenttype",
             "scheduling.add_waitlistentry",
             "scheduling.change_waitlistentry",
             "scheduling.view_waitlistentry",
+            "scheduling.manage_own_calendar_feed",
+            "records.export_patient_record",
         }
     ),
     # Staff accounts, practitioners' hours, appointment types, the audit log.
     Role.CLINIC_ADMIN: frozenset(
         {
+            "accounts.view_home",
             "accounts.add_user",
             "accounts.change_user",
             "accounts.view_user",
+            "accounts.view_auditevent",
             "auth.view_group",
             "auditlog.view_logentry",
             "axes.view_accessattempt",
@@ -102,9 +105,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.change_appointmenttype",
             "scheduling.view_appointmenttype",
             # The adverse-event report counts events by type and class, with no patient in it.
-            "assessments.view_adverseevent",
-            # The integrations that read the FHIR API. Exports and the import are role checks in records'
-            # views (role_required), not permissions.
+            "assessments.view_adverse_event_report",
+            "records.export_patient_record",
+            "records.export_clinic_data",
+            # The integrations that read the FHIR API.
             "records.add_integrationtoken",
             "records.change_integrationtoken",
             "records.view_integrationtoken",

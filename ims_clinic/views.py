@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.roles import Role, role_required, user_roles
+from accounts.permissions import permission_required
+from accounts.roles import Role, user_roles
 
 RETRY_AFTER_SECONDS = 30
 
@@ -113,7 +114,7 @@ def home_cards(request: HttpRequest) -> list[dict[str, str]]:
     return cards
 
 
-@role_required(Role.FRONT_DESK, Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
+@permission_required("accounts.view_home")
 def home(request: HttpRequest) -> HttpResponse:
     hour = timezone.localtime().hour
     greeting = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"

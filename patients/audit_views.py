@@ -1,14 +1,14 @@
 """A patient's "who has seen my record" report, for access requests: the clinic admin reads and exports it."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts import audit
 from accounts.models import AuditAction, AuditEvent
-from accounts.roles import Role, role_required
+from accounts.permissions import permission_required
 
 from .models import Patient
 
@@ -16,7 +16,7 @@ PAGE_SIZE = 50
 
 
 @require_safe
-@role_required(Role.CLINIC_ADMIN)
+@permission_required("accounts.view_auditevent")
 def patient_access_report(request: HttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     audit.audit(action=AuditAction.VIEW, object_type="patients.accessreport", object_id=str(pk), patient_id=pk)
@@ -28,8 +28,8 @@ def patient_access_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@role_required(Role.CLINIC_ADMIN)
-def patient_access_report_export(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("accounts.view_auditevent")
+def patient_access_report_export(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     audit.audit(action=AuditAction.EXPORT, object_type="patients.accessreport", object_id=str(pk), patient_id=pk)
     filename = f"access-report-patient-{patient.pk}-{timezone.localtime():%Y%m%d}.csv"

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
@@ -65,8 +67,9 @@ class PatientForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
-        self.fields["emergency_contact_phone"].widget.attrs["type"] = "tel"
+        self.fields["phone"].widget.input_type = "tel"
+        self.fields["phone"].widget.attrs["autocomplete"] = "off"
+        self.fields["emergency_contact_phone"].widget.input_type = "tel"
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -116,7 +119,7 @@ class PatientForm(forms.ModelForm):
     def clean_preferred_name(self) -> str:
         return self._clean_name("preferred_name", required=False)
 
-    def clean_date_of_birth(self) -> Any:
+    def clean_date_of_birth(self) -> date:
         born = self.cleaned_data["date_of_birth"]
         problem = identity.date_of_birth_problem(born, timezone.localdate())
         if problem:
@@ -142,7 +145,8 @@ class PatientForm(forms.ModelForm):
             raise forms.ValidationError(str(error)) from None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         number = cleaned.get("health_number", "")
         if number and cleaned.get("health_number_province"):
             try:
@@ -160,7 +164,8 @@ class PatientForm(forms.ModelForm):
 class PatientCreateForm(OneTimeSubmissionMixin, PatientForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper.layout.append("submission_key")
+        # PatientForm always gives its helper a layout (crispy declares it optional).
+        self.helper.layout.append("submission_key")  # type: ignore[union-attr]
 
 
 class PatientUpdateForm(VersionedFormMixin, PatientForm):
@@ -172,16 +177,18 @@ class PatientUpdateForm(VersionedFormMixin, PatientForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper.layout.append("version")
+        # PatientForm always gives its helper a layout (crispy declares it optional).
+        self.helper.layout.append("version")  # type: ignore[union-attr]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "version" in self.errors:  # a hidden field's error would not be seen
             self.add_error(None, "This form is out of date. Reload the page and make your changes again.")
         return data
 
 
-REGION_CHOICES = [(code.value, label) for code, label in REGION_LABELS.items()]
+REGION_CHOICES = [(str(code), label) for code, label in REGION_LABELS.items()]
 
 
 class ConsentRecordForm(OneTimeSubmissionMixin, forms.ModelForm):
@@ -220,7 +227,7 @@ class ConsentRecordForm(OneTimeSubmissionMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["form"].choices = ConsentForm.choices
+        cast(forms.ChoiceField, self.fields["form"]).choices = ConsentForm.choices
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -247,7 +254,8 @@ class ConsentRecordForm(OneTimeSubmissionMixin, forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("alternatives_discussed"):
             self.add_error("alternatives_discussed", "Discuss the alternatives before recording consent.")
         if not cleaned.get("stop_signal_agreed"):
@@ -310,13 +318,13 @@ class ConsentExtensionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, region: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["form"].choices = ConsentForm.choices
+        cast(forms.ChoiceField, self.fields["form"]).choices = ConsentForm.choices
         self.fields["includes_paraspinal"].initial = True
         # Without the region preset, choosing one fills its risks in (static/js/app.js, from `region_risks`).
         self.fields["region"].widget.attrs.update(
             {"data-fill-target": "id_risks_explained", "data-fill-texts": "region-risks"}
         )
-        if region in REGION_RISKS:
+        if region is not None and region in REGION_RISKS:
             self.fields["region"].widget = forms.HiddenInput()
             self.initial.setdefault("region", region)
             self.initial.setdefault("risks_explained", REGION_RISKS[region])
@@ -325,7 +333,8 @@ class ConsentExtensionForm(forms.ModelForm):
         self.helper.disable_csrf = True
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("form") == ConsentForm.WRITTEN and not cleaned.get("signed_name", "").strip():
             self.add_error("signed_name", "For written consent the patient types their full name.")
         return cleaned
@@ -369,7 +378,7 @@ class FlagMapForm(forms.Form):
     )
 
     @classmethod
-    def for_flag(cls, flag: SafetyFlag, data: Any = None) -> FlagMapForm:
+    def for_flag(cls, flag: SafetyFlag, data: Mapping[str, Any] | None = None) -> FlagMapForm:
         """The form of one flag on the review page, showing its mapped place when there is one."""
         initial: dict[str, Any] = {}
         if flag.areas_mapped_at:
@@ -437,12 +446,14 @@ class SafetyRecheckForm(forms.Form):
         )
         self.asked_about = questionnaire
         self.fields["questionnaire"].initial = questionnaire.pk
-        self.fields["medicines_stopped"].choices = recheck_stopped_options(questionnaire)
-        if not self.fields["medicines_stopped"].choices:
+        stopped = cast(forms.MultipleChoiceField, self.fields["medicines_stopped"])
+        stopped.choices = recheck_stopped_options(questionnaire)
+        if not stopped.choices:
             self.fields["medicines_stopped"].help_text = "The questionnaire records no medicine to stop."
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         has_errors = any(name in self.errors for name in self.CHANGE_FIELDS)
         has_change = any(cleaned.get(name) for name in self.CHANGE_FIELDS)
         if cleaned.get("answer") == RecheckAnswer.CHANGES_RECORDED and not (has_errors or has_change):

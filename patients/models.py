@@ -264,7 +264,7 @@ class Consent(models.Model):
         return [REGION_LABELS.get(code, code) for code in self.regions]
 
 
-REGION_LABELS = {
+REGION_LABELS: dict[str, str] = {
     BodyRegion.HEAD_NECK: "Head and neck (beside the neck spine too)",
     BodyRegion.SHOULDER: "Shoulder and shoulder blade",
     BodyRegion.UPPER_BACK: "Upper and middle back (beside the spine)",
@@ -484,6 +484,8 @@ class SafetyRecheck(models.Model):
         QuestionnaireResponse, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     link = models.ForeignKey(QuestionnaireLink, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The new link's token, kept on the object (never stored) for the page that shows the link once.
+    link_token: str
     asked_at = models.DateTimeField(default=timezone.now)
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

@@ -3,7 +3,8 @@
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 
 class CappedPaginator(Paginator):
@@ -13,7 +14,9 @@ class CappedPaginator(Paginator):
     docs/performance.md); reading the keys of at most cap + 1 rows, unsorted, costs the same at any size.
     """
 
-    def __init__(self, object_list: Any, per_page: int, *, cap: int) -> None:
+    object_list: QuerySet[Any]
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, cap: int) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
 
@@ -28,7 +31,7 @@ class CappedPaginator(Paginator):
         """How many rows match, counted no further than cap + 1."""
         return len(self.first_ids)
 
-    def page(self, number: Any) -> Any:
+    def page(self, number: int | str) -> Page[Any]:
         """A page in the list's order. Within the cap, it is read by key among the matches already found: for
         a rare name the planner might otherwise walk the whole name index in order, looking for it
         (35 ms for "lefe" at 100,000 patients, 1 ms this way)."""
@@ -36,7 +39,8 @@ class CappedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
         rows = self.object_list if self.is_capped else self.object_list.filter(pk__in=self.first_ids)
-        return self._get_page(rows[bottom:top], number, self)
+        # Django's own page factory (what Paginator.page returns through); the stubs leave it out.
+        return self._get_page(rows[bottom:top], number, self)  # type: ignore[attr-defined]
 
     @cached_property
     def count(self) -> int:

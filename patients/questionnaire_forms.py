@@ -8,12 +8,13 @@ submission check can never disagree.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
-from accounts.dates import MAX_DATE, MIN_DATE, ClinicDateField
+from accounts.dates import ClinicDateField, DatePickerInput
 
 from . import safety_rules
 from .safety_rules import AnswerType, Question, Section
@@ -61,8 +62,7 @@ def _field(question: Question) -> forms.Field | None:
                 max_length=10, widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}), **common
             )
         case AnswerType.DATE:
-            bounds = {"min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
-            return forms.CharField(max_length=10, widget=forms.DateInput(attrs={"type": "date", **bounds}), **common)
+            return forms.CharField(max_length=10, widget=DatePickerInput, **common)
         case AnswerType.TEXT:
             # The rules module explains the 500-character limit at the field; this ceiling only stops abuse.
             return forms.CharField(
@@ -158,7 +158,7 @@ def initial_from_answers(questions: list[Question], answers: dict[str, Any]) -> 
     return initial
 
 
-def answer_label(question: Question, value: Any) -> str:
+def answer_label(question: Question, value: object) -> str:
     """An answer as staff read it on the review page."""
     if value in (None, "", []):
         return "—"
@@ -167,7 +167,7 @@ def answer_label(question: Question, value: Any) -> str:
     if question.answer_type is AnswerType.NUMBER_RANGE:
         if value == safety_rules.DONT_KNOW:
             return "Does not know"
-        return " to ".join(str(part) for part in value)
+        return " to ".join(str(part) for part in cast(Iterable[object], value))  # a range is a pair
     if isinstance(value, list | tuple):
         return ", ".join(question.option_label(str(code)) for code in value)
     if question.options:

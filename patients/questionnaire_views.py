@@ -27,6 +27,7 @@ from .questionnaire_forms import (
     SectionForm,
     visible_patient_sections,
 )
+from .safety_rules import Section
 
 SESSION_KEY = "questionnaire"
 VERIFIED_FOR_SECONDS = 60 * 60
@@ -181,11 +182,11 @@ def _form_errors(form: SectionForm) -> dict[str, str]:
     """Errors the form itself found (an answer that is not one of the options, an absurd length), by question."""
     errors: dict[str, str] = {}
     for name, messages in form.errors.items():
-        errors.setdefault(name.split("__")[0], messages[0])
+        errors.setdefault(name.split("__")[0], str(messages[0]))
     return errors
 
 
-def _page_errors(answers: dict[str, Any], section: Any, link: QuestionnaireLink) -> dict[str, str]:
+def _page_errors(answers: dict[str, Any], section: Section, link: QuestionnaireLink) -> dict[str, str]:
     all_errors = safety_rules.validate_answers(
         answers, today=timezone.localdate(), expected_date_of_birth=link.patient.date_of_birth
     )
@@ -193,7 +194,7 @@ def _page_errors(answers: dict[str, Any], section: Any, link: QuestionnaireLink)
     return {code: message for code, message in all_errors.items() if code in codes}
 
 
-def _neighbour_url(token: str, sections: list[Any], current: Any, *, step: int) -> str:
+def _neighbour_url(token: str, sections: list[Section], current: Section, *, step: int) -> str:
     index = next((i for i, section in enumerate(sections) if section.code == current.code), 0)
     target = sections[max(0, min(len(sections) - 1, index + step))]
     return reverse("questionnaire:section", kwargs={"token": token, "section": target.code})
@@ -204,8 +205,8 @@ def _render_section(
     link: QuestionnaireLink,
     token: str,
     form: SectionForm,
-    current: Any,
-    sections: list[Any],
+    current: Section,
+    sections: list[Section],
     answers: dict[str, Any],
     errors: dict[str, str],
 ) -> HttpResponse:

@@ -176,7 +176,7 @@ def snapshots(patient_ids: Iterable[int], *, today: date | None = None) -> dict[
     return found
 
 
-def _as_list(value: object) -> list[str]:
+def _as_list(value: str | list[str] | None) -> list[str]:
     """A JSON list read through a subquery: a list on PostgreSQL, its text on SQLite."""
     if isinstance(value, str):
         value = json.loads(value)

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.submissions import claim_submission, complete_submission
 
 from . import identity, safety_rules
@@ -115,7 +116,7 @@ def _derive_search_fields(patient: Patient) -> None:
 
 
 @transaction.atomic
-def patient_create(*, data: dict[str, Any], created_by: Any, submission_key: uuid.UUID) -> Patient:
+def patient_create(*, data: dict[str, Any], created_by: User, submission_key: uuid.UUID) -> Patient:
     """Register a patient once per rendered form (a repeated POST raises DuplicateSubmission)."""
     claim = claim_submission(key=submission_key, user=created_by)
     patient = Patient(**{field: data[field] for field in IDENTITY_FIELDS if field in data})
@@ -153,7 +154,7 @@ class StalePatientError(Exception):
 
 
 @transaction.atomic
-def patient_update(*, patient: Patient, data: dict[str, Any], updated_by: Any, version: int) -> Patient:
+def patient_update(*, patient: Patient, data: dict[str, Any], updated_by: User, version: int) -> Patient:
     """Save the details if they are still at `version` (the one the form showed); else StalePatientError.
 
     The row lock makes the compare and the set one step: of two saves from the same version, the
@@ -178,7 +179,7 @@ def patient_update(*, patient: Patient, data: dict[str, Any], updated_by: Any, v
 
 
 @transaction.atomic
-def patient_archive(*, patient: Patient, archived_by: Any) -> Patient:
+def patient_archive(*, patient: Patient, archived_by: User) -> Patient:
     """Archive, never delete: the record stays, leaves the everyday registry, and can be restored."""
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
     if not locked.is_archived:
@@ -191,7 +192,7 @@ def patient_archive(*, patient: Patient, archived_by: Any) -> Patient:
 
 
 @transaction.atomic
-def patient_restore(*, patient: Patient, restored_by: Any) -> Patient:
+def patient_restore(*, patient: Patient, restored_by: User) -> Patient:
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
     if locked.is_archived:
         locked.is_archived = False
@@ -221,7 +222,7 @@ def consent_record(
     *,
     patient: Patient,
     text_version: ConsentTextVersion,
-    clinician: Any,
+    clinician: User,
     form: str,
     regions: list[str],
     includes_paraspinal: bool,
@@ -270,7 +271,7 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: Consent, withdrawn_by: Any, reason: str) -> Consent:
+def consent_withdraw(*, consent: Consent, withdrawn_by: User, reason: str) -> Consent:
     """Withdrawal keeps the consent and marks it withdrawn; withdrawing twice changes nothing."""
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     if locked.withdrawn_at is None:
@@ -293,7 +294,7 @@ def consent_extend(
     risks_explained: str,
     form: str,
     signed_name: str = "",
-    clinician: Any,
+    clinician: User,
     given_at: datetime | None = None,
 ) -> ConsentExtension:
     """Add a body region to a consent in force, with the risks read to the patient (7.2 element 10).
@@ -372,7 +373,7 @@ def token_hash(token: str) -> str:
 def questionnaire_link_issue(
     *,
     patient: Patient,
-    issued_by: Any,
+    issued_by: User,
     link_url: Callable[[str], str],
     submission_key: uuid.UUID,
     send_email: bool = True,
@@ -423,7 +424,7 @@ def _email_questionnaire_link(patient: Patient, link: QuestionnaireLink, url: st
 
 
 @transaction.atomic
-def questionnaire_link_revoke(*, link: QuestionnaireLink, revoked_by: Any, reason: str = "") -> QuestionnaireLink:
+def questionnaire_link_revoke(*, link: QuestionnaireLink, revoked_by: User, reason: str = "") -> QuestionnaireLink:
     locked = QuestionnaireLink.objects.select_for_update().get(pk=link.pk)
     if locked.revoked_at is None and locked.submitted_at is None:
         locked.revoked_at = timezone.now()
@@ -583,7 +584,7 @@ def _stored_flag(response: QuestionnaireResponse, flag: safety_rules.Flag, rules
 
 
 @transaction.atomic
-def safety_flag_acknowledge(*, flag: SafetyFlag, acknowledged_by: Any, note: str = "") -> SafetyFlag:
+def safety_flag_acknowledge(*, flag: SafetyFlag, acknowledged_by: User, note: str = "") -> SafetyFlag:
     """Acknowledge one flag; HOLD, HIGH and CLARIFY need their note. Acknowledging twice changes nothing."""
     locked = SafetyFlag.objects.select_for_update().get(pk=flag.pk)
     if locked.acknowledged_at is not None:
@@ -617,7 +618,7 @@ def _rule_areas(flag: SafetyFlag) -> list[dict[str, str | None]]:
 
 
 @transaction.atomic
-def safety_flag_map_areas(*, flag: SafetyFlag, regions: list[str], side: str, mapped_by: Any) -> SafetyFlag:
+def safety_flag_map_areas(*, flag: SafetyFlag, regions: list[str], side: str, mapped_by: User) -> SafetyFlag:
     """Record the body regions a described (or unlocated) place covers, so the gate holds exactly them.
 
     Mapping again replaces the mapped areas; the audit log keeps the earlier ones.
@@ -653,7 +654,7 @@ def safety_flag_map_areas(*, flag: SafetyFlag, regions: list[str], side: str, ma
 
 
 @transaction.atomic
-def safety_flags_acknowledge_low(*, response: QuestionnaireResponse, acknowledged_by: Any) -> int:
+def safety_flags_acknowledge_low(*, response: QuestionnaireResponse, acknowledged_by: User) -> int:
     """Acknowledge every open LOW flag of a submission together (5.5), each saved so each is audit-logged."""
     flags = list(
         response.flags.select_for_update().filter(severity=safety_rules.Severity.LOW, acknowledged_at__isnull=True)
@@ -850,7 +851,7 @@ def _carried_acknowledgement(flag: SafetyFlag, previous: dict[tuple[str, str, st
 
 
 def _questionnaire_amend(
-    *, current: QuestionnaireResponse, changes: dict[str, Any], recorded_by: Any, day: date
+    *, current: QuestionnaireResponse, changes: dict[str, Any], recorded_by: User, day: date
 ) -> QuestionnaireResponse:
     answers = _amended_answers(current.answers, changes)
     screened_at = current.screened_at or current.submitted_at
@@ -891,7 +892,7 @@ def _questionnaire_amend(
 def safety_recheck_record(
     *,
     patient: Patient,
-    asked_by: Any,
+    asked_by: User,
     answer: str,
     changes: dict[str, Any] | None = None,
     note: str = "",

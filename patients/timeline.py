@@ -91,7 +91,7 @@ def timeline_for(patient: Patient, *, clinical: bool, limit: int = 50) -> list[T
     return [replace(entry, detail="", url="") if entry.is_clinical else entry for entry in entries]
 
 
-def patient_events(patient: Patient, limit: int) -> list[TimelineEntry]:
+def patient_events(patient: Patient, _limit: int) -> list[TimelineEntry]:
     entries = [TimelineEntry(at=patient.created_at, kind="patient", title="Registered")]
     if patient.is_archived and patient.archived_at:
         entries.append(TimelineEntry(at=patient.archived_at, kind="patient", title="Archived", status="archived"))

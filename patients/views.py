@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
-from accounts.roles import Role, has_role, role_required
+from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import holds, permission_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from accounts.versioning import edit_conflict
 
@@ -41,13 +42,12 @@ from .pagination import CappedPaginator
 from .questionnaire_forms import answer_label
 from .readiness import readiness_for
 
-STAFF_WHO_SEE_PATIENTS = (Role.FRONT_DESK, Role.PHYSIOTHERAPIST)
 PAGE_SIZE = 25
 SEARCH_COUNT_CAP = 500  # the registry counts no further: past it, the page asks for a narrower search
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_list(request: HttpRequest) -> HttpResponse:
+@permission_required("patients.view_patient")
+def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = RegistrySearchForm(request.GET or None)
     text, include_archived = "", False
     if form.is_valid():
@@ -65,8 +65,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_create(request: HttpRequest) -> HttpResponse:
+@permission_required("patients.add_patient")
+def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PatientCreateForm(request.POST or None)
     duplicates = []
     if request.method == "POST" and form.is_valid():
@@ -81,16 +81,16 @@ def patient_create(request: HttpRequest) -> HttpResponse:
                 patient = services.patient_create(
                     data=form.cleaned_data, created_by=request.user, submission_key=form.cleaned_data["submission_key"]
                 )
-            except DuplicateSubmission as already:
+            except DuplicateSubmission as duplicate:
                 messages.info(request, "This form was already sent; here is the patient it registered.")
-                return redirect(already.result_url or "patients:patient-list")
+                return redirect(duplicate.result_url or "patients:patient-list")
             messages.success(request, f"{patient.display_name} is registered.")
             return redirect(patient)
     return render(request, "patients/patient_form.html", {"form": form, "duplicates": duplicates, "creating": True})
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_update(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("patients.change_patient")
+def patient_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     if patient.is_archived:
         messages.error(request, services.archived_message("changing their details"))
@@ -118,11 +118,11 @@ def _patient_conflict(request: HttpRequest, form: PatientUpdateForm, current: Pa
     return render(request, "patients/patient_conflict.html", context, status=409)
 
 
-@role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("patients.view_patient")
+def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.select_related("created_by", "updated_by", "archived_by"), pk=pk)
     services.patient_chart_opened(patient=patient)
-    clinical = has_role(request.user, Role.PHYSIOTHERAPIST)
+    clinical = holds(request.user, "assessments.view_assessment")
     safety = readiness_for([patient.pk])[patient.pk]
     context = {
         "patient": patient,
@@ -146,23 +146,23 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_archive(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("patients.change_patient")
+def patient_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = services.patient_archive(patient=get_object_or_404(Patient, pk=pk), archived_by=request.user)
     messages.success(request, f"{patient.display_name} is archived. The record is kept and can be restored.")
     return redirect(patient)
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
-def patient_restore(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("patients.change_patient")
+def patient_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = services.patient_restore(patient=get_object_or_404(Patient, pk=pk), restored_by=request.user)
     messages.success(request, f"{patient.display_name} is restored to the registry.")
     return redirect(patient)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
-def consent_create(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("patients.add_consent")
+def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     text_version = ConsentTextVersion.current()
     if text_version is None:
@@ -215,14 +215,14 @@ def _patient_consent(pk: int, consent_pk: int) -> Consent:
     )
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.view_consent")
 def consent_detail(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     return _consent_page(request, _patient_consent(pk, consent_pk))
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+@permission_required("patients.change_consent")
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     consent = _patient_consent(pk, consent_pk)
     form = ConsentWithdrawForm(request.POST)
     if not form.is_valid():
@@ -233,8 +233,8 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def consent_extend(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+@permission_required("patients.change_consent")
+def consent_extend(request: AuthenticatedHttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     consent = _patient_consent(pk, consent_pk)
     if consent.is_withdrawn:
         messages.error(request, services.CONSENT_WITHDRAWN)
@@ -252,8 +252,8 @@ def consent_extend(request: HttpRequest, pk: int, consent_pk: int) -> HttpRespon
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
-def questionnaire_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("patients.add_questionnairelink")
+def questionnaire_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = QuestionnaireLinkForm(request.POST)
     if not form.is_valid():
@@ -287,8 +287,8 @@ def questionnaire_link_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF_WHO_SEE_PATIENTS)
-def questionnaire_link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+@permission_required("patients.change_questionnairelink")
+def questionnaire_link_revoke(request: AuthenticatedHttpRequest, pk: int, link_pk: int) -> HttpResponse:
     link = get_object_or_404(QuestionnaireLink, pk=link_pk, patient_id=pk)
     services.questionnaire_link_revoke(link=link, revoked_by=request.user, reason="Revoked by staff")
     messages.success(request, "The questionnaire link is revoked; it can no longer be used.")
@@ -339,7 +339,7 @@ def _questionnaire_review_page(
     return render(request, "patients/questionnaire_review.html", context, status=status)
 
 
-@role_required(Role.PHYSIOTHERAPIST)
+@permission_required("patients.view_questionnaireresponse")
 def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
     response = get_object_or_404(
         QuestionnaireResponse.objects.select_related("patient", "link", "amends", "recorded_by"),
@@ -352,8 +352,10 @@ def questionnaire_review(request: HttpRequest, pk: int, response_pk: int) -> Htt
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def safety_flag_acknowledge(request: HttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
+@permission_required("patients.change_safetyflag")
+def safety_flag_acknowledge(
+    request: AuthenticatedHttpRequest, pk: int, response_pk: int, flag_pk: int
+) -> HttpResponse:
     flag = get_object_or_404(
         SafetyFlag.objects.select_related("response"), pk=flag_pk, response_id=response_pk, response__patient_id=pk
     )
@@ -366,13 +368,13 @@ def safety_flag_acknowledge(request: HttpRequest, pk: int, response_pk: int, fla
         else:
             messages.success(request, f"{flag.code} acknowledged.")
     else:
-        messages.error(request, f"{flag.code}: {' '.join(form.errors['note'])}")
+        messages.error(request, f"{flag.code}: {' '.join(map(str, form.errors['note']))}")
     return redirect(f"{flag.response.get_absolute_url()}#flag-{flag.pk}")
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def safety_flag_map(request: HttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
+@permission_required("patients.change_safetyflag")
+def safety_flag_map(request: AuthenticatedHttpRequest, pk: int, response_pk: int, flag_pk: int) -> HttpResponse:
     flag = get_object_or_404(
         SafetyFlag.objects.select_related("response__patient", "response__link", "response__amends"),
         pk=flag_pk,
@@ -394,8 +396,8 @@ def safety_flag_map(request: HttpRequest, pk: int, response_pk: int, flag_pk: in
 
 
 @require_POST
-@role_required(Role.PHYSIOTHERAPIST)
-def safety_flags_acknowledge_low(request: HttpRequest, pk: int, response_pk: int) -> HttpResponse:
+@permission_required("patients.change_safetyflag")
+def safety_flags_acknowledge_low(request: AuthenticatedHttpRequest, pk: int, response_pk: int) -> HttpResponse:
     response = get_object_or_404(QuestionnaireResponse, pk=response_pk, patient_id=pk, submitted_at__isnull=False)
     count = services.safety_flags_acknowledge_low(response=response, acknowledged_by=request.user)
     messages.success(request, f"{count} LOW flag{'s' if count != 1 else ''} acknowledged.")

@@ -13,6 +13,7 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, time
 from typing import IO, Any
 
 from django.db.models import Count
@@ -39,10 +40,10 @@ def pseudonym(patient_id: int) -> str:
 def _cell(value: object) -> str:
     if value is None:
         return ""
-    if hasattr(value, "tzinfo") and hasattr(value, "hour"):
-        value = timezone.localtime(value).isoformat(timespec="minutes")  # type: ignore[arg-type]
-    elif hasattr(value, "isoformat"):
-        value = value.isoformat()  # type: ignore[union-attr]
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).isoformat(timespec="minutes")
+    elif isinstance(value, date | time):
+        value = value.isoformat()
     text = str(value)
     if isinstance(value, bool):
         text = "yes" if value else "no"
@@ -84,7 +85,7 @@ def _patients(pseudonymised: bool) -> Table:
         "is_archived", "created_at",
     ]  # fmt: skip
 
-    def identified_rows(who: Callable[[int], str]) -> Iterator[list[Any]]:
+    def identified_rows(_who: Callable[[int], str]) -> Iterator[list[Any]]:
         for row in Patient.objects.order_by("pk").values_list(*fields).iterator(CHUNK):
             yield list(row)
 
@@ -110,7 +111,7 @@ def _appointments(pseudonymised: bool) -> Table:
     return Table("appointments.csv", header, rows)
 
 
-def _sessions(pseudonymised: bool) -> Table:
+def _sessions(_pseudonymised: bool) -> Table:
     header = [
         "session", "patient", "physiotherapist", "started_at", "status", "pain_before", "pain_after", "position",
         "technique", "needle_diameter_mm", "needle_length_mm", "needled_sites", "adverse_events", "broken_needle",
@@ -132,7 +133,7 @@ def _sessions(pseudonymised: bool) -> Table:
     return Table("treatment_sessions.csv", header, rows)
 
 
-def _sites(pseudonymised: bool) -> Table:
+def _sites(_pseudonymised: bool) -> Table:
     header = [
         "site", "session", "patient", "muscle", "side", "level", "insertions", "depth", "depth_mm", "twitch",
         "grasp", "familiar_pain", "bleeding", "needle_diameter_mm", "needle_length_mm", "recorded_at",
@@ -150,7 +151,7 @@ def _sites(pseudonymised: bool) -> Table:
     return Table("needled_sites.csv", header, rows)
 
 
-def _adverse_events(pseudonymised: bool) -> Table:
+def _adverse_events(_pseudonymised: bool) -> Table:
     header = ["adverse_event", "session", "patient", "event_type", "event_class", "onset", "reported_at"]
 
     def rows(who: Callable[[int], str]) -> Iterator[list[Any]]:
@@ -164,7 +165,7 @@ def _adverse_events(pseudonymised: bool) -> Table:
     return Table("adverse_events.csv", header, rows)
 
 
-def _outcomes(pseudonymised: bool) -> Table:
+def _outcomes(_pseudonymised: bool) -> Table:
     header = [
         "outcome", "patient", "session", "instrument", "score", "raw_sum", "items_answered", "band",
         "scoring_version", "recorded_at",

@@ -11,12 +11,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.contrib.auth import get_user_model
-from django.db.models import F, Model, Prefetch
+from django.db.models import F, Model, Prefetch, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from assessments import anatomy, gunn_signs, outcomes
 from assessments import services as assessment_services
@@ -109,11 +109,12 @@ def load_patient_record(patient: Patient) -> PatientRecord:
     return record
 
 
-def _addenda(model: type[Model]) -> Any:
-    return model._meta.get_field("addenda").related_model.objects.select_related("author")
+def _addenda(model: type[Assessment] | type[TreatmentSession]) -> QuerySet[Model]:
+    addendum = cast(type[Model], model._meta.get_field("addenda").related_model)
+    return addendum._default_manager.select_related("author")
 
 
-def _users(record: PatientRecord) -> Iterator[Any]:
+def _users(record: PatientRecord) -> Iterator[User]:
     """The staff who appear in the record as practitioners (authors, performers, recorders)."""
     for appointment in record.appointments:
         yield appointment.practitioner.user
@@ -123,7 +124,8 @@ def _users(record: PatientRecord) -> Iterator[Any]:
         for flag in response.flags.all():
             if flag.acknowledged_by:
                 yield flag.acknowledged_by
-    for item in (*record.assessments, *record.sessions):
+    signed_records: list[Assessment | TreatmentSession] = [*record.assessments, *record.sessions]
+    for item in signed_records:
         yield item.physiotherapist
         if item.signed_by:
             yield item.signed_by
@@ -191,7 +193,7 @@ def body_site(*, side: str = "", muscle: str = "", level: str = "", region_note:
     return site
 
 
-def note(text: str, *, author: Any = None, time: datetime | None = None) -> dict[str, Any]:
+def note(text: str, *, author: User | None = None, time: datetime | None = None) -> dict[str, Any]:
     annotation: dict[str, Any] = {"text": text}
     if author is not None:
         annotation["authorReference"] = practitioner_reference(author)
@@ -200,15 +202,15 @@ def note(text: str, *, author: Any = None, time: datetime | None = None) -> dict
     return annotation
 
 
-def practitioner_reference(user: Any) -> dict[str, str]:
+def practitioner_reference(user: User) -> dict[str, str]:
     return {"reference": f"Practitioner/{user.pk}", "display": user.get_full_name() or user.username}
 
 
 def record_status(status: str) -> str:
     """An Observation's status from the status of the record it belongs to."""
     return {
-        AssessmentStatus.SIGNED: "final",
-        AssessmentStatus.ENTERED_IN_ERROR: "entered-in-error",
+        AssessmentStatus.SIGNED.value: "final",
+        AssessmentStatus.ENTERED_IN_ERROR.value: "entered-in-error",
     }.get(status, "preliminary")
 
 
@@ -219,7 +221,7 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
     names = [{"use": "official", "family": patient.family_name, "given": [patient.given_name]}]
     if patient.preferred_name:
         names.append({"use": "usual", "family": patient.family_name, "given": [patient.preferred_name]})
-    telecom = []
+    telecom: list[dict[str, Any]] = []
     if patient.phone:
         telecom.append({"system": "phone", "value": patient.phone})
     if patient.email:
@@ -291,7 +293,7 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
     return resource
 
 
-def practitioner_resource(user: Any, profile: Practitioner | None) -> dict[str, Any]:
+def practitioner_resource(user: User, profile: Practitioner | None) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Practitioner",
         "id": str(user.pk),
@@ -337,12 +339,12 @@ def appointment_resource(appointment: Appointment) -> dict[str, Any]:
     return resource
 
 
-def _answers(code: str, value: Any) -> list[dict[str, Any]]:
+def _answers(code: str, value: object) -> list[dict[str, Any]]:
     question = QUESTION_BY_CODE.get(code)
     kind = question.answer_type if question else None
-    if kind in (AnswerType.CHOICE, AnswerType.YES_NO_NOT_SURE) and isinstance(value, str):
+    if question is not None and kind in (AnswerType.CHOICE, AnswerType.YES_NO_NOT_SURE) and isinstance(value, str):
         return [{"valueCoding": coding(codes.QUESTIONNAIRE_ANSWERS, value, question.option_label(value))}]
-    if kind is AnswerType.MULTI_CHOICE and isinstance(value, list | tuple | set):
+    if question is not None and kind is AnswerType.MULTI_CHOICE and isinstance(value, list | tuple | set):
         return [
             {"valueCoding": coding(codes.QUESTIONNAIRE_ANSWERS, str(option), question.option_label(str(option)))}
             for option in value
@@ -414,7 +416,7 @@ def flag_resource(flag: SafetyFlag, response: QuestionnaireResponse) -> dict[str
             "valueReference": {"reference": f"QuestionnaireResponse/{response.pk}"},
         },
     ]
-    if flag.acknowledged_at:
+    if flag.acknowledged_at and flag.acknowledged_by:
         parts: list[dict[str, Any]] = [
             {"url": "at", "valueDateTime": _instant(flag.acknowledged_at)},
             {"url": "by", "valueReference": practitioner_reference(flag.acknowledged_by)},
@@ -493,7 +495,7 @@ def observation(
     code: dict[str, Any],
     patient_id: int,
     effective: datetime | None,
-    performer: Any = None,
+    performer: User | None = None,
     category: str = "exam",
     **fields: Any,
 ) -> dict[str, Any]:
@@ -514,7 +516,7 @@ def observation(
 
 
 def nprs(
-    *, id: str, value: int, label: str, patient_id: int, status: str, effective: datetime, performer: Any, **more: Any
+    *, id: str, value: int, label: str, patient_id: int, status: str, effective: datetime, performer: User, **more: Any
 ) -> dict[str, Any]:
     return observation(
         id=id,
@@ -566,7 +568,7 @@ class PatientRecordMapper:
     def assessment_resources(self, assessment: Assessment) -> list[dict[str, Any]]:
         status = record_status(assessment.status)
         when, by = assessment.started_at, assessment.physiotherapist
-        common = {"patient_id": self.patient_id, "status": status, "effective": when, "performer": by}
+        common: dict[str, Any] = {"patient_id": self.patient_id, "status": status, "effective": when, "performer": by}
         found: list[dict[str, Any]] = []
         for attribute, label in (("pain_now", "now"), ("pain_best", "at best"), ("pain_worst", "at worst")):
             value = getattr(assessment, attribute)
@@ -661,8 +663,8 @@ class PatientRecordMapper:
 
     def condition(self, assessment: Assessment, *, evidence: list[str]) -> dict[str, Any]:
         verification = {
-            AssessmentStatus.SIGNED: "confirmed",
-            AssessmentStatus.ENTERED_IN_ERROR: "entered-in-error",
+            AssessmentStatus.SIGNED.value: "confirmed",
+            AssessmentStatus.ENTERED_IN_ERROR.value: "entered-in-error",
         }.get(assessment.status, "provisional")
         confirmed = [row for row in assessment.segment_decisions.all() if row.decision == "confirmed"]
         summary = assessment_services.assessment_summary(assessment=assessment)
@@ -696,7 +698,7 @@ class PatientRecordMapper:
             resource["onsetString"] = assessment.duration_text
         if evidence:
             resource["evidence"] = [{"detail": [{"reference": f"Observation/{id}"} for id in evidence]}]
-        if assessment.signed_at:
+        if assessment.signed_at and assessment.signed_by:
             resource["extension"] = [
                 {
                     "url": codes.EXT_SIGNED,
@@ -738,7 +740,7 @@ class PatientRecordMapper:
     def session_resources(self, session: TreatmentSession) -> list[dict[str, Any]]:
         status = record_status(session.status)
         found = [self.procedure(session)]
-        common = {
+        common: dict[str, Any] = {
             "patient_id": self.patient_id,
             "status": status,
             "effective": session.started_at,
@@ -773,8 +775,8 @@ class PatientRecordMapper:
 
     def procedure(self, session: TreatmentSession) -> dict[str, Any]:
         status = {
-            AssessmentStatus.SIGNED: "completed",
-            AssessmentStatus.ENTERED_IN_ERROR: "entered-in-error",
+            AssessmentStatus.SIGNED.value: "completed",
+            AssessmentStatus.ENTERED_IN_ERROR.value: "entered-in-error",
         }.get(session.status, "in-progress")
         sites = list(session.sites.all())
         header = [
@@ -886,7 +888,9 @@ class PatientRecordMapper:
 
 
 def bundle(resources: Iterable[dict[str, Any]], *, base_url: str, bundle_type: str = "collection") -> dict[str, Any]:
-    entries = [{"fullUrl": f"{base_url}{r['resourceType']}/{r['id']}", "resource": r} for r in resources]
+    entries: list[dict[str, Any]] = [
+        {"fullUrl": f"{base_url}{r['resourceType']}/{r['id']}", "resource": r} for r in resources
+    ]
     found: dict[str, Any] = {
         "resourceType": "Bundle",
         "meta": {"lastUpdated": _instant(timezone.now())},
@@ -959,24 +963,26 @@ def locate(resource_type: str, resource_id: str) -> Located | None:
     """The row behind `resource_type/resource_id`, or None when there is no such resource."""
     if resource_type == "Practitioner":
         is_id = resource_id.isdigit() and len(resource_id) <= MAX_ID_DIGITS
-        user = get_user_model().objects.filter(pk=int(resource_id)).first() if is_id else None
+        user = User.objects.filter(pk=int(resource_id)).first() if is_id else None
         is_practitioner = user is not None and (
             Practitioner.objects.filter(user=user).exists() or user.groups.filter(name=Role.PHYSIOTHERAPIST).exists()
         )
-        return Located(user, None) if is_practitioner else None
+        return Located(user, None) if user is not None and is_practitioner else None
     source = _source(resource_type, resource_id)
     if source is None:
         return None
     model, patient_path, pk = source
-    instance = model.objects.annotate(located_patient_id=F(patient_path)).filter(pk=pk).first()
+    instance = model._default_manager.annotate(located_patient_id=F(patient_path)).filter(pk=pk).first()
     return Located(instance, instance.located_patient_id) if instance else None
 
 
 def read(resource_type: str, resource_id: str, located: Located) -> dict[str, Any] | None:
     """The one resource, built the same way as in the patient's whole record."""
     if resource_type == "Practitioner":
-        user = located.instance
+        user = cast(User, located.instance)  # locate() finds a Practitioner as their User
         return practitioner_resource(user, Practitioner.objects.filter(user=user).first())
+    if located.patient_id is None:
+        return None
     patient = Patient.objects.get(pk=located.patient_id)
     for resource in patient_resources(patient):
         if resource["resourceType"] == resource_type and resource["id"] == resource_id:

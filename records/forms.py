@@ -48,7 +48,8 @@ class DisclosureFields(OneTimeSubmissionMixin, forms.Form):
         return recipient
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("purpose") == DisclosurePurpose.OTHER and not cleaned.get("purpose_detail", "").strip():
             self.add_error("purpose_detail", "Say what the purpose is.")
         if "submission_key" in self.errors:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from accounts.submissions import claim_submission, complete_submission
 from patients import identity
 from patients import services as patient_services
@@ -128,7 +129,7 @@ def read_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
             )
         if len(set(columns)) != len(columns):
             raise ImportFileError(_("A column is named twice in the first line."))
-        rows = []
+        rows: list[dict[str, str]] = []
         for values in reader:
             if not any(value.strip() for value in values):
                 continue
@@ -161,14 +162,14 @@ def _check_row(row: ImportRow) -> None:
         return
     for name, messages in form.errors.items():
         for message in messages:
-            row.errors.append((name if name != "__all__" else "", message))
+            row.errors.append((name if name != "__all__" else "", str(message)))
 
 
 def _mark_duplicates(rows: list[ImportRow]) -> None:
     """Possible duplicates in the registry (the registration's own rule) and between rows of the file."""
-    valid = [row for row in rows if row.cleaned]
-    dates = {row.cleaned["date_of_birth"] for row in valid}
-    phones = {identity.digits(row.cleaned["phone"]) for row in valid if row.cleaned["phone"]}
+    valid = [(row, row.cleaned) for row in rows if row.cleaned]
+    dates = {cleaned["date_of_birth"] for _row, cleaned in valid}
+    phones = {identity.digits(cleaned["phone"]) for _row, cleaned in valid if cleaned["phone"]}
     # One query decides which rows could match anyone; only those ask the registration's duplicate check.
     known = list(
         Patient.objects.filter(Q(date_of_birth__in=dates) | Q(phone_digits__in=phones)).values_list(
@@ -179,8 +180,7 @@ def _mark_duplicates(rows: list[ImportRow]) -> None:
     known_phones = {digits for _born, digits in known if digits}
     seen: dict[tuple[Any, str], int] = {}
     seen_phones: dict[str, int] = {}
-    for row in valid:
-        data = row.cleaned
+    for row, data in valid:
         phone = identity.digits(data["phone"])
         if data["date_of_birth"] in known_dates or phone in known_phones:
             row.duplicates = patient_services.patient_possible_duplicates(data=data)
@@ -224,7 +224,7 @@ class ImportRejected(Exception):
 
 @transaction.atomic
 def patients_import(
-    *, text: str, imported_by: Any, submission_key: uuid.UUID, include_duplicates: set[int], result_url: str
+    *, text: str, imported_by: User, submission_key: uuid.UUID, include_duplicates: set[int], result_url: str
 ) -> list[Patient]:
     """Register every row (possible duplicates only when ticked), or none: one transaction for the file."""
     claim = claim_submission(key=submission_key, user=imported_by)
@@ -237,7 +237,12 @@ def patients_import(
             continue
         try:
             created.append(
-                patient_services.patient_create(data=row.cleaned, created_by=imported_by, submission_key=uuid.uuid4())
+                # can_import above: every row is valid, so each has its cleaned data.
+                patient_services.patient_create(
+                    data=row.cleaned,  # type: ignore[arg-type]
+                    created_by=imported_by,
+                    submission_key=uuid.uuid4(),
+                )
             )
         except ValidationError as error:
             raise ImportRejected(

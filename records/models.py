@@ -35,6 +35,12 @@ class IntegrationToken(models.Model):
         # The table was made when the tokens lived in ims_clinic; the move to records changed no table.
         db_table = "ims_clinic_integrationtoken"
         ordering = ["-created_at", "-id"]
+        # What leaves the clinic besides the FHIR API (records owns no other model to hang them on).
+        permissions = [
+            ("export_patient_record", "Export a patient's whole record"),
+            ("export_clinic_data", "Export the clinic's data as CSV files"),
+            ("import_patients", "Import patients from a CSV file"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | Q(revoked_by__isnull=False),

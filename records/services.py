@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.audit import audit
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent, User
 from accounts.submissions import claim_submission, complete_submission
 from patients.models import Patient
 
@@ -83,7 +83,7 @@ def _access_event(
 
 @transaction.atomic
 def patient_record_disclose(
-    *, patient: Patient, disclosed_by: Any, disclosure: Disclosure, export_format: str, submission_key: uuid.UUID,
+    *, patient: Patient, disclosed_by: User, disclosure: Disclosure, export_format: str, submission_key: uuid.UUID,
     result_url: str,
 ) -> fhir.PatientRecord:  # fmt: skip
     """Load the patient's whole record for one export, recorded once as a disclosure (to whom, why, what).
@@ -104,7 +104,7 @@ def patient_record_disclose(
 
 @transaction.atomic
 def clinic_export_disclose(
-    *, exported_by: Any, disclosure: Disclosure, pseudonymised: bool, submission_key: uuid.UUID, result_url: str
+    *, exported_by: User, disclosure: Disclosure, pseudonymised: bool, submission_key: uuid.UUID, result_url: str
 ) -> None:
     """The clinic-wide CSV export is one audit event (a bulk export) with to whom, why and whether pseudonymised."""
     claim = claim_submission(key=submission_key, user=exported_by)
@@ -130,7 +130,7 @@ def token_hash(token: str) -> str:
 
 @transaction.atomic
 def integration_token_create(
-    *, name: str, created_by: Any, submission_key: uuid.UUID, result_url: str
+    *, name: str, created_by: User, submission_key: uuid.UUID, result_url: str
 ) -> tuple[IntegrationToken, str]:
     """A new token for one integration; the token itself is returned once and only its hash is kept."""
     claim = claim_submission(key=submission_key, user=created_by)
@@ -145,7 +145,7 @@ def integration_token_create(
 
 
 @transaction.atomic
-def integration_token_revoke(*, token: IntegrationToken, revoked_by: Any) -> IntegrationToken:
+def integration_token_revoke(*, token: IntegrationToken, revoked_by: User) -> IntegrationToken:
     locked = IntegrationToken.objects.select_for_update().get(pk=token.pk)
     if locked.revoked_at is None:
         locked.revoked_at = timezone.now()

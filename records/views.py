@@ -4,6 +4,7 @@ the integration tokens, and the read-only FHIR API."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,7 +21,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.roles import Role, role_required
+from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import permission_required
 from accounts.submissions import DuplicateSubmission
 from assessments import services as assessment_services
 from patients import services as patient_services
@@ -36,7 +39,6 @@ from .forms import (
 )
 from .models import IntegrationToken
 
-EXPORTERS = (Role.PHYSIOTHERAPIST, Role.CLINIC_ADMIN)
 PICK_PAGE_SIZE = 20
 ALREADY_EXPORTED = "This export was already made from this form. Open the form again to make another."
 
@@ -53,7 +55,7 @@ def _stamp() -> str:
 
 
 @require_safe
-@role_required(*EXPORTERS)
+@permission_required("records.export_patient_record")
 def patient_pick(request: HttpRequest) -> HttpResponse:
     form = PatientPickForm(request.GET or None)
     text = form.cleaned_data["q"] if form.is_valid() else ""
@@ -64,8 +66,8 @@ def patient_pick(request: HttpRequest) -> HttpResponse:
     return render(request, "records/patient_pick.html", {"form": form, "page": page, "query": text})
 
 
-@role_required(*EXPORTERS)
-def patient_export(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("records.export_patient_record")
+def patient_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     form = PatientExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +104,9 @@ def _fhir_download(request: HttpRequest, record: fhir.PatientRecord) -> HttpResp
     return attachment(response, f"patient-{record.patient.pk}-record-{_stamp()}.json")
 
 
-def _document_download(request: HttpRequest, record: fhir.PatientRecord, disclosure: Any) -> HttpResponse:
+def _document_download(
+    request: AuthenticatedHttpRequest, record: fhir.PatientRecord, disclosure: services.Disclosure
+) -> HttpResponse:
     assessments = [
         {"assessment": item, "summary": assessment_services.assessment_summary(assessment=item)}
         for item in record.assessments
@@ -124,8 +128,8 @@ def _document_download(request: HttpRequest, record: fhir.PatientRecord, disclos
     return attachment(response, f"patient-{record.patient.pk}-record-{_stamp()}.html")
 
 
-@role_required(Role.CLINIC_ADMIN)
-def clinic_export_view(request: HttpRequest) -> HttpResponse:
+@permission_required("records.export_clinic_data")
+def clinic_export_view(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form = ClinicExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -149,7 +153,7 @@ def clinic_export_view(request: HttpRequest) -> HttpResponse:
     return render(request, "records/clinic_export.html", {"form": form})
 
 
-@role_required(Role.FRONT_DESK)
+@permission_required("records.import_patients")
 def patient_import(request: HttpRequest) -> HttpResponse:
     form = (
         PatientImportUploadForm(request.POST, request.FILES) if request.method == "POST" else PatientImportUploadForm()
@@ -167,13 +171,13 @@ def patient_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.FRONT_DESK)
-def patient_import_confirm(request: HttpRequest) -> HttpResponse:
+@permission_required("records.import_patients")
+def patient_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PatientImportConfirmForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("records:patient-import")
     data = form.cleaned_data
     try:
@@ -189,7 +193,7 @@ def patient_import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect(already.result_url or "patients:patient-list")
     except (importing.ImportRejected, importing.ImportFileError) as error:
         preview = getattr(error, "preview", None)
-        if preview is None:
+        if preview is None or not isinstance(error, importing.ImportRejected):
             messages.error(request, str(error))
             return redirect("records:patient-import")
         form.add_error(None, error.message)
@@ -199,8 +203,8 @@ def patient_import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("patients:patient-list")
 
 
-@role_required(Role.CLINIC_ADMIN)
-def integration_list(request: HttpRequest) -> HttpResponse:
+@permission_required("records.view_integrationtoken", "records.add_integrationtoken")
+def integration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = IntegrationTokenForm(request.POST or None)
     shown_token = None
     if request.method == "POST" and form.is_valid():
@@ -226,8 +230,8 @@ def integration_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.CLINIC_ADMIN)
-def integration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("records.change_integrationtoken")
+def integration_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = services.integration_token_revoke(
         token=get_object_or_404(IntegrationToken, pk=pk), revoked_by=request.user
     )
@@ -255,7 +259,7 @@ def _bearer(request: HttpRequest) -> IntegrationToken | None:
     return services.integration_token_authenticate(raw=value.strip())
 
 
-def fhir_api(view: Any) -> Any:
+def fhir_api(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """No login, no session: the bearer token of an active integration, or 401; GET and HEAD only."""
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -300,7 +304,7 @@ def fhir_base(request: HttpRequest, token: IntegrationToken) -> HttpResponse:
 def fhir_read(request: HttpRequest, token: IntegrationToken, resource_type: str, resource_id: str) -> HttpResponse:
     located = fhir.locate(resource_type, resource_id) if resource_type in fhir.RESOURCE_TYPES else None
     resource = fhir.read(resource_type, resource_id, located) if located else None
-    if resource is None:
+    if located is None or resource is None:
         return _outcome(404, "not-found", f"{resource_type}/{resource_id} is not known.")
     services.api_read_recorded(
         token=token, instance=located.instance, patient_id=located.patient_id, request=f"{resource_type}/{resource_id}"

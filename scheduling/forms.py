@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.dates import ClinicDateField, ClinicDateTimeField
@@ -44,7 +46,7 @@ class ScheduleDateForm(forms.Form):
         error_messages={"invalid": "Enter a date such as 2026-03-02."},
     )
 
-    def chosen_day(self) -> date:
+    def chosen_day(self) -> dt.date:  # `date` here is the form's field
         if self.is_valid() and self.cleaned_data["date"]:
             return self.cleaned_data["date"]
         return timezone.localdate()
@@ -97,10 +99,10 @@ class BookingFieldsMixin(forms.Form):
     starts_at = local_datetime_field("Starts at")
     duration_minutes = _duration_field()
 
-    def __init__(self, *args: Any, practitioners: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, practitioners: QuerySet[Practitioner] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if practitioners is not None:
-            self.fields["practitioner"].queryset = practitioners
+            cast(forms.ModelChoiceField, self.fields["practitioner"]).queryset = practitioners
 
     def focus_next_choice(self) -> None:
         """The patient just chosen: the focus goes on to the first choice still to make (the type when a free
@@ -154,10 +156,10 @@ class AppointmentRescheduleForm(forms.Form):
     starts_at = local_datetime_field("New start")
     duration_minutes = _duration_field()
 
-    def __init__(self, *args: Any, practitioners: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, practitioners: QuerySet[Practitioner] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if practitioners is not None:
-            self.fields["practitioner"].queryset = practitioners
+            cast(forms.ModelChoiceField, self.fields["practitioner"]).queryset = practitioners
 
 
 class AppointmentCancelForm(forms.Form):
@@ -251,7 +253,8 @@ class WaitlistEntryForm(forms.ModelForm):
         return day
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         earliest, latest = data.get("earliest_time"), data.get("latest_time")
         if earliest and latest and latest <= earliest:
             self.add_error("latest_time", "The latest time must come after the earliest time.")

@@ -13,6 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.dates import validate_clinic_date
+from accounts.models import User
+from accounts.permissions import holds
+
+# Whose appointments a member of staff books and changes: anyone's with this permission (the front desk),
+# else, holding BOOK, only their own practitioner profile's (a physiotherapist).
+BOOK_FOR_ANY = "scheduling.book_for_any_practitioner"
+BOOK = "scheduling.add_appointment"
 
 
 class CalendarColour(models.TextChoices):
@@ -35,6 +42,15 @@ class PractitionerQuerySet(models.QuerySet):
     def active(self) -> PractitionerQuerySet:
         return self.filter(is_active=True)
 
+    def bookable_by(self, user: User) -> PractitionerQuerySet:
+        """The active practitioners `user` books for: all (front desk), their own profile (a physiotherapist),
+        or none; the same rule as Practitioner.is_bookable_by, which the scheduling services enforce."""
+        if holds(user, BOOK_FOR_ANY):
+            return self.active()
+        if holds(user, BOOK):
+            return self.active().filter(user_id=user.pk)
+        return self.none()
+
 
 class Practitioner(models.Model):
     """A physiotherapist's profile on the schedule."""
@@ -52,6 +68,7 @@ class Practitioner(models.Model):
 
     class Meta:
         ordering = ["display_name", "id"]
+        permissions = [("manage_own_calendar_feed", "Manage their own calendar link")]
 
     def __str__(self) -> str:
         return self.display_name
@@ -62,6 +79,13 @@ class Practitioner(models.Model):
     @property
     def has_feed(self) -> bool:
         return bool(self.feed_token_hash)
+
+    def is_bookable_by(self, user: User) -> bool:
+        """Whether `user` may book and change this practitioner's appointments (whether the practitioner
+        takes bookings at all is the booking rules' question): see PractitionerQuerySet.bookable_by."""
+        if holds(user, BOOK_FOR_ANY):
+            return True
+        return holds(user, BOOK) and self.user_id == user.pk
 
 
 class Weekday(models.IntegerChoices):
@@ -235,6 +259,8 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
+        # Without it, a member of staff books, moves and changes only their own practitioner's appointments.
+        permissions = [("book_for_any_practitioner", "Book and change appointments for any practitioner")]
         indexes = [
             models.Index(fields=["practitioner", "starts_at"], name="appointment_practitioner_start"),
             models.Index(fields=["patient", "starts_at"], name="appointment_patient_start"),

@@ -338,10 +338,10 @@ def build_grid(
             grid.cancelled.append(appointment)
             continue
         starts_at, ends_at = local[appointment.pk]
-        column = by_column.get((appointment.practitioner_id, starts_at.date()))
-        if column is None:
+        placed_in = by_column.get((appointment.practitioner_id, starts_at.date()))
+        if placed_in is None:
             continue
-        row = max(2, _row(starts_at, datetime.combine(column.day, opens, tzinfo=zone)))
+        row = max(2, _row(starts_at, datetime.combine(placed_in.day, opens, tzinfo=zone)))
         span = max(1, min(int((appointment.ends_at - appointment.starts_at) // ROW), rows + 2 - row))
         patient_readiness = readiness.get((appointment.patient_id, starts_at.date()))
         badges: list[Badge] = []
@@ -357,7 +357,7 @@ def build_grid(
             Entry(
                 row=row,
                 span=span,
-                column=column.index,
+                column=placed_in.index,
                 appointment=appointment,
                 readiness=patient_readiness,
                 badges=badges,

@@ -21,6 +21,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, Subquery
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.submissions import claim_submission, complete_submission
 from patients import services as patient_services
 from patients.models import Patient
@@ -50,6 +51,8 @@ NOT_ON_STEP = "Appointments start on 5-minute steps, such as 09:00, 09:05 or 09:
 BAD_LENGTH = "The length must be a positive number of minutes in 5-minute steps."
 PRACTITIONER_INACTIVE = "{name} is not taking bookings."
 TYPE_INACTIVE = "This appointment type is no longer offered."
+NOT_YOURS_TO_BOOK = "You can book only your own appointments, not {name}'s: the front desk books for others."
+NOT_YOURS_TO_CHANGE = "You can change only your own appointments, not {name}'s: the front desk changes others."
 
 
 # --- Rules -----------------------------------------------------------------------------
@@ -150,6 +153,18 @@ def slot_problems(
     return problems
 
 
+def require_bookable(practitioner: Practitioner, user: User) -> None:
+    """Refuse a booking or move by `user` for a practitioner they do not book for (Practitioner.is_bookable_by)."""
+    if not practitioner.is_bookable_by(user):
+        raise ValidationError({"practitioner": NOT_YOURS_TO_BOOK.format(name=practitioner)})
+
+
+def require_changeable(appointment: Appointment, user: User) -> None:
+    """Refuse a change by `user` to an appointment of a practitioner they do not book for."""
+    if not appointment.practitioner.is_bookable_by(user):
+        raise ValidationError(NOT_YOURS_TO_CHANGE.format(name=appointment.practitioner))
+
+
 def _lock(*, practitioners: Iterable[Practitioner], patient: Patient) -> tuple[list[Practitioner], Patient]:
     """Lock the practitioners' rows (in id order, so two movers never deadlock), then the patient's."""
     ids = sorted({practitioner.pk for practitioner in practitioners})
@@ -218,7 +233,7 @@ def _book_locked(
     practitioner: Practitioner,
     appointment_type: AppointmentType,
     starts_at: datetime,
-    booked_by: Any,
+    booked_by: User,
     duration_minutes: int | None = None,
     front_desk_note: str = "",
     series_key: uuid.UUID | None = None,
@@ -244,12 +259,14 @@ def appointment_book(
     practitioner: Practitioner,
     appointment_type: AppointmentType,
     starts_at: datetime,
-    booked_by: Any,
+    booked_by: User,
     duration_minutes: int | None = None,
     front_desk_note: str = "",
     submission_key: uuid.UUID | None = None,
 ) -> Appointment:
-    """Book one appointment, once per rendered form; raises ValidationError (by field) when the slot is not free."""
+    """Book one appointment, once per rendered form; raises ValidationError (by field) when the slot is not free
+    or `booked_by` does not book for this practitioner."""
+    require_bookable(practitioner, booked_by)
     claim = claim_submission(key=submission_key, user=booked_by) if submission_key else None
     (practitioner,), patient = _lock(practitioners=[practitioner], patient=patient)
     appointment = _book_locked(
@@ -272,12 +289,14 @@ def appointment_reschedule(
     *,
     appointment: Appointment,
     starts_at: datetime,
-    changed_by: Any,
+    changed_by: User,
     practitioner: Practitioner | None = None,
     duration_minutes: int | None = None,
 ) -> Appointment:
     """Move a booked appointment to another time (and practitioner), under the same rules as booking."""
     target = practitioner or appointment.practitioner
+    require_changeable(appointment, changed_by)
+    require_bookable(target, changed_by)
     locked_practitioners, patient = _lock(
         practitioners=[appointment.practitioner, target], patient=appointment.patient
     )
@@ -292,8 +311,9 @@ def appointment_reschedule(
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, reason: str, cancelled_by: Any) -> Appointment:
+def appointment_cancel(*, appointment: Appointment, reason: str, cancelled_by: User) -> Appointment:
     """Cancel, keeping the record with who and why; the slot is free again at once."""
+    require_changeable(appointment, cancelled_by)
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if not appointment.can_become(AppointmentStatus.CANCELLED):
         raise ValidationError(f"A {appointment.get_status_display().lower()} appointment cannot be cancelled.")
@@ -322,21 +342,24 @@ def _set_status(appointment: Appointment, status: AppointmentStatus) -> Appointm
 
 
 @transaction.atomic
-def appointment_check_in(*, appointment: Appointment, checked_in_by: Any) -> Appointment:
+def appointment_check_in(*, appointment: Appointment, checked_in_by: User) -> Appointment:
+    require_changeable(appointment, checked_in_by)
     if timezone.localtime(appointment.starts_at).date() != timezone.localdate():
         raise ValidationError("Patients are checked in on the day of their appointment.")
     return _set_status(appointment, AppointmentStatus.ARRIVED)
 
 
 @transaction.atomic
-def appointment_mark_no_show(*, appointment: Appointment, marked_by: Any) -> Appointment:
+def appointment_mark_no_show(*, appointment: Appointment, marked_by: User) -> Appointment:
+    require_changeable(appointment, marked_by)
     if appointment.starts_at > timezone.now():
         raise ValidationError("An appointment can be marked as a no-show only once its start time has passed.")
     return _set_status(appointment, AppointmentStatus.NO_SHOW)
 
 
 @transaction.atomic
-def appointment_complete(*, appointment: Appointment, completed_by: Any) -> Appointment:
+def appointment_complete(*, appointment: Appointment, completed_by: User) -> Appointment:
+    require_changeable(appointment, completed_by)
     return _set_status(appointment, AppointmentStatus.COMPLETED)
 
 
@@ -396,12 +419,15 @@ def series_book(
     first_starts_at: datetime,
     every_days: int,
     visits: int,
-    booked_by: Any,
+    booked_by: User,
     duration_minutes: int | None = None,
     front_desk_note: str = "",
     submission_key: uuid.UUID | None = None,
 ) -> tuple[list[Appointment], list[SeriesDate]]:
-    """Book every free date of the series; return the booked appointments and the dates skipped (with why)."""
+    """Book every free date of the series; return the booked appointments and the dates skipped (with why).
+
+    Raises ValidationError, booking nothing, when `booked_by` does not book for this practitioner."""
+    require_bookable(practitioner, booked_by)
     claim = claim_submission(key=submission_key, user=booked_by) if submission_key else None
     (practitioner,), patient = _lock(practitioners=[practitioner], patient=patient)
     series_key = uuid.uuid4()
@@ -475,7 +501,7 @@ def free_slots(
 
 
 @transaction.atomic
-def waitlist_add(*, data: dict[str, Any], created_by: Any) -> WaitlistEntry:
+def waitlist_add(*, data: dict[str, Any], created_by: User) -> WaitlistEntry:
     patient_services.refuse_if_archived(data["patient"], before="booking", field="patient")
     entry = WaitlistEntry(created_by=created_by, **data)
     entry.full_clean()
@@ -484,7 +510,7 @@ def waitlist_add(*, data: dict[str, Any], created_by: Any) -> WaitlistEntry:
 
 
 @transaction.atomic
-def waitlist_remove(*, entry: WaitlistEntry, removed_by: Any) -> WaitlistEntry:
+def waitlist_remove(*, entry: WaitlistEntry) -> WaitlistEntry:
     entry.removed_at = timezone.now()
     entry.save(update_fields=["removed_at"])
     return entry

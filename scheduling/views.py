@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.forms import add_service_errors
-from accounts.roles import Role, has_role, role_required
+from accounts.http import AuthenticatedHttpRequest
+from accounts.models import User
+from accounts.permissions import holds, permission_required
 from accounts.submissions import DuplicateSubmission, previous_result
 from patients.forms import QuestionnaireLinkForm
 from patients.models import Patient
@@ -40,7 +43,6 @@ from .forms import (
 from .models import Appointment, AppointmentStatus, Practitioner, WaitlistEntry
 from .schedule import build_grid
 
-STAFF = (Role.FRONT_DESK, Role.PHYSIOTHERAPIST)
 # Practitioners side by side on the day's schedule: at 8, a 1366-pixel desk screen still shows each
 # column's patient names; a larger clinic pages through its practitioners.
 COLUMNS_PER_PAGE = 8
@@ -51,25 +53,18 @@ PREFILL = ("practitioner", "starts_at", "appointment_type", "duration_minutes", 
 # --- Who may do what -------------------------------------------------------------------
 
 
-def own_practitioner(user: Any) -> Practitioner | None:
+def own_practitioner(user: User) -> Practitioner | None:
     return Practitioner.objects.filter(user=user).first()
 
 
-def bookable_practitioners(user: Any) -> QuerySet[Practitioner]:
-    """Front desk books for everyone; a physiotherapist only for themself."""
-    practitioners = Practitioner.objects.active()
-    if has_role(user, Role.FRONT_DESK):
-        return practitioners
-    return practitioners.filter(user=user)
-
-
-def may_change(user: Any, appointment: Appointment) -> bool:
-    return has_role(user, Role.FRONT_DESK) or appointment.practitioner.user_id == user.pk
-
-
-def require_may_change(user: Any, appointment: Appointment) -> None:
-    if not may_change(user, appointment):
+def require_may_change(user: User, appointment: Appointment) -> None:
+    """The pages of another practitioner's appointment are 403 to whom its services would refuse."""
+    if not appointment.practitioner.is_bookable_by(user):
         raise PermissionDenied
+
+
+def shows_severity(user: User) -> bool:
+    return holds(user, "patients.view_safetyflag")
 
 
 def _int(value: str | None) -> int | None:
@@ -87,8 +82,8 @@ def _back(request: HttpRequest, fallback: str) -> str:
 
 
 @require_safe
-@role_required(*STAFF)
-def schedule_day(request: HttpRequest) -> HttpResponse:
+@permission_required("scheduling.view_appointment")
+def schedule_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     date_form = ScheduleDateForm(request.GET or None)
     day = date_form.chosen_day()
     active = list(Practitioner.objects.active())
@@ -97,8 +92,8 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
     ordered = sorted(active, key=lambda p: (own is None or p.pk != own.pk, p.display_name))
     columns = Paginator(ordered, COLUMNS_PER_PAGE).get_page(request.GET.get("practitioners"))
     practitioners = list(columns.object_list)
-    may_book = set(bookable_practitioners(request.user).values_list("pk", flat=True))
-    show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
+    may_book = set(Practitioner.objects.bookable_by(request.user).values_list("pk", flat=True))
+    show_severity = shows_severity(request.user)
     grid = build_grid(practitioners=practitioners, days=[day], own=own, may_book=may_book, show_severity=show_severity)
     context = {
         "grid": grid,
@@ -118,15 +113,15 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(*STAFF)
-def practitioner_week(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("scheduling.view_appointment")
+def practitioner_week(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     practitioner = get_object_or_404(Practitioner, pk=pk)
     date_form = ScheduleDateForm(request.GET or None)
     day = date_form.chosen_day()
     monday = day - timedelta(days=day.weekday())
     days = [monday + timedelta(days=offset) for offset in range(7)]
-    may_book = set(bookable_practitioners(request.user).filter(pk=pk).values_list("pk", flat=True))
-    show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
+    may_book = set(Practitioner.objects.bookable_by(request.user).filter(pk=pk).values_list("pk", flat=True))
+    show_severity = shows_severity(request.user)
     grid = build_grid(
         practitioners=[practitioner], days=days, own=None, may_book=may_book, show_severity=show_severity
     )
@@ -152,7 +147,7 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
     return {key: request.GET[key] for key in PREFILL if request.GET.get(key)}
 
 
-def _chosen_patient(form: Any) -> Patient | None:
+def _chosen_patient(form: BaseForm) -> Patient | None:
     pk = _int(str(form["patient"].value() or ""))
     return Patient.objects.filter(pk=pk).first() if pk else None
 
@@ -165,9 +160,9 @@ def _search_context(request: HttpRequest) -> dict[str, Any]:
     return {"search_form": search, "search_text": text, "search_results": results}
 
 
-@role_required(*STAFF)
-def appointment_create(request: HttpRequest) -> HttpResponse:
-    practitioners = bookable_practitioners(request.user)
+@permission_required("scheduling.add_appointment")
+def appointment_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    practitioners = Practitioner.objects.bookable_by(request.user)
     form = AppointmentBookForm(request.POST or None, initial=_prefill(request), practitioners=practitioners)
     # A valid form names a practitioner this user books for: only other requests ask whether there is one.
     if request.method == "POST" and form.is_valid():
@@ -201,8 +196,8 @@ def appointment_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(*STAFF)
-def patient_search(request: HttpRequest) -> HttpResponse:
+@permission_required("patients.view_patient")
+def patient_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The booking form's inline search (htmx fragment); without htmx, the booking page does the search."""
     if not request.htmx:
         target = (
@@ -213,20 +208,20 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@role_required(*STAFF)
-def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("scheduling.view_appointment")
+def appointment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(
         Appointment.objects.for_schedule().select_related("booked_by", "cancelled_by", "practitioner__user"), pk=pk
     )
     readiness = readiness_for([appointment.patient_id])[appointment.patient_id]
     visit_day = timezone.localtime(appointment.starts_at).date()
     visit_gate = schedule.decision_on(readiness.state, visit_day)
-    show_severity = has_role(request.user, Role.PHYSIOTHERAPIST)
+    show_severity = shows_severity(request.user)
     questionnaire_url = reverse("patients:questionnaire-link-create", kwargs={"pk": appointment.patient_id})
     is_cancelled = appointment.is_cancelled
     context = {
         "appointment": appointment,
-        "may_change": may_change(request.user, appointment),
+        "may_change": appointment.practitioner.is_bookable_by(request.user),
         "readiness": readiness,
         "visit_gate": visit_gate,
         "gate_badges": schedule.gate_badges(visit_gate, show_severity=show_severity),
@@ -247,8 +242,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scheduling/appointment_detail.html", context)
 
 
-@role_required(*STAFF)
-def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("scheduling.change_appointment")
+def appointment_reschedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(Appointment.objects.for_schedule(), pk=pk)
     require_may_change(request.user, appointment)
     if appointment.status != AppointmentStatus.BOOKED:
@@ -260,7 +255,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         "duration_minutes": appointment.duration_minutes,
     }
     form = AppointmentRescheduleForm(
-        request.POST or None, initial=initial, practitioners=bookable_practitioners(request.user)
+        request.POST or None, initial=initial, practitioners=Practitioner.objects.bookable_by(request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -280,8 +275,8 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scheduling/appointment_reschedule.html", context)
 
 
-@role_required(*STAFF)
-def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("scheduling.change_appointment")
+def appointment_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(Appointment.objects.for_schedule(), pk=pk)
     require_may_change(request.user, appointment)
     form = AppointmentCancelForm(request.POST or None)
@@ -299,7 +294,9 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scheduling/appointment_cancel.html", context)
 
 
-def _change_status(request: HttpRequest, pk: int, change: Any, done: str) -> HttpResponse:
+def _change_status(
+    request: AuthenticatedHttpRequest, pk: int, change: Callable[..., Appointment], done: str
+) -> HttpResponse:
     appointment = get_object_or_404(Appointment.objects.select_related("practitioner", "patient"), pk=pk)
     require_may_change(request.user, appointment)
     try:
@@ -312,27 +309,27 @@ def _change_status(request: HttpRequest, pk: int, change: Any, done: str) -> Htt
 
 
 @require_POST
-@role_required(*STAFF)
-def appointment_check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(*, appointment: Appointment, user: Any) -> Appointment:
+@permission_required("scheduling.change_appointment")
+def appointment_check_in(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def change(*, appointment: Appointment, user: User) -> Appointment:
         return services.appointment_check_in(appointment=appointment, checked_in_by=user)
 
     return _change_status(request, pk, change, "{patient} has arrived.")
 
 
 @require_POST
-@role_required(*STAFF)
-def appointment_no_show(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(*, appointment: Appointment, user: Any) -> Appointment:
+@permission_required("scheduling.change_appointment")
+def appointment_no_show(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def change(*, appointment: Appointment, user: User) -> Appointment:
         return services.appointment_mark_no_show(appointment=appointment, marked_by=user)
 
     return _change_status(request, pk, change, "{patient} is marked as a no-show.")
 
 
 @require_POST
-@role_required(*STAFF)
-def appointment_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    def change(*, appointment: Appointment, user: Any) -> Appointment:
+@permission_required("scheduling.change_appointment")
+def appointment_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    def change(*, appointment: Appointment, user: User) -> Appointment:
         return services.appointment_complete(appointment=appointment, completed_by=user)
 
     return _change_status(request, pk, change, "The visit of {patient} is completed.")
@@ -342,8 +339,8 @@ def appointment_complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@role_required(*STAFF)
-def free_slots(request: HttpRequest) -> HttpResponse:
+@permission_required("scheduling.view_appointment")
+def free_slots(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FreeSlotsForm(request.GET or None)
     slots: list[Any] = []
     if form.is_valid():
@@ -353,7 +350,7 @@ def free_slots(request: HttpRequest) -> HttpResponse:
             appointment_type=form.cleaned_data["appointment_type"],
             after=form.starts_after(),
         )
-        may_book = bookable_practitioners(request.user).filter(pk=practitioner.pk).exists()
+        may_book = Practitioner.objects.bookable_by(request.user).filter(pk=practitioner.pk).exists()
         patient = form.cleaned_data.get("patient")
         for starts_at in found:
             query = {
@@ -369,9 +366,9 @@ def free_slots(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/free_slots.html", {"form": form, "slots": slots}, status=status)
 
 
-@role_required(*STAFF)
-def series_create(request: HttpRequest) -> HttpResponse:
-    practitioners = bookable_practitioners(request.user)
+@permission_required("scheduling.add_appointment")
+def series_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    practitioners = Practitioner.objects.bookable_by(request.user)
     if not practitioners.exists():
         messages.error(request, "You have no practitioner profile to book for. The clinic admin adds it.")
         return redirect("scheduling:schedule-day")
@@ -399,13 +396,16 @@ def series_create(request: HttpRequest) -> HttpResponse:
                 )
             except DuplicateSubmission as duplicate:
                 return redirect(duplicate.result_url or "scheduling:schedule-day")
-            if booked:
-                messages.success(request, f"Booked {len(booked)} of {len(booked) + len(skipped)} visits.")
-                for date in skipped:
-                    messages.warning(request, f"Not booked {timezone.localtime(date.starts_at):%a %d %b %H:%M}: "
-                                     + " ".join(date.problems))  # fmt: skip
-                return redirect(booked[0])
-            form.add_error("starts_at", "None of these dates is free. Choose another time.")
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if booked:
+                    messages.success(request, f"Booked {len(booked)} of {len(booked) + len(skipped)} visits.")
+                    for date in skipped:
+                        messages.warning(request, f"Not booked {timezone.localtime(date.starts_at):%a %d %b %H:%M}: "
+                                         + " ".join(date.problems))  # fmt: skip
+                    return redirect(booked[0])
+                form.add_error("starts_at", "None of these dates is free. Choose another time.")
     context = {
         "form": form,
         "plan": plan,
@@ -424,15 +424,15 @@ WAITLIST_PAGE_SIZE = 50  # longest waiting first
 
 
 @require_safe
-@role_required(*STAFF)
+@permission_required("scheduling.view_waitlistentry")
 def waitlist_list(request: HttpRequest) -> HttpResponse:
     entries = WaitlistEntry.objects.open().select_related("patient", "practitioner", "appointment_type")
     page = Paginator(entries, WAITLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "scheduling/waitlist_list.html", {"page": page})
 
 
-@role_required(*STAFF)
-def waitlist_create(request: HttpRequest) -> HttpResponse:
+@permission_required("scheduling.add_waitlistentry")
+def waitlist_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     initial = {"wanted_until": timezone.localdate() + timedelta(days=28), **_prefill(request)}
     form = WaitlistEntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -448,10 +448,10 @@ def waitlist_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*STAFF)
-def waitlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
+@permission_required("scheduling.change_waitlistentry")
+def waitlist_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(WaitlistEntry, pk=pk, removed_at__isnull=True)
-    services.waitlist_remove(entry=entry, removed_by=request.user)
+    services.waitlist_remove(entry=entry)
     messages.success(request, "Removed from the waitlist.")
     return redirect(_back(request, reverse("scheduling:waitlist-list")))
 
@@ -459,8 +459,8 @@ def waitlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Calendar feed ---------------------------------------------------------------------
 
 
-@role_required(Role.PHYSIOTHERAPIST)
-def feed_manage(request: HttpRequest) -> HttpResponse:
+@permission_required("scheduling.manage_own_calendar_feed")
+def feed_manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     practitioner = own_practitioner(request.user)
     if practitioner is None:
         raise Http404("No practitioner profile")

@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.run_suite import CHROMIUM, IN_CI
+from tests.run_suite import CHROMIUM, IN_CI, VNU_JAR, nu_checker_available
 
 # The page table's `world` and `patient_link_client`, for every test that walks the project's pages.
 pytest_plugins = ["tests.ims_clinic.page_table"]
@@ -20,6 +20,8 @@ def unavailable_reason(item: pytest.Item) -> str | None:
         return "needs PostgreSQL, and this run is on SQLite"
     if "browser" in item.keywords and shutil.which(CHROMIUM) is None:
         return f"needs Chromium at {CHROMIUM}"
+    if "nu" in item.keywords and not nu_checker_available():
+        return f"needs Java and the Nu Html Checker at {VNU_JAR} (set VNU_JAR)"
     return None
 
 

@@ -20,11 +20,18 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# The Nu Html Checker: Java, and the jar that `.ci/run` installs from the npm registry (package vnu-jar).
+JAVA = shutil.which("java") or "java"
+VNU_JAR = os.environ.get("VNU_JAR") or str(ROOT / ".ci/.vnu/node_modules/vnu-jar/build/dist/vnu.jar")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def say(message: str) -> None:
     print(f"[make test] {message}", flush=True)
+
+
+def nu_checker_available() -> bool:
+    return shutil.which(JAVA) is not None and Path(VNU_JAR).is_file()
 
 
 def postgres_bin_dir() -> Path | None:
@@ -127,6 +134,11 @@ def main(pytest_args: list[str]) -> int:
             say(f"FAILED: Chromium not found at {CHROMIUM}; CI must run the browser tests (apt-get install chromium).")
             return 1
         say(f"Chromium not found at {CHROMIUM}: browser tests are skipped (apt-get install chromium to run them).")
+    if not nu_checker_available():
+        if IN_CI:
+            say(f"FAILED: the Nu Html Checker needs Java and {VNU_JAR}; CI must check the pages' HTML.")
+            return 1
+        say("Java or the Nu Html Checker (VNU_JAR) not found: the HTML validity test is skipped.")
 
     cluster = ThrowawayPostgres(bin_dir) if bin_dir else None
     try:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from auditlog.signals import accessed
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from accounts.audit import audit
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
 from patients import services as patient_services
 from patients.models import Patient
+from scheduling.models import Appointment
 
 from .. import anatomy, gunn_signs, rom, scales
 from ..models import (
@@ -29,9 +31,12 @@ from ..models import (
 )
 from .signing import HISTORY_FIELDS, SUMMARY_FIELDS, _lock_editable, _seal, _touch, content_digest
 
+# One row of an assessment's findings (a measurement, a test, a decision).
+Row = TypeVar("Row", bound=Model)
+
 
 @transaction.atomic
-def assessment_start(*, patient: Patient, physiotherapist: Any, appointment: Any = None) -> Assessment:
+def assessment_start(*, patient: Patient, physiotherapist: User, appointment: Appointment | None = None) -> Assessment:
     """Start an evaluation, or return this physiotherapist's draft for the patient if one is open."""
     patient_services.refuse_if_archived(patient, before="starting an assessment")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
@@ -64,9 +69,9 @@ def _as_validation_error(error: ValueError) -> ValidationError:
     return ValidationError(str(error))
 
 
-def _save_row(model: Any, lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+def _save_row(model: type[Row], lookup: dict[str, Any], values: dict[str, Any]) -> Row:
     """Insert or update one row of a draft, checked against its field choices and validators first."""
-    row = model.objects.filter(**lookup).first() or model(**lookup)
+    row = model._default_manager.filter(**lookup).first() or model(**lookup)
     for field, value in values.items():
         setattr(row, field, value)
     row.full_clean(validate_unique=False)
@@ -195,7 +200,9 @@ def spinal_sign_toggle(*, assessment: Assessment, level: str, side: str, sign_co
 
 
 @transaction.atomic
-def assessment_row_delete(*, assessment: Assessment, row: Any) -> None:
+def assessment_row_delete(
+    *, assessment: Assessment, row: RomMeasurement | StrengthTest | ReflexTest | SensoryTest | SignFinding
+) -> None:
     locked = _lock_draft(assessment)
     if row.assessment_id != locked.pk:
         raise ValidationError("That entry belongs to another assessment.")
@@ -225,16 +232,23 @@ def assessment_summary(*, assessment: Assessment) -> gunn_signs.SegmentSummary:
     """The segment summary of 1.4, computed from the recorded findings by the pure rules."""
     findings = [_finding_as_rule(finding) for finding in assessment.findings.all()]
     reflexes = [
-        gunn_signs.ReflexResult(test.reflex, anatomy.Side(test.side), test.grade, reference=test.pk)
+        gunn_signs.ReflexResult(
+            test.reflex, anatomy.Side(test.side), scales.ReflexGrade(test.grade), reference=test.pk
+        )
         for test in assessment.reflex_tests.all()
     ]
     strength = [
-        gunn_signs.KeyMuscleResult(test.level, anatomy.Side(test.side), test.grade, reference=test.pk)
+        gunn_signs.KeyMuscleResult(test.level, anatomy.Side(test.side), scales.MrcGrade(test.grade), reference=test.pk)
         for test in assessment.strength_tests.all()
     ]
     sensory = [
         gunn_signs.SensoryResult(
-            test.level, anatomy.Side(test.side), test.modality, test.score, test.is_hyper, reference=test.pk
+            test.level,
+            anatomy.Side(test.side),
+            scales.SensoryModality(test.modality),
+            scales.SensoryScore(test.score),
+            test.is_hyper,
+            reference=test.pk,
         )
         for test in assessment.sensory_tests.all()
     ]
@@ -262,7 +276,7 @@ def confirmed_muscles(*, assessment: Assessment) -> tuple[gunn_signs.SuggestedMu
 
 
 @transaction.atomic
-def assessment_sign(*, assessment: Assessment, signed_by: Any, version: int) -> Assessment:
+def assessment_sign(*, assessment: Assessment, signed_by: User, version: int) -> Assessment:
     """Sign once: the physiotherapist who assessed signs; afterwards only addenda."""
     locked = _lock_draft(assessment, version)
     if locked.physiotherapist_id != signed_by.pk:
@@ -274,9 +288,12 @@ def assessment_sign(*, assessment: Assessment, signed_by: Any, version: int) -> 
 
 
 @transaction.atomic
-def assessment_mark_entered_in_error(*, assessment: Assessment, by: Any, reason: str) -> Assessment:
-    """A mistaken record is marked, never deleted; it stays readable with the reason."""
+def assessment_mark_entered_in_error(*, assessment: Assessment, by: User, reason: str) -> Assessment:
+    """A mistaken record is marked, never deleted, by the physiotherapist who made it; it stays readable with
+    the reason."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.physiotherapist_id != by.pk:
+        raise ValidationError("Only the physiotherapist who made this assessment can mark it entered in error.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why this assessment was entered in error."})
     if locked.status != AssessmentStatus.ENTERED_IN_ERROR:

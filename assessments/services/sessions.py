@@ -10,9 +10,11 @@ from auditlog.signals import accessed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.models import User
 from patients import gate, safety_state
 from patients import services as patient_services
 from patients.models import Patient, SafetyRecheck
+from scheduling.models import Appointment
 
 from .. import anatomy, gunn_signs, needling_safety, outcomes, site_gate
 from ..models import (
@@ -46,6 +48,7 @@ class MuscleToday:
 
 
 SIDE_LABELS = {"L": "Left", "R": "Right", "B": "Both sides"}
+NOT_YOUR_SESSION = "Only the physiotherapist who gave this treatment session records in it."
 
 
 def muscles_today(
@@ -78,7 +81,9 @@ def planned_sites(rows: Iterable[NeedledSite]) -> list[site_gate.PlannedSite]:
 
 
 @transaction.atomic
-def session_start(*, patient: Patient, physiotherapist: Any, appointment: Any = None) -> TreatmentSession:
+def session_start(
+    *, patient: Patient, physiotherapist: User, appointment: Appointment | None = None
+) -> TreatmentSession:
     """Open today's treatment session, or return this physiotherapist's open draft for the patient."""
     patient_services.refuse_if_archived(patient, before="recording a treatment")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
@@ -218,7 +223,7 @@ def adverse_event_record(
     *,
     session: TreatmentSession,
     reported_in: TreatmentSession | None = None,
-    reported_by: Any,
+    reported_by: User,
     event_type: str,
     event_class: str,
     onset: str,
@@ -229,7 +234,10 @@ def adverse_event_record(
     """Record an adverse event on the session it followed; reported later, it links back from the later session.
 
     An event can be added to a signed session: it is new information about it, not a change of what was signed.
+    It is recorded by the physiotherapist of the session it is recorded in (the later one, when reported later).
     """
+    if (reported_in or session).physiotherapist_id != reported_by.pk:
+        raise ValidationError(NOT_YOUR_SESSION)
     if not action_taken.strip():
         raise ValidationError({"action_taken": "Record the action taken."})
     if event_class != needling_safety.AdverseEventClass.MILD and not referral.strip():
@@ -259,7 +267,7 @@ def outcome_record(
     *,
     patient: Patient,
     instrument: str,
-    recorded_by: Any,
+    recorded_by: User,
     items: list[int | None] | None = None,
     total: float | None = None,
     session: TreatmentSession | None = None,
@@ -267,7 +275,10 @@ def outcome_record(
     """Score an outcome questionnaire (section 4) from item answers, or store an entered total within range.
 
     ODI is kept as an entered total only (its items are copyrighted); the others score from items or a total.
+    A score taken in a session is recorded by that session's physiotherapist.
     """
+    if session is not None and session.physiotherapist_id != recorded_by.pk:
+        raise ValidationError(NOT_YOUR_SESSION)
     spec = outcomes.instrument(instrument)
     if items:
         try:
@@ -301,7 +312,7 @@ def outcome_record(
 
 
 @transaction.atomic
-def session_sign(*, session: TreatmentSession, signed_by: Any, version: int) -> TreatmentSession:
+def session_sign(*, session: TreatmentSession, signed_by: User, version: int) -> TreatmentSession:
     locked = _lock_session(session, version)
     if locked.physiotherapist_id != signed_by.pk:
         raise ValidationError("Only the physiotherapist who gave this treatment can sign it.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,9 +12,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.audit import audit
-from accounts.models import AuditAction
+from accounts.models import AuditAction, User
 
 from ..models import Addendum, Assessment, AssessmentStatus, SessionAddendum, TreatmentSession
+
+# A record that is drafted, versioned and signed.
+Record = TypeVar("Record", Assessment, TreatmentSession)
 
 
 class AssessmentNotEditable(ValidationError):
@@ -25,7 +28,7 @@ class StaleAssessment(ValidationError):
     """Someone saved this assessment since the page was loaded: reload before saving again."""
 
 
-def _lock_editable(record: Any, version: int | None, *, name: str, short_name: str) -> Any:
+def _lock_editable(record: Record, version: int | None, *, name: str, short_name: str) -> Record:
     """Lock a draft assessment or treatment session for a change, refusing a final or stale one.
 
     `name` and `short_name` word the messages ("treatment session", "session").
@@ -42,7 +45,7 @@ def _lock_editable(record: Any, version: int | None, *, name: str, short_name: s
     return locked
 
 
-def _touch(locked: Any, **changes: Any) -> None:
+def _touch(locked: Assessment | TreatmentSession, **changes: Any) -> None:
     """Every change, to the record or one of its rows, moves the version on: a signature covers what was seen.
 
     Pages that add a row in place receive the new version with it (htmx out-of-band). `changes` are further
@@ -100,7 +103,9 @@ ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
 SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
 
 
-def signed_rows(record: Any, spec: dict[str, tuple[str, tuple[str, ...]]]) -> dict[str, list[dict[str, Any]]]:
+def signed_rows(
+    record: Assessment | TreatmentSession, spec: dict[str, tuple[str, tuple[str, ...]]]
+) -> dict[str, list[dict[str, Any]]]:
     """One record's signed rows, a query per kind of row."""
     return {
         key: list(getattr(record, related).order_by("pk").values(*fields)) for key, (related, fields) in spec.items()
@@ -148,7 +153,7 @@ def session_content_digest(session: TreatmentSession, rows: dict[str, list[dict[
     )
 
 
-def _seal(locked: Any, *, digest: str, signed_by: Any) -> Any:
+def _seal(locked: Record, *, digest: str, signed_by: User) -> Record:
     """Sign a locked draft (an assessment or a treatment session): digest, who and when, then read-only."""
     locked.content_digest = digest
     locked.signed_at = timezone.now()
@@ -162,16 +167,18 @@ def _seal(locked: Any, *, digest: str, signed_by: Any) -> Any:
 
 @transaction.atomic
 def addendum_add(
-    *, record: Assessment | TreatmentSession, author: Any, reason: str, text: str
+    *, record: Assessment | TreatmentSession, author: User, reason: str, text: str
 ) -> Addendum | SessionAddendum:
     """A dated, authored note on a signed assessment or treatment session; the record itself stays as signed."""
     locked = type(record).objects.select_for_update().get(pk=record.pk)
-    is_assessment = isinstance(locked, Assessment)
     if locked.status != AssessmentStatus.SIGNED:
-        kind = "assessments" if is_assessment else "sessions"
+        kind = "assessments" if isinstance(locked, Assessment) else "sessions"
         raise ValidationError(f"Addenda are for signed {kind}; change the draft itself instead.")
-    note = {"author": author, "reason": reason.strip(), "text": text.strip()}
-    addendum = Addendum(assessment=locked, **note) if is_assessment else SessionAddendum(session=locked, **note)
+    addendum: Addendum | SessionAddendum
+    if isinstance(locked, Assessment):
+        addendum = Addendum(assessment=locked, author=author, reason=reason.strip(), text=text.strip())
+    else:
+        addendum = SessionAddendum(session=locked, author=author, reason=reason.strip(), text=text.strip())
     addendum.full_clean()
     addendum.save()
     audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)

@@ -144,7 +144,7 @@ _PNEUMOTHORAX_RISK = (
     "Needling here is over the lung. Rarely, a needle can cause a collapsed lung (pneumothorax). Warning signs are "
     "shortness of breath or chest pain, possibly hours later: get urgent medical care."
 )
-REGION_RISKS: Mapping[BodyRegion, str] = MappingProxyType(
+REGION_RISKS: Mapping[str, str] = MappingProxyType(
     {
         BodyRegion.HEAD_NECK: "Needling in the neck is close to the spinal canal and the arteries of the neck; the "
         "needle is always angled away from them. Rarely, a nerve or blood vessel can be injured.",

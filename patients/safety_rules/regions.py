@@ -69,7 +69,7 @@ def lymphoedema_quadrant(areas: Iterable[AffectedArea]) -> tuple[AffectedArea, .
     Flags stored before the quadrant was spelt out name only the limb; reading them through this holds the
     quadrant too, so an older submission is never less safe than a new one.
     """
-    limb_quadrant = {
+    limb_quadrant: dict[tuple[BodyRegion, str | None], tuple[AffectedArea, ...]] = {
         (BodyRegion.UPPER_LIMB, "L"): LYMPHOEDEMA_QUADRANTS["left_arm"],
         (BodyRegion.UPPER_LIMB, "R"): LYMPHOEDEMA_QUADRANTS["right_arm"],
         (BodyRegion.LOWER_LIMB, "L"): LYMPHOEDEMA_QUADRANTS["left_leg"],
@@ -84,7 +84,7 @@ def lymphoedema_quadrant(areas: Iterable[AffectedArea]) -> tuple[AffectedArea, .
 
 
 # Staff words for the regions, as a consent names them ("Consent does not cover the chest wall").
-REGION_WORDS: Mapping[BodyRegion, str] = MappingProxyType(
+REGION_WORDS: Mapping[str, str] = MappingProxyType(
     {
         BodyRegion.HEAD_NECK: "the head and neck",
         BodyRegion.SHOULDER: "the shoulder and shoulder blade",

@@ -1,7 +1,8 @@
 """Drop the export and import permissions: no view, template or back office asked for them. Who may
 export or import is the view's role check (role_required), the one mechanism the pages use.
 
-The rows go too (with their grants to the groups); undone, post_migrate makes them again."""
+The rows go too (with their grants to the groups); undone, post_migrate makes them again.
+Since 0004 the pages ask for these permissions again (accounts.permissions), and the roles table grants them."""
 
 from django.db import migrations
 

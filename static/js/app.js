@@ -55,6 +55,79 @@
     });
   });
 
+  // The spinal grid, one control for the keyboard: a single Tab stop (the last cell used), the arrow keys move
+  // between cells (a row is a level, a column a sign on a side), Home and End to the ends of the level,
+  // Ctrl+Home and Ctrl+End to the corners; Space or Enter records the sign, and the focus stays on the cell
+  // htmx puts back in place of the one pressed. Without this script the grid is a table of plain buttons.
+  document.querySelectorAll("table[data-spine-grid]").forEach(function (grid) {
+    if (!grid.querySelector("button.spine-toggle:not([disabled])")) {
+      return;
+    }
+    grid.setAttribute("role", "grid");
+    var keys = document.getElementById("spine-keys");
+    if (keys) {
+      keys.hidden = false;
+    }
+    var rows = function () {
+      return Array.prototype.map.call(grid.tBodies[0].rows, function (row) {
+        return Array.prototype.slice.call(row.querySelectorAll("button.spine-toggle"));
+      });
+    };
+    var activeCell = grid.querySelector("button.spine-toggle").dataset.cell;
+    var rove = function () {
+      grid.querySelectorAll("button.spine-toggle").forEach(function (button) {
+        button.tabIndex = button.dataset.cell === activeCell ? 0 : -1;
+      });
+    };
+    rove();
+    grid.addEventListener("focusin", function (event) {
+      if (event.target.matches("button.spine-toggle")) {
+        activeCell = event.target.dataset.cell;
+        rove();
+      }
+    });
+    grid.addEventListener("keydown", function (event) {
+      if (!event.target.matches("button.spine-toggle") || event.altKey || event.metaKey) {
+        return;
+      }
+      var cells = rows();
+      var row = cells.findIndex(function (buttons) { return buttons.indexOf(event.target) >= 0; });
+      var column = cells[row].indexOf(event.target);
+      var last = cells.length - 1;
+      var moves = {
+        ArrowUp: [Math.max(row - 1, 0), column],
+        ArrowDown: [Math.min(row + 1, last), column],
+        ArrowLeft: [row, Math.max(column - 1, 0)],
+        ArrowRight: [row, Math.min(column + 1, cells[row].length - 1)],
+        Home: event.ctrlKey ? [0, 0] : [row, 0],
+        End: event.ctrlKey ? [last, cells[last].length - 1] : [row, cells[row].length - 1]
+      };
+      var to = moves[event.key];
+      if (!to) {
+        return;
+      }
+      event.preventDefault();
+      var target = cells[to[0]][Math.min(to[1], cells[to[0]].length - 1)];
+      activeCell = target.dataset.cell;
+      rove();
+      target.focus();
+    });
+    // The answer replaces the cell's form, and with it the focused button: give the new one its place in
+    // the Tab order, and the focus if the keyboard has not moved on meanwhile.
+    document.body.addEventListener("htmx:load", function (event) {
+      var cell = event.detail.elt;
+      var button = cell.matches && cell.matches("form.spine-cell") && cell.querySelector("button.spine-toggle");
+      if (!button || !grid.contains(button)) {
+        return;
+      }
+      button.tabIndex = button.dataset.cell === activeCell ? 0 : -1;
+      var lost = !document.activeElement || document.activeElement === document.body;
+      if (lost && button.dataset.cell === activeCell) {
+        button.focus();
+      }
+    });
+  });
+
   // Copy buttons: data-copy-target names the input whose value is copied.
   document.querySelectorAll("[data-copy-target]").forEach(function (button) {
     button.addEventListener("click", function () {

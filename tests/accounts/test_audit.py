@@ -26,7 +26,7 @@ def events_for(patient_id: int, action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(patient_id=patient_id, action=action))
 
 
-def csv_of(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def csv_of(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
@@ -76,7 +76,7 @@ def test_creating_and_changing_records_are_events_tied_to_the_patient(physio_cli
 
 
 @pytest.mark.django_db
-def test_the_audit_helper_records_print_and_export_with_the_requests_context(rf, physio_client: Client) -> None:  # type: ignore[no-untyped-def]
+def test_the_audit_helper_records_print_and_export_with_the_requests_context(rf, physio_client: Client) -> None:
     patient = PatientFactory()
     request = rf.get("/assessments/1/print/", REMOTE_ADDR="192.0.2.9")
     request.user = physio_client.user
@@ -98,7 +98,7 @@ def test_outside_a_request_an_event_is_the_systems() -> None:
 
 
 @pytest.mark.django_db
-def test_a_forged_forwarded_address_is_not_believed(front_desk_client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_forwarded_address_is_not_believed(front_desk_client: Client, settings) -> None:
     settings.CLINIC_TRUSTED_PROXIES = ["10.0.0.1"]
     patient = PatientFactory()
     url = reverse("patients:patient-detail", args=[patient.pk])
@@ -127,7 +127,7 @@ def test_the_audit_page_filters_by_patient_user_and_date(admin_client: Client) -
     by_user = admin_client.get(AUDIT_LIST, {"user": maya.pk})
     by_date = admin_client.get(AUDIT_LIST, {"since": today, "until": today, "user": maya.pk})
 
-    def views(response) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    def views(response) -> list[tuple[str, int]]:
         return [(e.actor_username, e.patient_id) for e in response.context["page"] if e.action == "view"]
 
     assert views(by_patient) == [("sam", first.pk), ("maya", first.pk)]
@@ -138,7 +138,7 @@ def test_the_audit_page_filters_by_patient_user_and_date(admin_client: Client) -
 @pytest.mark.django_db
 def test_the_audit_page_is_paginated_with_a_fixed_number_of_queries(
     admin_client, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     patient, maya = PatientFactory(), UserFactory(username="maya")
     AuditEvent.objects.bulk_create(
         AuditEvent(action="view", patient_id=patient.pk, object_type="patients.patient", actor=maya)

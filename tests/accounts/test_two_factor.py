@@ -20,7 +20,7 @@ NOON = datetime(2026, 3, 2, 12, 0, 0, tzinfo=ZoneInfo("UTC"))
 
 
 @pytest.fixture(autouse=True)
-def two_factor_required(settings) -> None:  # type: ignore[no-untyped-def]
+def two_factor_required(settings) -> None:
     settings.CLINIC_REQUIRE_MFA = True
 
 
@@ -29,7 +29,7 @@ def code_for(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def enrolled(user) -> TOTPDevice:  # type: ignore[no-untyped-def]
+def enrolled(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
 
 
@@ -42,7 +42,7 @@ def signed_in_with_password(username: str, *roles: Role) -> Client:
     return client
 
 
-def step_of(response) -> str:  # type: ignore[no-untyped-def]
+def step_of(response) -> str:
     assert response.status_code == 302
     return urlsplit(response["Location"]).path
 

@@ -724,6 +724,16 @@ def test_entered_in_error_needs_a_reason(draft: Assessment, physio: Any) -> None
     assert fresh(draft).status == AssessmentStatus.DRAFT
 
 
+def test_only_the_assessing_physio_can_mark_it_entered_in_error(draft: Assessment) -> None:
+    colleague = UserFactory(roles=[Role.PHYSIOTHERAPIST])
+
+    with pytest.raises(ValidationError) as error:
+        services.assessment_mark_entered_in_error(assessment=draft, by=colleague, reason="Wrong patient")
+
+    assert error.value.messages == ["Only the physiotherapist who made this assessment can mark it entered in error."]
+    assert fresh(draft).status == AssessmentStatus.DRAFT
+
+
 def test_only_the_assessing_physio_can_sign(draft: Assessment) -> None:
     history(draft)
     colleague = UserFactory(roles=[Role.PHYSIOTHERAPIST])

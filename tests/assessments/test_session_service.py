@@ -679,6 +679,20 @@ def test_a_later_report_must_come_from_the_same_patients_session(cleared: Any, p
     assert not AdverseEvent.objects.exists()
 
 
+def test_only_the_sessions_physio_records_its_adverse_events_and_outcomes(cleared: Any, physio: Any) -> None:
+    session = session_for(cleared, physio)
+    colleague = UserFactory(roles=[Role.PHYSIOTHERAPIST])
+
+    with pytest.raises(ValidationError) as event_refused:
+        event(session, reported_by=colleague)
+    with pytest.raises(ValidationError) as outcome_refused:
+        services.outcome_record(patient=cleared, session=session, instrument="NDI", total=12, recorded_by=colleague)
+
+    expected = ["Only the physiotherapist who gave this treatment session records in it."]
+    assert event_refused.value.messages == outcome_refused.value.messages == expected
+    assert not AdverseEvent.objects.exists() and not session.outcome_measures.exists()
+
+
 # --- Signing and after ---------------------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Keyboard only, in Chromium: no mouse, no click(), no fill(); focus moves by Tab (and by the arrow keys inside a
-radio group, as a radio group works), and after every Tab the focused element shows a focus ring."""
+radio group or the spinal grid, as a composite control works), and after every Tab the focused element shows a
+focus ring that stands at least 3:1 against the background it is drawn on (WCAG 1.4.11)."""
 
 import uuid
 from datetime import date, datetime, timedelta
@@ -8,6 +9,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
+from assessments import services as assessment_services
+from assessments.models import SignFinding
 from patients import services
 from patients.models import QuestionnaireResponse
 from scheduling.models import Appointment
@@ -15,9 +18,29 @@ from tests.e2e.conftest import assert_no_violations, next_weekday_at
 from tests.factories import AppointmentTypeFactory, PatientFactory, PractitionerFactory, UserFactory
 
 DATE_OF_BIRTH = date(1980, 5, 17)
-FOCUS_RING = """() => {
-    const style = getComputedStyle(document.activeElement);
-    return style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+# The contrast of the focused element's outline against the first opaque background behind it (the ring is
+# drawn outside the element, so the element's own fill does not count); 0 when there is no solid outline.
+FOCUS_RING_CONTRAST = """() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) < 2) return 0;
+    const rgba = (colour) => {
+        const [r, g, b, a = 1] = colour.match(/[\\d.]+/g).map(Number);
+        return {r, g, b, a};
+    };
+    const luminance = ({r, g, b}) => [[r, 0.2126], [g, 0.7152], [b, 0.0722]].reduce((sum, [value, weight]) => {
+        const channel = value / 255;
+        return sum + weight * (channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4);
+    }, 0);
+    const ring = rgba(style.outlineColor);
+    if (ring.a < 1) return 0;
+    let background = {r: 255, g: 255, b: 255, a: 1};
+    for (let node = element.parentElement; node; node = node.parentElement) {
+        const fill = rgba(getComputedStyle(node).backgroundColor);
+        if (fill.a === 1) { background = fill; break; }
+    }
+    const [light, dark] = [luminance(ring), luminance(background)].sort((x, y) => y - x);
+    return (light + 0.05) / (dark + 0.05);
 }"""
 
 
@@ -33,7 +56,8 @@ def tab_to(page: object, selector: str, *, most: int = 80) -> None:
 
 def has_focus_ring(page: object) -> None:
     focused = page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
-    assert page.evaluate(FOCUS_RING), f"no visible focus ring on {focused}"
+    contrast = page.evaluate(FOCUS_RING_CONTRAST)
+    assert contrast >= 3, f"focus ring at {contrast:.2f}:1 (at least 3:1 wanted) on {focused}"
 
 
 def focused_matches(page: object, selector: str) -> bool:
@@ -256,3 +280,141 @@ def test_the_front_desk_books_by_keyboard_and_a_missing_time_is_shown_at_the_fie
     assert appointment.front_desk_note == "Parking at the back"
     page.goto(f"/schedule/?date={starts_at.date().isoformat()}")
     expect(page.get_by_test_id("appointment").filter(has_text="Chloé Tremblay")).to_have_count(1)
+
+
+# --- The skip link ---------------------------------------------------------------------------------------
+
+
+def test_the_skip_link_shows_above_the_top_bar_and_takes_the_focus_to_the_page(
+    page: object, sign_in_as: object
+) -> None:
+    sign_in_as(Role.FRONT_DESK, first_name="Sam")
+    page.goto("/schedule/")
+
+    page.keyboard.press("Tab")
+
+    assert focused_matches(page, "a[href='#main']")
+    has_focus_ring(page)
+    on_top = page.evaluate("""() => {
+        const link = document.activeElement, box = link.getBoundingClientRect();
+        return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === link;
+    }""")
+    assert on_top, "the top bar hides the focused skip link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+# --- The spinal grid: one Tab stop, arrow keys inside ----------------------------------------------------
+
+
+def cell(page: object) -> str:
+    return page.evaluate("document.activeElement.dataset.cell || document.activeElement.tagName")
+
+
+@pytest.fixture
+def spine_page(page: object, sign_in_as: object) -> tuple[object, object]:
+    physio = sign_in_as(Role.PHYSIOTHERAPIST)
+    assessment = assessment_services.assessment_start(patient=PatientFactory(), physiotherapist=physio)
+    page.goto(f"/assessments/{assessment.pk}/step/spine/")
+    return page, assessment
+
+
+def test_the_spinal_grid_is_one_tab_stop_moved_through_by_the_arrow_keys(spine_page: tuple) -> None:
+    from playwright.sync_api import expect
+
+    page, _ = spine_page
+    expect(page.get_by_role("grid", name="Spinal signs by level, left, midline and right")).to_be_visible()
+    tab_to(page, "button.spine-toggle")
+    assert cell(page) == "C1 L SEN-PARASPINAL"
+
+    # Across a level: the three signs on the left, the midline, the three on the right.
+    walk = []
+    for _ in range(7):
+        page.keyboard.press("ArrowRight")
+        has_focus_ring(page)
+        walk.append(cell(page))
+    assert walk == [
+        "C1 L SPI-PARASHORT",
+        "C1 L SPI-TROPHIC",
+        "C1 M SPI-SPINOUS",
+        "C1 R SEN-PARASPINAL",
+        "C1 R SPI-PARASHORT",
+        "C1 R SPI-TROPHIC",
+        "C1 R SPI-TROPHIC",  # the edge holds
+    ]
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert cell(page) == "C3 R SPI-TROPHIC"
+    page.keyboard.press("Home")
+    assert cell(page) == "C3 L SEN-PARASPINAL"
+    page.keyboard.press("ArrowUp")
+    assert cell(page) == "C2 L SEN-PARASPINAL"
+    page.keyboard.press("Control+End")
+    assert cell(page) == "S2 R SPI-TROPHIC"
+    page.keyboard.press("Control+Home")
+    assert cell(page) == "C1 L SEN-PARASPINAL"
+    page.keyboard.press("End")
+    assert cell(page) == "C1 R SPI-TROPHIC"
+
+    # Tab leaves the grid at once; Shift+Tab comes back to the cell last used.
+    assert page.locator("table[role=grid] button[tabindex='0']").count() == 1
+    page.keyboard.press("Tab")
+    assert focused_matches(page, "a[href$='/step/summary/']")
+    page.keyboard.press("Shift+Tab")
+    assert cell(page) == "C1 R SPI-TROPHIC"
+    has_focus_ring(page)
+    assert_no_violations(page)
+
+
+def test_a_sign_toggled_from_the_keyboard_keeps_the_focus_on_its_cell(spine_page: tuple) -> None:
+    from playwright.sync_api import expect
+
+    page, assessment = spine_page
+    tab_to(page, "button.spine-toggle")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    band_c2 = page.get_by_role("button", name="Band: Paraspinal bands or shortening at C2 left")
+
+    page.keyboard.press("Space")
+    expect(band_c2).to_have_attribute("aria-pressed", "true")
+    expect(band_c2).to_be_focused()
+    has_focus_ring(page)
+    assert list(SignFinding.objects.filter(assessment=assessment).values_list("level", "side", "sign_code")) == [
+        ("C2", "L", "SPI-PARASHORT")
+    ]
+
+    page.keyboard.press("Enter")
+    expect(band_c2).to_have_attribute("aria-pressed", "false")
+    expect(band_c2).to_be_focused()
+    assert not SignFinding.objects.filter(assessment=assessment).exists()
+
+    # The cell put back in place is still one of the grid: the arrows go on from it, and it is the Tab stop.
+    page.keyboard.press("ArrowRight")
+    assert cell(page) == "C2 L SPI-TROPHIC"
+    page.keyboard.press("Space")
+    expect(page.get_by_role("button", name="Skin: Trophedema or skin-roll tenderness at C2 left")).to_be_focused()
+    assert page.locator("table[role=grid] button[tabindex='0']").count() == 1
+
+
+def test_without_javascript_the_spinal_grid_is_a_table_of_buttons_that_post(spine_page: tuple) -> None:
+    from playwright.sync_api import expect
+
+    page, assessment = spine_page
+    context = page.context.browser.new_context(base_url=page.url.split("/assessments/")[0], java_script_enabled=False)
+    context.add_cookies(page.context.cookies())
+    plain = context.new_page()
+    plain.set_default_timeout(10_000)
+    try:
+        plain.goto(f"/assessments/{assessment.pk}/step/spine/")
+        assert plain.locator("table[role=grid]").count() == 0
+        tab_to(plain, "button.spine-toggle")
+        plain.keyboard.press("Tab")
+        assert cell(plain) == "C1 L SPI-PARASHORT"  # every cell is a Tab stop of its own
+        plain.keyboard.press("Space")
+        plain.wait_for_url(f"**/assessments/{assessment.pk}/step/spine/#level-C1")
+        expect(plain.get_by_role("button", name="Band: Paraspinal bands or shortening at C1 left")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+    finally:
+        context.close()
+    assert SignFinding.objects.filter(assessment=assessment, level="C1", side="L", sign_code="SPI-PARASHORT").exists()

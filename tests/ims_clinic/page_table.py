@@ -5,12 +5,14 @@ The page-smoke test, the access matrix, the query bounds and the two-factor test
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -236,3 +238,27 @@ def patient_link_client(world: dict[str, object]) -> Client:
     confirmed = client.post(start, {"date_of_birth": world["date_of_birth"]})
     assert confirmed.status_code == 302 and "/q/" in confirmed["Location"]
     return client
+
+
+def project_views() -> dict[str, Callable[..., Any]]:
+    """Every named URL pattern outside the Django admin (whose pages the admin's own permissions guard), with
+    its view."""
+    views: dict[str, Callable[..., Any]] = {}
+
+    def walk(patterns: list, namespace: str = "") -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+                views[namespace + pattern.name] = pattern.callback
+
+    walk(get_resolver().url_patterns)
+    return views
+
+
+def project_url_names() -> set[str]:
+    return set(project_views())

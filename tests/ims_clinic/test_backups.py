@@ -115,7 +115,7 @@ def test_restoring_a_missing_file_says_so(tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-def test_restoring_over_the_clinics_own_database_asks_first(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_restoring_over_the_clinics_own_database_asks_first(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
 
     with pytest.raises(CommandError, match="Restore cancelled"):

@@ -6,29 +6,10 @@ can be added without saying who may open it.
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tests.factories import UserFactory
-from tests.ims_clinic.page_table import ALL_PERSONAS, LINK, PAGES, TO_LOGIN, Page
-
-
-def project_url_names() -> set[str]:
-    """Every named URL pattern outside the Django admin (whose pages the admin's own permissions guard)."""
-    names: set[str] = set()
-
-    def walk(patterns: list, namespace: str = "") -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace == "admin":
-                    continue
-                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-                walk(pattern.url_patterns, inner)
-            elif isinstance(pattern, URLPattern):
-                assert pattern.name, f"URL pattern {pattern.pattern} has no name"
-                names.add(namespace + pattern.name)
-
-    walk(get_resolver().url_patterns)
-    return names
+from tests.ims_clinic.page_table import ALL_PERSONAS, LINK, PAGES, TO_LOGIN, Page, project_url_names
 
 
 def test_every_url_of_the_project_is_in_the_page_table() -> None:

@@ -157,7 +157,7 @@ def test_questions_are_grouped_in_the_sections_of_the_reference():
 
 def test_definitions_cannot_be_changed():
     with pytest.raises(dataclasses.FrozenInstanceError):
-        rules.QUESTIONS[0].text = "changed"  # type: ignore[misc]
+        rules.QUESTIONS[0].text = "changed"  # type: ignore[misc]  # the frozen field, assigned on purpose
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -846,7 +846,7 @@ def test_platelet_thresholds_come_from_settings():
 def test_evaluation_results_cannot_be_changed():
     found = flag(run(H5="yes"), "EPILEPSY")
     with pytest.raises(dataclasses.FrozenInstanceError):
-        found.severity = Severity.LOW  # type: ignore[misc]
+        found.severity = Severity.LOW  # type: ignore[misc]  # the frozen field, assigned on purpose
 
 
 # ---------------------------------------------------------------------------------------------------------------------

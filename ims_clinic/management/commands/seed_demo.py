@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.roles import Role
@@ -38,7 +38,7 @@ DEMO_USERNAMES = [staff.username for staff in DEMO_STAFF]
 class Command(BaseCommand):
     help = "Create or refresh the demo clinic (demo staff for each role) and print their logins."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (never on a clinic's real database)."
         )

@@ -50,7 +50,8 @@ class Command(BaseCommand):
         try:
             written = scale_data.seed(
                 plan,
-                out=self.stdout,
+                # A text stream like sys.stdout (io.TextIOBase), though not a typing.TextIO.
+                out=self.stdout,  # type: ignore[arg-type]
                 password=os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD,
                 batch=options["batch_size"],
             )

@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from scheduling import services
@@ -13,7 +13,7 @@ from scheduling import services
 class Command(BaseCommand):
     help = "Send appointment reminders for the next CLINIC_REMINDER_HOURS hours (48 by default); never twice."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--hours", type=int, default=None, help="Look this many hours ahead instead.")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,159 @@
+"""Every page is valid HTML, as the Nu Html Checker (the W3C validator) reads it.
+
+The test renders each GET page of the page table as every persona that may open it, plus the states
+a page only reaches after an action (a form shown again with its errors, each questionnaire section,
+each assessment step, signed records), writes them to a folder and runs the checker once over all of
+them. It needs Java and the checker's jar (VNU_JAR; `.ci/run` installs it): without them it is
+skipped, and in CI that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import reverse
+
+from assessments import services as assessment_services
+from assessments.views import STEPS
+from patients import services as patient_services
+from patients.models import Patient, QuestionnaireLink
+from patients.questionnaire_forms import PATIENT_SECTIONS
+from tests.ims_clinic.page_table import ALL_PERSONAS, PAGES, Page
+from tests.run_suite import JAVA, VNU_JAR
+
+# GET pages of the table that answer with a file (CSV, JSON, iCalendar), not a page.
+DOWNLOADS = {
+    "healthz",
+    "accounts:audit-export",
+    "patients:patient-access-report-export",
+    "scheduling:practitioner-feed",
+}
+# The quick compiler and the serial collector suit one short run; the schema's recursion needs the larger stack.
+JVM_OPTIONS = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss2m")
+
+
+def pages_of_the_table(
+    objects: dict[str, object], client_for: dict[str, Client]
+) -> Iterator[tuple[Page, str, Client]]:
+    """(page, label, client) for each GET page of the table and each persona it lets in."""
+    for page in PAGES:
+        for persona in ALL_PERSONAS:
+            if page.expected_for(persona) == 200:
+                yield page, f"{page.url_name} as {persona}", client_for[persona]
+
+
+def step_url(assessment: int, step: str) -> str:
+    return reverse("assessments:assessment-step", kwargs={"pk": assessment, "step": step})
+
+
+def html_of(response: HttpResponse, label: str, *, statuses: tuple[int, ...] = (200,)) -> str:
+    """The page's HTML; a form sent back with its errors answers 400."""
+    assert response.status_code in statuses, f"{label} answered {response.status_code}"
+    assert response["Content-Type"].startswith("text/html"), f"{label} is {response['Content-Type']}"
+    return response.content.decode()
+
+
+def run_checker(files: list[Path]) -> list[dict[str, object]]:
+    """The checker's errors over all files, from one start of the JVM."""
+    command = [JAVA, *JVM_OPTIONS, "-jar", VNU_JAR, "--errors-only", "--format", "json", "--stdout", *map(str, files)]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    try:
+        return json.loads(finished.stdout)["messages"]
+    except (json.JSONDecodeError, KeyError):
+        pytest.fail(f"The checker did not answer in JSON (exit {finished.returncode}): {finished.stderr[-2000:]}")
+
+
+def readable(message: dict[str, object], label_of: dict[str, str]) -> str:
+    path = unquote(urlparse(str(message.get("url", ""))).path)
+    page = label_of.get(Path(path).name, path or "(no file)")
+    return f"{page}, line {message.get('lastLine', '?')}: {message.get('message')}\n    {message.get('extract', '')!r}"
+
+
+@pytest.mark.nu
+@pytest.mark.django_db
+def test_every_page_is_valid_html(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    objects = request.getfixturevalue("world")
+    client_for = {persona: request.getfixturevalue(f"{persona}_client") for persona in ALL_PERSONAS}
+    physio = client_for["physio"]
+    rendered: dict[str, str] = {}
+
+    for page, label, client in pages_of_the_table(objects, client_for):
+        response = client.get(page.url(objects))
+        if page.url_name in DOWNLOADS:
+            assert response.status_code == 200 and not response["Content-Type"].startswith("text/html"), label
+        else:
+            rendered[label] = html_of(response, label)
+
+    # Every step of an assessment, a draft of someone else's and one the physiotherapist signed.
+    for name, _ in STEPS:
+        label = f"assessment step {name} (draft)"
+        rendered[label] = html_of(physio.get(step_url(objects["assessment"], name)), label)
+    patient = Patient.objects.get(pk=objects["patient"])
+    own = assessment_services.assessment_start(patient=patient, physiotherapist=physio.user)
+    own = assessment_services.assessment_save_fields(
+        assessment=own, data={"chief_complaint": "Right shoulder pain"}, version=own.version
+    )
+    own = assessment_services.assessment_sign(assessment=own, signed_by=physio.user, version=own.version)
+    for name, _ in STEPS:
+        label = f"assessment step {name} (signed by the viewer)"
+        rendered[label] = html_of(physio.get(step_url(own.pk, name)), label)
+
+    # The physiotherapist's own signed session with a score: its page with the addendum form, and the charts.
+    session = assessment_services.session_start(patient=patient, physiotherapist=physio.user)
+    session = assessment_services.session_save_fields(
+        session=session,
+        data={"pain_before": 6, "pain_after": 3, "needles_accounted_for": True},
+        version=session.version,
+    )
+    session = assessment_services.session_sign(session=session, signed_by=physio.user, version=session.version)
+    assessment_services.outcome_record(
+        patient=patient, session=session, instrument="ODI", total=30, recorded_by=physio.user
+    )
+    session_url = reverse("assessments:session-detail", kwargs={"pk": session.pk})
+    rendered["signed session"] = html_of(physio.get(session_url), "signed session")
+    progress_url = reverse("assessments:progress", kwargs={"patient_pk": patient.pk})
+    rendered["progress with charts"] = html_of(physio.get(progress_url), "progress")
+
+    # Every questionnaire section (warfarin opens the warfarin page), as shown and as checked with its errors.
+    link = QuestionnaireLink.objects.get(pk=objects["link"])
+    patient_services.questionnaire_save_answers(link=link, answers={"A1": "yes", "A2": ["warfarin"]})
+    for section in PATIENT_SECTIONS:
+        url = reverse("questionnaire:section", kwargs={"token": objects["token"], "section": section.code})
+        for query, state, statuses in (("", "shown", (200,)), ("?check=1", "checked", (200, 400))):
+            label = f"questionnaire section {section.code} ({state})"
+            rendered[label] = html_of(client_for["patient_link"].get(url + query), label, statuses=statuses)
+    wrong = Client().post(
+        reverse("questionnaire:start", kwargs={"token": objects["token"]}), {"date_of_birth": "1900-01-01"}
+    )
+    rendered["questionnaire start with a wrong date of birth"] = html_of(wrong, "questionnaire start")
+
+    # Forms shown again with their errors.
+    for label, client, url_name in (
+        ("login with a wrong password", client_for["anonymous"], "accounts:login"),
+        ("new patient, empty", client_for["front_desk"], "patients:patient-create"),
+        ("new appointment, empty", client_for["front_desk"], "scheduling:appointment-create"),
+        ("waitlist entry, empty", client_for["front_desk"], "scheduling:waitlist-create"),
+    ):
+        data = {"username": "nobody", "password": "wrong"} if url_name == "accounts:login" else {}
+        rendered[label] = html_of(client.post(reverse(url_name), data), label, statuses=(200, 400))
+
+    files, label_of = [], {}
+    for index, (label, html) in enumerate(rendered.items()):
+        name = f"{index:03}-{re.sub(r'[^a-z0-9]+', '-', label.lower()).strip('-')}.html"
+        (tmp_path / name).write_text(html, encoding="utf-8")
+        files.append(tmp_path / name)
+        label_of[name] = label
+
+    errors = run_checker(files)
+
+    assert not errors, f"{len(errors)} HTML errors in {len(files)} pages:\n" + "\n".join(
+        readable(message, label_of) for message in errors
+    )
