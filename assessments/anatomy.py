@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-DATA_VERSION = "2026.1"
-
 
 class Side(StrEnum):
     """Side codes of section 0.1 and Appendix A; ``M`` is for midline spinal findings."""
@@ -73,22 +71,6 @@ PRECAUTION_TAG_DESCRIPTIONS: Mapping[PrecautionTag, str] = MappingProxyType(
         PrecautionTag.CANAL: "Close to the spinal canal or the vertebral artery.",
         PrecautionTag.VISCERA: "Abdominal or pelvic organs, or the kidney, underneath.",
     }
-)
-
-# Section 2.3, "Thorax facts behind the tags", for the safety panel next to a THORAX muscle.
-THORAX_FACTS: tuple[str, ...] = (
-    "A needle of 3.1 cm has been documented reaching lung tissue; in cadavers the lung lay a mean 3.3 cm deep "
-    "at the angle of the neck.",
-    "Direct the needle away from the lung, use pincer grip and tangential insertion, and do not needle both "
-    "sides of the thorax in one session [P1].",
-    "Through the upper trapezius in cadavers a 30 mm needle never reached the pleural space; 40, 50 and 60 mm "
-    "needles did so 1, 4 and 6 times respectively [P3].",
-    "For the rhomboid major one ultrasound study suggests an insertion of at most about 19 mm [P4].",
-    "A 2025 case report describes a pneumothorax after a rib-bracketing technique on the rhomboid and middle "
-    "trapezius with 0.20 x 20 mm needles [P2].",
-    "Some people have foramina in the sternum or scapula, so a needle through the infraspinous fossa can meet "
-    "no bone [S16].",
-    "Over the lungs and large vessels, superficial technique has been suggested [P5].",
 )
 
 
@@ -324,12 +306,6 @@ def level_index(code: str) -> int:
     return _LEVEL_INDEX[_check_level(code)]
 
 
-def compare_levels(first: str, second: str) -> int:
-    """-1 if ``first`` is above (cranial to) ``second``, 0 if the same level, 1 if below."""
-    difference = level_index(first) - level_index(second)
-    return (difference > 0) - (difference < 0)
-
-
 def level_range(first: str, last: str) -> tuple[str, ...]:
     """The levels from ``first`` down to ``last``, both included (``level_range("C7", "T1")`` is C7, C8, T1)."""
     start, end = level_index(first), level_index(last)
@@ -386,10 +362,6 @@ _REFLEXES: tuple[Reflex, ...] = (
 
 REFLEXES: Mapping[str, Reflex] = MappingProxyType({reflex.code: reflex for reflex in _REFLEXES})
 
-# Section 2.2 notes and the 2.3 catalogue note: C8, T1 and L1 (among others) have no single reliable reflex,
-# so a neuro screen must allow "no standard reflex" rather than forcing a grade.
-NO_STANDARD_REFLEX_NOTE = "No standard deep tendon reflex for this root; record nothing rather than forcing a grade."
-
 
 def reflex(code: str) -> Reflex:
     """The reflex with this code."""
@@ -397,13 +369,6 @@ def reflex(code: str) -> Reflex:
         return REFLEXES[code]
     except KeyError:
         raise ValueError(f"Unknown reflex {code!r}; expected one of {', '.join(REFLEXES)}.") from None
-
-
-def reflexes_for_level(code: str, *, standard_only: bool = False) -> tuple[Reflex, ...]:
-    """Reflexes whose roots include the level, the ones naming it as primary first."""
-    _check_level(code)
-    found = [r for r in _REFLEXES if code in r.roots and (r.is_standard or not standard_only)]
-    return tuple(sorted(found, key=lambda r: code not in r.primary_roots))
 
 
 # --- Muscle catalogue (section 2.3) ------------------------------------------------------------------------------
@@ -433,11 +398,6 @@ class Muscle:
     sources: tuple[str, ...]
     cranial_nerve: str | None = None
     is_segmental: bool = False
-
-    @property
-    def primary_segment(self) -> str:
-        """The single level used to group the muscle: its first (most cranial) bold root."""
-        return self.primary_roots[0]
 
 
 def _roots(*spans: str) -> tuple[str, ...]:
@@ -732,16 +692,3 @@ def paraspinal_muscle_for_level(code: str) -> Muscle | None:
         if code in levels:
             return MUSCLES[muscle_code]
     return None
-
-
-def search_muscles(text: str) -> tuple[Muscle, ...]:
-    """Muscles whose name contains ``text``, ignoring case; blank text finds nothing."""
-    needle = text.strip().casefold()
-    if not needle:
-        return ()
-    return tuple(m for m in _MUSCLES if needle in m.name.casefold())
-
-
-def muscles_with_tag(tag: PrecautionTag) -> tuple[Muscle, ...]:
-    """Muscles carrying a precaution tag, in catalogue order."""
-    return tuple(m for m in _MUSCLES if tag in m.precautions)

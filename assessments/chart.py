@@ -10,6 +10,7 @@ from django.urls import reverse
 from patients import timeline
 from patients.models import Patient
 
+from . import scales
 from .models import Assessment, AssessmentStatus, TreatmentSession
 
 if TYPE_CHECKING:
@@ -132,8 +133,13 @@ def pain_trend(patient: Patient) -> list[timeline.HeaderFact]:
     if not sessions or (sessions[0].course_pain_count or 0) < 2:
         return []
     first, latest, count = sessions[0].course_first_pain, sessions[0].course_latest_pain, sessions[0].course_pain_count
-    change = latest - first
-    tone = "success" if change <= -2 else "warning" if change >= 2 else "secondary"
+    change = scales.nprs_change(first, latest)
+    if change.is_important_improvement:
+        tone = "success"
+    elif change.is_important_worsening:
+        tone = "warning"
+    else:
+        tone = "secondary"
     return [
         timeline.HeaderFact(
             label="Pain over the course",

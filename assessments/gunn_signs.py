@@ -72,10 +72,6 @@ class FindingStatus(StrEnum):
 
 
 FINDING_GRADES: Mapping[int, str] = MappingProxyType({0: "none", 1: "mild", 2: "moderate", 3: "marked"})
-FINDING_GRADE_NOTE = (
-    "Optional. No graded scale for these signs was found in Gunn's sources (unverified). Motor-point tenderness "
-    'is often graded by reaction (complains, winces, withdraws or "jump sign"); no standard source (unverified).'
-)
 
 
 class Attachment(StrEnum):
@@ -212,11 +208,6 @@ def sign(code: str) -> Sign:
         return SIGNS[code]
     except KeyError:
         raise ValueError(f"Unknown sign code {code!r}; expected one of {', '.join(SIGN_CODES)}.") from None
-
-
-def signs_in_group(group: SignGroup) -> tuple[Sign, ...]:
-    """The signs of one group, in catalogue order."""
-    return tuple(s for s in _SIGNS if s.group is SignGroup(group))
 
 
 # --- Inputs to the summary (1.3 recording rules) -----------------------------------------------------------------
@@ -433,10 +424,6 @@ class SegmentSummary:
     suggested_muscles: tuple[SuggestedMuscle, ...]
     unattributed: tuple[Finding, ...]  # counted findings recorded against a region only
     tender_levels: tuple[str, ...]  # SEN-MULTISEG, derived: levels with a fully credited tender motor point
-
-    @property
-    def is_multisegmental(self) -> bool:
-        return len(self.tender_levels) > 1
 
     def level(self, code: str) -> LevelSummary | None:
         return next((summary for summary in self.levels if summary.level == code), None)

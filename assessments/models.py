@@ -72,11 +72,6 @@ class Imaging(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class AssessmentQuerySet(models.QuerySet):
-    def for_patient(self, patient_id: int) -> AssessmentQuerySet:
-        return self.filter(patient_id=patient_id).select_related("physiotherapist", "signed_by")
-
-
 class Assessment(models.Model):
     """The first IMS evaluation of a patient: a draft saved as it goes, signed once, then only amended."""
 
@@ -133,8 +128,6 @@ class Assessment(models.Model):
     )
     entered_in_error_reason = models.TextField(blank=True)
 
-    objects = AssessmentQuerySet.as_manager()
-
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["patient", "-started_at"], name="assessment_patient_recent")]
@@ -155,12 +148,7 @@ class Assessment(models.Model):
         return f"IMS assessment of {self.started_at:%Y-%m-%d}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # A signed record is final (clinical-reference.md 8.2): the only change left is marking it entered in error.
-        if self.pk is not None:
-            stored = Assessment.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            changing = set(kwargs.get("update_fields") or ())
-            if stored == AssessmentStatus.SIGNED and (not changing or changing - ENTERED_IN_ERROR_FIELDS):
-                raise SignedRecordError("A signed assessment cannot be changed; add an addendum instead.")
+        refuse_change_if_signed(self, kwargs.get("update_fields"), name="assessment")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -184,6 +172,21 @@ class SignedRecordError(Exception):
 
 
 ENTERED_IN_ERROR_FIELDS = {"status", "entered_in_error_at", "entered_in_error_by", "entered_in_error_reason"}
+
+
+def refuse_change_if_signed(
+    record: Assessment | TreatmentSession, update_fields: Iterable[str] | None, *, name: str
+) -> None:
+    """Raise SignedRecordError before a save would change a stored signed record.
+
+    A signed record is final (clinical-reference.md 8.2): the only change left is marking it entered in error.
+    """
+    if record.pk is None:
+        return
+    stored = type(record)._default_manager.filter(pk=record.pk).values_list("status", flat=True).first()
+    changing = set(update_fields or ())
+    if stored == AssessmentStatus.SIGNED and (not changing or changing - ENTERED_IN_ERROR_FIELDS):
+        raise SignedRecordError(f"A signed {name} cannot be changed; add an addendum instead.")
 
 
 class RomMeasurement(models.Model):
@@ -479,11 +482,7 @@ class TreatmentSession(models.Model):
         return f"IMS treatment of {self.started_at:%Y-%m-%d}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            stored = TreatmentSession.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            changing = set(kwargs.get("update_fields") or ())
-            if stored == AssessmentStatus.SIGNED and (not changing or changing - ENTERED_IN_ERROR_FIELDS):
-                raise SignedRecordError("A signed treatment session cannot be changed; add an addendum instead.")
+        refuse_change_if_signed(self, kwargs.get("update_fields"), name="treatment session")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

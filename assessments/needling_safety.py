@@ -1,4 +1,4 @@
-"""Adverse-event classes, aftercare text and the elements of a session's record (6); the site rules are the gate's
+"""Adverse-event classes, aftercare text and the choices of a session's record (6); the site rules are the gate's
 (assessments.site_gate)."""
 
 from __future__ import annotations
@@ -227,10 +227,6 @@ ADVERSE_EVENT_TYPE_BY_CODE: Mapping[str, AdverseEventType] = MappingProxyType(
     {event.code: event for event in ADVERSE_EVENT_TYPES}
 )
 
-# Overall rates, for the consent discussion and the incident list (6.2).
-MINOR_EVENT_RATE = "19.18% of treatments [E1]; 36.7% of sessions [E2]"
-MAJOR_EVENT_RATE = "no significant events in 7,629 treatments (at most 0.04%) [E1]; under 0.1% (about 1 in 1,024) [E2]"
-
 
 # --------------------------------------------------------------------------------------------------------------------
 # Aftercare advice (6.4 "Advice given": standard text plus edits)
@@ -253,15 +249,8 @@ def aftercare_advice(*, has_thorax_site: bool) -> str:
 
 
 # --------------------------------------------------------------------------------------------------------------------
-# What each treatment session records (6.4, proposed schema built on [D1])
+# The choices a treatment session records (6.4, proposed schema built on [D1])
 # --------------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecordElement:
-    name: str
-    kind: str
-    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -270,74 +259,12 @@ class Choice:
     label: str
 
 
-SESSION_HEADER_ELEMENTS: tuple[RecordElement, ...] = (
-    RecordElement("Date/time, clinician, location", "auto"),
-    RecordElement(
-        "Consent reference",
-        'link to a consent record plus its version; "consent reconfirmed today" Y/N',
-        "See section 7",
-    ),
-    RecordElement(
-        "Screening reference",
-        "link to the questionnaire version; acknowledgements of its flags",
-        "Needling rows are blocked until this is complete (5.5)",
-    ),
-    RecordElement('"Any change since screening?"', "Y/N", "Yes means re-screen (R35)"),
-    RecordElement("Pre-treatment pain", "NPRS 0-10 and time frame"),
-    RecordElement("Patient position", "choice (PATIENT_POSITIONS)", "Sitting is a fainting risk (proposed reminder)"),
-    RecordElement(
-        "Needle product",
-        "brand/lot (optional), diameter (mm, e.g. 0.16-0.35), length (mm, e.g. 15-75)",
-        "Session default, which each site can override",
-    ),
-    RecordElement("Technique", "choice (TECHNIQUES) plus text"),
-)
-
-SITE_ROW_ELEMENTS: tuple[RecordElement, ...] = (
-    RecordElement("Muscle", 'link to the muscle catalogue (2.3) or "paraspinal"', "Precaution tags are checked (5.8)"),
-    RecordElement("Side", "L / R"),
-    RecordElement("Spinal level", "level code(s)", "Required for paraspinal sites"),
-    RecordElement("Needle diameter and length", "mm", "If different from the session default"),
-    RecordElement("Number of insertions / needles", "integer"),
-    RecordElement("Depth reached (optional)", "mm or choice (DEPTHS)", "Important for THORAX sites"),
-    RecordElement(
-        "Response",
-        "local twitch response (TWITCH_RESPONSES), grasp/cramp Y/N, sensation (SENSATIONS), reproduced familiar "
-        "pain Y/N",
-        "[G8][G9]",
-    ),
-    RecordElement("Bleeding at the site", "choice (SITE_BLEEDING), compression in seconds"),
-    RecordElement("Immediate effect", "retest, e.g. ROM degrees, or pain on palpation", "Optional"),
-)
-
-SESSION_CLOSE_ELEMENTS: tuple[RecordElement, ...] = (
-    RecordElement("Post-treatment pain, ROM retest", "numbers"),
-    RecordElement(
-        "Adverse events",
-        "zero or more: type (ADVERSE_EVENT_TYPES), class (AdverseEventClass), onset (AdverseEventOnset), action "
-        "taken, referral",
-        "Later reports (for example soreness at the next visit) link back to this session",
-    ),
-    RecordElement(
-        "Needle accounting",
-        '"all needles removed and disposed of in a sharps container" confirmation; broken needle Y/N',
-        "proposed; the disposal and hygiene sections of ASAP/ISCP [S14][S1]",
-    ),
-    RecordElement("Advice given", "standard text (aftercare_advice) plus edits", "[P1][G13]"),
-    RecordElement("Plan", "next session, muscles or levels to reassess"),
-    RecordElement("Sign-off", "the clinician's electronic signature", "After it the record is immutable (8.2)"),
-)
-
 PATIENT_POSITIONS: tuple[Choice, ...] = (
     Choice("prone", "Prone"),
     Choice("supine", "Supine"),
     Choice("side_lying_left", "Side-lying, left"),
     Choice("side_lying_right", "Side-lying, right"),
     Choice("sitting", "Sitting"),
-)
-
-POSITION_REMINDERS: Mapping[str, str] = MappingProxyType(
-    {"sitting": "Sitting is a fainting risk: consider treating lying down (6.4, proposed)."}
 )
 
 TECHNIQUES: tuple[Choice, ...] = (
@@ -367,7 +294,3 @@ DEPTHS: tuple[Choice, ...] = (
     Choice("intramuscular", "Intramuscular"),
     Choice("to_bone", "To bone"),
 )
-
-# Examples from 6.4, for form hints; not limits.
-NEEDLE_DIAMETER_EXAMPLE_MM = (0.16, 0.35)
-NEEDLE_LENGTH_EXAMPLE_MM = (15, 75)

@@ -21,11 +21,6 @@ from assessments.scales import ChangeThreshold
 SCORING_VERSION = "2026.1"  # saved with each computed score (section 4 app notes)
 RULES_VERSION = SCORING_VERSION
 
-ITEM_WORDING_NOTE = (
-    "Do not reproduce item wording. Store only instrument id, version, item number, response value, computed "
-    "score and who administered it; item text comes from a licensed copy the clinic loads itself."
-)
-
 
 class InstrumentCode(StrEnum):
     """Appendix A ``questionnaires`` keys."""
@@ -260,10 +255,6 @@ class OutcomeScore:
     missing_items: tuple[int, ...]  # 1-based item numbers
     band: str | None
     scoring_version: str = SCORING_VERSION
-
-    @property
-    def percent_of_maximum(self) -> float:
-        return self.score / INSTRUMENTS[self.instrument].score_max * 100
 
 
 def _responses(spec: Instrument, items: Sequence[int | None], *, allow_missing: bool) -> list[int | None]:

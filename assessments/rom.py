@@ -100,13 +100,6 @@ class RomInstrument(StrEnum):
         return "cm" if self is RomInstrument.TAPE_MEASURE else "degrees"
 
 
-ROM_CONVENTIONS = (
-    "Store joint, movement, side, active or passive, degrees (integer), instrument, pain at end of range (Y/N) "
-    "and optionally end-feel (3.5, proposed). Reference values differ by source, age and sex [R7]: show % of a "
-    "chosen reference set rather than pass/fail."
-)
-
-
 @dataclass(frozen=True)
 class RomValue:
     """One source's normal value: a single number of degrees, or a range (``low``-``high``) where it gives one."""
@@ -130,11 +123,6 @@ class RomNorm:
     default: ReferenceSet | None  # which set DEFAULT resolves to; None where the reference proposes none
     note: str = ""
     is_each_side: bool = False  # spinal lateral flexion and rotation are measured to each side
-
-    @property
-    def sources_differ(self) -> bool:
-        """True when the sources' single-number values are not all the same."""
-        return len({v.degrees for v in self.values.values() if v.degrees is not None}) > 1
 
 
 def _v(
@@ -254,13 +242,6 @@ ROM_NORMS: tuple[RomNorm, ...] = (
            "Record, no default."),
 )  # fmt: skip
 
-# 3.8 thoracic motion is given per segment only, so it is kept as text rather than as a reference value [R6].
-THORACIC_SEGMENTAL_MOTION: Mapping[str, str] = MappingProxyType(
-    {
-        "flexion_extension": "About 6-8 degrees per segment (T1-T2 about 14) [R6]; record regional values.",
-        "lateral_flexion": "About 10-12 degrees per segment (T1-T7), 8-9 (T7-T12) [R6].",
-    }
-)
 
 _NORMS: Mapping[tuple[Joint, Movement], RomNorm] = MappingProxyType({(n.joint, n.movement): n for n in ROM_NORMS})
 
@@ -274,10 +255,6 @@ def rom_norm(joint: Joint | str, movement: Movement | str) -> RomNorm:
         return _NORMS[(Joint(joint), Movement(movement))]
     except (KeyError, ValueError):
         raise ValueError(f"No normal range of motion for {joint} {movement}.") from None
-
-
-def norms_for_region(region: RomRegion) -> tuple[RomNorm, ...]:
-    return tuple(n for n in ROM_NORMS if n.region is RomRegion(region))
 
 
 def reference_value(
@@ -311,17 +288,3 @@ def percent_of_normal(
     if value.degrees == 0:
         raise ValueError(f"The normal value for {norm.label} is 0 degrees, so a percentage of it means nothing.")
     return degrees / value.degrees * 100
-
-
-def is_limited(
-    joint: Joint | str,
-    movement: Movement | str,
-    degrees: float,
-    *,
-    reference: ReferenceSet = ReferenceSet.DEFAULT,
-    threshold_percent: float = DEFAULT_LIMITED_BELOW_PERCENT,
-) -> bool:
-    """True when the movement reaches less than ``threshold_percent`` of the reference value (default 80%)."""
-    if not 0 < threshold_percent <= 100:
-        raise ValueError(f"threshold_percent must be above 0 and at most 100, got {threshold_percent!r}.")
-    return percent_of_normal(joint, movement, degrees, reference) < threshold_percent

@@ -1,23 +1,18 @@
 """Reflex, strength, sensory and pain scales of the IMS evaluation (clinical-reference.md 3.1-3.4, Appendix A).
 
 Plain data with no Django import. Bracketed IDs are the reference's source IDs. Every
-threshold here (what counts as weak, pain bands) is a clinic setting with a documented
+threshold here (what counts as weak, a clinically important change) is a clinic setting with a documented
 default, never a clinical rule (clinical-reference.md, preamble).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
 RULES_VERSION = "2026.1"
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 # --- 3.1 Deep tendon reflexes (NINDS myotatic reflex scale) [N8] -------------------------------------------------
@@ -75,12 +70,6 @@ REFLEX_GRADES: Mapping[ReflexGrade, ReflexGradeInfo] = MappingProxyType(
     }
 )
 
-REFLEX_INTERPRETATION_NOTE = (
-    "Whether 1+ or 3+ is abnormal depends on the patient's earlier findings, the other reflexes, tone and "
-    "strength. Asymmetry suggests abnormality [N8]. Record each reflex per side, with a flag for reinforcement "
-    "(Jendrassik manoeuvre) used."
-)
-
 
 def reflex_grade(value: object) -> ReflexGrade:
     """Parse ``"2+"``, ``"2"``, ``2`` or ``"NT"`` into a grade; raise ValueError otherwise."""
@@ -102,11 +91,6 @@ def reflex_grade(value: object) -> ReflexGrade:
 def reflex_value(grade: ReflexGrade) -> int | None:
     """The NINDS number (0-4) of a grade, None for NT."""
     return REFLEX_GRADES[grade].value
-
-
-def is_reflex_always_abnormal(grade: ReflexGrade) -> bool:
-    """True for 0 and 4+, which 3.1 calls always abnormal."""
-    return REFLEX_GRADES[grade].normality is ReflexNormality.ALWAYS_ABNORMAL
 
 
 def reflexes_are_asymmetric(left: ReflexGrade, right: ReflexGrade) -> bool:
@@ -179,17 +163,10 @@ MRC_GRADES: Mapping[MrcGrade, MrcGradeInfo] = MappingProxyType(
     }
 )
 
-MRC_ORDER: tuple[MrcGrade, ...] = tuple(row[0] for row in _MRC_ROWS)  # weakest to strongest, NT excluded
-MRC_PLAIN_GRADES: tuple[MrcGrade, ...] = tuple(g for g in MRC_ORDER if not MRC_GRADES[g].is_modifier)
 
 # 1.4 counts "MRC grade <= 4 in a key muscle" as root evidence; 4+ ranks above 4, so it is not weak by default.
 # A clinic that wants 4+ counted passes threshold=MrcGrade.GOOD_PLUS.
 DEFAULT_WEAKNESS_THRESHOLD = MrcGrade.GOOD
-
-MRC_MODIFIER_NOTE = (
-    "In a survey of 225 clinicians, allowing a 4+ grade did not improve agreement (48% agreement with 4+ allowed "
-    "against 64% without) [N10]. Offer the modifiers as a clinic setting."
-)
 
 
 def mrc_grade(value: object) -> MrcGrade:
@@ -237,18 +214,6 @@ class SensoryScore(StrEnum):
     NOT_TESTABLE = "NT"
 
 
-SENSORY_SCORE_MEANINGS: Mapping[SensoryScore, str] = MappingProxyType(
-    {
-        SensoryScore.ABSENT: "Absent",
-        SensoryScore.IMPAIRED: (
-            "Impaired (altered or decreased, including hyperaesthesia in ISNCSCI usage, unverified)"
-        ),
-        SensoryScore.NORMAL: "Normal",
-        SensoryScore.NOT_TESTABLE: "Not testable",
-    }
-)
-
-
 class SensoryModality(StrEnum):
     """Scored separately at each key sensory point on each side [N2][N1]."""
 
@@ -276,18 +241,9 @@ class SensoryFinding:
         return self.score in (SensoryScore.ABSENT, SensoryScore.IMPAIRED)
 
 
-# --- 3.4 Pain intensity: NPRS and VAS [O5][O6][O7] -----------------------------------------------------------------
+# --- 3.4 Pain intensity: NPRS [O5][O6][O7] -----------------------------------------------------------------------
 
 NPRS_MIN, NPRS_MAX = 0, 10
-VAS_MIN_MM, VAS_MAX_MM = 0, 100
-
-
-class PainTimeFrame(StrEnum):
-    """The time frame asked, recorded with each pain score (3.4 app notes, *proposed*)."""
-
-    NOW = "now"
-    WORST_24_HOURS = "worst_24h"
-    AVERAGE_LAST_WEEK = "average_last_week"
 
 
 @dataclass(frozen=True)
@@ -309,29 +265,8 @@ NPRS_MCIDS: tuple[ChangeThreshold, ...] = (
     ChangeThreshold(1.5, "points", "Physiotherapy outpatients, small to large change (JOSPT 2014)", ("O5",), 3.5),
     ChangeThreshold(1.65, "points", "Emergency department", ("O7",)),
 )
-NPRS_PERCENT_MCIDS: Mapping[str, float] = MappingProxyType({"slightly_better": 15.0, "much_better": 33.0})  # [O6]
-VAS_MCIDS: tuple[ChangeThreshold, ...] = (ChangeThreshold(16.5, "mm", "Emergency department", ("O7",)),)
-
-# 3.4: NPRS severity bands are not standardised, so the clinic configures them; there is no default.
-NPRS_BANDS_NOTE = "Not standardised; the clinic may configure them."
-
-
-@dataclass(frozen=True)
-class PainBand:
-    """A severity band: scores from ``lower`` (included) up to ``upper`` (excluded; None for the top band)."""
-
-    name: str
-    lower: float
-    upper: float | None
-
-
-# Boonstra 2014, chronic musculoskeletal pain [O7]: <=3.4 cm mild, 3.5-7.4 moderate, >=7.5 severe. Stored in mm;
-# read as cut points at 35 and 75 mm so a value between the published bands (34.5 mm) still falls in one.
-VAS_BANDS: tuple[PainBand, ...] = (
-    PainBand("mild", 0, 35),
-    PainBand("moderate", 35, 75),
-    PainBand("severe", 75, None),
-)
+# The change the progress page and the chart read as clinically important: 2 points, "much better" (Salaffi 2004).
+NPRS_DEFAULT_MCID = NPRS_MCIDS[1].value
 
 
 def validate_nprs(score: object) -> int:
@@ -341,63 +276,20 @@ def validate_nprs(score: object) -> int:
     return score
 
 
-def validate_vas_mm(millimetres: object) -> int:
-    """The VAS as an int if it is a whole number of millimetres 0-100 [O7]; ValueError otherwise."""
-    if isinstance(millimetres, bool) or not isinstance(millimetres, int) or not 0 <= millimetres <= VAS_MAX_MM:
-        raise ValueError(f"VAS must be a whole number of millimetres from 0 to 100, got {millimetres!r}.")
-    return millimetres
-
-
-def vas_mm_from_cm(centimetres: float) -> int:
-    """Convert a 0.0-10.0 cm reading (one decimal) to millimetres."""
-    if not _is_number(centimetres) or not 0 <= centimetres <= 10:
-        raise ValueError(f"VAS in centimetres must be from 0.0 to 10.0, got {centimetres!r}.")
-    return round(centimetres * 10)
-
-
-def pain_band(score: float, bands: tuple[PainBand, ...]) -> str:
-    """The name of the band a score falls in; ValueError if the bands leave it out."""
-    if not _is_number(score):
-        raise ValueError(f"Pain score must be a number, got {score!r}.")
-    for band in bands:
-        if band.lower <= score and (band.upper is None or score < band.upper):
-            return band.name
-    raise ValueError(f"No pain band covers {score!r}.")
-
-
-def vas_band(millimetres: int) -> str:
-    """Boonstra severity band (mild / moderate / severe) for a VAS in millimetres [O7]."""
-    return pain_band(validate_vas_mm(millimetres), VAS_BANDS)
-
-
-def nprs_band(score: int, *, bands: tuple[PainBand, ...]) -> str:
-    """Severity band for an NPRS score; the clinic must pass its own bands (3.4 gives none)."""
-    return pain_band(validate_nprs(score), bands)
-
-
 @dataclass(frozen=True)
 class PainChange:
     """Change in a pain score; ``improvement`` is positive when pain went down."""
 
     improvement: float
     percent_improvement: float | None  # None when the baseline is 0
+    mcid: float
+    is_important_improvement: bool
+    is_important_worsening: bool
 
 
-def nprs_change(baseline: int, follow_up: int) -> PainChange:
-    """Points and percentage of improvement between two NPRS scores (compare with ``NPRS_MCIDS``)."""
+def nprs_change(baseline: int, follow_up: int, *, mcid: float = NPRS_DEFAULT_MCID) -> PainChange:
+    """Points and percentage of improvement between two NPRS scores, compared with an MCID (one of ``NPRS_MCIDS``)."""
     before, after = validate_nprs(baseline), validate_nprs(follow_up)
     improvement = before - after
     percent = None if before == 0 else improvement / before * 100
-    return PainChange(improvement, percent)
-
-
-def nprs_back_pain_mcid(baseline: int) -> tuple[float, float]:
-    """MCID range for specific back pain by baseline [O6]: 1 for 1-4, 2 for 5-7, 3-4 for 8-10."""
-    score = validate_nprs(baseline)
-    if score == 0:
-        raise ValueError("A baseline of 0 leaves no room for improvement; no MCID applies.")
-    if score <= 4:
-        return (1.0, 1.0)
-    if score <= 7:
-        return (2.0, 2.0)
-    return (3.0, 4.0)
+    return PainChange(improvement, percent, mcid, improvement >= mcid, -improvement >= mcid)

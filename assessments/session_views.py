@@ -469,13 +469,50 @@ def session_addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpR
     form = forms.AddendumForm(request.POST)
     if form.is_valid():
         try:
-            services.session_addendum_add(session=session, author=request.user, **form.cleaned_data)
+            services.addendum_add(record=session, author=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, "Addendum added.")
             return redirect(session)
     return _render(request, session, status=400, addendum_form=form)
+
+
+def _change_in_words(
+    first: str, latest: str, change: scales.PainChange | outcomes.ScoreChange, percent: float | None = None
+) -> str:
+    """First to latest value, how much better or worse, and whether that is a clinically important change."""
+    size = round(abs(change.improvement), 1)
+    points = f"{size:g} point{'' if size == 1 else 's'}"
+    if change.improvement > 0:
+        moved = f"{points} better" + ("" if percent is None else f" ({percent:.0f}%)")
+    elif change.improvement < 0:
+        moved = f"{points} worse"
+    else:
+        moved = "no change"
+    if change.is_important_improvement:
+        meaning = f": a clinically important improvement ({change.mcid:g} points or more)."
+    elif change.is_important_worsening:
+        meaning = f": a clinically important worsening ({change.mcid:g} points or more)."
+    else:
+        meaning = f", less than the {change.mcid:g} points of a clinically important change."
+    return f"{first} → {latest}, {moved}{meaning}"
+
+
+def _pain_change(points: list[selectors.ProgressPoint]) -> str:
+    if len(points) < 2:
+        return ""
+    change = scales.nprs_change(int(points[0].value), int(points[-1].value))
+    return "Pain before treatment, first to latest session: " + _change_in_words(
+        points[0].label, points[-1].label, change, change.percent_improvement
+    )
+
+
+def _score_change(code: str, points: list[selectors.ProgressPoint]) -> str:
+    if len(points) < 2:
+        return ""
+    change = outcomes.score_change(code, points[0].value, points[-1].value)
+    return "First to latest score: " + _change_in_words(points[0].label, points[-1].label, change)
 
 
 @permission_required("assessments.view_outcomemeasure")
@@ -490,8 +527,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
             series=[("Before", "line-before", series["pain_before"]), ("After", "line-after", series["pain_after"])],
             y_min=0,
             y_max=10,
-            # 2 points: "much better" in chronic musculoskeletal pain (Salaffi 2004, clinical-reference.md 3.4).
-            mcid=scales.NPRS_MCIDS[1].value,
+            mcid=scales.NPRS_DEFAULT_MCID,
         )
     outcome_charts = []
     for code, points in series["outcomes"].items():
@@ -508,6 +544,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
                     mcid=spec.default_mcid,
                 ),
                 "points": points,
+                "change": _score_change(code, points),
             }
         )
     rom_charts = [
@@ -527,6 +564,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
         "patient": patient,
         "sessions": series["sessions"],
         "pain_chart": pain_chart,
+        "pain_change": _pain_change(series["pain_before"]),
         "outcome_charts": outcome_charts,
         "rom_charts": rom_charts,
     }
@@ -550,9 +588,13 @@ def adverse_event_report(request: HttpRequest) -> HttpResponse:
             .annotate(count=Count("pk"))
             .order_by()
         }
-        labels = {t.code: t.label for t in needling_safety.ADVERSE_EVENT_TYPES}
+        types = needling_safety.ADVERSE_EVENT_TYPE_BY_CODE
         rows = [
-            {"type": labels.get(event_type, event_type), "event_class": event_class, "count": count}
+            {
+                "type": types[event_type].label if event_type in types else event_type,
+                "event_class": event_class,
+                "count": count,
+            }
             for (event_type, event_class), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ]
         total = sum(counts.values())

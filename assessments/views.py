@@ -197,6 +197,7 @@ def _strength_context(assessment: Assessment, form: BaseForm | None) -> dict[str
     tests = list(assessment.strength_tests.all())
     return {
         "form": form or forms.StrengthForm(),
+        "mrc_credit_line": scales.MRC_CREDIT_LINE,
         "table": [
             {"row": test, "test": anatomy.spinal_level(test.level).key_muscle_test, "weak": scales.is_weak(test.grade)}
             for test in tests
@@ -441,7 +442,7 @@ def addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.AddendumForm(request.POST)
     if form.is_valid():
         try:
-            services.addendum_add(assessment=assessment, author=request.user, **form.cleaned_data)
+            services.addendum_add(record=assessment, author=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

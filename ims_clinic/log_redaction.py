@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import re
 
+REDACTED = "[token]"
+
 # The paths of patients/questionnaire_urls.py (mounted at /q/) and scheduling/urls.py's practitioner-feed.
 # A token is one path segment (Django's `str` converter); it ends at a slash, a query, a quote or a space.
 PRIVATE_LINK_PATHS = [
-    (re.compile(r"(/q/)[^/\s?#\"']+"), r"\1[token]"),
-    (re.compile(r"(/schedule/feed/)[^/\s?#\"']+?(\.ics)?(?=[/\s?#\"']|$)"), r"\1[token]\2"),
+    (re.compile(r"(/q/)[^/\s?#\"']+"), rf"\1{REDACTED}"),
+    (re.compile(r"(/schedule/feed/)[^/\s?#\"']+?(\.ics)?(?=[/\s?#\"']|$)"), rf"\1{REDACTED}\2"),
 ]
-REDACTED = "[token]"
 
 
 def redact(text: str) -> str:

@@ -119,15 +119,6 @@ class PatientDecision:
     def is_clear(self) -> bool:
         return not self.holds
 
-    @property
-    def holds_before_recheck(self) -> tuple[Reason, ...]:
-        """The holds other than the visit's re-check, which is a step of every visit rather than a problem."""
-        return tuple(reason for reason in self.holds if reason.kind is not ReasonKind.RECHECK)
-
-    @property
-    def is_clear_but_for_recheck(self) -> bool:
-        return not self.holds_before_recheck
-
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"

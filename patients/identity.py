@@ -210,10 +210,6 @@ class RegistryQuery:
     dates: tuple[date, ...] = ()
     phone_digits: str = ""
 
-    @property
-    def is_empty(self) -> bool:
-        return not (self.name_terms or self.dates or self.phone_digits)
-
 
 MIN_PHONE_DIGITS = 4
 MAX_QUERY_LENGTH = 100

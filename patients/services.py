@@ -130,7 +130,19 @@ def patient_create(*, data: dict[str, Any], created_by: User, submission_key: uu
 
 
 class ArchivedPatientError(ValidationError):
-    pass
+    """New work was asked for an archived patient: restoring the patient comes first."""
+
+
+def archived_message(before: str | None = None) -> str:
+    """The one sentence that refuses new work for an archived patient, e.g. `before="booking"`."""
+    return f"This patient is archived. Restore the patient {f'before {before}' if before else 'first'}."
+
+
+def refuse_if_archived(patient: Patient, *, before: str | None = None, field: str | None = None) -> None:
+    """Raise ArchivedPatientError (on the form's `field` when given) if the patient is archived."""
+    if patient.is_archived:
+        message = archived_message(before)
+        raise ArchivedPatientError({field: message} if field else message)
 
 
 class StalePatientError(Exception):
@@ -153,8 +165,7 @@ def patient_update(*, patient: Patient, data: dict[str, Any], updated_by: User, 
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
     if locked.version != version:
         raise StalePatientError(locked)
-    if locked.is_archived:
-        raise ArchivedPatientError("This patient is archived. Restore the patient before changing their details.")
+    refuse_if_archived(locked, before="changing their details")
     for field in IDENTITY_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
@@ -232,8 +243,7 @@ def consent_record(
         # clinical-reference.md 7.2 elements 7 and 8: consent is not informed without them.
         raise ValidationError("Discuss the alternatives and agree a stop signal before recording consent.")
     claim = claim_submission(key=submission_key, user=clinician)
-    if Patient.objects.filter(pk=patient.pk, is_archived=True).exists():
-        raise ValidationError("This patient is archived. Restore the patient before recording consent.")
+    refuse_if_archived(Patient.objects.only("is_archived").get(pk=patient.pk), before="recording consent")
     consent = Consent(
         patient=patient,
         text_version=text_version,
@@ -295,8 +305,7 @@ def consent_extend(
     locked = Consent.objects.select_for_update().select_related("patient").get(pk=consent.pk)
     if locked.withdrawn_at is not None:
         raise ValidationError(CONSENT_WITHDRAWN)
-    if locked.patient.is_archived:
-        raise ValidationError("This patient is archived. Restore the patient before recording consent.")
+    refuse_if_archived(locked.patient, before="recording consent")
     if region not in safety_rules.REGION_WORDS:
         raise ValidationError({"region": "Choose a body region from the list."})
     if form not in ConsentForm.values:
@@ -375,8 +384,7 @@ def questionnaire_link_issue(
     """
     claim = claim_submission(key=submission_key, user=issued_by)
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
-    if locked.is_archived:
-        raise ValidationError("This patient is archived. Restore the patient before sending a questionnaire.")
+    refuse_if_archived(locked, before="sending a questionnaire")
     now = timezone.now()
     QuestionnaireLink.objects.filter(patient=locked).open().update(
         revoked_at=now, revoked_by=issued_by, revoked_reason="Replaced by a new link"
@@ -901,8 +909,7 @@ def safety_recheck_record(
     `questionnaire_id` is the questionnaire the clinician asked about: a newer one since (or another's) is refused.
     """
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
-    if locked.is_archived:
-        raise ValidationError("This patient is archived. Restore the patient before recording the re-check.")
+    refuse_if_archived(locked, before="recording the re-check")
     if answer not in RecheckAnswer.values:
         raise ValidationError({"answer": "Choose an answer."})
     current = current_questionnaire(patient=locked)

@@ -93,7 +93,7 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def patient_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     if patient.is_archived:
-        messages.error(request, "This patient is archived. Restore the patient before changing their details.")
+        messages.error(request, services.archived_message("changing their details"))
         return redirect(patient)
     form = PatientUpdateForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +169,7 @@ def consent_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "There is no consent text yet. The clinic admin adds one in the back office.")
         return redirect(patient)
     if patient.is_archived:
-        messages.error(request, "This patient is archived. Restore the patient before recording consent.")
+        messages.error(request, services.archived_message("recording consent"))
         return redirect(patient)
     form = ConsentRecordForm(
         request.POST or None, initial={"patient_specific_risks": services.consent_risk_text(patient=patient)}

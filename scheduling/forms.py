@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.dates import ClinicDateField, ClinicDateTimeField
 from accounts.submissions import OneTimeSubmissionMixin
+from patients import services as patient_services
 from patients.models import Patient
 
 from .models import AppointmentType, Practitioner, WaitlistEntry, Weekday
@@ -111,8 +112,7 @@ class BookingFieldsMixin(forms.Form):
 
     def clean_patient(self) -> Patient:
         patient = self.cleaned_data["patient"]
-        if patient.is_archived:
-            raise forms.ValidationError("This patient is archived. Restore the patient before booking.")
+        patient_services.refuse_if_archived(patient, before="booking")
         return patient
 
 
@@ -243,8 +243,7 @@ class WaitlistEntryForm(forms.ModelForm):
 
     def clean_patient(self) -> Patient:
         patient = self.cleaned_data["patient"]
-        if patient.is_archived:
-            raise forms.ValidationError("This patient is archived. Restore the patient first.")
+        patient_services.refuse_if_archived(patient)
         return patient
 
     def clean_wanted_until(self) -> date:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.submissions import claim_submission, complete_submission
+from patients import services as patient_services
 from patients.models import Patient
 
 from .models import (
@@ -48,7 +49,6 @@ IN_TIME_OFF = "{name} is away at this time ({reason})."
 IN_THE_PAST = "This time has already passed. Choose a time from now on."
 NOT_ON_STEP = "Appointments start on 5-minute steps, such as 09:00, 09:05 or 09:10."
 BAD_LENGTH = "The length must be a positive number of minutes in 5-minute steps."
-PATIENT_ARCHIVED = "This patient is archived. Restore the patient before booking."
 PRACTITIONER_INACTIVE = "{name} is not taking bookings."
 TYPE_INACTIVE = "This appointment type is no longer offered."
 NOT_YOURS_TO_BOOK = "You can book only your own appointments, not {name}'s: the front desk books for others."
@@ -98,7 +98,7 @@ def slot_problems(
         problems.setdefault(field, []).append(message)
 
     if patient.is_archived:
-        add("patient", PATIENT_ARCHIVED)
+        add("patient", patient_services.archived_message("booking"))
     if not practitioner.is_active:
         add("practitioner", PRACTITIONER_INACTIVE.format(name=practitioner))
     if not appointment_type.is_active and (exclude is None or exclude.appointment_type_id != appointment_type.pk):
@@ -502,8 +502,7 @@ def free_slots(
 
 @transaction.atomic
 def waitlist_add(*, data: dict[str, Any], created_by: User) -> WaitlistEntry:
-    if data["patient"].is_archived:
-        raise ValidationError({"patient": PATIENT_ARCHIVED})
+    patient_services.refuse_if_archived(data["patient"], before="booking", field="patient")
     entry = WaitlistEntry(created_by=created_by, **data)
     entry.full_clean()
     entry.save()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -76,10 +76,6 @@ def _back(request: HttpRequest, fallback: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return fallback
-
-
-def _schedule_url(day: date) -> str:
-    return f"{reverse('scheduling:schedule-day')}?{urlencode({'date': day.isoformat()})}"
 
 
 # --- The schedule ----------------------------------------------------------------------

@@ -11,6 +11,9 @@ from accounts.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.run_suite import CHROMIUM, IN_CI, VNU_JAR, nu_checker_available
 
+# The page table's `world` and `patient_link_client`, for every test that walks the project's pages.
+pytest_plugins = ["tests.ims_clinic.page_table"]
+
 
 def unavailable_reason(item: pytest.Item) -> str | None:
     if "postgres" in item.keywords and connection.vendor != "postgresql":

@@ -13,13 +13,13 @@ from django.utils import timezone
 
 from accounts.audit import audit
 from accounts.models import AuditAction, User
+from patients import services as patient_services
 from patients.models import Patient
 from scheduling.models import Appointment
 
 from .. import anatomy, gunn_signs, rom, scales
 from ..models import (
     ENTERED_IN_ERROR_FIELDS,
-    Addendum,
     Assessment,
     AssessmentStatus,
     ReflexTest,
@@ -38,8 +38,7 @@ Row = TypeVar("Row", bound=Model)
 @transaction.atomic
 def assessment_start(*, patient: Patient, physiotherapist: User, appointment: Appointment | None = None) -> Assessment:
     """Start an evaluation, or return this physiotherapist's draft for the patient if one is open."""
-    if patient.is_archived:
-        raise ValidationError("This patient is archived. Restore the patient before starting an assessment.")
+    patient_services.refuse_if_archived(patient, before="starting an assessment")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
     existing = Assessment.objects.filter(
         patient=patient, physiotherapist=physiotherapist, status=AssessmentStatus.DRAFT
@@ -286,18 +285,6 @@ def assessment_sign(*, assessment: Assessment, signed_by: User, version: int) ->
         raise ValidationError("Record the chief complaint (step 1) before signing.")
     locked.summary_rules_version = gunn_signs.RULES_VERSION
     return _seal(locked, digest=content_digest(locked), signed_by=signed_by)
-
-
-@transaction.atomic
-def addendum_add(*, assessment: Assessment, author: User, reason: str, text: str) -> Addendum:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.status != AssessmentStatus.SIGNED:
-        raise ValidationError("Addenda are for signed assessments; change the draft itself instead.")
-    addendum = Addendum(assessment=locked, author=author, reason=reason.strip(), text=text.strip())
-    addendum.full_clean()
-    addendum.save()
-    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
-    return addendum
 
 
 @transaction.atomic

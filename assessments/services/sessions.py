@@ -10,8 +10,7 @@ from auditlog.signals import accessed
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.audit import audit
-from accounts.models import AuditAction, User
+from accounts.models import User
 from patients import gate, safety_state
 from patients import services as patient_services
 from patients.models import Patient, SafetyRecheck
@@ -24,7 +23,6 @@ from ..models import (
     AssessmentStatus,
     NeedledSite,
     OutcomeMeasure,
-    SessionAddendum,
     TreatmentSession,
 )
 from .signing import (
@@ -87,8 +85,7 @@ def session_start(
     *, patient: Patient, physiotherapist: User, appointment: Appointment | None = None
 ) -> TreatmentSession:
     """Open today's treatment session, or return this physiotherapist's open draft for the patient."""
-    if patient.is_archived:
-        raise ValidationError("This patient is archived. Restore the patient before recording a treatment.")
+    patient_services.refuse_if_archived(patient, before="recording a treatment")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
     existing = TreatmentSession.objects.filter(
         patient=patient, physiotherapist=physiotherapist, status=AssessmentStatus.DRAFT
@@ -335,18 +332,6 @@ def session_sign(*, session: TreatmentSession, signed_by: User, version: int) ->
         for field, value in _current_references(locked.patient).items():
             setattr(locked, field, value)
     return _seal(locked, digest=session_content_digest(locked), signed_by=signed_by)
-
-
-@transaction.atomic
-def session_addendum_add(*, session: TreatmentSession, author: User, reason: str, text: str) -> SessionAddendum:
-    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-    if locked.status != AssessmentStatus.SIGNED:
-        raise ValidationError("Addenda are for signed sessions; change the draft itself instead.")
-    addendum = SessionAddendum(session=locked, author=author, reason=reason.strip(), text=text.strip())
-    addendum.full_clean()
-    addendum.save()
-    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
-    return addendum
 
 
 def session_opened(*, session: TreatmentSession) -> None:

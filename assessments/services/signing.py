@@ -7,13 +7,14 @@ import json
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from accounts.audit import audit
 from accounts.models import AuditAction, User
 
-from ..models import Assessment, AssessmentStatus, TreatmentSession
+from ..models import Addendum, Assessment, AssessmentStatus, SessionAddendum, TreatmentSession
 
 # A record that is drafted, versioned and signed.
 Record = TypeVar("Record", Assessment, TreatmentSession)
@@ -162,3 +163,23 @@ def _seal(locked: Record, *, digest: str, signed_by: User) -> Record:
     locked.save()
     audit(action=AuditAction.SIGN, instance=locked, actor=signed_by)
     return locked
+
+
+@transaction.atomic
+def addendum_add(
+    *, record: Assessment | TreatmentSession, author: User, reason: str, text: str
+) -> Addendum | SessionAddendum:
+    """A dated, authored note on a signed assessment or treatment session; the record itself stays as signed."""
+    locked = type(record).objects.select_for_update().get(pk=record.pk)
+    if locked.status != AssessmentStatus.SIGNED:
+        kind = "assessments" if isinstance(locked, Assessment) else "sessions"
+        raise ValidationError(f"Addenda are for signed {kind}; change the draft itself instead.")
+    addendum: Addendum | SessionAddendum
+    if isinstance(locked, Assessment):
+        addendum = Addendum(assessment=locked, author=author, reason=reason.strip(), text=text.strip())
+    else:
+        addendum = SessionAddendum(session=locked, author=author, reason=reason.strip(), text=text.strip())
+    addendum.full_clean()
+    addendum.save()
+    audit(action=AuditAction.ADDENDUM, instance=locked, actor=author)
+    return addendum

@@ -453,10 +453,6 @@ class Flag:
     def rule(self) -> str:
         return self.definition.rule
 
-    @property
-    def is_site_specific(self) -> bool:
-        return self.site_severity is not None
-
 
 @dataclass(frozen=True)
 class Evaluation:

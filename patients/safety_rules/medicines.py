@@ -22,14 +22,6 @@ class DrugClass(StrEnum):
     SUPPLEMENT_NO_RISK = "supplement_no_risk"
     CHEMOTHERAPY_IMMUNOSUPPRESSANT = "chemotherapy_immunosuppressant"
 
-    @property
-    def is_anticoagulant(self) -> bool:
-        return self in {DrugClass.VITAMIN_K_ANTAGONIST, DrugClass.DIRECT_ORAL_ANTICOAGULANT, DrugClass.HEPARIN}
-
-    @property
-    def is_antiplatelet(self) -> bool:
-        return self in {DrugClass.ASPIRIN, DrugClass.OTHER_ANTIPLATELET}
-
 
 @dataclass(frozen=True)
 class DrugClassInfo:

@@ -41,9 +41,3 @@ def severity_tone(value: str) -> str:
 @register.filter
 def severity_border_tone(value: str) -> str:
     return _BORDER_TONE[Severity(value)]
-
-
-@register.filter
-def open_severity_tone(value: str) -> str:
-    """The tone of a flag still to acknowledge: never quieter than a warning, whatever its severity."""
-    return "danger" if _TONE[Severity(value)] == "danger" else "warning"

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.ims_clinic.test_pages import ALLOWED, PAGES, world  # noqa: F401  (world is a fixture)
+from tests.ims_clinic.page_table import ALLOWED, PAGES
 
 SETUP, VERIFY = reverse("accounts:mfa-setup"), reverse("accounts:mfa-verify")
 NOON = datetime(2026, 3, 2, 12, 0, 0, tzinfo=ZoneInfo("UTC"))
@@ -55,7 +55,7 @@ def step_of(response) -> str:
 def test_every_staff_page_sends_a_password_only_session_to_the_code_step(
     persona: str,
     roles: list[Role],
-    world: dict[str, object],  # noqa: F811 (the page table's fixture)
+    world: dict[str, object],
 ) -> None:
     client = signed_in_with_password({"physio": "physio"}.get(persona, persona), *roles)
     enrolled(client.user)
@@ -75,7 +75,7 @@ def test_every_staff_page_sends_a_password_only_session_to_the_code_step(
 
 
 @pytest.mark.django_db
-def test_someone_without_an_app_is_sent_to_enrol_it_first(world: dict[str, object]) -> None:  # noqa: F811 (the page table's fixture)
+def test_someone_without_an_app_is_sent_to_enrol_it_first(world: dict[str, object]) -> None:
     client = signed_in_with_password("newcomer", Role.FRONT_DESK)
 
     assert step_of(client.get(reverse("patients:patient-list"))) == SETUP
@@ -91,7 +91,7 @@ def test_the_back_office_also_needs_the_code() -> None:
 
 
 @pytest.mark.django_db
-def test_pages_open_without_login_stay_open_and_signing_out_works(world: dict[str, object]) -> None:  # noqa: F811 (the page table's fixture)
+def test_pages_open_without_login_stay_open_and_signing_out_works(world: dict[str, object]) -> None:
     client = signed_in_with_password("frontdesk", Role.FRONT_DESK)
     enrolled(client.user)
 

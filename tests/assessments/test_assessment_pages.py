@@ -4,7 +4,6 @@ import html
 import re
 import uuid
 from datetime import timedelta
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.dates import DATE_RANGE_MESSAGE
-from accounts.roles import Role
 from assessments import services
 from assessments.models import (
     Addendum,
@@ -31,6 +29,7 @@ from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
 from tests.date_cases import OUT_OF_RANGE
 from tests.factories import ConsentFactory, PatientFactory, UserFactory, clear_for_needling
+from tests.pages import Page, body_of, physio_client_for, shown
 
 pytestmark = pytest.mark.django_db
 
@@ -48,66 +47,6 @@ STEP_TITLES = [
 ]
 STALE = "This assessment was saved elsewhere since you opened this page. Reload it to see the latest version."
 NOT_EDITABLE = "This assessment is signed and cannot change. Add an addendum instead."
-
-
-class Page(HTMLParser):
-    """What a test reads from a page: its forms, buttons, links and table rows as plain text."""
-
-    def __init__(self, body: str) -> None:
-        super().__init__()
-        self.forms: list[dict[str, Any]] = []
-        self.buttons: list[dict[str, Any]] = []
-        self.links: list[dict[str, Any]] = []
-        self.rows: list[dict[str, Any]] = []
-        self._row: dict[str, Any] | None = None
-        self._cell: list[str] | None = None
-        self._link: dict[str, Any] | None = None
-        self.feed(body)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "form":
-            self.forms.append(attributes)
-        elif tag == "button":
-            self.buttons.append(attributes)
-        elif tag == "a":
-            self._link = {**attributes, "text": ""}
-        elif tag == "tr":
-            self._row = {"attrs": attributes, "cells": []}
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._link is not None:
-            self._link["text"] = " ".join(self._link["text"].split())
-            self.links.append(self._link)
-            self._link = None
-        elif tag in ("td", "th") and self._row is not None and self._cell is not None:
-            self._row["cells"].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.rows.append(self._row)
-            self._row = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-        if self._link is not None:
-            self._link["text"] += data
-
-    def posting_forms(self) -> list[dict[str, Any]]:
-        """Forms that post somewhere other than the sign-out button of the navigation bar."""
-        logout = reverse("accounts:logout")
-        return [form for form in self.forms if form.get("method") == "post" and form.get("action") != logout]
-
-
-def body_of(response: Any) -> str:
-    return response.content.decode()
-
-
-def shown(message: str, response: Any) -> bool:
-    """The message is on the page, as the template escapes it."""
-    return html.escape(message) in body_of(response) or message in body_of(response)
 
 
 def step_url(assessment: Assessment, step: str) -> str:
@@ -128,13 +67,6 @@ def url(name: str, assessment: Assessment) -> str:
 
 def fresh(assessment: Assessment) -> Assessment:
     return Assessment.objects.get(pk=assessment.pk)
-
-
-def physio_client_for(username: str) -> Client:
-    client = Client()
-    client.user = UserFactory(username=username, first_name="Daniel", roles=[Role.PHYSIOTHERAPIST])
-    client.force_login(client.user)
-    return client
 
 
 @pytest.fixture
@@ -765,9 +697,9 @@ def test_the_movement_table_shows_percent_of_normal_and_the_side_difference(
 
     page = Page(body_of(physio_client.get(step_url(assessment, "movement"))))
 
-    by_side = {row["cells"][1]: row for row in page.rows if row["cells"] and row["cells"][0] == "Shoulder flexion"}
+    by_side = {row[1]: row for row in page.rows if row and row[0] == "Shoulder flexion"}
     # Movement, side, mode, degrees, normal, % of normal, side difference, pain at end
-    assert by_side["L"]["cells"][:8] == [
+    assert by_side["L"][:8] == [
         "Shoulder flexion",
         "L",
         "active",
@@ -777,9 +709,9 @@ def test_the_movement_table_shows_percent_of_normal_and_the_side_difference(
         "-90°",
         "Yes",
     ]
-    assert by_side["R"]["cells"][:8] == ["Shoulder flexion", "R", "active", "180°", "180°", "100%", "90°", "No"]
-    assert "table-warning" in by_side["L"]["attrs"].get("class", "")
-    assert "table-warning" not in (by_side["R"]["attrs"].get("class") or "")
+    assert by_side["R"][:8] == ["Shoulder flexion", "R", "active", "180°", "180°", "100%", "90°", "No"]
+    assert "table-warning" in by_side["L"].attrs.get("class", "")
+    assert "table-warning" not in (by_side["R"].attrs.get("class") or "")
 
 
 def test_a_muscle_saved_as_not_tested_is_shown_as_not_tested_on_every_page_that_lists_strength(
@@ -793,11 +725,17 @@ def test_a_muscle_saved_as_not_tested_is_shown_as_not_tested_on_every_page_that_
     printed = physio_client.get(url("assessment-print", assessment))
 
     assert [strength.status_code, summary.status_code, printed.status_code] == [200, 200, 200]
-    row = next(row for row in Page(body_of(strength)).rows if row["cells"] and row["cells"][0] == "C7")
-    assert row["cells"][3] == "not tested"
-    assert "table-warning" not in (row["attrs"].get("class") or "")
+    row = next(row for row in Page(body_of(strength)).rows if row and row[0] == "C7")
+    assert row[3] == "not tested"
+    assert "table-warning" not in (row.attrs.get("class") or "")
     assert "Key muscles not tested, so not counted: C7 R" in " ".join(body_of(summary).split())
     assert re.search(r"Key muscle C7 \([^)]*\)</td><td>R</td><td>not tested</td>", body_of(printed))
+
+
+def test_the_strength_page_credits_the_medical_research_council(physio_client: Client, assessment: Assessment) -> None:
+    body = body_of(physio_client.get(step_url(assessment, "strength")))
+
+    assert "Used with the permission of the Medical Research Council." in body
 
 
 def test_the_reflex_table_marks_an_asymmetric_reflex(physio_client: Client, assessment: Assessment) -> None:
@@ -807,14 +745,12 @@ def test_the_reflex_table_marks_an_asymmetric_reflex(physio_client: Client, asse
 
     page = Page(body_of(physio_client.get(step_url(assessment, "reflexes"))))
 
-    rows = {
-        (row["cells"][0], row["cells"][2]): row for row in page.rows if row["cells"][:1] in (["Biceps"], ["Achilles"])
-    }
-    assert rows[("Biceps", "L")]["cells"][3] == "1+ asymmetric"
-    assert rows[("Biceps", "R")]["cells"][3] == "2+ asymmetric"
-    assert rows[("Achilles", "L")]["cells"][3] == "2+"
-    assert "table-warning" in rows[("Biceps", "L")]["attrs"]["class"]
-    assert "class" not in rows[("Achilles", "R")]["attrs"]
+    rows = {(row[0], row[2]): row for row in page.rows if row[:1] in (["Biceps"], ["Achilles"])}
+    assert rows[("Biceps", "L")][3] == "1+ asymmetric"
+    assert rows[("Biceps", "R")][3] == "2+ asymmetric"
+    assert rows[("Achilles", "L")][3] == "2+"
+    assert "table-warning" in rows[("Biceps", "L")].attrs["class"]
+    assert "class" not in rows[("Achilles", "R")].attrs
 
 
 # --- Step 7: the spine grid ---------------------------------------------------------------------------------------
@@ -861,7 +797,7 @@ def test_the_grid_runs_from_c1_to_s2_with_left_midline_and_right(
 ) -> None:
     grid = Page(body_of(physio_client.get(step_url(assessment, "spine"))))
 
-    levels = [row["attrs"]["id"] for row in grid.rows if (row["attrs"].get("id") or "").startswith("level-")]
+    levels = [row.attrs["id"] for row in grid.rows if (row.attrs.get("id") or "").startswith("level-")]
     toggles = [b for b in grid.buttons if "aria-pressed" in b]
     assert levels[0] == "level-C1" and levels[-1] == "level-S2" and len(levels) == 27
     assert len(toggles) == 27 * 7
@@ -934,7 +870,7 @@ def test_the_summary_suggests_a_level_and_confirming_it_lists_its_muscles_with_t
     )
     after = physio_client.get(step_url(assessment, "summary"))
 
-    suggested = [row["cells"] for row in Page(body_of(before)).rows if row["cells"][:1] == ["C6"]]
+    suggested = [row for row in Page(body_of(before)).rows if row[:1] == ["C6"]]
     assert suggested[0][:2] == ["C6", "L"] and suggested[0][3] == "Yes"
     assert "Confirm at least one level to see the muscles to needle." in body_of(before)
     assert decided["Location"] == step_url(assessment, "summary")

@@ -766,7 +766,7 @@ def test_signing_from_a_stale_page_is_refused(draft: Assessment, physio: Any) ->
 
 def test_an_addendum_is_only_for_a_signed_assessment(draft: Assessment, physio: Any) -> None:
     with pytest.raises(ValidationError) as error:
-        services.addendum_add(assessment=draft, author=physio, reason="Correction", text="C7, not C6.")
+        services.addendum_add(record=draft, author=physio, reason="Correction", text="C7, not C6.")
 
     assert error.value.messages == ["Addenda are for signed assessments; change the draft itself instead."]
     assert not Addendum.objects.exists()
@@ -777,7 +777,7 @@ def test_an_addendum_records_its_author_reason_and_text(draft: Assessment, physi
     colleague = UserFactory(roles=[Role.PHYSIOTHERAPIST])
 
     addendum = services.addendum_add(
-        assessment=draft, author=colleague, reason="  Late entry ", text=" Reflexes rechecked: symmetric. "
+        record=draft, author=colleague, reason="  Late entry ", text=" Reflexes rechecked: symmetric. "
     )
 
     stored = Addendum.objects.get()
@@ -796,7 +796,7 @@ def test_an_addendum_needs_a_reason_and_a_text(draft: Assessment, physio: Any) -
     signed(draft, physio)
 
     with pytest.raises(ValidationError) as error:
-        services.addendum_add(assessment=draft, author=physio, reason="  ", text="  ")
+        services.addendum_add(record=draft, author=physio, reason="  ", text="  ")
 
     assert set(error.value.message_dict) == {"reason", "text"}
     assert not Addendum.objects.exists()

@@ -14,16 +14,7 @@ from accounts.roles import Role
 from assessments import services
 from assessments.models import NeedledSite, TreatmentSession
 from patients.models import SafetyRecheck
-from tests.assessments.test_session_pages import (
-    body_of,
-    field_error,
-    fresh,
-    physio_client_for,
-    questionnaire,
-    shown,
-    site_data,
-    url,
-)
+from tests.assessments.sessions import fresh, questionnaire, site_data, url
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -31,6 +22,7 @@ from tests.factories import (
     SafetyFlagFactory,
     clear_for_needling,
 )
+from tests.pages import body_of, field_error, physio_client_for, shown
 
 pytestmark = pytest.mark.django_db
 

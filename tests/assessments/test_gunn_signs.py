@@ -69,7 +69,7 @@ def test_motor_point_tenderness_is_recorded_against_a_muscle():
 
 
 def test_spinal_signs_are_recorded_against_levels():
-    for item in gunn_signs.signs_in_group(SignGroup.SPINAL):
+    for item in (s for s in gunn_signs.SIGNS.values() if s.group is SignGroup.SPINAL):
         assert item.attaches_to == (Attachment.LEVELS,)
 
 
@@ -357,8 +357,7 @@ def test_tender_points_over_several_segments_are_derived():
         ]
     )
     assert summary.tender_levels == ("C5", "L5")
-    assert summary.is_multisegmental
-    assert not segment_summary([Finding("SEN-MOTORPOINT", L, muscle="deltoid")]).is_multisegmental
+    assert segment_summary([Finding("SEN-MOTORPOINT", L, muscle="deltoid")]).tender_levels == ("C5",)
 
 
 def test_summary_levels_run_from_head_to_foot():

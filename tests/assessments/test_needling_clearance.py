@@ -91,7 +91,6 @@ def test_the_visit_recheck_of_today_is_needed_before_the_first_site(patient: obj
     assert yesterday_only.recheck is RecheckStatus.DUE
     assert [reason.kind for reason in yesterday_only.holds] == [ReasonKind.RECHECK]
     assert yesterday_only.holds[0].text.startswith("Ask the visit's re-check first:")
-    assert yesterday_only.is_clear_but_for_recheck
     assert today.is_clear and today.recheck is RecheckStatus.NO_CHANGE
 
 

@@ -14,16 +14,9 @@ from patients import gate, safety_state
 from patients.models import ConsentExtension
 from patients.safety_rules import REGION_RISKS, BodyRegion
 from patients.services import consent_in_force, consent_withdraw
-from tests.assessments.test_session_pages import (
-    body_of,
-    field_error,
-    fresh,
-    physio_client_for,
-    questionnaire,
-    shown,
-    signed,
-)
+from tests.assessments.sessions import fresh, questionnaire, signed
 from tests.factories import PatientFactory, clear_for_needling
+from tests.pages import body_of, field_error, physio_client_for, shown
 
 pytestmark = pytest.mark.django_db
 

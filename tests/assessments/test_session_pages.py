@@ -1,10 +1,7 @@
 """Treatment sessions, progress and the adverse-event report through the client: who sees what, forms, htmx rows."""
 
-import html
 import re
-import uuid
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -14,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from assessments import services
 from assessments.models import (
     AdverseEvent,
@@ -24,130 +20,23 @@ from assessments.models import (
     OutcomeMeasure,
     TreatmentSession,
 )
-from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
 from patients.models import RecheckAnswer
+from tests.assessments.sessions import SIGNED_ONLY, cleared_patient, fresh, questionnaire, signed, site_data, url
 from tests.date_cases import case_id, cases
-from tests.factories import ConsentFactory, PatientFactory, UserFactory, clear_for_needling
+from tests.factories import ConsentFactory, PatientFactory, UserFactory
+from tests.pages import Page, body_of, field_error, physio_client_for, shown
 
 pytestmark = pytest.mark.django_db
 
 CANARY = "CANARY-4412 reassess the left supinator"
 STALE = "This session was saved elsewhere since you opened this page. Reload it to see the latest version."
-SIGNED_ONLY = "This treatment session is signed and cannot change. Add an addendum instead."
 NOT_YOUR_ROLE = "This page is not open to your role"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-class Page(HTMLParser):
-    """What a test reads from a page: forms (by action), links, table rows as text, and each chart's dots."""
-
-    def __init__(self, body: str) -> None:
-        super().__init__()
-        self.forms: list[dict[str, Any]] = []
-        self.links: list[dict[str, Any]] = []
-        self.rows: list[list[str]] = []
-        self.charts: list[dict[str, Any]] = []
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-        self._link: dict[str, Any] | None = None
-        self.feed(body)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "form":
-            self.forms.append(attributes)
-        elif tag == "a":
-            self._link = {**attributes, "text": ""}
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-        elif tag == "svg":
-            self.charts.append({"dots": [], "bands": 0})
-        elif tag == "circle" and self.charts:
-            self.charts[-1]["dots"].append(attributes.get("class", ""))
-        elif tag == "rect" and self.charts and "chart-band" in (attributes.get("class") or ""):
-            self.charts[-1]["bands"] += 1
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._link is not None:
-            self._link["text"] = " ".join(self._link["text"].split())
-            self.links.append(self._link)
-            self._link = None
-        elif tag in ("td", "th") and self._row is not None and self._cell is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.rows.append(self._row)
-            self._row = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-        if self._link is not None:
-            self._link["text"] += data
-
-    def actions(self) -> list[str]:
-        return [form.get("action", "") for form in self.forms if form.get("method") == "post"]
-
-    def hrefs(self) -> list[str]:
-        return [link.get("href", "") for link in self.links]
-
-
-def body_of(response: Any) -> str:
-    return response.content.decode()
-
-
-def shown(message: str, response: Any) -> bool:
-    return html.escape(message) in body_of(response) or message in body_of(response)
-
-
-def url(name: str, session: TreatmentSession, **kwargs: Any) -> str:
-    return reverse(f"assessments:{name}", kwargs={"pk": session.pk, **kwargs})
-
-
 def progress_url(patient: Any) -> str:
     return reverse("assessments:progress", kwargs={"patient_pk": patient.pk})
-
-
-def fresh(session: TreatmentSession) -> TreatmentSession:
-    return TreatmentSession.objects.get(pk=session.pk)
-
-
-def physio_client_for(username: str) -> Client:
-    client = Client()
-    client.user = UserFactory(username=username, first_name="Daniel", roles=[Role.PHYSIOTHERAPIST])
-    client.force_login(client.user)
-    return client
-
-
-def questionnaire(patient: Any, *, acknowledge: bool = True, **answers: Any) -> Any:
-    """A questionnaire the patient submitted through a real link; its flags acknowledged unless told otherwise."""
-    link, _ = patient_services.questionnaire_link_issue(
-        patient=patient, issued_by=UserFactory(), link_url=str, submission_key=uuid.uuid4(), send_email=False
-    )
-    patient_services.questionnaire_confirm_date_of_birth(link=link, date_of_birth=patient.date_of_birth)
-    patient_services.questionnaire_save_answers(link=link, answers={**ALL_NO, "Z1_NAME": "Pat Doe", **answers})
-    response = patient_services.questionnaire_submit(link=link)
-    for flag in response.flags.all() if acknowledge else ():
-        if flag.is_open:
-            patient_services.safety_flag_acknowledge(
-                flag=flag, acknowledged_by=UserFactory(), note="Discussed with the patient."
-            )
-    return response
-
-
-def cleared_patient(**answers: Any) -> Any:
-    """A patient with consent for every region, the questionnaire's flags acknowledged and today's re-check asked."""
-    patient = PatientFactory(given_name="Zebedee", family_name="Quartermaine")
-    ConsentFactory(patient=patient)
-    questionnaire(patient, **answers)
-    clear_for_needling(patient)
-    return patient
 
 
 @pytest.fixture
@@ -203,22 +92,6 @@ def close_data(session: TreatmentSession, **changes: Any) -> dict[str, Any]:
     return {key: value for key, value in data.items() if value is not None}
 
 
-def site_data(**changes: Any) -> dict[str, Any]:
-    data = {
-        "muscle": "deltoid",
-        "side": "R",
-        "level": "",
-        "insertions": "3",
-        "depth": "intramuscular",
-        "twitch": "one",
-        "bleeding": "none",
-        "compression_seconds": "",
-        "confirmation_note": "",
-    }
-    data.update(changes)
-    return data
-
-
 def saved_state(session: TreatmentSession) -> tuple[Any, ...]:
     stored = fresh(session)
     return (
@@ -234,12 +107,6 @@ def saved_state(session: TreatmentSession) -> tuple[Any, ...]:
         AdverseEvent.objects.count(),
         OutcomeMeasure.objects.count(),
     )
-
-
-def field_error(response: Any, field: str, message: str) -> bool:
-    """The message is rendered in the feedback element crispy ties to the field."""
-    pattern = rf'id="error_\d+_id_{field}"[^>]*>\s*<strong>{re.escape(html.escape(message))}</strong>'
-    return re.search(pattern, body_of(response)) is not None
 
 
 # --- Who may open it --------------------------------------------------------------------------------------------
@@ -772,15 +639,6 @@ def test_another_physio_cannot_sign_a_draft(colleague_client: Client, session: T
     assert fresh(session).status == AssessmentStatus.DRAFT
 
 
-def signed(session: TreatmentSession) -> TreatmentSession:
-    services.session_save_fields(
-        session=session,
-        data={"pain_before": 5, "pain_after": 2, "needles_accounted_for": True},
-        version=session.version,
-    )
-    return services.session_sign(session=session, signed_by=session.physiotherapist, version=fresh(session).version)
-
-
 def changing_posts(session: TreatmentSession) -> dict[str, tuple[str, dict[str, Any]]]:
     site = session.sites.first()
     return {
@@ -1071,6 +929,40 @@ def test_the_progress_page_charts_pain_and_scores_with_a_table_under_each(physio
     assert page.rows[5:] == [["Date", "Score"], ["2026-04-01", "40.0"], ["2026-04-15", "28.0"], ["2026-04-22", "18.0"]]
     assert "Within ±2 of the first value: no clinically important change yet" in body
     assert "Within ±12 of the first value: no clinically important change yet" in body
+
+
+def test_the_progress_page_says_how_much_pain_and_scores_changed_and_whether_that_matters(
+    physio_client: Client, patient: Any
+) -> None:
+    treat_course(patient, physio_client.user, COURSE)
+
+    body = " ".join(body_of(physio_client.get(progress_url(patient))).split())
+
+    assert (
+        "Pain before treatment, first to latest session: 8 → 3, 5 points better (62%): "
+        "a clinically important improvement (2 points or more)." in body
+    )
+    assert (
+        "First to latest score: 40.0 → 18.0, 22 points better: a clinically important improvement (12 points or more)."
+        in body
+    )
+
+
+def test_the_progress_page_says_when_a_change_is_smaller_than_a_clinically_important_one(
+    physio_client: Client, patient: Any
+) -> None:
+    treat_course(patient, physio_client.user, [(1, 4, 3, 30), (8, 5, None, 34)])
+
+    body = " ".join(body_of(physio_client.get(progress_url(patient))).split())
+
+    assert (
+        "Pain before treatment, first to latest session: 4 → 5, 1 point worse, "
+        "less than the 2 points of a clinically important change." in body
+    )
+    assert (
+        "First to latest score: 30.0 → 34.0, 4 points worse, less than the 12 points of a clinically important change."
+        in body
+    )
 
 
 def test_the_progress_page_without_sessions_says_so(physio_client: Client, patient: Any) -> None:

@@ -14,18 +14,9 @@ from assessments.models import AssessmentStatus, NeedledSite, TreatmentSession
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
 from patients.models import QuestionnaireLink, QuestionnaireResponse, RecheckAnswer, SafetyRecheck
-from tests.assessments.test_session_pages import (
-    SIGNED_ONLY,
-    Page,
-    body_of,
-    cleared_patient,
-    field_error,
-    fresh,
-    physio_client_for,
-    shown,
-    url,
-)
+from tests.assessments.sessions import SIGNED_ONLY, cleared_patient, fresh, url
 from tests.factories import QuestionnaireResponseFactory, UserFactory
+from tests.pages import Page, body_of, field_error, physio_client_for, shown
 
 pytestmark = pytest.mark.django_db
 

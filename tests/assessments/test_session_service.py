@@ -809,10 +809,10 @@ def test_addenda_are_for_signed_sessions_only(cleared: Any, physio: Any) -> None
     session = closed(session_for(cleared, physio))
 
     with pytest.raises(ValidationError) as on_draft:
-        services.session_addendum_add(session=session, author=physio, reason="Late entry", text="Note.")
+        services.addendum_add(record=session, author=physio, reason="Late entry", text="Note.")
     signed(session)
-    addendum = services.session_addendum_add(
-        session=session, author=physio, reason=" Late entry ", text=" Patient rang: soreness settled. "
+    addendum = services.addendum_add(
+        record=session, author=physio, reason=" Late entry ", text=" Patient rang: soreness settled. "
     )
 
     assert on_draft.value.messages == ["Addenda are for signed sessions; change the draft itself instead."]

@@ -6,9 +6,11 @@ cannot work here, so it launches /usr/bin/chromium (CHROMIUM_PATH) headless.
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from accounts.roles import Role
 from tests.factories import TEST_PASSWORD, UserFactory
@@ -151,3 +153,11 @@ def assert_accessible(page: object) -> Callable[[], None]:
         assert_no_violations(page)
 
     return check
+
+
+def next_weekday_at(hour: int) -> datetime:
+    """The next working day after today, at `hour` in the clinic's zone: a time the schedule is open."""
+    day = timezone.localdate() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(hour)))

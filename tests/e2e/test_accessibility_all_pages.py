@@ -22,12 +22,7 @@ from scheduling.models import Appointment, AppointmentStatus, Practitioner
 from tests.conftest import PERSONAS
 from tests.e2e.conftest import AXE, DESK
 from tests.factories import AppointmentFactory, AppointmentTypeFactory
-from tests.ims_clinic.test_pages import (
-    ALLOWED,
-    LINK,
-    PAGES,
-    world,  # noqa: F401  (the page table's fixture, asked for by name)
-)
+from tests.ims_clinic.page_table import ALLOWED, LINK, PAGES
 
 AXE_SOURCE = AXE.read_text()
 # Pages that answer with something other than HTML: a CSV file, a calendar feed, the health check.

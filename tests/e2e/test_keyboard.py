@@ -14,8 +14,7 @@ from assessments.models import SignFinding
 from patients import services
 from patients.models import QuestionnaireResponse
 from scheduling.models import Appointment
-from tests.e2e.conftest import assert_no_violations
-from tests.e2e.test_scheduling import next_weekday_at
+from tests.e2e.conftest import assert_no_violations, next_weekday_at
 from tests.factories import AppointmentTypeFactory, PatientFactory, PractitionerFactory, UserFactory
 
 DATE_OF_BIRTH = date(1980, 5, 17)

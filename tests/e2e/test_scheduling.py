@@ -3,21 +3,15 @@ desks booking the same slot."""
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
 from scheduling.models import Appointment, AppointmentStatus
+from tests.e2e.conftest import next_weekday_at
 from tests.factories import TEST_PASSWORD, AppointmentTypeFactory, PatientFactory, PractitionerFactory, UserFactory
-
-
-def next_weekday_at(hour: int) -> datetime:
-    day = timezone.localdate() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 @pytest.fixture

@@ -15,14 +15,7 @@ from django.urls import reverse
 from assessments.models import Assessment
 from patients.models import Patient
 from tests.factories import TEST_PASSWORD, PatientFactory, UserFactory
-from tests.ims_clinic.test_pages import (  # noqa: F401  (world and patient_link_client are fixtures)
-    ALL_PERSONAS,
-    LINK,
-    PAGES,
-    Page,
-    patient_link_client,
-    world,
-)
+from tests.ims_clinic.page_table import ALL_PERSONAS, LINK, PAGES, Page
 
 GIVEN, FAMILY = "Zyqxhmarker", "Vwqjcanary"
 CLINICAL = "Ulnar-canary-complaint-7731"
@@ -30,7 +23,7 @@ REFUSED = {302, 403, 404, 405}
 
 
 @pytest.fixture
-def marked_world(world: dict[str, object]) -> dict[str, object]:  # noqa: F811 (the page table's fixture)
+def marked_world(world: dict[str, object]) -> dict[str, object]:
     """The page table's world, with its patient and assessment carrying marker strings."""
     Patient.objects.filter(pk=world["patient"]).update(given_name=GIVEN, family_name=FAMILY, preferred_name="")
     Assessment.objects.filter(pk=world["assessment"]).update(chief_complaint=CLINICAL)
@@ -144,7 +137,7 @@ def test_browsing_every_page_in_every_role_logs_no_patient_data_and_no_password(
 
 @pytest.mark.django_db
 def test_a_confirmed_link_opens_nothing_of_another_patients_link(
-    patient_link_client: Client,  # noqa: F811 (the page table's fixture)
+    patient_link_client: Client,
     marked_world: dict[str, object],
 ) -> None:
     """Confirming one's own date of birth does not open someone else's questions: their link asks again."""

@@ -26,7 +26,7 @@ from assessments.views import STEPS
 from patients import services as patient_services
 from patients.models import Patient, QuestionnaireLink
 from patients.questionnaire_forms import PATIENT_SECTIONS
-from tests.ims_clinic.test_pages import ALL_PERSONAS, PAGES, Page, patient_link_client, world  # noqa: F401 (its fixtures)
+from tests.ims_clinic.page_table import ALL_PERSONAS, PAGES, Page
 from tests.run_suite import JAVA, VNU_JAR
 
 # GET pages of the table that answer with a file (CSV, JSON, iCalendar), not a page.

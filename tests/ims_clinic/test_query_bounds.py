@@ -30,14 +30,7 @@ from tests.factories import (
     UserFactory,
     WaitlistEntryFactory,
 )
-from tests.ims_clinic.test_pages import (  # noqa: F401  (world and patient_link_client are fixtures)
-    ALLOWED,
-    LINK,
-    PAGES,
-    Page,
-    patient_link_client,
-    world,
-)
+from tests.ims_clinic.page_table import ALLOWED, LINK, PAGES, Page
 
 # Who opens each page: the first of these it is open to.
 READERS = ("physio", "front_desk", "admin", LINK, "anonymous")
@@ -97,7 +90,7 @@ def count_queries(client: Client, url: str) -> tuple[int, int]:
 
 @pytest.mark.django_db
 def test_no_page_makes_more_queries_when_the_clinic_has_more_data(
-    world: dict[str, object],  # noqa: F811 (the page table's fixture)
+    world: dict[str, object],
     request: pytest.FixtureRequest,
 ) -> None:
     clients = {persona: request.getfixturevalue(f"{persona}_client") for persona in READERS}

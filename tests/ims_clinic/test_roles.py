@@ -16,7 +16,7 @@ from accounts.permissions import holds, permission_required
 from accounts.roles import Role, user_roles
 from ims_clinic.roles import ROLE_PERMISSIONS
 from tests.factories import UserFactory
-from tests.ims_clinic.test_pages import FORBIDDEN, NOT_ALLOWED_METHOD, PAGES, Page, project_views
+from tests.ims_clinic.page_table import FORBIDDEN, NOT_ALLOWED_METHOD, PAGES, Page, project_views
 from tests.test_layers import APPS, ROOT
 
 

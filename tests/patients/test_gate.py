@@ -127,8 +127,7 @@ def test_the_visit_recheck_comes_before_the_first_site(recheck: RecheckStatus, h
     decision = patient_decision(state(recheck=recheck), today=TODAY)
     assert (not decision.is_clear) is held
     if held:
-        assert decision.holds[0].kind is ReasonKind.RECHECK
-        assert decision.is_clear_but_for_recheck
+        assert [reason.kind for reason in decision.holds] == [ReasonKind.RECHECK]
     if recheck is RecheckStatus.DUE:
         assert decision.holds[0].text.startswith("Ask the visit's re-check first: since the questionnaire of 14 Nov")
 

@@ -418,7 +418,6 @@ def test_needling_may_go_ahead_with_a_recent_clear_questionnaire_and_consent(con
             "illness, operation, pregnancy or bleeding problem?",
         )
     ]
-    assert before_the_recheck.is_clear_but_for_recheck
     assert clearance.is_clear
     assert clearance.holds == ()
     assert clearance.questionnaire_on == timezone.localdate(response.submitted_at) == NOW.date()

@@ -3,24 +3,23 @@
 import pytest
 
 from patients.safety_rules import Severity
-from patients.templatetags.safety import as_severity, open_severity_tone, severity_border_tone, severity_tone
+from patients.templatetags.safety import as_severity, severity_border_tone, severity_tone
 
 
 @pytest.mark.parametrize(
-    ("severity", "badge", "border", "open_badge"),
+    ("severity", "badge", "border"),
     [
-        ("HOLD", "danger", "danger", "danger"),
-        ("HIGH", "danger", "danger-subtle", "danger"),
-        ("CLARIFY", "warning", "warning", "warning"),
-        ("MODERATE", "warning", "warning", "warning"),
-        ("LOW", "secondary", "secondary-subtle", "warning"),
-        ("INFO", "secondary", "secondary-subtle", "warning"),
+        ("HOLD", "danger", "danger"),
+        ("HIGH", "danger", "danger-subtle"),
+        ("CLARIFY", "warning", "warning"),
+        ("MODERATE", "warning", "warning"),
+        ("LOW", "secondary", "secondary-subtle"),
+        ("INFO", "secondary", "secondary-subtle"),
     ],
 )
-def test_each_stored_severity_has_its_tone(severity: str, badge: str, border: str, open_badge: str) -> None:
+def test_each_stored_severity_has_its_tone(severity: str, badge: str, border: str) -> None:
     assert severity_tone(severity) == badge
     assert severity_border_tone(severity) == border
-    assert open_severity_tone(severity) == open_badge
 
 
 def test_a_stored_severity_reads_as_the_rules_severity() -> None:

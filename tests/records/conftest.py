@@ -37,9 +37,9 @@ def full_patient(db: None) -> Patient:
     demo._seed_elbow(patient, physio)
     demo._seed_course(patient, demo.DEMO_COURSES[0], physio)
     assessment = Assessment.objects.get(patient=patient)
-    assessment_services.addendum_add(assessment=assessment, author=physio, reason="Correction", text="Onset 6 months.")
+    assessment_services.addendum_add(record=assessment, author=physio, reason="Correction", text="Onset 6 months.")
     session = TreatmentSession.objects.filter(patient=patient, status="signed").first()
-    assessment_services.session_addendum_add(session=session, author=physio, reason="Late entry", text="Slept well.")
+    assessment_services.addendum_add(record=session, author=physio, reason="Late entry", text="Slept well.")
     assessment_services.adverse_event_record(
         session=session, reported_by=physio, event_type="bruising", event_class="mild", onset="after",
         action_taken="Reassured.",
