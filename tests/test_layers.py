@@ -9,12 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("accounts", "patients", "scheduling", "assessments", "records")
-WIRING = "ims_clinic"
-APPS = (*LAYERS, WIRING)
-# Ours but not an app: the benchmarks and the tests read the apps; only the wiring may read them back.
-OTHERS = ("bench", "tests")
+from tests.layers import APPS, LAYERS, OTHERS, ROOT, WIRING
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:

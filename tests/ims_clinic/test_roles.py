@@ -17,7 +17,7 @@ from accounts.roles import Role, user_roles
 from ims_clinic.roles import ROLE_PERMISSIONS
 from tests.factories import UserFactory
 from tests.ims_clinic.page_table import FORBIDDEN, NOT_ALLOWED_METHOD, PAGES, Page, project_views
-from tests.test_layers import APPS, ROOT
+from tests.layers import APPS, ROOT
 
 
 @pytest.mark.django_db
