@@ -173,7 +173,7 @@ def other_path(path: str, world_ids: tuple[str, ...]) -> st.SearchStrategy[str]:
     numbered = [key for key, value in match.kwargs.items() if isinstance(value, int)]
     if not numbered:
         return st.just(path)
-    ids = [value for value in (*world_ids, *MISSING_IDS) if value.isdigit() and len(value) < 19]
+    ids = [value for value in (*world_ids, *MISSING_IDS) if value.isdigit()]
 
     def swap(choice: tuple[str, str]) -> str:
         key, value = choice
