@@ -5,6 +5,7 @@ came back unescaped in an HTML answer; and an answer that redisplays a form with
 gained or lost a row). Each request runs in a savepoint that is rolled back, so examples never see each other.
 """
 
+import functools
 import logging
 import os
 from collections.abc import Iterator
@@ -163,6 +164,7 @@ def errors_logged() -> Iterator[list[logging.LogRecord]]:
             logger.removeHandler(handler)
 
 
+@functools.cache
 def _row_count_sql() -> str:
     tables = sorted(
         {model._meta.db_table for model in apps.get_models() if model._meta.managed and not model._meta.proxy}
