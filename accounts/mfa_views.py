@@ -27,7 +27,8 @@ def _next_url(request: HttpRequest) -> str:
     safe = url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return wanted if safe else "/"
+    # Only a path: anything else would reach redirect() as a view name to look up.
+    return wanted if safe and wanted.startswith("/") else "/"
 
 
 @never_cache

@@ -72,8 +72,11 @@ def _int(value: str | None) -> int | None:
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
+    """The page the button was on (`next`), if it is a path of this site; else `fallback`. Anything but a path
+    would reach redirect() as a view name to look up."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+    secure = request.is_secure()
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=secure):
         return target
     return fallback
 

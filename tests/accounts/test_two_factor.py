@@ -132,6 +132,16 @@ def test_a_right_code_opens_the_pages_and_the_next_address_stays_on_this_site() 
 
 
 @pytest.mark.django_db
+def test_a_right_code_with_a_next_that_is_no_address_opens_the_home_page() -> None:
+    client = signed_in_with_password("physio", Role.PHYSIOTHERAPIST)
+    device = enrolled(client.user)
+
+    response = client.post(VERIFY, {"token": code_for(device), "next": "2025-06-01 10:00"})
+
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+@pytest.mark.django_db
 def test_a_used_code_cannot_be_used_again() -> None:
     with time_machine.travel(NOON, tick=False):
         first = signed_in_with_password("physio", Role.PHYSIOTHERAPIST)

@@ -502,6 +502,22 @@ def test_check_in_ignores_a_next_address_off_the_site(front_desk_client: Client,
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["2025-06-01 10:00", "-0", "schedule"])
+def test_check_in_with_a_next_that_is_no_address_goes_to_the_appointment(
+    front_desk_client: Client, book, maya, typed: str
+) -> None:
+    appointment = book(practitioner=maya, starts_at=at(9))
+
+    response = front_desk_client.post(
+        reverse("scheduling:appointment-check-in", kwargs={"pk": appointment.pk}), {"next": typed}
+    )
+
+    assert response.status_code == 302 and response["Location"] == appointment.get_absolute_url()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.ARRIVED
+
+
+@pytest.mark.django_db
 def test_a_no_show_too_early_is_a_message(front_desk_client: Client, book, maya) -> None:
     appointment = book(practitioner=maya, starts_at=at(9))
 
