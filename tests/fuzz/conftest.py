@@ -7,9 +7,7 @@ from django.test import Client
 from assessments import services as assessment_services
 from assessments.models import NeedledSite
 from patients.models import Patient
-from tests.ims_clinic.test_pages import LINK, patient_link_client, world
-
-__all__ = ["patient_link_client", "world"]
+from tests.ims_clinic.page_table import LINK
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 from assessments.views import STEPS
 from patients.safety_rules import SECTIONS, BodyRegion
 from tests.fuzz.harness import FormSpec, forms_on, view_name
-from tests.ims_clinic.test_pages import ALLOWED, PAGES, Page
+from tests.ims_clinic.page_table import ALLOWED, PAGES, Page
 
 
 @dataclass

@@ -29,7 +29,7 @@ from records.forms import PatientImportConfirmForm
 from tests.fuzz.crawl import Action, post_actions
 from tests.fuzz.harness import FILE, FUZZ_SETTINGS, send
 from tests.fuzz.hostile import HOSTILE_TEXT, MISSING_IDS, extra_fields, field_value
-from tests.ims_clinic.test_pages import PAGES
+from tests.ims_clinic.page_table import PAGES
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from patients.safety_rules import BodyRegion
 from tests.conftest import PERSONAS
 from tests.fuzz.harness import FUZZ_SETTINGS, send
 from tests.fuzz.hostile import extra_fields, field_value
-from tests.ims_clinic.test_pages import ALLOWED, LINK, PAGES, Page
+from tests.ims_clinic.page_table import ALLOWED, LINK, PAGES, Page
 
 pytestmark = pytest.mark.django_db
 
