@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from hypothesis import strategies as st
 
-from tests.fuzz.hostile import MISSING, csv_files, field_value, hostile_value
+from tests.fuzz.hostile import HOSTILE_TEXT, MISSING, MISSING_IDS, csv_files, field_value, hostile_value
 
 # Values a person types into a field of each kind, beyond its choices and initial value.
 NATURAL_BY_KIND: tuple[tuple[type[forms.Field], tuple[str, ...]], ...] = (
@@ -95,14 +95,24 @@ def plans(form: forms.BaseForm, extra: dict[str, tuple[str, ...]]) -> list[Field
 
 
 def _value(plan: FieldPlan, world_ids: tuple[str, ...], *, gentle: bool) -> st.SearchStrategy:
+    """One field's value. Most draws are one pick from a pool of the field's natural values and the hostile ones
+    (what makes an example cheap); the others are free text, a number of any size, or the value sent repeatedly."""
     if plan.is_file:
         return st.one_of(csv_files(), csv_files(), field_value((), world_ids))
-    natural = st.sampled_from(plan.natural) if plan.natural else hostile_value(world_ids)
-    if plan.multiple and plan.natural:
-        natural = st.one_of(natural, st.lists(st.sampled_from(plan.natural), min_size=2, max_size=4, unique=True))
-    if gentle:
-        return st.one_of(*([natural] * 8), field_value(plan.natural, world_ids))
-    return st.one_of(natural, field_value(plan.natural, world_ids), field_value(plan.natural, world_ids))
+    hostile = (*HOSTILE_TEXT, *MISSING_IDS, *world_ids, MISSING, MISSING)
+    natural = plan.natural or ("",)
+    # Gentle: about four natural values in five; rough: about one in four.
+    share = 4 if gentle else 1 / 3
+    pool = st.sampled_from(natural * max(1, round(share * len(hostile) / len(natural))) + hostile)
+    single = st.sampled_from(natural + hostile[:-2])
+    others = [
+        st.lists(single, min_size=2, max_size=3),
+        st.text(st.characters(codec="utf-8"), max_size=30),
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    ]
+    if plan.multiple and len(natural) > 1:
+        others.append(st.lists(st.sampled_from(natural), min_size=2, max_size=min(4, len(natural)), unique=True))
+    return st.one_of(*([pool] * 12), *others)
 
 
 def posted(plans: list[FieldPlan], world_ids: tuple[str, ...]) -> st.SearchStrategy[tuple[QueryDict, MultiValueDict]]:
