@@ -30,6 +30,7 @@ from records import forms as records_forms
 from records import importing
 from scheduling import forms as scheduling_forms
 from scheduling.models import Practitioner
+from tests.factories import TEST_PASSWORD
 
 APPS = ("accounts", "patients", "scheduling", "assessments", "records")
 ROOT = Path(__file__).resolve().parents[2]
@@ -246,7 +247,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
 EXTRA_NATURAL: dict[tuple[type[forms.BaseForm], str], Callable[[World], tuple[str, ...]]] = {
     (records_forms.PatientImportConfirmForm, "payload"): lambda world: (signed_import(),),
     (account_forms.LoginForm, "username"): lambda world: ("physio", "frontdesk", "nobody"),
-    (account_forms.LoginForm, "password"): lambda world: ("not-the-password",),
+    (account_forms.LoginForm, "password"): lambda world: ("not-the-password", TEST_PASSWORD),
     (patient_forms.PatientUpdateForm, "version"): lambda world: (str(world.patient.version),),
     (assessment_forms.HistoryForm, "version"): lambda world: (str(world.assessment.version),),
     (assessment_forms.SummaryForm, "version"): lambda world: (str(world.assessment.version),),
