@@ -24,9 +24,11 @@ from hypothesis import HealthCheck, Phase, note, settings
 from tests.fuzz.hostile import MARKER, MISSING, TEMPLATE_LEAKS
 from tests.run_suite import IN_CI
 
-# Examples per form and per page: 100 in CI, 30 for `make test`; FUZZ_EXAMPLES=1000 for a deep run. One example
-# is one real request (about 40 ms of CPU on PostgreSQL): 100 for each of the 77 forms and pages take six minutes
-# of CPU (twelve on a busy two-core machine), a thousand ten times that, too long for every push.
+# The HTTP tier's examples per form and per page: 100 in CI, 30 for `make test`; FUZZ_EXAMPLES to choose. One
+# example is one real request (about 40 ms of CPU on PostgreSQL): 100 for each of the 77 forms and pages take six
+# minutes of CPU (twelve on a busy two-core machine), a thousand ten times that, too long for every push. The
+# depth is the form tier's (tests/fuzz/test_form_classes.py): each form class bound alone, without a request,
+# 1,000 examples in CI (FUZZ_FORM_EXAMPLES) at a few milliseconds each.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (100 if IN_CI else 30))
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,

@@ -6,6 +6,7 @@ emoji text, numbers out of any range, dates at the ends of the calendar or not d
 template syntax, other objects' ids and ids that do not exist; or the field is left out, or sent twice.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import strategies as st
 
 # Submitted markup must never come back raw: any page that shows this string unescaped has an injection hole.
@@ -104,3 +105,13 @@ def extra_fields(world_ids: tuple[str, ...]) -> st.SearchStrategy[dict[str, obje
     """Fields no form of the page has: a stray name, or one with a wrong type of value."""
     names = st.sampled_from(("id", "pk", "patient", "user", "is_staff", "signed_at", "status", "next", "fz"))
     return st.dictionaries(names, hostile_value(world_ids), max_size=2)
+
+
+def csv_files() -> st.SearchStrategy[SimpleUploadedFile]:
+    """An uploaded CSV file: a header the import knows or not, hostile cells, or bytes that are not text."""
+    cell = st.sampled_from(HOSTILE_TEXT[:40]).map(lambda text: text.replace('"', '""'))
+    rows = st.lists(st.lists(cell, min_size=1, max_size=4).map(lambda cells: ",".join(f'"{c}"' for c in cells)))
+    headers = st.sampled_from(("given_name,family_name,date_of_birth", "", "name", "given_name,given_name,x"))
+    content = st.tuples(headers, rows).map(lambda parts: "\n".join([parts[0], *parts[1]]).encode())
+    raw = st.one_of(content, st.binary(max_size=200), st.just(b"\xff\xfe\x00"))
+    return raw.map(lambda data: SimpleUploadedFile("patients.csv", data, content_type="text/csv"))

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pytest
 from django import forms
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import resolve, reverse
@@ -28,7 +27,7 @@ from records import importing
 from records.forms import PatientImportConfirmForm
 from tests.fuzz.crawl import Action, post_actions
 from tests.fuzz.harness import FILE, FUZZ_SETTINGS, send
-from tests.fuzz.hostile import HOSTILE_TEXT, MISSING_IDS, extra_fields, field_value
+from tests.fuzz.hostile import MISSING_IDS, csv_files, extra_fields, field_value
 from tests.ims_clinic.page_table import PAGES
 
 pytestmark = pytest.mark.django_db
@@ -158,15 +157,6 @@ def actions_for(url_name: str, clients: dict[str, Client], world: dict[str, obje
     if url_name in FALLBACKS:
         actions.append(fallback_action(url_name, world))
     return actions
-
-
-def csv_files() -> st.SearchStrategy[SimpleUploadedFile]:
-    cell = st.sampled_from(HOSTILE_TEXT[:40]).map(lambda text: text.replace('"', '""'))
-    rows = st.lists(st.lists(cell, min_size=1, max_size=4).map(lambda cells: ",".join(f'"{c}"' for c in cells)))
-    headers = st.sampled_from(("given_name,family_name,date_of_birth", "", "name", "given_name,given_name,x"))
-    content = st.tuples(headers, rows).map(lambda parts: "\n".join([parts[0], *parts[1]]).encode())
-    raw = st.one_of(content, st.binary(max_size=200), st.just(b"\xff\xfe\x00"))
-    return raw.map(lambda data: SimpleUploadedFile("patients.csv", data, content_type="text/csv"))
 
 
 def other_path(path: str, world_ids: tuple[str, ...]) -> st.SearchStrategy[str]:
