@@ -188,6 +188,11 @@ class FindingForm(forms.Form):
     )
     level = forms.ChoiceField(label="Level", required=False, choices=[("", "—"), *LEVELS])
     region_note = forms.CharField(label="Or region", required=False, max_length=200)
+    is_beside_spine = forms.BooleanField(
+        label="Beside the spine",
+        required=False,
+        help_text="Found on the paravertebral line at the level: counted with the spine's signs.",
+    )
     side = forms.ChoiceField(choices=ALL_SIDES)
     status = forms.ChoiceField(choices=[(s.value, s.value.replace("_", " ")) for s in gunn_signs.FindingStatus])
     grade = forms.TypedChoiceField(

@@ -40,7 +40,10 @@ from assessments.scales import (
     reflex_value,
 )
 
-RULES_VERSION = "2026.1"
+# 2026.2: a finding beside the spine counts in the spinal group at its level, whichever screen recorded it (1.2,
+# the note under the catalogue). Summaries signed under an earlier version are recomputed under that version.
+RULES_VERSION = "2026.2"
+RULES_VERSIONS: tuple[str, ...] = ("2026.1", RULES_VERSION)
 
 
 class SignGroup(StrEnum):
@@ -112,7 +115,7 @@ _SIGNS: tuple[Sign, ...] = (
          "When more than one segment is involved there are several tender points. Gunn links widespread "
          'tenderness of this kind to "fibromyalgia".',
          "Derived: count the segments that have tender muscles.", _LEV, ("G1",), is_derived=True),
-    Sign("SEN-PARASPINAL", SignGroup.SENSORY, "Sensory / spinal", "Paraspinal tenderness",
+    Sign("SEN-PARASPINAL", SignGroup.SENSORY, "Spinal (counted with the spinal group)", "Paraspinal tenderness",
          "Tenderness can also sit in the spinal muscles at the involved level.",
          "Patient prone. Palpate the paraspinal muscles level by level, on both sides.", _LEV, ("G1", "G10")),
     Sign("SEN-HYPERALG", SignGroup.SENSORY, "Sensory", "Hyperalgesia / hypersensitivity",
@@ -139,12 +142,14 @@ _SIGNS: tuple[Sign, ...] = (
          "Pits at the hair follicles and pores show over trophedematous skin (pictured by iSTOP next to the "
          "matchstick and skin-rolling tests).",
          "Look at the skin, especially when it is gathered or rolled.", _DERMATOME, ("G1",)),
-    Sign("TRO-SKINROLL", SignGroup.TROPHIC, "Trophic / spinal",
-         "Skin-rolling test: thickened, tender subcutaneous tissue (panniculosis / panniculalgia)",
+    Sign("TRO-SKINROLL", SignGroup.TROPHIC, "Trophic",
+         "Skin-rolling test in the painful area or along a dermatome (not beside the spine): thickened, tender "
+         "subcutaneous tissue (panniculosis / panniculalgia)",
          "iSTOP lists skin rolling as a test for trophedema.",
-         "Grasp the paravertebral skin between thumb and fingers and roll it from caudal to cranial. Judge how "
-         "easily skin and subcutis move, how thick they are, and whether it hurts [G11]. In one thoracic study a "
-         "tender skin roll matched a dysfunctional spinal joint within one level (kappa 0.48) [G12].",
+         "Grasp the skin between thumb and fingers and roll it. Beside the spine the same test is recorded as "
+         "SPI-TROPHIC at the level; there it is rolled from caudal to cranial along the paravertebral line. Judge "
+         "how easily skin and subcutis move, how thick they are, and whether it hurts [G11]. In one thoracic study "
+         "a tender skin roll matched a dysfunctional spinal joint within one level (kappa 0.48) [G12].",
          _DERMATOME, ("G1", "G11", "G12")),
     Sign("TRO-HAIRLOSS", SignGroup.TROPHIC, "Trophic", "Local hair loss",
          "A trophic change from reduced nerve supply.", "Compare hair density with the other side.", _DERMATOME,
@@ -435,6 +440,66 @@ def _root_credits(primary: Iterable[str], roots: Iterable[str], secondary_weight
     return [(code, weight) for code, weight in credits if weight > 0]
 
 
+# --- Where a sign was found decides its group (1.2, the note under the catalogue; 2.1) ------------------------------
+
+# Muscles palpated beside the spine at a level: the segmental paraspinals supplied by the dorsal rami (2.1, 2.3).
+# The intercostals are segmental too but lie away from the spine; the suboccipitals and the semispinalis/splenius
+# capitis are recorded by their roots, as before.
+PARASPINAL_MUSCLES: frozenset[str] = frozenset(
+    {
+        "cervical-multifidus-rotatores",
+        "thoracic-erector-spinae",
+        "thoracic-multifidus-rotatores",
+        "lumbar-erector-spinae",
+        "lumbar-multifidus",
+    }
+)
+
+# The hands-on signs that are the same examination as a spine-grid sign when found beside the spine at a level:
+# tenderness of a paraspinal muscle is paraspinal tenderness, its bands or shortening are paraspinal bands, and a
+# skin roll or trophedema on the paravertebral line is paravertebral trophedema or skin-roll tenderness.
+_BESIDE_SPINE_MUSCLE_SIGNS: Mapping[str, str] = MappingProxyType(
+    {"SEN-MOTORPOINT": "SEN-PARASPINAL", "MOT-TAUTBAND": "SPI-PARASHORT", "MOT-SHORTENED": "SPI-PARASHORT"}
+)
+_BESIDE_SPINE_SKIN_SIGNS: Mapping[str, str] = MappingProxyType(
+    {"TRO-SKINROLL": "SPI-TROPHIC", "TRO-TROPHEDEMA": "SPI-TROPHIC"}
+)
+# Signs that are examined beside the spine by definition: the spine grid's.
+BESIDE_SPINE_SIGNS: tuple[str, ...] = ("SEN-PARASPINAL", "SPI-PARASHORT", "SPI-TROPHIC", "SPI-SPINOUS")
+
+
+def beside_spine_sign(code: str) -> str | None:
+    """The sign a finding of ``code`` is recorded as when it was found beside the spine at a level, or None when
+    the sign is not examined there (a skin roll beside the spine is SPI-TROPHIC, never TRO-SKINROLL)."""
+    sign(code)
+    if code in BESIDE_SPINE_SIGNS:
+        return code
+    return _BESIDE_SPINE_SKIN_SIGNS.get(code)
+
+
+def counted_sign(finding: Finding, rules_version: str = RULES_VERSION) -> tuple[str, str]:
+    """The sign code and evidence group a finding is counted under by the summary of ``rules_version``.
+
+    From 2026.2 a finding beside the spine is spinal evidence at the palpated level and side from either screen:
+    the spine grid's signs, and tenderness, bands or shortening of a paraspinal muscle (counted as the grid's
+    paraspinal tenderness or bands). 2026.1 counted every sign in its catalogue group.
+    """
+    _check_rules_version(rules_version)
+    catalogue_sign = sign(finding.sign_code)
+    if rules_version == "2026.1":
+        return finding.sign_code, catalogue_sign.group.value
+    if finding.sign_code in BESIDE_SPINE_SIGNS:
+        return finding.sign_code, SignGroup.SPINAL.value
+    if finding.muscle in PARASPINAL_MUSCLES and finding.sign_code in _BESIDE_SPINE_MUSCLE_SIGNS:
+        return _BESIDE_SPINE_MUSCLE_SIGNS[finding.sign_code], SignGroup.SPINAL.value
+    return finding.sign_code, catalogue_sign.group.value
+
+
+def _check_rules_version(rules_version: str) -> None:
+    if rules_version not in RULES_VERSIONS:
+        raise ValueError(f"Unknown summary rules version {rules_version!r}; expected one of {RULES_VERSIONS}.")
+
+
 def _finding_credits(finding: Finding, settings: SummarySettings) -> list[tuple[str, float]]:
     if finding.muscle is not None:
         catalogue_muscle = muscle(finding.muscle)
@@ -448,7 +513,9 @@ def _evidence_sides(side: Side) -> tuple[Side, ...]:
     return _LIMB_SIDES if side is Side.BILATERAL else (side,)
 
 
-def _finding_evidence(findings: Iterable[Finding], settings: SummarySettings) -> tuple[list[Evidence], list[Finding]]:
+def _finding_evidence(
+    findings: Iterable[Finding], settings: SummarySettings, rules_version: str
+) -> tuple[list[Evidence], list[Finding]]:
     counted = {FindingStatus.PRESENT} | ({FindingStatus.EQUIVOCAL} if settings.include_equivocal else set())
     evidence: list[Evidence] = []
     unattributed: list[Finding] = []
@@ -459,12 +526,12 @@ def _finding_evidence(findings: Iterable[Finding], settings: SummarySettings) ->
         if not credits:
             unattributed.append(finding)
             continue
-        group = sign(finding.sign_code).group.value
+        source, group = counted_sign(finding, rules_version)
+        # A paraspinal muscle finding counted as a spine-grid sign reads as that sign, as if tapped on the grid.
+        muscle_code = finding.muscle if source == finding.sign_code else None
         for side in _evidence_sides(finding.side):
             for code, weight in credits:
-                evidence.append(
-                    Evidence(code, side, group, finding.sign_code, weight, finding.muscle, None, finding.reference)
-                )
+                evidence.append(Evidence(code, side, group, source, weight, muscle_code, None, finding.reference))
     return evidence, unattributed
 
 
@@ -561,6 +628,7 @@ def segment_summary(
     key_muscle_results: Iterable[KeyMuscleResult] = (),
     sensory_results: Iterable[SensoryResult] = (),
     settings: SummarySettings = DEFAULT_SUMMARY_SETTINGS,
+    rules_version: str = RULES_VERSION,
 ) -> SegmentSummary:
     """Which levels the evidence points to, with the evidence, as 1.4 proposes.
 
@@ -571,8 +639,12 @@ def segment_summary(
     sides; midline findings support both sides. Step 2 counts the evidence per group; step 3 suggests a
     (level, side) supported by ``min_groups`` groups. The suggested muscles are those of
     ``suggested_muscles`` for the suggested levels and sides; the clinician confirms the levels (step 4).
+
+    Each finding is counted in the group ``counted_sign`` gives under ``rules_version``: a summary signed under an
+    earlier version is recomputed under it, so it reads as it did when signed.
     """
-    evidence, unattributed = _finding_evidence(findings, settings)
+    _check_rules_version(rules_version)
+    evidence, unattributed = _finding_evidence(findings, settings, rules_version)
     evidence += _reflex_evidence(reflex_results, settings)
     evidence += _key_muscle_evidence(key_muscle_results, settings)
     evidence += _sensory_evidence(sensory_results)
@@ -584,7 +656,7 @@ def segment_summary(
     suggested = tuple(summary.level for summary in levels if summary.is_suggested)
     tender = sort_levels(item.level for item in evidence if item.source == "SEN-MOTORPOINT" and item.weight >= 1.0)
     return SegmentSummary(
-        rules_version=RULES_VERSION,
+        rules_version=rules_version,
         settings=settings,
         levels=levels,
         suggested_levels=suggested,

@@ -161,8 +161,15 @@ def finding_record(
     region_note: str = "",
     grade: int | None = None,
     note: str = "",
+    is_beside_spine: bool = False,
 ) -> SignFinding:
-    """Record (or update) one Gunn sign at one place and side, checked against the catalogue (1.2, 1.3)."""
+    """Record (or update) one Gunn sign at one place and side, checked against the catalogue (1.2, 1.3).
+
+    A skin roll or trophedema found beside the spine is the spine grid's paravertebral sign at that level and side
+    (1.2, the note under the catalogue), so it is recorded as that sign, on the same row the grid would use.
+    """
+    if is_beside_spine:
+        sign_code = _beside_spine_sign(sign_code=sign_code, level=level, muscle=muscle, side=side)
     locked = _lock_draft(assessment)
     place = {"sign_code": sign_code, "level": level, "muscle": muscle, "side": side, "region_note": region_note}
     finding = SignFinding.objects.filter(assessment=locked, **place).first() or SignFinding(assessment=locked, **place)
@@ -177,7 +184,27 @@ def finding_record(
     return finding
 
 
-SPINAL_GRID_SIGNS = ("SEN-PARASPINAL", "SPI-PARASHORT", "SPI-TROPHIC", "SPI-SPINOUS")
+def _beside_spine_sign(*, sign_code: str, level: str, muscle: str, side: str) -> str:
+    if side not in (anatomy.Side.LEFT, anatomy.Side.RIGHT):
+        raise ValidationError({"side": "Beside the spine, record the left and the right side one at a time."})
+    if muscle:
+        if muscle in gunn_signs.PARASPINAL_MUSCLES:
+            return sign_code  # the muscle already says where it was found
+        raise ValidationError({"is_beside_spine": "This muscle is not beside the spine."})
+    try:
+        spinal_code = gunn_signs.beside_spine_sign(sign_code)
+    except ValueError as error:
+        raise _as_validation_error(error) from None
+    if spinal_code is None:
+        raise ValidationError(
+            {"is_beside_spine": "Only tenderness, bands, skin rolling and trophedema are recorded beside the spine."}
+        )
+    if not level:
+        raise ValidationError({"level": "Say at which level beside the spine it was found."})
+    return spinal_code
+
+
+SPINAL_GRID_SIGNS = gunn_signs.BESIDE_SPINE_SIGNS
 
 
 MIDLINE_SIGNS = ("SPI-SPINOUS",)
@@ -228,8 +255,20 @@ def summary_settings() -> gunn_signs.SummarySettings:
     return gunn_signs.SummarySettings(min_groups=settings.CLINIC_SEGMENT_MIN_GROUPS)
 
 
+# The version of the summary rules before signed assessments recorded one.
+_FIRST_RULES_VERSION = gunn_signs.RULES_VERSIONS[0]
+
+
+def summary_rules_version(assessment: Assessment) -> str:
+    """The rules a summary is computed under: a signed assessment keeps those it was signed under, so its summary
+    reads as it did when signed; a draft follows the current rules."""
+    if assessment.signed_at is None:
+        return gunn_signs.RULES_VERSION
+    return assessment.summary_rules_version or _FIRST_RULES_VERSION
+
+
 def assessment_summary(*, assessment: Assessment) -> gunn_signs.SegmentSummary:
-    """The segment summary of 1.4, computed from the recorded findings by the pure rules."""
+    """The segment summary of 1.4, computed from the recorded findings by the pure rules of its version."""
     findings = [_finding_as_rule(finding) for finding in assessment.findings.all()]
     reflexes = [
         gunn_signs.ReflexResult(
@@ -258,6 +297,7 @@ def assessment_summary(*, assessment: Assessment) -> gunn_signs.SegmentSummary:
         key_muscle_results=strength,
         sensory_results=sensory,
         settings=summary_settings(),
+        rules_version=summary_rules_version(assessment),
     )
 
 

@@ -435,7 +435,7 @@ def test_a_row_of_another_assessment_cannot_be_deleted_through_this_one(draft: A
 def test_lateral_elbow_pain_with_c5_c6_signs_from_two_groups_suggests_c5_and_c6_on_that_side(
     draft: Assessment,
 ) -> None:
-    tender = [finding(draft, "SEN-PARASPINAL", "L", level=level) for level in ("C5", "C6")]
+    tender = [finding(draft, "SEN-HYPERALG", "L", level=level) for level in ("C5", "C6")]
     bands = [
         services.spinal_sign_toggle(assessment=draft, level=level, side="L", sign_code="SPI-PARASHORT")
         for level in ("C5", "C6")
@@ -446,7 +446,7 @@ def test_lateral_elbow_pain_with_c5_c6_signs_from_two_groups_suggests_c5_and_c6_
 
     pure = gunn_signs.segment_summary(
         [
-            *(gunn_signs.Finding("SEN-PARASPINAL", Side.LEFT, levels=(f.level,), reference=f.pk) for f in tender),
+            *(gunn_signs.Finding("SEN-HYPERALG", Side.LEFT, levels=(f.level,), reference=f.pk) for f in tender),
             *(gunn_signs.Finding("SPI-PARASHORT", Side.LEFT, levels=(f.level,), reference=f.pk) for f in bands),
             gunn_signs.Finding("MOT-ENTHESO", Side.LEFT, region_note="lateral elbow", reference=elbow.pk),
         ]
@@ -465,7 +465,7 @@ def test_lateral_elbow_pain_with_c5_c6_signs_from_two_groups_suggests_c5_and_c6_
 
 
 def test_an_absent_or_untested_sign_does_not_count_towards_a_level(draft: Assessment) -> None:
-    tender = finding(draft, "SEN-PARASPINAL", "L", level="C5")
+    tender = finding(draft, "SEN-HYPERALG", "L", level="C5")
     band = finding(draft, "SPI-PARASHORT", "L", level="C5", status="not_tested")
     cold = finding(draft, "AUT-VASO", "L", level="C5", status="absent")
 
@@ -475,7 +475,7 @@ def test_an_absent_or_untested_sign_does_not_count_towards_a_level(draft: Assess
 
     pure_before = gunn_signs.segment_summary(
         [
-            gunn_signs.Finding("SEN-PARASPINAL", Side.LEFT, levels=("C5",), reference=tender.pk),
+            gunn_signs.Finding("SEN-HYPERALG", Side.LEFT, levels=("C5",), reference=tender.pk),
             gunn_signs.Finding("SPI-PARASHORT", Side.LEFT, "not_tested", levels=("C5",), reference=band.pk),
             gunn_signs.Finding("AUT-VASO", Side.LEFT, "absent", levels=("C5",), reference=cold.pk),
         ]
@@ -512,7 +512,7 @@ def test_a_muscle_sign_credits_its_primary_root_fully_and_the_others_by_half(dra
     right = {level: summary.level(level).sides[0] for level in ("C5", "C6", "C7")}
     assert right["C6"].group_weights == {"autonomic": 1.0, "motor": 1.0}
     assert right["C5"].group_weights == {"autonomic": 1.0, "motor": 0.5}
-    assert right["C7"].group_weights == {"motor": 1.0}
+    assert right["C7"].group_weights == {"spinal": 1.0}  # a band in a paraspinal muscle is a spinal sign
     assert summary.suggested_levels == ("C6",)
     assert summary.level("C6").suggested_sides == (Side.RIGHT,)
 

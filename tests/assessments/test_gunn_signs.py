@@ -28,7 +28,8 @@ APPENDIX_A_SIGN_CODES = [
 
 
 def test_rules_version_is_recorded():
-    assert gunn_signs.RULES_VERSION == "2026.1"
+    assert gunn_signs.RULES_VERSION == "2026.2"
+    assert gunn_signs.RULES_VERSIONS == ("2026.1", "2026.2")
 
 
 def test_sign_codes_match_appendix_a_in_order():
