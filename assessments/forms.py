@@ -101,7 +101,11 @@ ROM_MOVEMENTS = [(f"{norm.joint.value}:{norm.movement.value}", norm.label) for n
 
 
 class RomForm(forms.Form):
-    joint_movement = forms.ChoiceField(label="Joint and movement", choices=ROM_MOVEMENTS)
+    joint_movement = forms.ChoiceField(
+        label="Joint and movement",
+        choices=ROM_MOVEMENTS,
+        error_messages={"required": "Choose the joint and movement measured."},
+    )
     side = forms.ChoiceField(choices=[*SIDES, ("M", "Spine (no side)")])
     mode = forms.ChoiceField(choices=[(mode.value, mode.value.capitalize()) for mode in rom.RomMode])
     degrees = forms.IntegerField(
@@ -140,13 +144,17 @@ class StrengthForm(forms.Form):
             for level in anatomy.SPINAL_LEVELS.values()
             if level.key_muscle_test
         ],
+        error_messages={"required": "Choose the key muscle tested."},
     )
     side = forms.ChoiceField(choices=SIDES)
     grade = forms.ChoiceField(label="MRC grade", choices=[(g.value, g.value) for g in scales.MrcGrade])
 
 
 class ReflexForm(forms.Form):
-    reflex = forms.ChoiceField(choices=[(code, reflex.name) for code, reflex in anatomy.REFLEXES.items()])
+    reflex = forms.ChoiceField(
+        choices=[(code, reflex.name) for code, reflex in anatomy.REFLEXES.items()],
+        error_messages={"required": "Choose the reflex tested."},
+    )
     side = forms.ChoiceField(choices=SIDES)
     grade = forms.ChoiceField(choices=[(g.value, g.value) for g in scales.ReflexGrade])
 

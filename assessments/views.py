@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
 from django.forms import BaseForm, Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
@@ -90,7 +91,7 @@ def assessment_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> Ht
         own_record(request, assessment)
         return _save_step(request, assessment, step)
     services.assessment_opened(assessment=assessment)
-    return _render_step(request, assessment, step)
+    return _render_step(request, assessment, step, prefill=request.GET)
 
 
 def _save_step(request: HttpRequest, assessment: Assessment, step: str) -> HttpResponse:
@@ -131,6 +132,7 @@ def _render_step(
     *,
     form: BaseForm | None = None,
     status: int = 200,
+    prefill: QueryDict | None = None,
     **extra: Any,
 ) -> HttpResponse:
     context: dict[str, Any] = {
@@ -144,6 +146,8 @@ def _render_step(
         "addenda": list(assessment.addenda.select_related("author")) if not assessment.is_draft else [],
     }
     context.update(STEP_CONTEXT[step](assessment, form))
+    if prefill and step in STEP_ROW_KIND:
+        context["form"] = _prefilled_form(STEP_ROW_KIND[step], prefill)
     context.update(extra)
     # A refused change whose form the page does not show (the record is no longer editable, or an
     # addendum to a record that is not signed): say why at the top instead.
@@ -179,7 +183,8 @@ def _movement_context(assessment: Assessment, form: BaseForm | None) -> dict[str
             percent = round(rom.percent_of_normal(row.joint, row.movement, row.degrees))
         except ValueError:
             percent = None
-        other = by_movement[(row.joint, row.movement, row.mode)].get({"L": "R", "R": "L"}.get(row.side, ""))
+        sides = by_movement[(row.joint, row.movement, row.mode)]
+        other = sides.get(OTHER_SIDE.get(row.side, ""))
         table.append(
             {
                 "row": row,
@@ -188,20 +193,32 @@ def _movement_context(assessment: Assessment, form: BaseForm | None) -> dict[str
                 "percent": percent,
                 "limited": percent is not None and percent < rom.DEFAULT_LIMITED_BELOW_PERCENT,
                 "difference": row.degrees - other.degrees if other else None,
+                "other_side": _other_side(
+                    assessment, "rom", row.side, sides, joint_movement=f"{row.joint}:{row.movement}", mode=row.mode
+                ),
             }
         )
-    return {"form": form or forms.RomForm(), "table": table}
+    return {"form": form or forms.RomForm(), "table": table, **_area("rom")}
 
 
 def _strength_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     tests = list(assessment.strength_tests.all())
+    by_level: dict[str, dict[str, StrengthTest]] = defaultdict(dict)
+    for test in tests:
+        by_level[test.level][test.side] = test
     return {
         "form": form or forms.StrengthForm(),
         "mrc_credit_line": scales.MRC_CREDIT_LINE,
         "table": [
-            {"row": test, "test": anatomy.spinal_level(test.level).key_muscle_test, "weak": scales.is_weak(test.grade)}
+            {
+                "row": test,
+                "test": anatomy.spinal_level(test.level).key_muscle_test,
+                "weak": scales.is_weak(test.grade),
+                "other_side": _other_side(assessment, "strength", test.side, by_level[test.level], level=test.level),
+            }
             for test in tests
         ],
+        **_area("strength"),
     }
 
 
@@ -226,9 +243,11 @@ def _reflexes_context(assessment: Assessment, form: BaseForm | None) -> dict[str
                 "name": anatomy.REFLEXES[test.reflex].name,
                 "roots": "-".join(anatomy.REFLEXES[test.reflex].roots),
                 "asymmetric": test.reflex in asymmetric,
+                "other_side": _other_side(assessment, "reflex", test.side, by_reflex[test.reflex], reflex=test.reflex),
             }
             for test in tests
         ],
+        **_area("reflex"),
         "sensory_table": list(assessment.sensory_tests.all()),
     }
 
@@ -322,6 +341,59 @@ ROW_FORMS: dict[str, tuple[type[Form], str, Callable[..., object]]] = {
 }
 
 
+# The rows recorded one side then the other. After an add the form keeps what names the movement, muscle or reflex,
+# and the side, so the other side or a second value is one choice away; the focus goes to the value to type next.
+SIDE_BY_SIDE: dict[str, tuple[tuple[str, ...], str]] = {
+    "rom": (("joint_movement", "side", "mode"), "degrees"),
+    "strength": (("level", "side"), "grade"),
+    "reflex": (("reflex", "side"), "grade"),
+}
+STEP_ROW_KIND = {"movement": "rom", "strength": "strength", "reflexes": "reflex"}
+OTHER_SIDE = {"L": "R", "R": "L"}
+SIDE_WORDS = {"L": "left", "R": "right"}
+
+
+def _area(kind: str) -> dict[str, Any]:
+    """What the template of a side-by-side row needs to add it in place: the section to swap, the next field."""
+    return {"area_id": f"{kind}-area", "next_field": SIDE_BY_SIDE[kind][1]}
+
+
+def _prefilled_form(kind: str, values: Mapping[str, Any]) -> Form:
+    """The row form with what the address keeps (after an add without JavaScript, or the other-side shortcut).
+    A value outside the choices selects nothing: the form's own validation refuses it if it is posted."""
+    kept = SIDE_BY_SIDE[kind][0]
+    initial = {name: values[name] for name in kept if isinstance(values.get(name), str) and len(values[name]) <= 60}
+    return ROW_FORMS[kind][0](initial=initial)
+
+
+def _row_form_url(assessment: Assessment, kind: str, values: Mapping[str, str]) -> str:
+    step = reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": ROW_FORMS[kind][1]})
+    return f"{step}?{urlencode(values)}#add-{kind}"
+
+
+def _other_side(
+    assessment: Assessment, kind: str, side: str, recorded: Mapping[str, object], **values: str
+) -> dict[str, str] | None:
+    """The shortcut to record the same movement, muscle or reflex on the side not yet recorded, if any."""
+    other = OTHER_SIDE.get(side)
+    if other is None or other in recorded:
+        return None
+    return {"url": _row_form_url(assessment, kind, {**values, "side": other}), "side": SIDE_WORDS[other]}
+
+
+def _rows_answer(request: HttpRequest, assessment: Assessment, kind: str, form: Form, *, saved: bool) -> HttpResponse:
+    """htmx's answer to an added row: the form and the table of its section, put back in place of the section."""
+    step = ROW_FORMS[kind][1]
+    context: dict[str, Any] = {"assessment": assessment, "editable": True, "saved": saved}
+    context.update(STEP_CONTEXT[step](assessment, form))
+    response = render(request, f"assessments/_{kind}_rows.html", context)
+    if not saved:
+        # A refused form comes back with a success status so that htmx swaps it in, with its messages at the fields.
+        response["HX-Retarget"] = f"#{kind}-area"
+        response["HX-Reswap"] = "outerHTML"
+    return response
+
+
 @require_POST
 @permission_required("assessments.change_assessment")
 def assessment_row_add(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
@@ -340,8 +412,16 @@ def assessment_row_add(request: AuthenticatedHttpRequest, pk: int, kind: str) ->
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            if kind not in SIDE_BY_SIDE:
+                messages.success(request, "Saved.")
+                return redirect("assessments:assessment-step", pk=assessment.pk, step=step)
+            kept = {name: form.cleaned_data[name] for name in SIDE_BY_SIDE[kind][0]}
+            if request.htmx:
+                return _rows_answer(request, assessment, kind, form_class(initial=kept), saved=True)
             messages.success(request, "Saved.")
-            return redirect("assessments:assessment-step", pk=assessment.pk, step=step)
+            return redirect(_row_form_url(assessment, kind, kept))
+    if request.htmx and kind in SIDE_BY_SIDE:
+        return _rows_answer(request, assessment, kind, form, saved=False)
     return _render_step(request, assessment, step, form=form, status=400)
 
 

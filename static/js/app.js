@@ -37,6 +37,21 @@
     }
   });
 
+  // A row added in place (a range of motion, a muscle test, a reflex): its section comes back with the form
+  // keeping the movement, muscle or reflex. The focus goes to the first field in error, or else to the value to
+  // type next (data-focus-field), so the other side is recorded without going back to the top of the page.
+  document.body.addEventListener("htmx:afterSettle", function (event) {
+    var area = event.detail.elt;
+    if (!area || !area.matches || !area.matches("[data-row-area]")) {
+      return;
+    }
+    var field = area.querySelector("form [aria-invalid=true]") ||
+      area.querySelector("form [name='" + area.dataset.focusField + "']");
+    if (field) {
+      field.focus();
+    }
+  });
+
   // A choice that fills a text in (the risks of a body region, to read to the patient): data-fill-target names
   // the text box, data-fill-texts the JSON script with each choice's text. Text the clinician changed stays.
   document.querySelectorAll("select[data-fill-target]").forEach(function (select) {
