@@ -604,6 +604,7 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "sensory_table": reflexes["sensory_table"],
         "findings": _hands_on_context(assessment, None)["findings"],
         "spinal_findings": assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle=""),
+        "palpated": services.palpated_range(assessment),
         "summary": summary["summary"],
         "decisions": summary["decisions"],
         "untested_muscles": summary["untested_muscles"],

@@ -415,3 +415,12 @@ def test_an_assessment_without_a_range_keeps_the_content_it_was_signed_with_befo
     assert services.content_digest(fresh(draft)) == services.digest_of(
         {"assessment": values, **services.signed_rows(draft, services.ASSESSMENT_SIGNED_ROWS)}
     )
+
+
+def test_the_print_names_the_palpated_range_and_the_summary_headline(physio_client: Client, draft: Assessment) -> None:
+    services.spine_range_record(assessment=draft, palpated_from="L4", palpated_to="S1", palpated_sides=["L", "R"])
+
+    response = physio_client.get(url("assessment-print", draft))
+
+    assert shown("Spine palpated: L4 to S1, left and right; a sign not listed there was absent.", response)
+    assert shown("Nothing positive among 18 items examined; not examined: C1-L3, L4-S1 midline, S2.", response)
