@@ -220,6 +220,46 @@ class SpineToggleForm(forms.Form):
     )
 
 
+GRID_LEVEL_CHOICES = [("", "—"), *((code, code) for code in gunn_signs.SPINE_GRID_LEVELS)]
+
+
+class SpineRangeForm(forms.Form):
+    """The stretch of the spine palpated; the service checks that it is whole and runs from the head down."""
+
+    palpated_from = forms.ChoiceField(
+        label="Palpated from",
+        required=False,
+        choices=GRID_LEVEL_CHOICES,
+        error_messages={"invalid_choice": "Choose a level from C1 to S2."},
+    )
+    palpated_to = forms.ChoiceField(
+        label="Down to",
+        required=False,
+        choices=GRID_LEVEL_CHOICES,
+        error_messages={"invalid_choice": "Choose a level from C1 to S2."},
+    )
+    palpated_sides = forms.MultipleChoiceField(
+        label="Sides palpated",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("L", "Left"), ("M", "Midline"), ("R", "Right")],
+        error_messages={"invalid_choice": "The sides palpated are left, midline and right."},
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """A range is given whole (both ends and a side, from the head down) or not at all (none recorded)."""
+        data = super().clean() or {}
+        parts = {"from": "palpated_from", "to": "palpated_to", "sides": "palpated_sides"}
+        from_level, to_level = data.get("palpated_from") or "", data.get("palpated_to") or ""
+        sides: list[str] = data.get("palpated_sides") or []
+        if from_level or to_level or sides or self.errors:
+            errors = gunn_signs.palpated_range_errors(from_level, to_level, sides)
+            for part, message in errors.items():
+                if parts[part] not in self.errors:
+                    self.add_error(parts[part], message)
+        return data
+
+
 class SegmentDecisionForm(forms.Form):
     level = forms.ChoiceField(choices=LEVELS)
     side = forms.ChoiceField(choices=[("L", "Left"), ("R", "Right"), ("B", "Both")])

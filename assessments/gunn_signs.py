@@ -16,10 +16,13 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from assessments.anatomy import (
+    LEVEL_CODES,
+    SIDE_LABELS,
     Muscle,
     PrecautionTag,
     Side,
     level_index,
+    level_range,
     muscle,
     muscles_for_level,
     paraspinal_muscle_for_level,
@@ -429,6 +432,11 @@ class SegmentSummary:
     suggested_muscles: tuple[SuggestedMuscle, ...]
     unattributed: tuple[Finding, ...]  # counted findings recorded against a region only
     tender_levels: tuple[str, ...]  # SEN-MULTISEG, derived: levels with a fully credited tender motor point
+    examination: Examination | None = None  # what was examined, positive or not (absent is not not-tested)
+
+    @property
+    def headline(self) -> tuple[str, ...]:
+        return summary_headline(self)
 
     def level(self, code: str) -> LevelSummary | None:
         return next((summary for summary in self.levels if summary.level == code), None)
@@ -629,6 +637,7 @@ def segment_summary(
     sensory_results: Iterable[SensoryResult] = (),
     settings: SummarySettings = DEFAULT_SUMMARY_SETTINGS,
     rules_version: str = RULES_VERSION,
+    palpated: PalpatedRange | None = None,
 ) -> SegmentSummary:
     """Which levels the evidence points to, with the evidence, as 1.4 proposes.
 
@@ -642,8 +651,13 @@ def segment_summary(
 
     Each finding is counted in the group ``counted_sign`` gives under ``rules_version``: a summary signed under an
     earlier version is recomputed under it, so it reads as it did when signed.
+
+    ``examination`` counts what was examined and found positive, the grid's cells of the ``palpated`` range included,
+    so that "nothing positive among N items examined" is told apart from "nothing examined yet".
     """
     _check_rules_version(rules_version)
+    findings, reflex_results = list(findings), list(reflex_results)
+    key_muscle_results, sensory_results = list(key_muscle_results), list(sensory_results)
     evidence, unattributed = _finding_evidence(findings, settings, rules_version)
     evidence += _reflex_evidence(reflex_results, settings)
     evidence += _key_muscle_evidence(key_muscle_results, settings)
@@ -665,7 +679,221 @@ def segment_summary(
         ),
         unattributed=tuple(unattributed),
         tender_levels=tender,
+        examination=examination(
+            findings,
+            palpated=palpated,
+            reflex_results=reflex_results,
+            key_muscle_results=key_muscle_results,
+            sensory_results=sensory_results,
+            settings=settings,
+        ),
     )
+
+
+# --- What was examined (1.2, "Examined and normal is a finding"; 1.3) ------------------------------------------------
+
+# The spine grid: C1 to S2, three signs on each side of a level and the spinous process in the midline.
+SPINE_GRID_LEVELS: tuple[str, ...] = LEVEL_CODES[: LEVEL_CODES.index("S2") + 1]
+SPINE_GRID_SIDE_SIGNS: tuple[str, ...] = ("SEN-PARASPINAL", "SPI-PARASHORT", "SPI-TROPHIC")
+SPINE_GRID_MIDLINE_SIGNS: tuple[str, ...] = ("SPI-SPINOUS",)
+SPINE_GRID_SIDES: tuple[Side, ...] = (Side.LEFT, Side.MIDLINE, Side.RIGHT)
+
+
+def spine_grid_signs(side: Side) -> tuple[str, ...]:
+    """The grid's signs examined on a side of a level: the spinous process in the midline, three signs each side."""
+    return SPINE_GRID_MIDLINE_SIGNS if side is Side.MIDLINE else SPINE_GRID_SIDE_SIGNS
+
+
+@dataclass(frozen=True)
+class PalpatedRange:
+    """The stretch of the spine palpated for the grid's signs: from a level down to a level, on some of its sides
+    (left, midline, right). A grid sign inside it with nothing marked is absent; outside it, not tested.
+    Validated on creation (ValueError)."""
+
+    from_level: str
+    to_level: str
+    sides: tuple[Side, ...]
+
+    def __post_init__(self) -> None:
+        errors = palpated_range_errors(self.from_level, self.to_level, self.sides)
+        if errors:
+            raise ValueError(" ".join(errors.values()))
+        sides = {Side(side) for side in self.sides}
+        object.__setattr__(self, "sides", tuple(side for side in SPINE_GRID_SIDES if side in sides))
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return level_range(self.from_level, self.to_level)
+
+    def covers(self, level: str, side: Side) -> bool:
+        return side in self.sides and level_index(self.from_level) <= level_index(level) <= level_index(self.to_level)
+
+    def describe(self) -> str:
+        """In words: "C2 to T4, left, midline and right"."""
+        levels = self.from_level if self.from_level == self.to_level else f"{self.from_level} to {self.to_level}"
+        return f"{levels}, {_and_list([SIDE_LABELS[side] for side in self.sides])}"
+
+
+def palpated_range_errors(from_level: str, to_level: str, sides: Iterable[str]) -> dict[str, str]:
+    """What is wrong with a palpated range as entered, by part ("from", "to", "sides"); empty when it is whole."""
+    sides = [str(side) for side in sides]
+    errors = {}
+    for part, level, end in (("from", from_level, "from"), ("to", to_level, "down to")):
+        if not level:
+            errors[part] = f"Say {end} which level the spine was palpated."
+        elif level not in SPINE_GRID_LEVELS:
+            errors[part] = "Choose a level from C1 to S2."
+    if not sides:
+        errors["sides"] = "Say which sides were palpated: left, midline, right."
+    elif not set(sides) <= {side.value for side in SPINE_GRID_SIDES}:
+        errors["sides"] = "The sides palpated are left, midline and right."
+    if "from" not in errors and "to" not in errors and level_index(to_level) < level_index(from_level):
+        errors["to"] = f"{to_level} lies above {from_level}: the range runs from the head down."
+    return errors
+
+
+def _and_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+class CellState(StrEnum):
+    """A cell of the spine grid: a sign at a level and side."""
+
+    PRESENT = "present"
+    EQUIVOCAL = "equivocal"
+    ABSENT = "absent"  # examined, no sign
+    NOT_TESTED = "not_tested"
+
+
+GridCell = tuple[str, Side, str]  # level, side, sign code
+
+
+def _grid_cells(finding: Finding) -> list[GridCell]:
+    """The grid cells a finding is recorded on: a grid sign at one level, on the left, right or midline (both sides
+    of a bilateral finding), not against a muscle."""
+    if finding.muscle is not None or len(finding.levels) != 1 or finding.levels[0] not in SPINE_GRID_LEVELS:
+        return []
+    sides = _LIMB_SIDES if finding.side is Side.BILATERAL else (finding.side,)
+    return [
+        (finding.levels[0], side, finding.sign_code) for side in sides if finding.sign_code in spine_grid_signs(side)
+    ]
+
+
+def spine_grid_states(findings: Iterable[Finding], palpated: PalpatedRange | None) -> dict[GridCell, CellState]:
+    """Each grid cell's state: what a finding recorded there says, else absent inside the palpated range and not
+    tested outside it."""
+    states: dict[GridCell, CellState] = {}
+    for level in SPINE_GRID_LEVELS:
+        for side in SPINE_GRID_SIDES:
+            examined = palpated is not None and palpated.covers(level, side)
+            for code in spine_grid_signs(side):
+                states[(level, side, code)] = CellState.ABSENT if examined else CellState.NOT_TESTED
+    for finding in findings:
+        for cell in _grid_cells(finding):
+            states[cell] = CellState(finding.status.value)
+    return states
+
+
+@dataclass(frozen=True)
+class Examination:
+    """How much was examined and found positive, across the steps, and the stretches of the spine not examined."""
+
+    examined: int  # items examined: grid cells, hands-on findings, reflexes, muscles and sensory points graded
+    positive: int  # of them, those found positive (present, weak, abnormal)
+    not_examined: tuple[str, ...]  # stretches of the spine with nothing examined, head to foot: "T5-S2", "C4 right"
+
+
+def _stretch(first: str, last: str) -> str:
+    return first if first == last else f"{first}-{last}"
+
+
+def _not_examined(examined_cells: Iterable[GridCell]) -> tuple[str, ...]:
+    """Runs of levels where the same sides had nothing examined: "C1-C3", "C4-T2 midline and right"."""
+    examined = {(level, side) for level, side, _ in examined_cells}
+    runs: list[tuple[str, str, tuple[Side, ...]]] = []
+    for level in SPINE_GRID_LEVELS:
+        missing = tuple(side for side in SPINE_GRID_SIDES if (level, side) not in examined)
+        if runs and runs[-1][2] == missing:
+            runs[-1] = (runs[-1][0], level, missing)
+        else:
+            runs.append((level, level, missing))
+    return tuple(
+        _stretch(first, last)
+        if missing == SPINE_GRID_SIDES
+        else f"{_stretch(first, last)} {_and_list([SIDE_LABELS[side] for side in missing])}"
+        for first, last, missing in runs
+        if missing
+    )
+
+
+def examination(
+    findings: Iterable[Finding] = (),
+    *,
+    palpated: PalpatedRange | None = None,
+    reflex_results: Iterable[ReflexResult] = (),
+    key_muscle_results: Iterable[KeyMuscleResult] = (),
+    sensory_results: Iterable[SensoryResult] = (),
+    settings: SummarySettings = DEFAULT_SUMMARY_SETTINGS,
+) -> Examination:
+    """Count what was examined, and what of it was positive (1.2, "Examined and normal is a finding").
+
+    Each grid cell of the palpated range is one item (absent unless a sign is marked), and so is a grid sign marked
+    outside it; every other finding is one item unless recorded as not tested; every reflex and key muscle graded
+    (not NT) is one, and every sensory point scored (not NT). Positive: findings present (and equivocal when the
+    settings count them), the abnormal side of a reflex, a weak key muscle, an abnormal sensory score.
+    """
+    positive_statuses = {FindingStatus.PRESENT} | ({FindingStatus.EQUIVOCAL} if settings.include_equivocal else set())
+    findings = list(findings)
+    states = spine_grid_states(findings, palpated)
+    examined_cells = [cell for cell, state in states.items() if state is not CellState.NOT_TESTED]
+    examined = len(examined_cells)
+    positive = sum(1 for cell in examined_cells if FindingStatus(states[cell].value) in positive_statuses)
+    for finding in findings:
+        if _grid_cells(finding) or finding.status is FindingStatus.NOT_TESTED:
+            continue
+        examined += 1
+        positive += finding.status in positive_statuses
+    reflexes = [result for result in reflex_results if reflex_value(result.grade) is not None]
+    examined += len(reflexes)
+    abnormal_reflexes = {(code, side) for code, side in _abnormal_reflexes(reflexes)}
+    positive += len(abnormal_reflexes)
+    muscles = [result for result in key_muscle_results if result.grade != MrcGrade.NOT_TESTED]
+    examined += len(muscles)
+    positive += sum(1 for result in muscles if is_weak(result.grade, threshold=settings.weakness_threshold))
+    points = [result for result in sensory_results if result.score is not SensoryScore.NOT_TESTABLE]
+    examined += len(points)
+    positive += sum(1 for result in points if SensoryFinding(result.score, result.is_hyper).is_abnormal)
+    return Examination(examined=examined, positive=positive, not_examined=_not_examined(examined_cells))
+
+
+def _abnormal_reflexes(results: Iterable[ReflexResult]) -> list[tuple[str, Side]]:
+    by_reflex: dict[str, dict[Side, ReflexGrade]] = defaultdict(dict)
+    for result in results:
+        by_reflex[result.reflex][result.side] = result.grade
+    return [(code, side) for code, grades in by_reflex.items() for side in _abnormal_reflex_sides(grades)]
+
+
+def _items(count: int) -> str:
+    return f"{count} item{'' if count == 1 else 's'}"
+
+
+def summary_headline(summary: SegmentSummary) -> tuple[str, ...]:
+    """The summary in a line or two: each suggested level and side ("C6 right: suggested"), then how much was
+    examined and what was not ("Nothing positive among 58 items examined; not examined: T5-S2"), or "Nothing
+    examined yet"."""
+    suggested = tuple(
+        f"{level.level} {SIDE_LABELS[side]}: suggested" for level in summary.levels for side in level.suggested_sides
+    )
+    exam = summary.examination
+    if exam is None:
+        return suggested
+    if exam.examined == 0:
+        return ("Nothing examined yet.",)
+    not_examined = f"; not examined: {', '.join(exam.not_examined)}" if exam.not_examined else ""
+    if exam.positive == 0:
+        return (f"Nothing positive among {_items(exam.examined)} examined{not_examined}.",)
+    tally = f"{exam.positive} positive among {_items(exam.examined)} examined{not_examined}."
+    return (*suggested, tally) if suggested else (f"No level suggested: {tally}",)
 
 
 @dataclass

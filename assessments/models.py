@@ -112,6 +112,12 @@ class Assessment(models.Model):
     red_flag_action = models.TextField("action on red flags", blank=True)
     goals = models.TextField("the patient's goals", blank=True)
 
+    # 7. The spine: the stretch palpated for the grid's signs (gunn_signs.PalpatedRange). Inside it a sign not
+    # marked is absent, outside it not tested; no range, nothing palpated beyond the signs marked.
+    palpated_from = models.CharField("palpated from", max_length=4, choices=LEVEL_CHOICES, blank=True)
+    palpated_to = models.CharField("palpated down to", max_length=4, choices=LEVEL_CHOICES, blank=True)
+    palpated_sides = models.JSONField(default=list, blank=True)  # of "L", "M", "R", in that order
+
     # 8. Summary
     clinical_impression = models.TextField(blank=True)
     plan = models.TextField(blank=True)
@@ -141,6 +147,11 @@ class Assessment(models.Model):
                 condition=Q(pain_best__isnull=True) | Q(pain_worst__isnull=True) | Q(pain_best__lte=F("pain_worst")),
                 name="assessment_pain_best_not_above_worst",
                 violation_error_message="Pain at best cannot be higher than pain at worst.",
+            ),
+            models.CheckConstraint(
+                condition=Q(palpated_from="", palpated_to="") | (~Q(palpated_from="") & ~Q(palpated_to="")),
+                name="assessment_palpated_range_has_both_ends",
+                violation_error_message="Give both ends of the palpated range, or neither.",
             ),
         ]
 

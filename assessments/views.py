@@ -267,11 +267,22 @@ def _muscle_name(code: str) -> str:
 
 
 def _spine_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
-    present = {
-        (f.level, f.side, f.sign_code)
-        for f in assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle="")
+    palpated = services.palpated_range(assessment)
+    if isinstance(form, forms.SpineRangeForm):
+        range_form = form
+    elif palpated is None:
+        range_form = forms.SpineRangeForm(initial={"palpated_sides": list(services.PALPATED_SIDES)})
+    else:
+        range_form = forms.SpineRangeForm(
+            initial={"palpated_from": palpated.from_level, "palpated_to": palpated.to_level,
+                     "palpated_sides": [side.value for side in palpated.sides]}
+        )  # fmt: skip
+    return {
+        "grid": spine_grid(services.spine_grid_states(assessment=assessment)),
+        "grid_signs": GRID_SIGNS,
+        "palpated": palpated,
+        "range_form": range_form,
     }
-    return {"grid": spine_grid(present), "grid_signs": GRID_SIGNS}
 
 
 GRID_SIGNS = (
@@ -283,13 +294,18 @@ MIDLINE_SIGN = ("SPI-SPINOUS", "Spinous", "Spinous process tenderness")
 ALL_GRID_SIGNS = (*GRID_SIGNS, MIDLINE_SIGN)
 
 
-def spine_grid(present: set[tuple[str, str, str]]) -> list[dict[str, Any]]:
+def spine_grid(states: Mapping[gunn_signs.GridCell, gunn_signs.CellState]) -> list[dict[str, Any]]:
+    """The grid's rows, each cell (sign code, short name, label, state: present, absent, not tested)."""
+
+    def cells(level: str, side: anatomy.Side, signs: tuple[tuple[str, str, str], ...]) -> list[tuple[str, ...]]:
+        return [(code, short, label, states[(level, side, code)].value) for code, short, label in signs]
+
     return [
         {
             "level": level,
-            "left": [(code, short, label, (level, "L", code) in present) for code, short, label in GRID_SIGNS],
-            "midline": (*MIDLINE_SIGN, (level, "M", MIDLINE_SIGN[0]) in present),
-            "right": [(code, short, label, (level, "R", code) in present) for code, short, label in GRID_SIGNS],
+            "left": cells(level, anatomy.Side.LEFT, GRID_SIGNS),
+            "midline": cells(level, anatomy.Side.MIDLINE, (MIDLINE_SIGN,))[0],
+            "right": cells(level, anatomy.Side.RIGHT, GRID_SIGNS),
         }
         for level in GRID_LEVELS
     ]
@@ -460,6 +476,13 @@ def spine_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("assessments:assessment-step", pk=assessment.pk, step="spine")
     if request.htmx:
         label = next(item for item in ALL_GRID_SIGNS if item[0] == data["sign_code"])
+        palpated = services.palpated_range(assessment)
+        if finding is not None:
+            state = gunn_signs.CellState.PRESENT
+        elif palpated is not None and palpated.covers(data["level"], anatomy.Side(data["side"])):
+            state = gunn_signs.CellState.ABSENT
+        else:
+            state = gunn_signs.CellState.NOT_TESTED
         context = {
             "assessment": assessment,
             "level": data["level"],
@@ -467,12 +490,32 @@ def spine_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "code": data["sign_code"],
             "short": label[1],
             "label": label[2],
-            "is_present": finding is not None,
+            "state": state.value,
             "editable": True,
         }
         return render(request, "assessments/_spine_cell.html", context)
     grid = reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": "spine"})
     return redirect(f"{grid}#level-{data['level']}")
+
+
+@require_POST
+@permission_required("assessments.change_assessment")
+def spine_range(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The stretch of the spine palpated; "clear" forgets it (every sign not marked is then not tested)."""
+    assessment = _assessment(pk)
+    own_record(request, assessment)
+    clearing = "clear" in request.POST
+    form = forms.SpineRangeForm({} if clearing else request.POST)
+    if form.is_valid():
+        try:
+            services.spine_range_record(assessment=assessment, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Palpated range cleared." if clearing else "Palpated range saved.")
+            grid = reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": "spine"})
+            return redirect(f"{grid}#spine-range")
+    return _render_step(request, assessment, "spine", form=form, status=400)
 
 
 @require_POST
@@ -561,6 +604,7 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "sensory_table": reflexes["sensory_table"],
         "findings": _hands_on_context(assessment, None)["findings"],
         "spinal_findings": assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle=""),
+        "palpated": services.palpated_range(assessment),
         "summary": summary["summary"],
         "decisions": summary["decisions"],
         "untested_muscles": summary["untested_muscles"],

@@ -423,6 +423,9 @@ def _seed_elbow(patient: Patient, physiotherapist: User) -> None:
             assessment=assessment, sign_code="SEN-MOTORPOINT", side="R", status="present", muscle=muscle, grade=2
         )
     record.finding_record(assessment=assessment, sign_code="TRO-ORANGEPEEL", side="R", status="present", level="C6")
+    record.spine_range_record(
+        assessment=assessment, palpated_from="C2", palpated_to="T4", palpated_sides=["L", "M", "R"]
+    )
     for level in ("C5", "C6"):
         record.spinal_sign_toggle(assessment=assessment, level=level, side="R", sign_code="SEN-PARASPINAL")
         record.spinal_sign_toggle(assessment=assessment, level=level, side="R", sign_code="SPI-PARASHORT")
@@ -471,6 +474,9 @@ def _seed_low_back(patient: Patient, physiotherapist: User) -> None:
     record.reflex_record(assessment=assessment, reflex="achilles", side="R", grade="2+")
     record.finding_record(
         assessment=assessment, sign_code="SEN-MOTORPOINT", side="L", status="present", muscle="gluteus-medius"
+    )
+    record.spine_range_record(
+        assessment=assessment, palpated_from="T10", palpated_to="S2", palpated_sides=["L", "M", "R"]
     )
     for level in ("L5", "S1"):
         record.spinal_sign_toggle(assessment=assessment, level=level, side="L", sign_code="SPI-PARASHORT")

@@ -212,18 +212,59 @@ MIDLINE_SIGNS = ("SPI-SPINOUS",)
 
 @transaction.atomic
 def spinal_sign_toggle(*, assessment: Assessment, level: str, side: str, sign_code: str) -> SignFinding | None:
-    """One tap in the spinal grid: record the sign as present there, or, if it is, clear it."""
+    """One tap in the spinal grid: record the sign as present there, or, if it is, clear it (back to absent inside
+    the palpated range, not tested outside it). A sign recorded there as absent or not tested becomes present."""
     if sign_code not in SPINAL_GRID_SIGNS:
         raise ValidationError("That sign is not part of the spinal grid.")
     if (side == anatomy.Side.MIDLINE) != (sign_code in MIDLINE_SIGNS):
         raise ValidationError("Spinous tenderness is midline; the other spinal signs are left or right.")
     locked = _lock_draft(assessment)
     existing = SignFinding.objects.filter(assessment=locked, sign_code=sign_code, level=level, side=side, muscle="")
-    if existing.exists():
+    if existing.filter(status=gunn_signs.FindingStatus.PRESENT).exists():
         existing.delete()
         _touch(locked)
         return None
     return finding_record(assessment=locked, sign_code=sign_code, side=side, status="present", level=level)
+
+
+def palpated_range(assessment: Assessment) -> gunn_signs.PalpatedRange | None:
+    """The stretch of the spine the assessment records as palpated, or None when none is recorded."""
+    if not assessment.palpated_from:
+        return None
+    return gunn_signs.PalpatedRange(assessment.palpated_from, assessment.palpated_to, tuple(assessment.palpated_sides))
+
+
+def spine_grid_states(*, assessment: Assessment) -> dict[gunn_signs.GridCell, gunn_signs.CellState]:
+    """Each cell of the spine grid: present, absent (palpated, no sign) or not tested."""
+    findings = assessment.findings.filter(sign_code__in=SPINAL_GRID_SIGNS, muscle="")
+    return gunn_signs.spine_grid_states([_finding_as_rule(f) for f in findings], palpated_range(assessment))
+
+
+PALPATED_SIDES = tuple(side.value for side in gunn_signs.SPINE_GRID_SIDES)
+
+
+# The form's fields for the parts of a palpated range.
+PALPATED_RANGE_PARTS = {"from": "palpated_from", "to": "palpated_to", "sides": "palpated_sides"}
+
+
+@transaction.atomic
+def spine_range_record(
+    *, assessment: Assessment, palpated_from: str, palpated_to: str, palpated_sides: list[str]
+) -> Assessment:
+    """Record the stretch of the spine palpated for the grid's signs (1.2: examined and normal is a finding), or
+    clear it when nothing is given. Inside the range a sign not marked is absent; outside it, not tested."""
+    locked = _lock_draft(assessment)
+    sides: list[str] = []
+    if palpated_from or palpated_to or palpated_sides:
+        errors = gunn_signs.palpated_range_errors(palpated_from, palpated_to, palpated_sides)
+        if errors:
+            raise ValidationError({PALPATED_RANGE_PARTS[part]: message for part, message in errors.items()})
+        sides = [side for side in PALPATED_SIDES if side in palpated_sides]
+    locked.palpated_from, locked.palpated_to, locked.palpated_sides = palpated_from, palpated_to, sides
+    locked.full_clean(exclude=["appointment"])
+    locked.save(update_fields=["palpated_from", "palpated_to", "palpated_sides"])
+    _touch(locked)
+    return locked
 
 
 @transaction.atomic
@@ -298,6 +339,7 @@ def assessment_summary(*, assessment: Assessment) -> gunn_signs.SegmentSummary:
         sensory_results=sensory,
         settings=summary_settings(),
         rules_version=summary_rules_version(assessment),
+        palpated=palpated_range(assessment),
     )
 
 

@@ -75,6 +75,15 @@ SESSION_CLOSE_FIELDS = (
 
 
 ASSESSMENT_SIGNED_FIELDS = ("patient_id", "physiotherapist_id", *HISTORY_FIELDS, *SUMMARY_FIELDS)
+# The stretch of the spine palpated (step 7) is signed with the assessment's fields once one is recorded: without
+# one the content is as before, so that assessments signed before it could be recorded keep their digest.
+PALPATED_RANGE_FIELDS = ("palpated_from", "palpated_to", "palpated_sides")
+
+
+def assessment_signed_values(assessment: Assessment) -> dict[str, Any]:
+    """An assessment's own fields as its digest covers them."""
+    fields = (*ASSESSMENT_SIGNED_FIELDS, *(PALPATED_RANGE_FIELDS if assessment.palpated_from else ()))
+    return {field: getattr(assessment, field) for field in fields}
 
 
 SESSION_SIGNED_FIELDS = (
@@ -132,7 +141,7 @@ def content_digest(assessment: Assessment, rows: dict[str, list[dict[str, Any]]]
     """SHA-256 over a canonical serialisation of everything the signature covers (`rows`: read if not given)."""
     return digest_of(
         {
-            "assessment": {field: getattr(assessment, field) for field in ASSESSMENT_SIGNED_FIELDS},
+            "assessment": assessment_signed_values(assessment),
             **(rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)),
         }
     )

@@ -69,12 +69,31 @@ def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_i
     steps.get_by_role("link", name="6. Hands-on exam").click()
     page.get_by_label("Sign").select_option(value="MOT-TAUTBAND")
     page.get_by_label("Muscle").select_option(label="Supinator")
-    page.get_by_label("Side").select_option(label="Left")
+    page.get_by_role("combobox", name="Side").select_option(label="Left")
     page.get_by_label("Status").select_option("present")
     page.get_by_role("button", name="Add").click()
     expect(page.get_by_role("row").filter(has_text="Supinator")).to_contain_text("present")
 
     steps.get_by_role("link", name="7. The spine").click()
+    expect(page.get_by_text("No palpated range recorded: every sign not marked is not tested.")).to_be_visible()
+    page.get_by_label("Palpated from").select_option("C4")
+    page.get_by_label("Down to").select_option("C7")
+    for side in ("Left", "Midline", "Right"):
+        expect(page.get_by_role("checkbox", name=side, exact=True)).to_be_checked()
+    page.get_by_role("button", name="Save the range").click()
+    expect(page.get_by_text("Palpated range saved.")).to_be_visible()
+    expect(page.get_by_text("Palpated: C4 to C7, left, midline and right.")).to_be_visible()
+    assert (Assessment.objects.values_list("palpated_from", "palpated_to", "palpated_sides").get()) == (
+        "C4",
+        "C7",
+        ["L", "M", "R"],
+    )
+    expect(page.get_by_role("button", name="Tender: Paraspinal tenderness at C5 left")).to_have_accessible_description(
+        "palpated, no sign (absent)"
+    )
+    expect(page.get_by_role("button", name="Tender: Paraspinal tenderness at C3 left")).to_have_accessible_description(
+        "not tested"
+    )
     page.evaluate("window.stillThisPage = true")
     taps = [
         "Tender: Paraspinal tenderness at C5 left",
@@ -94,6 +113,12 @@ def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_i
     expect(page.get_by_role("button", name="Spinous: Spinous process tenderness at C7 midline")).to_have_attribute(
         "aria-pressed", "false"
     )
+    expect(
+        page.get_by_role("button", name="Spinous: Spinous process tenderness at C7 midline")
+    ).to_have_accessible_description("palpated, no sign (absent)")  # cleared inside the range: examined, normal
+    expect(page.get_by_role("button", name="Tender: Paraspinal tenderness at C6 left")).to_have_accessible_description(
+        "present"
+    )
     assert page.evaluate("window.stillThisPage") is True  # no page load: htmx swapped the cells
     assert sorted(SignFinding.objects.filter(muscle="").values_list("sign_code", "level", "side")) == [
         ("SEN-PARASPINAL", "C5", "L"),
@@ -104,6 +129,12 @@ def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_i
 
     page.get_by_role("link", name="Continue to the summary").click()
     expect(steps.locator("[aria-current=step]")).to_have_text("8. Summary and sign")
+    # 28 cells of C4-C7 (4 present), the supinator's band, the weak C6 key muscle, the biceps on both sides (the
+    # left one 1+): 32 items examined, 7 positive.
+    headline = page.locator("#summary-headline")
+    expect(headline).to_contain_text("C5 left: suggested")
+    expect(headline).to_contain_text("C6 left: suggested")
+    expect(headline).to_contain_text("7 positive among 32 items examined; not examined: C1-C3, C8-S2.")
     evidence = page.get_by_role("table", name="Evidence by level and side")
     c6_left = evidence.get_by_role("row").filter(has=page.get_by_role("rowheader", name="C6", exact=True))
     expect(c6_left).to_contain_text("Yes")
@@ -171,3 +202,56 @@ def test_a_save_from_a_stale_tab_shows_what_changed_and_re_applies_the_edit(
     page.get_by_role("button", name="Save", exact=True).click()  # knowingly, over the tablet's version
     expect(page.get_by_text("History and symptoms saved.")).to_be_visible()
     assert Assessment.objects.get(pk=draft.pk).chief_complaint == "Lateral elbow pain, typed at the desk"
+
+
+def test_without_javascript_the_range_and_the_grid_post_and_the_summary_says_what_was_examined(
+    page: object, sign_in_as: object
+) -> None:
+    from playwright.sync_api import expect
+
+    from assessments import services
+
+    physio = sign_in_as(Role.PHYSIOTHERAPIST)
+    assessment = services.assessment_start(patient=PatientFactory(), physiotherapist=physio)
+    origin = re.match(r"https?://[^/]+", page.url)
+    assert origin is not None
+    context = page.context.browser.new_context(base_url=origin[0], java_script_enabled=False)
+    context.add_cookies(page.context.cookies())
+    plain = context.new_page()
+    plain.set_default_timeout(10_000)
+    try:
+        plain.goto(f"/assessments/{assessment.pk}/step/summary/")
+        expect(plain.locator("#summary-headline")).to_have_text("Nothing examined yet.")
+
+        plain.goto(f"/assessments/{assessment.pk}/step/spine/")
+        plain.get_by_label("Palpated from").select_option("T4")
+        plain.get_by_label("Down to").select_option("C2")
+        plain.get_by_role("button", name="Save the range").click()
+        expect(plain.get_by_text("C2 lies above T4: the range runs from the head down.")).to_be_visible()
+        expect(plain.get_by_label("Down to")).to_have_attribute("aria-invalid", "true")
+
+        plain.get_by_label("Palpated from").select_option("C2")
+        plain.get_by_label("Down to").select_option("T4")
+        plain.get_by_role("checkbox", name="Midline", exact=True).uncheck()
+        plain.get_by_role("button", name="Save the range").click()
+        plain.wait_for_url(f"**/assessments/{assessment.pk}/step/spine/#spine-range")
+        expect(plain.get_by_text("Palpated: C2 to T4, left and right.")).to_be_visible()
+
+        cell = plain.get_by_role("button", name="Band: Paraspinal bands or shortening at C6 right")
+        expect(cell).to_have_accessible_description("palpated, no sign (absent)")
+        cell.click()
+        plain.wait_for_url(f"**/assessments/{assessment.pk}/step/spine/#level-C6")
+        expect(cell).to_have_attribute("aria-pressed", "true")
+        expect(cell).to_have_accessible_description("present")
+        expect(
+            plain.get_by_role("button", name="Spinous: Spinous process tenderness at C6 midline")
+        ).to_have_accessible_description("not tested")
+
+        plain.goto(f"/assessments/{assessment.pk}/step/summary/")
+        # C2-T4 is 11 levels of 6 cells (left and right), one of them present.
+        expect(plain.locator("#summary-headline")).to_have_text(
+            "No level suggested: 1 positive among 66 items examined; not examined: C1, C2-T4 midline, T5-S2."
+        )
+    finally:
+        context.close()
+    assert SignFinding.objects.filter(assessment=assessment, level="C6", side="R", sign_code="SPI-PARASHORT").exists()

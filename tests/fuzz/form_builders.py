@@ -223,6 +223,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     assessment_forms.SensoryForm: plain(assessment_forms.SensoryForm),
     assessment_forms.FindingForm: plain(assessment_forms.FindingForm),
     assessment_forms.SpineToggleForm: plain(assessment_forms.SpineToggleForm),
+    assessment_forms.SpineRangeForm: plain(assessment_forms.SpineRangeForm),
     assessment_forms.SegmentDecisionForm: plain(assessment_forms.SegmentDecisionForm),
     assessment_forms.SummaryForm: _editing(assessment_forms.SummaryForm, "assessment"),
     assessment_forms.AddendumForm: plain(assessment_forms.AddendumForm),

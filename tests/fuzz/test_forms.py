@@ -116,6 +116,7 @@ POSTED = sorted(
         "assessments:session-recheck",
         "assessments:session-sign",
         "assessments:session-start",
+        "assessments:spine-range",
         "assessments:spine-toggle",
         "patients:consent-create",
         "patients:consent-extend",

@@ -115,6 +115,7 @@ PAGES = [
         (("pk", "assessment"), ("kind", "row_kind"), ("row_pk", "finding")),
     ),
     Page("assessments:spine-toggle", POST_ONLY, (("pk", "assessment"),)),
+    Page("assessments:spine-range", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:segment-decide", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:assessment-sign", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:addendum-create", POST_ONLY, (("pk", "assessment"),)),
