@@ -467,10 +467,10 @@ def session_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 # The parts of the session's page a missing item links to, as their headings name them.
 SESSION_PARTS = {
-    "header-heading": "before needling",
-    "recheck": "the visit's re-check",
-    "sites-heading": "the needled sites",
-    "close-heading": "the close",
+    "header-heading": "Before needling",
+    "recheck": "The visit's re-check",
+    "sites-heading": "Needled sites",
+    "close-heading": "Close",
 }
 
 
