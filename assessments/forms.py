@@ -21,6 +21,23 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class SignForm(VersionedForm):
+    """The signature, the second step after the review: the version reviewed and the clinician's confirmation."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "The page was out of date: review the record again and sign.",
+            "invalid": "The page was out of date: review the record again and sign.",
+        },
+    )
+
+    reviewed = forms.BooleanField(
+        label="I have reviewed this record and sign it as my own",
+        error_messages={"required": "Tick the box to confirm that you have reviewed the record before signing."},
+    )
+
+
 class HistoryForm(VersionedFormMixin, forms.ModelForm):
     pain_region_choices = forms.MultipleChoiceField(
         label="Where it hurts",

@@ -329,7 +329,7 @@ def needled_site_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 session.refresh_from_db(fields=["version"])
                 context = {
                     "version_update": True,
-                    "version_inputs": ("version-header", "version-close", "version-sign"),
+                    "version_inputs": ("version-header", "version-close"),
                     "session": session,
                     "item": _site_item(site),
                     "editable": True,
@@ -445,21 +445,59 @@ def outcome_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render(request, session, status=400, outcome_form=form)
 
 
-@require_POST
 @permission_required("assessments.change_treatmentsession")
 def session_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The review of what will be signed and what is missing (GET); the signature itself, confirmed, from it (POST)."""
     session = _session(pk)
-    form = forms.VersionedForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The page was out of date: reload it and sign again.")
-        return redirect(session)
-    try:
-        services.session_sign(session=session, signed_by=request.user, version=form.cleaned_data["version"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The treatment session is signed. Add an addendum for anything later.")
-    return redirect(session)
+    if request.method != "POST":
+        services.session_opened(session=session)
+        return _sign_review(request, session, forms.SignForm())
+    form = forms.SignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_sign(session=session, signed_by=request.user, version=form.cleaned_data["version"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The treatment session is signed. Add an addendum for anything later.")
+            return redirect(session)
+    session = _session(pk)
+    return _sign_review(request, session, form, status=400)
+
+
+# The parts of the session's page a missing item links to, as their headings name them.
+SESSION_PARTS = {
+    "header-heading": "Before needling",
+    "recheck": "The visit's re-check",
+    "sites-heading": "Needled sites",
+    "close-heading": "Close",
+}
+
+
+def _sign_review(
+    request: AuthenticatedHttpRequest, session: TreatmentSession, form: forms.SignForm, status: int = 200
+) -> HttpResponse:
+    is_own = session.physiotherapist_id == request.user.pk
+    missing = services.session_missing(session) if session.is_draft else []
+    sites = [_site_item(site) for site in session.sites.all()]
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "form": form,
+        "missing": [
+            {
+                "text": item.text,
+                "url": f"{session.get_absolute_url()}#{item.anchor}",
+                "part": SESSION_PARTS[item.anchor],
+            }
+            for item in missing
+        ],
+        "sites": sites,
+        "insertions": sum(item["row"].insertions for item in sites),
+        "is_own": is_own,
+        "can_sign": session.is_draft and is_own and not missing,
+    }
+    return render(request, "assessments/session_sign.html", context, status=status)
 
 
 @require_POST

@@ -541,21 +541,60 @@ def segment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:assessment-step", pk=assessment.pk, step="summary")
 
 
-@require_POST
 @permission_required("assessments.change_assessment")
 def assessment_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The review of what will be signed and what is missing (GET); the signature itself, confirmed, from it (POST)."""
     assessment = _assessment(pk)
-    form = forms.VersionedForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "The page was out of date: reload it and sign again.")
-        return redirect("assessments:assessment-step", pk=pk, step="summary")
-    try:
-        services.assessment_sign(assessment=assessment, signed_by=request.user, version=form.cleaned_data["version"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "The assessment is signed. It can no longer change; add an addendum if needed.")
-    return redirect("assessments:assessment-step", pk=pk, step="summary")
+    if request.method != "POST":
+        services.assessment_opened(assessment=assessment)
+        return _sign_review(request, assessment, forms.SignForm())
+    form = forms.SignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assessment_sign(
+                assessment=assessment, signed_by=request.user, version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The assessment is signed. It can no longer change; add an addendum if needed.")
+            return redirect("assessments:assessment-step", pk=pk, step="summary")
+    assessment.refresh_from_db()
+    return _sign_review(request, assessment, form, status=400)
+
+
+def _sign_review(
+    request: AuthenticatedHttpRequest, assessment: Assessment, form: forms.SignForm, status: int = 200
+) -> HttpResponse:
+    is_own = assessment.physiotherapist_id == request.user.pk
+    missing = services.assessment_missing(assessment) if assessment.is_draft else []
+    step_urls = {
+        name: reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": name}) for name in STEP_NAMES
+    }
+    spinal = assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle="").count()
+    context = {
+        "assessment": assessment,
+        "patient": assessment.patient,
+        "form": form,
+        "missing": [
+            {"text": item.text, "url": f"{step_urls[item.step]}#{item.anchor}", "step": STEP_NAMES[item.step]}
+            for item in missing
+        ],
+        "recorded": [
+            ("Movement", assessment.rom_measurements.count(), step_urls["movement"]),
+            ("Strength", assessment.strength_tests.count(), step_urls["strength"]),
+            ("Reflexes", assessment.reflex_tests.count(), step_urls["reflexes"]),
+            ("Sensation", assessment.sensory_tests.count(), step_urls["reflexes"]),
+            ("Hands-on findings", assessment.findings.count() - spinal, step_urls["hands-on"]),
+            ("Findings at the spine", spinal, step_urls["spine"]),
+        ],
+        "decisions": list(assessment.segment_decisions.all()),
+        "summary_url": step_urls["summary"],
+        "history_url": step_urls["history"],
+        "is_own": is_own,
+        "can_sign": assessment.is_draft and is_own and not missing,
+    }
+    return render(request, "assessments/assessment_sign.html", context, status=status)
 
 
 @require_POST

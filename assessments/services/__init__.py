@@ -43,6 +43,7 @@ from .sessions import (
     session_sign,
     session_start,
 )
+from .sign_checks import ASSESSMENT_CHECKS, SESSION_CHECKS, Missing, assessment_missing, at_step, session_missing
 from .signing import (
     ASSESSMENT_SIGNED_FIELDS,
     ASSESSMENT_SIGNED_ROWS,
@@ -65,11 +66,13 @@ from .signing import (
 )
 
 __all__ = [
+    "ASSESSMENT_CHECKS",
     "ASSESSMENT_SIGNED_FIELDS",
     "ASSESSMENT_SIGNED_ROWS",
     "HISTORY_FIELDS",
     "MIDLINE_SIGNS",
     "PALPATED_SIDES",
+    "SESSION_CHECKS",
     "SESSION_CLOSE_FIELDS",
     "SESSION_HEADER_FIELDS",
     "SESSION_SIGNED_FIELDS",
@@ -78,11 +81,13 @@ __all__ = [
     "SPINAL_GRID_SIGNS",
     "SUMMARY_FIELDS",
     "AssessmentNotEditable",
+    "Missing",
     "MuscleToday",
     "StaleAssessment",
     "addendum_add",
     "adverse_event_record",
     "assessment_mark_entered_in_error",
+    "assessment_missing",
     "assessment_opened",
     "assessment_printed",
     "assessment_row_delete",
@@ -91,6 +96,7 @@ __all__ = [
     "assessment_signed_values",
     "assessment_start",
     "assessment_summary",
+    "at_step",
     "confirmed_muscles",
     "content_digest",
     "digest_of",
@@ -106,6 +112,7 @@ __all__ = [
     "segment_decide",
     "sensory_record",
     "session_content_digest",
+    "session_missing",
     "session_opened",
     "session_recheck_link",
     "session_save_fields",

@@ -29,6 +29,7 @@ from ..models import (
     SignFinding,
     StrengthTest,
 )
+from . import sign_checks
 from .signing import HISTORY_FIELDS, SUMMARY_FIELDS, _lock_editable, _seal, _touch, content_digest
 
 # One row of an assessment's findings (a measurement, a test, a decision).
@@ -359,12 +360,14 @@ def confirmed_muscles(*, assessment: Assessment) -> tuple[gunn_signs.SuggestedMu
 
 @transaction.atomic
 def assessment_sign(*, assessment: Assessment, signed_by: User, version: int) -> Assessment:
-    """Sign once: the physiotherapist who assessed signs; afterwards only addenda."""
+    """Sign once, when nothing is missing (sign_checks): the physiotherapist who assessed signs; afterwards only
+    addenda."""
     locked = _lock_draft(assessment, version)
     if locked.physiotherapist_id != signed_by.pk:
         raise ValidationError("Only the physiotherapist who made this assessment can sign it.")
-    if not locked.chief_complaint.strip():
-        raise ValidationError("Record the chief complaint (step 1) before signing.")
+    missing = sign_checks.assessment_missing(locked)
+    if missing:
+        raise ValidationError([item.text for item in missing])
     locked.summary_rules_version = gunn_signs.RULES_VERSION
     return _seal(locked, digest=content_digest(locked), signed_by=signed_by)
 

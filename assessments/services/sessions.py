@@ -25,6 +25,7 @@ from ..models import (
     OutcomeMeasure,
     TreatmentSession,
 )
+from . import sign_checks
 from .signing import (
     SESSION_CLOSE_FIELDS,
     SESSION_HEADER_FIELDS,
@@ -316,18 +317,10 @@ def session_sign(*, session: TreatmentSession, signed_by: User, version: int) ->
     locked = _lock_session(session, version)
     if locked.physiotherapist_id != signed_by.pk:
         raise ValidationError("Only the physiotherapist who gave this treatment can sign it.")
-    has_sites = locked.sites.exists()
-    missing = []
-    if locked.pain_before is None:
-        missing.append("the pain before treatment")
-    if has_sites and locked.pain_after is None:
-        missing.append("the pain after treatment")
-    if not locked.needles_accounted_for:
-        missing.append("that every needle was removed and disposed of")
-    if has_sites and locked.recheck_id is None:
-        missing.append("the visit's re-check")
+    missing = sign_checks.session_missing(locked)
     if missing:
-        raise ValidationError(f"Before signing, record {', '.join(missing)}.")
+        raise ValidationError([item.text for item in missing])
+    has_sites = bool(locked.sites.all())
     if has_sites:
         for field, value in _current_references(locked.patient).items():
             setattr(locked, field, value)

@@ -28,6 +28,7 @@ from assessments.models import (
 )
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
+from tests.assessments.signing import ready_to_sign, sign_assessment, sign_by_review
 from tests.date_cases import OUT_OF_RANGE
 from tests.factories import ConsentFactory, PatientFactory, UserFactory, clear_for_needling
 from tests.pages import Page, body_of, physio_client_for, shown
@@ -128,9 +129,7 @@ def history_data(assessment: Assessment, **changes: Any) -> dict[str, Any]:
 
 
 def signed(assessment: Assessment) -> Assessment:
-    services.assessment_sign(
-        assessment=assessment, signed_by=assessment.physiotherapist, version=fresh(assessment).version
-    )
+    sign_assessment(assessment)
     return fresh(assessment)
 
 
@@ -228,9 +227,7 @@ def test_an_unknown_assessment_or_step_is_not_found(physio_client: Client, asses
     assert physio_client.post(row_url(assessment, "x-ray"), {}).status_code == 404
 
 
-@pytest.mark.parametrize(
-    "name", ["assessment-sign", "spine-toggle", "segment-decide", "addendum-create", "assessment-entered-in-error"]
-)
+@pytest.mark.parametrize("name", ["spine-toggle", "segment-decide", "addendum-create", "assessment-entered-in-error"])
 def test_the_actions_refuse_a_get(physio_client: Client, assessment: Assessment, name: str) -> None:
     assert physio_client.get(url(name, assessment)).status_code == 405
 
@@ -982,18 +979,18 @@ def test_another_physio_cannot_change_a_draft(colleague_client: Client, assessme
 
 
 def test_another_physio_cannot_sign_a_draft(colleague_client: Client, assessment: Assessment) -> None:
-    response = colleague_client.post(
-        url("assessment-sign", assessment), {"version": fresh(assessment).version}, follow=True
-    )
+    ready_to_sign(assessment)
+
+    response = sign_by_review(colleague_client, assessment)
 
     assert shown("Only the physiotherapist who made this assessment can sign it.", response)
     assert fresh(assessment).status == AssessmentStatus.DRAFT
 
 
 def test_signing_stores_the_digest_and_shows_the_signed_badge(physio_client: Client, assessment: Assessment) -> None:
-    response = physio_client.post(
-        url("assessment-sign", assessment), {"version": fresh(assessment).version}, follow=True
-    )
+    ready_to_sign(assessment)
+
+    response = sign_by_review(physio_client, assessment)
 
     stored = fresh(assessment)
     assert stored.status == AssessmentStatus.SIGNED
@@ -1005,10 +1002,10 @@ def test_signing_stores_the_digest_and_shows_the_signed_badge(physio_client: Cli
 
 
 def test_signing_from_a_stale_page_is_refused_with_a_message(physio_client: Client, assessment: Assessment) -> None:
-    loaded = fresh(assessment).version
+    loaded = ready_to_sign(assessment).version
     services.reflex_record(assessment=assessment, reflex="biceps", side="R", grade="2+")
 
-    response = physio_client.post(url("assessment-sign", assessment), {"version": loaded}, follow=True)
+    response = physio_client.post(url("assessment-sign", assessment), {"version": loaded, "reviewed": "on"})
 
     assert shown(STALE, response)
     assert fresh(assessment).status == AssessmentStatus.DRAFT
@@ -1040,9 +1037,7 @@ def test_after_signing_every_change_is_refused_with_a_message_and_nothing_change
 def test_after_signing_a_second_sign_is_refused_with_a_message(physio_client: Client, assessment: Assessment) -> None:
     digest = signed(assessment).content_digest
 
-    response = physio_client.post(
-        url("assessment-sign", assessment), {"version": fresh(assessment).version}, follow=True
-    )
+    response = sign_by_review(physio_client, assessment)
 
     assert shown(NOT_EDITABLE, response)
     assert fresh(assessment).content_digest == digest

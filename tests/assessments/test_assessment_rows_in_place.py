@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from assessments import services
 from assessments.models import Assessment, ReflexTest, RomMeasurement, StrengthTest
+from tests.assessments.signing import sign_assessment
 from tests.factories import PatientFactory
 from tests.pages import Page, body_of, field_error, physio_client_for
 
@@ -323,8 +324,7 @@ def test_an_in_place_add_on_a_signed_assessment_is_refused_with_a_message(
         data={"chief_complaint": "Stiff shoulder"},
         version=Assessment.objects.get(pk=assessment.pk).version,
     )
-    signed = Assessment.objects.get(pk=assessment.pk)
-    services.assessment_sign(assessment=signed, signed_by=physio_client.user, version=signed.version)
+    sign_assessment(assessment)
 
     response = physio_client.post(row_url(assessment, "rom"), ROM_LEFT, headers=HTMX)
 

@@ -24,6 +24,7 @@ from assessments.models import (
 )
 from assessments.services import AssessmentNotEditable, StaleAssessment
 from patients import services as patient_services
+from tests.assessments.signing import ready_to_sign
 from tests.factories import PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,7 @@ def history(assessment: Assessment, **changes: Any) -> Assessment:
 
 def signed(assessment: Assessment, physio: Any) -> Assessment:
     history(assessment)
+    ready_to_sign(assessment)
     return services.assessment_sign(assessment=assessment, signed_by=physio, version=fresh(assessment).version)
 
 
@@ -609,6 +611,7 @@ def test_signing_stores_the_digest_and_makes_the_assessment_read_only(draft: Ass
     history(draft)
     finding(draft, "SEN-PARASPINAL", "L", level="C6")
     services.segment_decide(assessment=draft, level="C6", side="L", decision="confirmed")
+    ready_to_sign(draft)
     expected_digest = services.content_digest(fresh(draft))
 
     result = services.assessment_sign(assessment=draft, signed_by=physio, version=fresh(draft).version)
@@ -747,6 +750,8 @@ def test_only_the_assessing_physio_can_sign(draft: Assessment) -> None:
 
 
 def test_an_assessment_without_a_chief_complaint_cannot_be_signed(draft: Assessment, physio: Any) -> None:
+    ready_to_sign(draft)
+
     with pytest.raises(ValidationError) as error:
         services.assessment_sign(assessment=draft, signed_by=physio, version=fresh(draft).version)
 

@@ -15,6 +15,7 @@ from assessments import gunn_signs, services
 from assessments.anatomy import Side
 from assessments.gunn_signs import Finding, segment_summary
 from assessments.models import Assessment, SignFinding
+from tests.assessments.signing import sign_assessment
 from tests.factories import PatientFactory
 from tests.pages import Page, body_of
 
@@ -247,9 +248,7 @@ def test_an_assessment_signed_under_the_earlier_rules_shows_its_summary_as_signe
     spine_tap(physio_client, draft, "C6", "R", "SEN-PARASPINAL")
     with monkeypatch.context() as before_this_release:
         before_this_release.setattr(gunn_signs, "RULES_VERSION", "2026.1")
-        services.assessment_sign(
-            assessment=draft, signed_by=draft.physiotherapist, version=Assessment.objects.get(pk=draft.pk).version
-        )
+        sign_assessment(draft)
     signed = Assessment.objects.get(pk=draft.pk)
 
     [c6] = summary_rows(physio_client, signed, "C6")

@@ -14,7 +14,6 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import (
     AdverseEvent,
-    Assessment,
     AssessmentStatus,
     NeedledSite,
     OutcomeMeasure,
@@ -23,6 +22,7 @@ from assessments.models import (
 from patients import services as patient_services
 from patients.models import RecheckAnswer
 from tests.assessments.sessions import SIGNED_ONLY, cleared_patient, fresh, questionnaire, signed, site_data, url
+from tests.assessments.signing import sign_assessment, sign_by_review
 from tests.date_cases import case_id, cases
 from tests.factories import ConsentFactory, PatientFactory, UserFactory
 from tests.pages import Page, body_of, field_error, physio_client_for, shown
@@ -119,8 +119,9 @@ def test_the_treating_physio_opens_the_session_with_every_form(
 
     assert response.status_code == 200
     page = Page(body_of(response))
-    for name in ("session-header", "session-close", "needled-site-create", "session-sign", "outcome-create"):
+    for name in ("session-header", "session-close", "needled-site-create", "outcome-create"):
         assert url(name, session) in page.actions(), name
+    assert url("session-sign", session) in page.hrefs()
     assert url("adverse-event-create", session) in page.actions()
     assert CANARY in body_of(response)
     assert [row[0] for row in page.rows if row and row[0].startswith("Supinator")] == [
@@ -142,6 +143,7 @@ def test_another_physio_reads_the_session_without_a_way_to_change_it(
         assert url(name, session) not in actions, name
     assert not [action for action in actions if "/sites/" in action]
     assert "Sign the session" not in body_of(response)
+    assert url("session-sign", session) not in Page(body_of(response)).hrefs()
 
 
 @pytest.mark.parametrize("persona", ["front_desk", "admin"])
@@ -167,10 +169,11 @@ def test_front_desk_and_clinic_admin_cannot_post_to_a_session(
     responses = [
         client.post(url("session-header", session), header_data(session)),
         client.post(url("needled-site-create", session), site_data()),
-        client.post(url("session-sign", session), {"version": fresh(session).version}),
+        client.post(url("session-sign", session), {"version": fresh(session).version, "reviewed": "on"}),
+        client.get(url("session-sign", session)),
     ]
 
-    assert [response.status_code for response in responses] == [403, 403, 403]
+    assert [response.status_code for response in responses] == [403, 403, 403, 403]
     assert saved_state(session) == before
 
 
@@ -203,7 +206,6 @@ def test_unknown_sessions_patients_and_sites_of_another_session_are_not_found(
         "needled-site-create",
         "adverse-event-create",
         "outcome-create",
-        "session-sign",
         "session-addendum-create",
     ],
 )
@@ -389,14 +391,14 @@ def test_closing_and_signing_after_adding_a_site_in_place_saves(
     # The row comes with the session's new version for the page's other forms (htmx out-of-band).
     body = added.content.decode()
     new_version = str(fresh(session).version)
-    for form in ("header", "close", "sign"):
+    for form in ("header", "close"):
         assert f'value="{new_version}" id="version-{form}" data-hx-swap-oob="true"' in body
 
     closed = physio_client.post(url("session-close", session), close_data(session, version=new_version))
-    signed_now = physio_client.post(url("session-sign", session), {"version": str(fresh(session).version)})
+    signed_now = sign_by_review(physio_client, session)
 
     assert closed.status_code == 302
-    assert signed_now.status_code == 302
+    assert signed_now.redirect_chain == [(url("session-detail", session), 302)]
     assert fresh(session).status == AssessmentStatus.SIGNED
 
 
@@ -487,9 +489,7 @@ def test_the_suggested_muscles_of_the_assessment_are_offered_first(physio_client
         assessment=assessment, data={"chief_complaint": "Elbow pain"}, version=assessment.version
     )
     services.segment_decide(assessment=assessment, level="C6", side="L", decision="confirmed")
-    services.assessment_sign(
-        assessment=assessment, signed_by=physio_client.user, version=Assessment.objects.get().version
-    )
+    sign_assessment(assessment)
     session = services.session_start(patient=patient, physiotherapist=physio_client.user)
 
     body = body_of(physio_client.get(url("session-detail", session)))
@@ -579,16 +579,24 @@ def test_the_page_says_sites_can_be_recorded_when_the_patient_is_cleared(
 # --- Signing and after ---------------------------------------------------------------------------------------------
 
 
+MISSING_CLOSE = [
+    "Record the pain before treatment.",
+    "Record the pain after treatment.",
+    "Confirm that every needle was removed and disposed of.",
+]
+
+
 def test_signing_without_the_close_is_refused_with_what_is_missing(
     physio_client: Client, session: TreatmentSession
 ) -> None:
-    response = physio_client.post(url("session-sign", session), {"version": fresh(session).version}, follow=True)
+    review = physio_client.get(url("session-sign", session))
+    response = sign_by_review(physio_client, session)
 
-    assert shown(
-        "Before signing, record the pain before treatment, the pain after treatment, "
-        "that every needle was removed and disposed of.",
-        response,
-    )
+    assert all(shown(message, review) for message in MISSING_CLOSE)
+    assert f"{url('session-detail', session)}#close-heading" in Page(body_of(review)).hrefs()
+    assert url("session-sign", session) not in Page(body_of(review)).actions()
+    assert response.status_code == 400
+    assert all(shown(message, response) for message in MISSING_CLOSE)
     assert fresh(session).status == AssessmentStatus.DRAFT
 
 
@@ -596,7 +604,7 @@ def test_the_physio_fills_the_header_and_close_and_signs(physio_client: Client, 
     physio_client.post(url("session-header", session), header_data(session))
     physio_client.post(url("session-close", session), close_data(session))
 
-    response = physio_client.post(url("session-sign", session), {"version": fresh(session).version}, follow=True)
+    response = sign_by_review(physio_client, session)
 
     stored = fresh(session)
     assert stored.status == AssessmentStatus.SIGNED
@@ -620,7 +628,7 @@ def test_signing_from_a_stale_page_is_refused_with_a_message(physio_client: Clie
     loaded = fresh(session).version
     services.session_save_fields(session=session, data={"plan": "Changed in another tab"}, version=loaded)
 
-    response = physio_client.post(url("session-sign", session), {"version": loaded}, follow=True)
+    response = physio_client.post(url("session-sign", session), {"version": loaded, "reviewed": "on"})
 
     assert shown(STALE, response)
     assert fresh(session).status == AssessmentStatus.DRAFT
@@ -633,7 +641,7 @@ def test_another_physio_cannot_sign_a_draft(colleague_client: Client, session: T
         version=session.version,
     )
 
-    response = colleague_client.post(url("session-sign", session), {"version": fresh(session).version}, follow=True)
+    response = sign_by_review(colleague_client, session)
 
     assert shown("Only the physiotherapist who gave this treatment can sign it.", response)
     assert fresh(session).status == AssessmentStatus.DRAFT

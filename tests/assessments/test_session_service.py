@@ -24,6 +24,7 @@ from assessments.models import (
 from ims_clinic.demo import ALL_NO
 from patients import services as patient_services
 from patients.models import RecheckAnswer
+from tests.assessments.signing import sign_assessment
 from tests.factories import (
     ALL_REGIONS,
     ConsentFactory,
@@ -365,9 +366,7 @@ def test_a_site_of_another_session_cannot_be_removed_through_this_one(cleared: A
 def assessed(patient: Any, physio: Any, complaint: str) -> Assessment:
     draft = services.assessment_start(patient=patient, physiotherapist=physio)
     services.assessment_save_fields(assessment=draft, data={"chief_complaint": complaint}, version=draft.version)
-    return services.assessment_sign(
-        assessment=draft, signed_by=physio, version=Assessment.objects.get(pk=draft.pk).version
-    )
+    return sign_assessment(draft)
 
 
 def test_session_start_links_the_latest_signed_assessment_the_consent_in_force_and_the_current_questionnaire(
@@ -743,8 +742,9 @@ def test_signing_needs_pain_before_pain_after_when_sites_exist_and_the_needles_a
         signed(session)
 
     assert raised.value.messages == [
-        "Before signing, record the pain before treatment, the pain after treatment, "
-        "that every needle was removed and disposed of."
+        "Record the pain before treatment.",
+        "Record the pain after treatment.",
+        "Confirm that every needle was removed and disposed of.",
     ]
     stored = fresh(session)
     assert (stored.status, stored.content_digest, stored.signed_at) == (AssessmentStatus.DRAFT, "", None)

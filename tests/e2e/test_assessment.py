@@ -155,6 +155,9 @@ def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_i
     page.get_by_role("textbox", name="Plan").fill("IMS weekly for four weeks, home exercise")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Summary and sign saved.")).to_be_visible()
+    page.get_by_role("link", name="Review and sign").click()
+    expect(page.get_by_text("Nothing is missing")).to_be_visible()
+    page.get_by_label("I have reviewed this record and sign it as my own").check()
     page.get_by_role("button", name="Sign the assessment").click()
 
     expect(

@@ -246,9 +246,14 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         physio.get_by_role("textbox", name="Clinical impression").fill(
             "Right C5 segmental pain presenting at the elbow."
         )
+        physio.get_by_role("textbox", name="Plan").fill("IMS weekly for three sessions, then reassess.")
         physio.get_by_role("button", name="Save", exact=True).click()
         shoot(physio, "tablet-segment-summary")
         assert_no_violations(physio)
+        physio.get_by_role("link", name="Review and sign").click()
+        expect(physio.get_by_text("Nothing is missing")).to_be_visible()
+        assert_no_violations(physio)
+        physio.get_by_label("I have reviewed this record and sign it as my own").check()
         physio.get_by_role("button", name="Sign the assessment").click()
         expect(physio.get_by_text(re.compile("^Signed .* by Maya Chen"))).to_be_visible()
 
@@ -276,6 +281,8 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
             close.get_by_label("Pain after (NPRS 0-10)").fill(str(after))
             close.get_by_label(re.compile("All needles removed")).check()
             close.get_by_role("button", name="Save").click()
+            physio.get_by_role("link", name="Review and sign").click()
+            physio.get_by_label("I have reviewed this record and sign it as my own").check()
             physio.get_by_role("button", name="Sign the session").click()
             expect(physio.get_by_text("The treatment session is signed.")).to_be_visible()
 

@@ -107,7 +107,7 @@ def test_a_physio_treats_a_cleared_patient_signs_and_sees_the_progress_chart(pag
         ("extensor-carpi-radialis-brevis", "L", 2, "several"),
     ]
 
-    # No reload: the close and sign forms received the session's new version with each row.
+    # No reload: the close form received the session's new version with each row.
     close = page.locator("form").filter(has=page.get_by_label("Pain after (NPRS 0-10)"))
     close.get_by_label("Pain after (NPRS 0-10)").fill("2")
     close.get_by_label("Retests after treatment").fill("Grip pain 2/10")
@@ -115,6 +115,9 @@ def test_a_physio_treats_a_cleared_patient_signs_and_sees_the_progress_chart(pag
     close.get_by_label("Plan").fill("Reassess C6 in one week")
     close.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
+    page.get_by_role("link", name="Review and sign").click()
+    expect(page.get_by_text("Nothing is missing")).to_be_visible()
+    page.get_by_label("I have reviewed this record and sign it as my own").check()
     page.get_by_role("button", name="Sign the session").click()
 
     expect(page.get_by_text("The treatment session is signed. Add an addendum for anything later.")).to_be_visible()

@@ -216,6 +216,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     scheduling_forms.WaitlistEntryForm: _waitlist,
     # assessments
     assessment_forms.VersionedForm: plain(assessment_forms.VersionedForm),
+    assessment_forms.SignForm: plain(assessment_forms.SignForm),
     assessment_forms.HistoryForm: _editing(assessment_forms.HistoryForm, "assessment"),
     assessment_forms.RomForm: plain(assessment_forms.RomForm),
     assessment_forms.StrengthForm: plain(assessment_forms.StrengthForm),
@@ -254,5 +255,6 @@ EXTRA_NATURAL: dict[tuple[type[forms.BaseForm], str], Callable[[World], tuple[st
     (assessment_forms.SummaryForm, "version"): lambda world: (str(world.assessment.version),),
     (assessment_forms.SessionHeaderForm, "version"): lambda world: (str(world.session.version),),
     (assessment_forms.SessionCloseForm, "version"): lambda world: (str(world.session.version),),
+    (assessment_forms.SignForm, "version"): lambda world: (str(world.assessment.version), str(world.session.version)),
     (patient_forms.SafetyRecheckForm, "questionnaire"): lambda world: (str(world.response.pk),),
 }

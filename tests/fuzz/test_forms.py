@@ -20,7 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.forms import TwoFactorCodeForm
-from assessments.forms import AddendumForm, NeedledSiteForm
+from assessments.forms import AddendumForm, NeedledSiteForm, SignForm
+from assessments.models import Assessment, TreatmentSession
 from patients.forms import FlagMapForm
 from patients.models import SafetyFlag
 from records import importing
@@ -55,6 +56,17 @@ def _signed_import(world: dict[str, object]) -> PatientImportConfirmForm:
 FALLBACKS = {
     "accounts:mfa-verify": Fallback(("front_desk", "physio", "admin"), (), lambda w: TwoFactorCodeForm()),
     "assessments:addendum-create": Fallback(("physio",), (("pk", "assessment"),), lambda w: AddendumForm()),
+    # The signature's form shows only when nothing is missing; the fuzz world's records still miss items.
+    "assessments:assessment-sign": Fallback(
+        ("physio",),
+        (("pk", "assessment"),),
+        lambda w: SignForm(initial={"version": Assessment.objects.get(pk=w["assessment"]).version}),
+    ),
+    "assessments:session-sign": Fallback(
+        ("physio",),
+        (("pk", "session"),),
+        lambda w: SignForm(initial={"version": TreatmentSession.objects.get(pk=w["session"]).version}),
+    ),
     "assessments:session-addendum-create": Fallback(("physio",), (("pk", "session"),), lambda w: AddendumForm()),
     "assessments:needled-site-create": Fallback(
         ("physio",), (("pk", "session"),), lambda w: NeedledSiteForm(suggested=["deltoid"])

@@ -117,7 +117,8 @@ PAGES = [
     Page("assessments:spine-toggle", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:spine-range", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:segment-decide", POST_ONLY, (("pk", "assessment"),)),
-    Page("assessments:assessment-sign", POST_ONLY, (("pk", "assessment"),)),
+    # Review and sign: the review (GET) of what the signature covers and what is missing, the signature (POST).
+    Page("assessments:assessment-sign", CLINICAL_PAGE, (("pk", "assessment"),)),
     Page("assessments:addendum-create", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:assessment-entered-in-error", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:assessment-print", CLINICAL_PAGE, (("pk", "assessment"),)),
@@ -131,7 +132,7 @@ PAGES = [
     Page("assessments:session-consent-extend", POST_ONLY, (("pk", "session"),)),
     Page("assessments:adverse-event-create", POST_ONLY, (("pk", "session"),)),
     Page("assessments:outcome-create", POST_ONLY, (("pk", "session"),)),
-    Page("assessments:session-sign", POST_ONLY, (("pk", "session"),)),
+    Page("assessments:session-sign", CLINICAL_PAGE, (("pk", "session"),)),
     Page("assessments:session-addendum-create", POST_ONLY, (("pk", "session"),)),
     Page("assessments:progress", CLINICAL_PAGE, (("patient_pk", "patient"),)),
     Page(

@@ -26,6 +26,7 @@ from assessments.views import STEPS
 from patients import services as patient_services
 from patients.models import Patient, QuestionnaireLink
 from patients.questionnaire_forms import PATIENT_SECTIONS
+from tests.assessments.signing import ready_to_sign, sign_assessment
 from tests.ims_clinic.page_table import ALL_PERSONAS, PAGES, Page
 from tests.run_suite import JAVA, VNU_JAR
 
@@ -101,7 +102,14 @@ def test_every_page_is_valid_html(request: pytest.FixtureRequest, tmp_path: Path
     own = assessment_services.assessment_save_fields(
         assessment=own, data={"chief_complaint": "Right shoulder pain"}, version=own.version
     )
-    own = assessment_services.assessment_sign(assessment=own, signed_by=physio.user, version=own.version)
+    # Its review before signing: nothing missing and the signature's form, the form refused, and once signed.
+    review_url = reverse("assessments:assessment-sign", kwargs={"pk": own.pk})
+    ready_to_sign(own)
+    rendered["sign review (ready)"] = html_of(physio.get(review_url), "sign review (ready)")
+    refused = physio.post(review_url, {"version": "x"})
+    rendered["sign review (refused)"] = html_of(refused, "sign review (refused)", statuses=(400,))
+    own = sign_assessment(own)
+    rendered["sign review (signed)"] = html_of(physio.get(review_url), "sign review (signed)")
     for name, _ in STEPS:
         label = f"assessment step {name} (signed by the viewer)"
         rendered[label] = html_of(physio.get(step_url(own.pk, name)), label)

@@ -12,6 +12,7 @@ from patients import services as patient_services
 from patients.models import RecheckAnswer
 from records.signed_records import SIGNED_RECORDS
 from records.signed_records import verify as verify_all
+from tests.assessments.signing import sign_assessment
 from tests.factories import ConsentFactory, PatientFactory, QuestionnaireResponseFactory, UserFactory
 
 
@@ -21,7 +22,7 @@ def signed_assessment() -> Assessment:
     draft = assessment_services.assessment_save_fields(
         assessment=draft, data={"chief_complaint": "Right shoulder pain"}, version=draft.version
     )
-    return assessment_services.assessment_sign(assessment=draft, signed_by=physio, version=draft.version)
+    return sign_assessment(draft)
 
 
 def verify() -> tuple[str, str]:
@@ -91,13 +92,15 @@ def signed_with_rows() -> tuple[Assessment, TreatmentSession]:
     draft = assessment_services.assessment_save_fields(
         assessment=draft, data={"chief_complaint": "Lateral elbow pain"}, version=draft.version
     )
-    assessment = assessment_services.assessment_sign(assessment=draft, signed_by=physio, version=draft.version)
+    assessment = sign_assessment(draft)
     session = assessment_services.session_start(patient=patient, physiotherapist=physio)
     QuestionnaireResponseFactory(patient=patient)
     recheck = patient_services.safety_recheck_record(patient=patient, asked_by=physio, answer=RecheckAnswer.NO_CHANGE)
     assessment_services.session_recheck_link(session=session, recheck=recheck)
     for muscle, side in (("supinator", "L"), ("deltoid", "R")):
-        NeedledSite.objects.create(session=session, muscle=muscle, side=side)
+        NeedledSite.objects.create(
+            session=session, muscle=muscle, side=side, site_outcome="allowed"
+        )  # as the gate saved it
     session.refresh_from_db()
     session = assessment_services.session_save_fields(
         session=session,
