@@ -74,7 +74,9 @@ SESSION_CLOSE_FIELDS = (
 )  # fmt: skip
 
 
-ASSESSMENT_SIGNED_FIELDS = ("patient_id", "physiotherapist_id", *HISTORY_FIELDS, *SUMMARY_FIELDS)
+# The plan of muscles is part of what is signed (assessments.services.plan).
+PLAN_FIELDS = ("planned_muscles", "no_needling_reason")
+ASSESSMENT_SIGNED_FIELDS = ("patient_id", "physiotherapist_id", *HISTORY_FIELDS, *SUMMARY_FIELDS, *PLAN_FIELDS)
 
 
 SESSION_SIGNED_FIELDS = (
@@ -98,6 +100,9 @@ ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "findings": ("findings", ()),
     "decisions": ("segment_decisions", ("level", "side", "decision")),
 }
+# Content the signature covers since the plan of muscles: left out while empty, so that an assessment signed
+# before it existed keeps its digest.
+ASSESSMENT_LATER_FIELDS = PLAN_FIELDS
 
 
 SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
@@ -128,13 +133,19 @@ def signed_rows_of_many(
     return rows
 
 
+def assessment_signed_content(values: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """What an assessment's digest covers: its signed fields, without the later ones while empty, and its rows."""
+    later_and_empty = {field for field in ASSESSMENT_LATER_FIELDS if values.get(field) in ("", [], None)}
+    return {"assessment": {f: v for f, v in values.items() if f not in later_and_empty}, **rows}
+
+
 def content_digest(assessment: Assessment, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """SHA-256 over a canonical serialisation of everything the signature covers (`rows`: read if not given)."""
     return digest_of(
-        {
-            "assessment": {field: getattr(assessment, field) for field in ASSESSMENT_SIGNED_FIELDS},
-            **(rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)),
-        }
+        assessment_signed_content(
+            {field: getattr(assessment, field) for field in ASSESSMENT_SIGNED_FIELDS},
+            rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS),
+        )
     )
 
 
