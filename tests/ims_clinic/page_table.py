@@ -116,6 +116,7 @@ PAGES = [
     ),
     Page("assessments:spine-toggle", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:segment-decide", POST_ONLY, (("pk", "assessment"),)),
+    Page("assessments:needling-plan-save", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:assessment-sign", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:addendum-create", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:assessment-entered-in-error", POST_ONLY, (("pk", "assessment"),)),
