@@ -9,7 +9,7 @@ from accounts.dates import ClinicDateField
 from accounts.versioning import VersionedFormMixin
 from patients.models import REGION_LABELS
 
-from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
+from . import anatomy, gunn_signs, needling_plan, needling_safety, outcomes, rom, scales
 from .models import Assessment, RedFlag, SegmentDecision, SymptomClue, TreatmentSession
 
 SIDES = [("L", "Left"), ("R", "Right")]
@@ -293,6 +293,67 @@ class SummaryForm(VersionedFormMixin, forms.ModelForm):
         }
 
 
+class _PlanTargetsField(forms.MultipleChoiceField):
+    """The ticked targets; each is checked by the form's clean_targets, which says what is wrong with it."""
+
+    def validate(self, value: list[str]) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+NO_PLAN = "Tick the muscles to needle, or record that no needling is planned and why."
+
+
+class NeedlingPlanForm(VersionedForm):
+    """The plan of muscles: the targets ticked among those the summary offers, or no needling with a reason."""
+
+    targets = _PlanTargetsField(label="Muscles to needle", required=False, widget=forms.CheckboxSelectMultiple)
+    no_needling = forms.BooleanField(label="No needling planned", required=False)
+    no_needling_reason = forms.CharField(
+        label="Why no needling is planned",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+    )
+
+    def __init__(self, *args: Any, offered: tuple[needling_plan.Target, ...] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_plan_%s")
+        super().__init__(*args, **kwargs)
+        self.offered = frozenset(offered)
+        cast(forms.ChoiceField, self.fields["targets"]).choices = [(t.key, t.key) for t in offered]
+
+    def clean_targets(self) -> list[needling_plan.Target]:
+        chosen = []
+        for key in self.cleaned_data.get("targets") or []:
+            try:
+                target = needling_plan.Target.parse(key)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
+            if target not in self.offered:
+                name = anatomy.MUSCLES[target.muscle].name
+                raise forms.ValidationError(
+                    f"The {name}, {target.words}, is not among the muscles of the confirmed levels."
+                )
+            chosen.append(target)
+        return list(dict.fromkeys(chosen))
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        targets, no_needling = cleaned.get("targets"), cleaned.get("no_needling")
+        reason = (cleaned.get("no_needling_reason") or "").strip()
+        if "targets" not in cleaned:
+            return cleaned
+        if no_needling and targets:
+            self.add_error("no_needling", "Untick the muscles, or untick “No needling planned”: not both.")
+        elif no_needling and not reason:
+            self.add_error("no_needling_reason", "Say why no needling is planned.")
+        elif not no_needling and not targets:
+            self.add_error("targets", NO_PLAN)
+        cleaned["no_needling_reason"] = reason if no_needling else ""
+        return cleaned
+
+
 class AddendumForm(forms.Form):
     reason = forms.CharField(max_length=200, error_messages={"required": "Say why you add this addendum."})
     text = forms.CharField(
@@ -347,12 +408,15 @@ class SessionCloseForm(VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-def muscle_choices(suggested: list[str]) -> list[tuple[str, Any]]:
-    """The catalogue, with the assessment's suggested muscles first."""
+def muscle_choices(suggested: list[str], planned: list[str] | None = None) -> list[tuple[str, Any]]:
+    """The catalogue, with the muscles of the assessment's plan first, then the others it suggested."""
     by_region: dict[str, list[tuple[str, str]]] = {}
     for code, muscle in anatomy.MUSCLES.items():
         by_region.setdefault(muscle.region.value.replace("_", " ").capitalize(), []).append((code, muscle.name))
     groups: list[tuple[str, Any]] = [("", "Choose a muscle")]
+    if planned:
+        groups.append(("Planned at the assessment", [(code, anatomy.MUSCLES[code].name) for code in planned]))
+    suggested = [code for code in suggested if code not in (planned or ())]
     if suggested:
         groups.append(("Suggested by the assessment", [(code, anatomy.MUSCLES[code].name) for code in suggested]))
     groups += list(by_region.items())
@@ -388,9 +452,11 @@ class NeedledSiteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 1}),
     )
 
-    def __init__(self, *args: Any, suggested: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, suggested: list[str] | None = None, planned: list[str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["muscle"]).choices = muscle_choices(suggested or [])
+        cast(forms.ChoiceField, self.fields["muscle"]).choices = muscle_choices(suggested or [], planned)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -122,6 +122,10 @@ class Assessment(models.Model):
     clinical_impression = models.TextField(blank=True)
     plan = models.TextField(blank=True)
     summary_rules_version = models.CharField(max_length=20, blank=True)
+    # The plan of needling: the ticked muscles, in the summary's order ([{"muscle", "side", "level"}], the level for a
+    # segmental muscle only), or the reason no needling is planned; never both (assessments.services.plan).
+    planned_muscles = models.JSONField("plan of muscles", default=list, blank=True)
+    no_needling_reason = models.TextField("reason no needling is planned", blank=True)
 
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(

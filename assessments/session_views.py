@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from patients.forms import ConsentExtensionForm, SafetyRecheckForm
 from patients.gate import PatientDecision
 from patients.models import Patient, QuestionnaireResponse, RecheckAnswer, SafetyRecheck
 
-from . import anatomy, charts, forms, needling_safety, outcomes, scales, selectors, services, site_gate
+from . import anatomy, charts, forms, needling_plan, needling_safety, outcomes, scales, selectors, services, site_gate
 from .models import AdverseEvent, AssessmentStatus, NeedledSite, TreatmentSession
 from .views import own_record
 
@@ -75,6 +75,29 @@ def _suggested_muscles(session: TreatmentSession) -> list[str]:
     return list(dict.fromkeys(m.muscle for m in _suggested(session)))
 
 
+def _plan(session: TreatmentSession) -> list[needling_plan.Target]:
+    """The plan of muscles of the assessment the session follows (its signed plan), in the plan's order."""
+    return [] if session.assessment is None else services.planned_targets(session.assessment)
+
+
+def _planned_muscles(plan: list[needling_plan.Target]) -> list[str]:
+    return list(dict.fromkeys(target.muscle for target in plan))
+
+
+# What the plan's "Record this site" link may fill in on the site form.
+SITE_PREFILL = ("muscle", "side", "level")
+
+
+def _site_form(
+    session: TreatmentSession, plan: list[needling_plan.Target], prefill: QueryDict
+) -> forms.NeedledSiteForm:
+    """The site form, filled in with a planned site from the address (a value outside the choices selects nothing)."""
+    initial = {key: value for key in SITE_PREFILL if (value := prefill.get(key) or "") and len(value) <= 60}
+    return forms.NeedledSiteForm(
+        suggested=_suggested_muscles(session), planned=_planned_muscles(plan), initial=initial
+    )
+
+
 @require_POST
 @permission_required("assessments.add_treatmentsession")
 def session_start(request: AuthenticatedHttpRequest, patient_pk: int) -> HttpResponse:
@@ -105,6 +128,7 @@ def _render(
     sites = list(session.sites.all())
     gate = safety_state.patient_decision(patient=session.patient)
     planned = services.planned_sites(sites)
+    plan = _plan(session)
     questionnaire = patient_services.current_questionnaire(patient=session.patient)
     context = {
         "session": session,
@@ -112,7 +136,12 @@ def _render(
         "editable": editable,
         "gate": gate,
         "current_questionnaire": questionnaire,
-        "muscles": services.muscles_today(patient=gate, muscles=_suggested(session), other_sites=planned),
+        # A plan of muscles is shown next to what was done; without one, the suggested muscles with the gate's answer.
+        "muscles": []
+        if plan
+        else services.muscles_today(patient=gate, muscles=_suggested(session), other_sites=planned),
+        "planned_and_done": services.planned_and_done(plan=plan, sites=sites, patient=gate if editable else None),
+        "no_needling_planned": session.assessment.no_needling_reason if session.assessment else "",
         **_recheck_context(session, questionnaire, editable=editable, form=forms_given.get("recheck_form")),
         "sites": [_site_item(site) for site in sites],
         "adverse_events": _adverse_events(session),
@@ -120,7 +149,7 @@ def _render(
         "addenda": [] if session.is_draft else list(session.addenda.select_related("author")),
         "header_form": forms_given.get("header_form") or forms.SessionHeaderForm(instance=session),
         "close_form": forms_given.get("close_form") or forms.SessionCloseForm(instance=session),
-        "site_form": forms_given.get("site_form") or forms.NeedledSiteForm(suggested=_suggested_muscles(session)),
+        "site_form": forms_given.get("site_form") or _site_form(session, plan, request.GET),
         "event_form": forms_given.get("event_form")
         or forms.AdverseEventForm(earlier_sessions=_earlier_sessions(session)),
         "outcome_form": forms_given.get("outcome_form") or forms.OutcomeForm(),
@@ -316,7 +345,9 @@ def _recheck_recorded(
 def needled_site_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = _session(pk)
     own_record(request, session)
-    form = forms.NeedledSiteForm(request.POST, suggested=_suggested_muscles(session))
+    form = forms.NeedledSiteForm(
+        request.POST, suggested=_suggested_muscles(session), planned=_planned_muscles(_plan(session))
+    )
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:

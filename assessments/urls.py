@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/spine/toggle/", views.spine_toggle, name="spine-toggle"),
     path("<int:pk>/spine/range/", views.spine_range, name="spine-range"),
     path("<int:pk>/segments/", views.segment_decide, name="segment-decide"),
+    path("<int:pk>/plan/", views.needling_plan_save, name="needling-plan-save"),
     path("<int:pk>/sign/", views.assessment_sign, name="assessment-sign"),
     path("<int:pk>/addenda/", views.addendum_create, name="addendum-create"),
     path("<int:pk>/entered-in-error/", views.assessment_entered_in_error, name="assessment-entered-in-error"),

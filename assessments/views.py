@@ -16,11 +16,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from accounts.forms import add_service_errors
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import permission_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
 from patients import services as patient_services
+from patients.gate import PatientDecision
 from patients.models import Patient
 
 from . import anatomy, forms, gunn_signs, rom, scales, services
@@ -154,6 +156,8 @@ def _render_step(
     refused = [form] if form is not None and not context["editable"] else []
     if extra.get("addendum_form") is not None and assessment.status != AssessmentStatus.SIGNED:
         refused.append(extra["addendum_form"])
+    if extra.get("plan_form") is not None and not context["editable"]:
+        refused.append(extra["plan_form"])
     context["refused_forms"] = refused
     return render(request, f"assessments/step_{step.replace('-', '_')}.html", context, status=status)
 
@@ -312,13 +316,15 @@ def spine_grid(states: Mapping[gunn_signs.GridCell, gunn_signs.CellState]) -> li
 
 
 def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
-    # segment_decisions for the decisions and the muscles; strength_tests for the summary and the untested list
-    prefetch_related_objects([assessment], "segment_decisions", "strength_tests")
+    # segment_decisions for the decisions and the muscles; strength_tests for the summary and the untested list;
+    # findings for the summary and the ranked muscles
+    prefetch_related_objects([assessment], "segment_decisions", "strength_tests", "findings")
     summary = services.assessment_summary(assessment=assessment)
     decisions = {(d.level, d.side): d.decision for d in assessment.segment_decisions.all()}
     gate = safety_state.patient_decision(patient=assessment.patient)
     muscles = services.muscles_today(patient=gate, muscles=services.confirmed_muscles(assessment=assessment))
     return {
+        **_plan_context(assessment, gate),
         "form": form or forms.SummaryForm(instance=assessment),
         "summary": summary,
         "decisions": decisions,
@@ -333,6 +339,27 @@ def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str,
         "error_form": forms.EnteredInErrorForm(),
         "min_groups": services.summary_settings().min_groups,
         "grid_levels": GRID_LEVELS,
+    }
+
+
+def _plan_context(assessment: Assessment, gate: PatientDecision) -> dict[str, Any]:
+    offer = services.plan_offer(assessment=assessment, patient=gate)
+    offered = tuple(item.ranked.target for muscle in (*offer.first, *offer.rest) for item in muscle.targets)
+    return {
+        "plan_offer": offer,
+        "plan_form": forms.NeedlingPlanForm(
+            offered=offered,
+            initial={
+                "version": assessment.version,
+                "no_needling": bool(assessment.no_needling_reason),
+                "no_needling_reason": assessment.no_needling_reason,
+                "targets": [target.key for target in services.planned_targets(assessment)],
+            },
+        ),
+        "plan_rows": [
+            {"name": anatomy.MUSCLES[target.muscle].name, "target": target}
+            for target in services.planned_targets(assessment)
+        ],
     }
 
 
@@ -542,6 +569,37 @@ def segment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @permission_required("assessments.change_assessment")
+def needling_plan_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The plan of muscles ticked on the summary, or no needling planned with its reason."""
+    assessment = _assessment(pk)
+    own_record(request, assessment)
+    prefetch_related_objects([assessment], "segment_decisions", "findings")
+    offered = services.muscle_ranking(assessment=assessment).targets
+    form = forms.NeedlingPlanForm(request.POST, offered=offered)
+    status = 400
+    if form.is_valid():
+        try:
+            services.needling_plan_record(
+                assessment=assessment,
+                recorded_by=request.user,
+                targets=form.cleaned_data["targets"],
+                no_needling_reason=form.cleaned_data["no_needling_reason"],
+                version=form.cleaned_data["version"],
+            )
+        except services.StaleAssessment as error:
+            form.add_error(None, error)
+            status = 409
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Plan of muscles saved.")
+            summary = reverse("assessments:assessment-step", kwargs={"pk": pk, "step": "summary"})
+            return redirect(f"{summary}#plan")
+    assessment.refresh_from_db()
+    return _render_step(request, assessment, "summary", plan_form=form, status=status)
+
+
+@permission_required("assessments.change_assessment")
 def assessment_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The review of what will be signed and what is missing (GET); the signature itself, confirmed, from it (POST)."""
     assessment = _assessment(pk)
@@ -648,6 +706,8 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": summary["decisions"],
         "untested_muscles": summary["untested_muscles"],
         "muscles": summary["muscles"],
+        "plan_rows": summary["plan_rows"],
+        "plan_offer": summary["plan_offer"],
         "addenda": list(assessment.addenda.select_related("author")),
     }
     return render(request, "assessments/assessment_print.html", context)

@@ -613,7 +613,9 @@ def seals(context: Context) -> list[Seal]:
         empty = {key: [] for key in assessment_services.ASSESSMENT_SIGNED_ROWS}
         return {
             row["id"]: assessment_services.digest_of(
-                {"assessment": {f: row[f] for f in assessment_services.ASSESSMENT_SIGNED_FIELDS}, **empty}
+                assessment_services.assessment_signed_content(
+                    {f: row[f] for f in assessment_services.ASSESSMENT_SIGNED_FIELDS}, empty
+                )
             )
             for row in rows
         }

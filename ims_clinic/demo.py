@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from assessments import needling_plan
 from assessments import services as assessment_services
 from assessments.models import Assessment, OutcomeMeasure, TreatmentSession
 from patients import services as patient_services
@@ -440,6 +441,19 @@ def _seed_elbow(patient: Patient, physiotherapist: User) -> None:
             "brachioradialis. Reassess after 3 sessions.",
         },
     )
+    # The plan of muscles: the three found tender, then the paraspinal partners at C5 and C6 on the right.
+    record.needling_plan_record(
+        assessment=assessment,
+        recorded_by=physiotherapist,
+        targets=[
+            needling_plan.Target("extensor-carpi-radialis-brevis", "R"),
+            needling_plan.Target("supinator", "R"),
+            needling_plan.Target("brachioradialis", "R"),
+            needling_plan.Target("cervical-multifidus-rotatores", "R", "C5"),
+            needling_plan.Target("cervical-multifidus-rotatores", "R", "C6"),
+        ],
+    )
+    assessment.refresh_from_db()
     record.assessment_sign(assessment=assessment, signed_by=physiotherapist, version=assessment.version)
     # Assessed a week before the first treatment of the demo course.
     assessed = timezone.now() - timedelta(days=7 * 7)

@@ -18,7 +18,7 @@ from patients import safety_state
 
 from .. import anatomy, site_gate
 from ..models import Assessment, NeedledSite, TreatmentSession
-from . import evaluation
+from . import evaluation, plan
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ ASSESSMENT_CHECKS: tuple[Callable[[Assessment], list[Missing]], ...] = (
     at_step("summary", "segments-heading", undecided_level_problems),
     at_step("summary", "impression-heading", impression_problems),
     at_step("summary", "impression-heading", plan_text_problems),
+    at_step("summary", "muscles-heading", plan.plan_problems),
 )
 
 

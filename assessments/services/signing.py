@@ -74,16 +74,19 @@ SESSION_CLOSE_FIELDS = (
 )  # fmt: skip
 
 
-ASSESSMENT_SIGNED_FIELDS = ("patient_id", "physiotherapist_id", *HISTORY_FIELDS, *SUMMARY_FIELDS)
-# The stretch of the spine palpated (step 7) is signed with the assessment's fields once one is recorded: without
-# one the content is as before, so that assessments signed before it could be recorded keep their digest.
-PALPATED_RANGE_FIELDS = ("palpated_from", "palpated_to", "palpated_sides")
+# Fields added after assessments were first signed: part of the signed content once they hold something, left out
+# while empty (assessment_signed_content) so that assessments signed before they existed keep their digest.
+PALPATED_RANGE_FIELDS = ("palpated_from", "palpated_to", "palpated_sides")  # the spine palpated (step 7)
+PLAN_FIELDS = ("planned_muscles", "no_needling_reason")  # the plan of muscles (assessments.services.plan)
+ASSESSMENT_LATER_FIELDS = (*PALPATED_RANGE_FIELDS, *PLAN_FIELDS)
+ASSESSMENT_SIGNED_FIELDS = (
+    "patient_id", "physiotherapist_id", *HISTORY_FIELDS, *SUMMARY_FIELDS, *ASSESSMENT_LATER_FIELDS,
+)  # fmt: skip
 
 
 def assessment_signed_values(assessment: Assessment) -> dict[str, Any]:
-    """An assessment's own fields as its digest covers them."""
-    fields = (*ASSESSMENT_SIGNED_FIELDS, *(PALPATED_RANGE_FIELDS if assessment.palpated_from else ()))
-    return {field: getattr(assessment, field) for field in fields}
+    """An assessment's own signed fields, before the empty later ones are left out."""
+    return {field: getattr(assessment, field) for field in ASSESSMENT_SIGNED_FIELDS}
 
 
 SESSION_SIGNED_FIELDS = (
@@ -107,6 +110,8 @@ ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "findings": ("findings", ()),
     "decisions": ("segment_decisions", ("level", "side", "decision")),
 }
+# Content the signature covers since the plan of muscles: left out while empty, so that an assessment signed
+# before it existed keeps its digest.
 
 
 SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
@@ -137,13 +142,19 @@ def signed_rows_of_many(
     return rows
 
 
+def assessment_signed_content(values: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """What an assessment's digest covers: its signed fields, without the later ones while empty, and its rows."""
+    later_and_empty = {field for field in ASSESSMENT_LATER_FIELDS if values.get(field) in ("", [], None)}
+    return {"assessment": {f: v for f, v in values.items() if f not in later_and_empty}, **rows}
+
+
 def content_digest(assessment: Assessment, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """SHA-256 over a canonical serialisation of everything the signature covers (`rows`: read if not given)."""
     return digest_of(
-        {
-            "assessment": assessment_signed_values(assessment),
-            **(rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)),
-        }
+        assessment_signed_content(
+            assessment_signed_values(assessment),
+            rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS),
+        )
     )
 
 

@@ -12,11 +12,13 @@ from assessments.models import Assessment, TreatmentSession
 
 IMPRESSION = "Right C6 segmental dysfunction with lateral elbow pain."
 PLAN = "IMS weekly for four sessions, then reassess."
+NO_NEEDLING = "No level confirmed: education and exercise first."
 
 
 def ready_to_sign(assessment: Assessment, *, decision: str = "confirmed") -> Assessment:
-    """What signing asks of a draft: every level and side the summary suggests decided (`decision`), and an
-    impression and a plan (kept when already written)."""
+    """What signing asks of a draft: every level and side the summary suggests decided (`decision`), an
+    impression and a plan (kept when already written), and a plan of muscles (kept when recorded: else the first
+    muscle the summary ranks, or no needling, with its reason, when no level is confirmed)."""
     summary = services.assessment_summary(assessment=assessment)
     decided = {(row.level, row.side) for row in assessment.segment_decisions.all()}
     for level in summary.levels:
@@ -28,7 +30,16 @@ def ready_to_sign(assessment: Assessment, *, decision: str = "confirmed") -> Ass
         "clinical_impression": stored.clinical_impression or IMPRESSION,
         "plan": stored.plan or PLAN,
     }
-    return services.assessment_save_fields(assessment=stored, data=data, version=stored.version)
+    saved = services.assessment_save_fields(assessment=stored, data=data, version=stored.version)
+    if not services.plan_problems(saved):
+        return saved
+    ranked = services.muscle_ranking(assessment=saved).targets
+    return services.needling_plan_record(
+        assessment=saved,
+        recorded_by=saved.physiotherapist,
+        targets=ranked[:1],
+        no_needling_reason="" if ranked else NO_NEEDLING,
+    )
 
 
 def sign_assessment(assessment: Assessment) -> Assessment:

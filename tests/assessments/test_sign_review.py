@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 UNDECIDED = "Decide whether C6 left is involved: the summary suggests it."
 NO_IMPRESSION = "Write the clinical impression."
 NO_PLAN = "Write the plan."
+NO_PLAN_OF_MUSCLES = "Record the plan of muscles to needle, or that no needling is planned and why."
 NOT_EDITABLE = "This assessment is signed and cannot change. Add an addendum instead."
 TICK = "Tick the box to confirm that you have reviewed the record before signing."
 OUT_OF_DATE = "The page was out of date: review the record again and sign."
@@ -69,7 +70,7 @@ def test_the_service_refuses_an_undecided_level_and_no_impression_or_plan_and_sa
     with pytest.raises(ValidationError) as refused:
         services.assessment_sign(assessment=draft, signed_by=draft.physiotherapist, version=draft.version)
 
-    assert refused.value.messages == [UNDECIDED, NO_IMPRESSION, NO_PLAN]
+    assert refused.value.messages == [UNDECIDED, NO_IMPRESSION, NO_PLAN, NO_PLAN_OF_MUSCLES]
     assert signature_state(draft) == before
 
 
@@ -80,6 +81,7 @@ def test_each_missing_item_names_the_step_that_records_it(draft: Assessment) -> 
         (UNDECIDED, "summary", "segments-heading"),
         (NO_IMPRESSION, "summary", "impression-heading"),
         (NO_PLAN, "summary", "impression-heading"),
+        (NO_PLAN_OF_MUSCLES, "summary", "muscles-heading"),
     ]
 
 
@@ -135,11 +137,11 @@ def test_the_review_of_an_incomplete_draft_lists_what_is_missing_with_links_and_
 
     assert response.status_code == 200
     page = Page(body_of(response))
-    for message in (UNDECIDED, NO_IMPRESSION, NO_PLAN):
+    for message in (UNDECIDED, NO_IMPRESSION, NO_PLAN, NO_PLAN_OF_MUSCLES):
         assert shown(message, response), message
     assert f"{step_url(draft, 'summary')}#segments-heading" in page.hrefs()
     assert f"{step_url(draft, 'summary')}#impression-heading" in page.hrefs()
-    assert "3 items to complete." in body_of(response)
+    assert "4 items to complete." in body_of(response)
     assert "Lateral elbow pain, left" in body_of(response)
     assert sign_url(draft) not in page.actions()
     assert fresh(draft).status == AssessmentStatus.DRAFT
@@ -153,7 +155,7 @@ def test_a_forged_signature_of_an_incomplete_draft_is_refused_with_what_is_missi
     response = physio_client.post(sign_url(draft), {"version": str(draft.version), "reviewed": "on"})
 
     assert response.status_code == 400
-    for message in (UNDECIDED, NO_IMPRESSION, NO_PLAN):
+    for message in (UNDECIDED, NO_IMPRESSION, NO_PLAN, NO_PLAN_OF_MUSCLES):
         assert shown(message, response), message
     assert signature_state(draft) == before
 

@@ -13,6 +13,7 @@ from assessments import gunn_signs, services
 from assessments.anatomy import Side
 from assessments.gunn_signs import Finding, KeyMuscleResult, PalpatedRange, ReflexResult, SensoryResult
 from assessments.models import Assessment, AssessmentStatus, SignFinding
+from tests.assessments.signing import sign_assessment
 from tests.factories import PatientFactory
 from tests.pages import Page, body_of, field_error, physio_client_for, shown
 
@@ -366,7 +367,7 @@ def test_the_service_refuses_a_range_that_does_not_exist_by_field_and_saves_noth
 def test_a_range_posted_to_a_signed_assessment_is_refused_with_a_message(
     physio_client: Client, draft: Assessment
 ) -> None:
-    services.assessment_sign(assessment=draft, signed_by=draft.physiotherapist, version=fresh(draft).version)
+    sign_assessment(draft)
     before = stored_range(draft)
 
     response = physio_client.post(
@@ -400,7 +401,7 @@ def test_the_range_refuses_a_get(physio_client: Client, draft: Assessment) -> No
 
 def test_the_palpated_range_is_part_of_the_signed_content(draft: Assessment) -> None:
     services.spine_range_record(assessment=draft, palpated_from="C2", palpated_to="T4", palpated_sides=["L", "R"])
-    signed = services.assessment_sign(assessment=draft, signed_by=draft.physiotherapist, version=fresh(draft).version)
+    signed = sign_assessment(draft)
 
     assert services.content_digest(fresh(draft)) == signed.content_digest
     altered = fresh(draft)
@@ -413,8 +414,9 @@ def test_an_assessment_without_a_range_keeps_the_content_it_was_signed_with_befo
 
     assert set(values) == set(services.ASSESSMENT_SIGNED_FIELDS)
     assert services.content_digest(fresh(draft)) == services.digest_of(
-        {"assessment": values, **services.signed_rows(draft, services.ASSESSMENT_SIGNED_ROWS)}
+        services.assessment_signed_content(values, services.signed_rows(draft, services.ASSESSMENT_SIGNED_ROWS))
     )
+    assert "palpated_from" not in services.assessment_signed_content(values, {})["assessment"]
 
 
 def test_the_print_names_the_palpated_range_and_the_summary_headline(physio_client: Client, draft: Assessment) -> None:

@@ -21,6 +21,8 @@ from django.utils import timezone
 from accounts import forms as account_forms
 from accounts.models import User
 from assessments import forms as assessment_forms
+from assessments import needling_plan
+from assessments.anatomy import Side
 from assessments.models import Assessment, TreatmentSession
 from patients import forms as patient_forms
 from patients import questionnaire_forms
@@ -167,6 +169,18 @@ def _needled_site(world: World) -> list[Bind]:
     ]
 
 
+def plan_targets_offered() -> tuple[needling_plan.Target, ...]:
+    """What the summary offers once C6 left is confirmed: the plan form's choices."""
+    return needling_plan.rank_muscles({"C6": [Side.LEFT]}).targets
+
+
+def _needling_plan(world: World) -> list[Bind]:
+    return [
+        lambda data, files: assessment_forms.NeedlingPlanForm(data),
+        lambda data, files: assessment_forms.NeedlingPlanForm(data, offered=plan_targets_offered()),
+    ]
+
+
 def _adverse_event(world: World) -> list[Bind]:
     earlier = list(TreatmentSession.objects.order_by("pk"))
     return [
@@ -227,6 +241,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     assessment_forms.SpineRangeForm: plain(assessment_forms.SpineRangeForm),
     assessment_forms.SegmentDecisionForm: plain(assessment_forms.SegmentDecisionForm),
     assessment_forms.SummaryForm: _editing(assessment_forms.SummaryForm, "assessment"),
+    assessment_forms.NeedlingPlanForm: _needling_plan,
     assessment_forms.AddendumForm: plain(assessment_forms.AddendumForm),
     assessment_forms.EnteredInErrorForm: plain(assessment_forms.EnteredInErrorForm),
     assessment_forms.SessionHeaderForm: _editing(assessment_forms.SessionHeaderForm, "session"),
@@ -253,6 +268,7 @@ EXTRA_NATURAL: dict[tuple[type[forms.BaseForm], str], Callable[[World], tuple[st
     (patient_forms.PatientUpdateForm, "version"): lambda world: (str(world.patient.version),),
     (assessment_forms.HistoryForm, "version"): lambda world: (str(world.assessment.version),),
     (assessment_forms.SummaryForm, "version"): lambda world: (str(world.assessment.version),),
+    (assessment_forms.NeedlingPlanForm, "version"): lambda world: (str(world.assessment.version),),
     (assessment_forms.SessionHeaderForm, "version"): lambda world: (str(world.session.version),),
     (assessment_forms.SessionCloseForm, "version"): lambda world: (str(world.session.version),),
     (assessment_forms.SignForm, "version"): lambda world: (str(world.assessment.version), str(world.session.version)),

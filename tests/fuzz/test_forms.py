@@ -20,13 +20,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.forms import TwoFactorCodeForm
-from assessments.forms import AddendumForm, NeedledSiteForm, SignForm
+from assessments.forms import AddendumForm, NeedledSiteForm, NeedlingPlanForm, SignForm
 from assessments.models import Assessment, TreatmentSession
 from patients.forms import FlagMapForm
 from patients.models import SafetyFlag
 from records import importing
 from records.forms import PatientImportConfirmForm
 from tests.fuzz.crawl import Action, post_actions
+from tests.fuzz.form_builders import plan_targets_offered
 from tests.fuzz.harness import FILE, FUZZ_SETTINGS, send
 from tests.fuzz.hostile import MISSING_IDS, csv_files, extra_fields, field_value
 from tests.ims_clinic.page_table import PAGES
@@ -70,6 +71,10 @@ FALLBACKS = {
     "assessments:session-addendum-create": Fallback(("physio",), (("pk", "session"),), lambda w: AddendumForm()),
     "assessments:needled-site-create": Fallback(
         ("physio",), (("pk", "session"),), lambda w: NeedledSiteForm(suggested=["deltoid"])
+    ),
+    # The plan of muscles is offered once a level is confirmed, which the fresh world has not done.
+    "assessments:needling-plan-save": Fallback(
+        ("physio",), (("pk", "assessment"),), lambda w: NeedlingPlanForm(offered=plan_targets_offered())
     ),
     "patients:patient-restore": Fallback(STAFF, (("pk", "patient"),)),
     "patients:safety-flag-map": Fallback(

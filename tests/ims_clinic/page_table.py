@@ -117,6 +117,7 @@ PAGES = [
     Page("assessments:spine-toggle", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:spine-range", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:segment-decide", POST_ONLY, (("pk", "assessment"),)),
+    Page("assessments:needling-plan-save", POST_ONLY, (("pk", "assessment"),)),
     # Review and sign: the review (GET) of what the signature covers and what is missing, the signature (POST).
     Page("assessments:assessment-sign", CLINICAL_PAGE, (("pk", "assessment"),)),
     Page("assessments:addendum-create", POST_ONLY, (("pk", "assessment"),)),
