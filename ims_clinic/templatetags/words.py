@@ -2,7 +2,7 @@
 
 The words live beside the codes, in each app's reference modules (the signs in assessments.gunn_signs, the
 precaution tags in assessments.anatomy, the flags in patients.safety_rules...); this library only looks them up,
-so a template never spells a label itself. Kinds: sign, status, side, region, clue, red_flag, modality, flag,
+so a template never spells a label itself. Kinds: sign, status, side, muscle, region, clue, red_flag, modality, flag,
 precaution, caution (a precaution tag's caution, for its hover and focus text), record (an audit event's kind of
 record) and text (prose written with reference IDs and section numbers, shown without them).
 """
@@ -48,6 +48,7 @@ _KINDS: Mapping[str, Callable[[str], str]] = {
     "sign": gunn_signs.sign_words,
     "status": lambda value: gunn_signs.FINDING_STATUS_WORDS[value],
     "side": lambda value: anatomy.Side(value).label,
+    "muscle": lambda value: anatomy.muscle(value).name,
     "region": lambda value: REGION_LABELS[value],
     "clue": lambda value: str(SymptomClue(value).label),
     "red_flag": lambda value: str(RedFlag(value).label),
