@@ -226,7 +226,7 @@ def test_a_serious_flag_is_not_acknowledged_without_its_note(
     page = physio_client.post(acknowledge_url(target), {"note": "   "}, follow=True)
 
     assert page.redirect_chain == [(f"{review_url(response)}#flag-{target.pk}", 302)]
-    assert f"{code}: {message}" in page.content.decode()
+    assert escape(f"{target.title}: {message}") in page.content.decode()
     target.refresh_from_db()
     assert (target.acknowledged_at, target.acknowledged_by, target.acknowledgement_note) == (None, None, "")
     assert not LogEntry.objects.get_for_object(target).filter(action=LogEntry.Action.UPDATE).exists()
