@@ -13,6 +13,7 @@ from contextvars import ContextVar, Token
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.db import models
 from django.http import HttpRequest, StreamingHttpResponse
 
@@ -43,6 +44,25 @@ class RequestContext:
 
 
 _request_context: ContextVar[RequestContext | None] = ContextVar("clinic_audit_request", default=None)
+
+# Audit entries about something that is not a model of its own: what was looked at, in words.
+_RECORD_WORDS = {
+    "patients.accessreport": "Access report",
+    "records.clinicexport": "Clinic export",
+    "unknown": "Record",
+}
+
+
+def record_words(object_type: str) -> str:
+    """The kind of record an audit event is about, by its model's verbose name ("Treatment session")."""
+    if object_type in _RECORD_WORDS:
+        return _RECORD_WORDS[object_type]
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type.rpartition(".")[2].replace("_", " ").capitalize() or "Record"
+    return str(model._meta.verbose_name).capitalize()
+
 
 ANONYMOUS_ROLE = "Anonymous"
 PATIENT_LINK_ROLE = "Patient (private link)"

@@ -62,6 +62,14 @@ class PrecautionTag(StrEnum):
     def description(self) -> str:
         return PRECAUTION_TAG_DESCRIPTIONS[self]
 
+    @property
+    def label(self) -> str:
+        return PRECAUTION_TAG_WORDS[self]
+
+    @property
+    def caution(self) -> str:
+        return PRECAUTION_TAG_CAUTIONS[self]
+
 
 PRECAUTION_TAG_DESCRIPTIONS: Mapping[PrecautionTag, str] = MappingProxyType(
     {
@@ -70,6 +78,26 @@ PRECAUTION_TAG_DESCRIPTIONS: Mapping[PrecautionTag, str] = MappingProxyType(
         PrecautionTag.DEEP: "Deep and cannot be compressed, so relevant for bleeding-risk patients (5.8) [S3].",
         PrecautionTag.CANAL: "Close to the spinal canal or the vertebral artery.",
         PrecautionTag.VISCERA: "Abdominal or pelvic organs, or the kidney, underneath.",
+    }
+)
+
+# The tags on screen: a short name for the badge, and the caution it stands for, shown on hover and focus.
+PRECAUTION_TAG_WORDS: Mapping[PrecautionTag, str] = MappingProxyType(
+    {
+        PrecautionTag.THORAX: "Chest wall",
+        PrecautionTag.NV: "Nerve or vessel",
+        PrecautionTag.DEEP: "Deep",
+        PrecautionTag.CANAL: "Near the spine",
+        PrecautionTag.VISCERA: "Organs beneath",
+    }
+)
+PRECAUTION_TAG_CAUTIONS: Mapping[PrecautionTag, str] = MappingProxyType(
+    {
+        PrecautionTag.THORAX: "pneumothorax risk",
+        PrecautionTag.NV: "a major nerve or vessel lies close",
+        PrecautionTag.DEEP: "cannot be compressed, so care with a bleeding risk",
+        PrecautionTag.CANAL: "close to the spinal canal or the vertebral artery",
+        PrecautionTag.VISCERA: "abdominal or pelvic organs, or the kidney, underneath",
     }
 )
 

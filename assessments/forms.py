@@ -8,6 +8,7 @@ from django import forms
 from accounts.dates import ClinicDateField
 from accounts.versioning import VersionedFormMixin
 from patients.models import REGION_LABELS
+from patients.reference_text import without_references
 
 from . import anatomy, gunn_signs, needling_plan, needling_safety, outcomes, rom, scales
 from .models import Assessment, RedFlag, SegmentDecision, SymptomClue, TreatmentSession
@@ -157,7 +158,7 @@ class StrengthForm(forms.Form):
     level = forms.ChoiceField(
         label="Key muscle",
         choices=[
-            (level.code, f"{level.code}: {level.key_muscle_test}")
+            (level.code, f"{level.code}: {without_references(level.key_muscle_test)}")
             for level in anatomy.SPINAL_LEVELS.values()
             if level.key_muscle_test
         ],
@@ -198,7 +199,7 @@ class SensoryForm(forms.Form):
 
 
 HANDS_ON_SIGNS = [
-    (code, f"{code}: {sign.label}")
+    (code, sign.label)
     for code, sign in gunn_signs.SIGNS.items()
     if sign.group.value in {"sensory", "autonomic", "trophic", "motor"}
 ]
@@ -219,7 +220,7 @@ class FindingForm(forms.Form):
         help_text="Found on the paravertebral line at the level: counted with the spine's signs.",
     )
     side = forms.ChoiceField(choices=ALL_SIDES)
-    status = forms.ChoiceField(choices=[(s.value, s.value.replace("_", " ")) for s in gunn_signs.FindingStatus])
+    status = forms.ChoiceField(choices=list(gunn_signs.FINDING_STATUS_WORDS.items()))
     grade = forms.TypedChoiceField(
         required=False,
         coerce=int,

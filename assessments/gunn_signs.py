@@ -209,6 +209,44 @@ _SIGNS: tuple[Sign, ...] = (
 SIGNS: Mapping[str, Sign] = MappingProxyType({s.code: s for s in _SIGNS})
 SIGN_CODES: tuple[str, ...] = tuple(SIGNS)
 
+# Each sign as a clinician names a finding of it on a page ("Tender motor point: supinator, right"); the codes
+# stay in the data and the reference.
+SIGN_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "SEN-MOTORPOINT": "Tender motor point",
+        "SEN-MULTISEG": "Tender points over several segments",
+        "SEN-PARASPINAL": "Paraspinal tenderness",
+        "SEN-HYPERALG": "Hyperalgesia",
+        "AUT-VASO": "Colder skin (vasomotor)",
+        "AUT-SUDO": "Excess sweating (sudomotor)",
+        "AUT-PILO": "Goosebumps (pilomotor)",
+        "TRO-TROPHEDEMA": "Trophedema",
+        "TRO-ORANGEPEEL": "Orange-peel skin",
+        "TRO-SKINROLL": "Tender skin roll",
+        "TRO-HAIRLOSS": "Local hair loss",
+        "TRO-NAILS": "Brittle nails",
+        "TRO-SKIN": "Abnormal skin",
+        "MOT-SHORTENED": "Shortened muscle",
+        "MOT-TAUTBAND": "Taut band",
+        "MOT-ROM": "Reduced range of motion",
+        "MOT-ENTHESO": "Tender attachment (enthesopathy)",
+        "MOT-WEAK": "Weakness",
+        "MOT-GRASP": "Needle grasp",
+        "SPI-PARASHORT": "Paraspinal bands",
+        "SPI-TROPHIC": "Paravertebral trophedema or tender skin roll",
+        "SPI-SPINOUS": "Spinous process tenderness",
+        "VIS-ORGAN": "Possible visceral involvement",
+    }
+)
+FINDING_STATUS_WORDS: Mapping[str, str] = MappingProxyType(
+    {"present": "Present", "absent": "Absent", "equivocal": "Equivocal", "not_tested": "Not tested"}
+)
+
+
+def sign_words(code: str) -> str:
+    """A sign, or a source of evidence of the summary, in a clinician's words."""
+    return {**SIGN_WORDS, **_SOURCE_WORDS}.get(code) or sign(code).label
+
 
 def sign(code: str) -> Sign:
     """The catalogue row with this code."""
@@ -368,6 +406,9 @@ DEFAULT_SUMMARY_SETTINGS = SummarySettings()
 REFLEX_SOURCE = "REFLEX"
 SENSORY_SCORE_SOURCE = "SENSORY-SCORE"
 KEY_MUSCLE_SOURCE = "MOT-WEAK"  # a weak key muscle is the MOT-WEAK sign examined by manual muscle test
+_SOURCE_WORDS: Mapping[str, str] = MappingProxyType(
+    {REFLEX_SOURCE: "Reflex change", SENSORY_SCORE_SOURCE: "Altered sensation"}
+)
 
 
 @dataclass(frozen=True)
@@ -940,3 +981,62 @@ def suggested_muscles(
         )
         for draft in drafts.values()
     )
+
+
+# --- The evidence in words ---------------------------------------------------------------------------------------
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+def _per_side(grades: Mapping[Side, str], unit: str = "") -> str:
+    return ", ".join(f"{grades[side]}{unit} {side.label}" for side in _LIMB_SIDES if side in grades)
+
+
+def evidence_words(
+    item: Evidence,
+    *,
+    reflex_results: Iterable[ReflexResult] = (),
+    key_muscle_results: Iterable[KeyMuscleResult] = (),
+    sensory_results: Iterable[SensoryResult] = (),
+) -> str:
+    """One piece of a level's evidence as a clinician writes it, from the results the summary was computed from:
+    "Tender motor point: extensor carpi radialis brevis, right", "Paraspinal bands C6 right", "Achilles reflex 1+
+    left, 2+ right", "Wrist extensors MRC 4/5 right (5/5 left)", "Pinprick C6 1/2 right (2/2 left)"."""
+    side = Side(item.side)
+    if item.source == REFLEX_SOURCE and item.reflex:
+        grades = {Side(r.side): str(r.grade) for r in reflex_results if r.reflex == item.reflex}
+        return f"{reflex(item.reflex).name} reflex {_per_side(grades) or side.label}"
+    key_muscle_results = tuple(key_muscle_results)
+    if item.source == KEY_MUSCLE_SOURCE and any(
+        (r.reference, r.level, r.side) == (item.reference, item.level, side) for r in key_muscle_results
+    ):
+        level = spinal_level(item.level)
+        name = level.asia_key_muscle or f"{item.level} key muscle"
+        grades = {Side(r.side): str(r.grade) for r in key_muscle_results if r.level == item.level}
+        return f"{name} MRC {_grade_with_other_side(grades, side, '/5')}"
+    if item.source == SENSORY_SCORE_SOURCE:
+        result = next((r for r in sensory_results if r.reference == item.reference), None)
+        if result is None:
+            return f"{sign_words(item.source)} {item.level} {side.label}"
+        scores = {
+            Side(r.side): "hypersensitive" if r.is_hyper else f"{r.score}/2"
+            for r in sensory_results
+            if r.level == result.level and r.modality == result.modality
+        }
+        modality = SensoryModality(result.modality).label
+        return f"{modality} {item.level} {_grade_with_other_side(scores, side, '')}"
+    words = sign_words(item.source)
+    place = (
+        f"{words}: {_lower_first(muscle(item.muscle).name)}, {side.label}"
+        if item.muscle
+        else (f"{words} {item.level} {side.label}")
+    )
+    return place + (" (not its main root)" if item.weight < 1 else "")
+
+
+def _grade_with_other_side(grades: Mapping[Side, str], side: Side, unit: str) -> str:
+    own = f"{grades[side]}{unit} {side.label}" if side in grades else side.label
+    others = [(other, grade) for other, grade in grades.items() if other != side]
+    return own + "".join(f" ({grade}{unit} {other.label})" for other, grade in others)

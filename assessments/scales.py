@@ -220,6 +220,15 @@ class SensoryModality(StrEnum):
     LIGHT_TOUCH = "light_touch"
     PINPRICK = "pinprick"
 
+    @property
+    def label(self) -> str:
+        return SENSORY_MODALITY_LABELS[self]
+
+
+SENSORY_MODALITY_LABELS: Mapping[SensoryModality, str] = MappingProxyType(
+    {SensoryModality.LIGHT_TOUCH: "Light touch", SensoryModality.PINPRICK: "Pinprick"}
+)
+
 
 @dataclass(frozen=True)
 class SensoryFinding:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from patients.gate import GATE_RULES_VERSION, PatientDecision, Reason, ReasonKind
+from patients.reference_text import without_references
 from patients.safety_rules import (
     BLEEDING_FLAG_CODES,
     REGION_WORDS,
@@ -395,7 +396,8 @@ def decide_site(
     # 5.8: the anatomical caution of CANAL, NV and VISCERA sites, with the muscle's own note from the catalogue.
     tag_cautions = [_TAG_CAUTIONS[tag] for tag in ("CANAL", "NV", "VISCERA") if tag in tags]
     if tag_cautions:
-        cautions.append(Reason(" ".join([*tag_cautions, muscle.caution]).strip(), "2.3, 5.8", ReasonKind.SITE))
+        caution = without_references(muscle.caution)  # the catalogue's wording, without its citations
+        cautions.append(Reason(" ".join([*tag_cautions, caution]).strip(), "2.3, 5.8", ReasonKind.SITE))
 
     if holds:
         verdict = Verdict.HELD

@@ -24,6 +24,7 @@ from patients import safety_state
 from patients import services as patient_services
 from patients.gate import PatientDecision
 from patients.models import Patient
+from patients.reference_text import without_references
 
 from . import anatomy, forms, gunn_signs, rom, scales, services
 from .models import (
@@ -216,7 +217,7 @@ def _strength_context(assessment: Assessment, form: BaseForm | None) -> dict[str
         "table": [
             {
                 "row": test,
-                "test": anatomy.spinal_level(test.level).key_muscle_test,
+                "test": without_references(anatomy.spinal_level(test.level).key_muscle_test),
                 "weak": scales.is_weak(test.grade),
                 "other_side": _other_side(assessment, "strength", test.side, by_level[test.level], level=test.level),
             }
@@ -317,8 +318,10 @@ def spine_grid(states: Mapping[gunn_signs.GridCell, gunn_signs.CellState]) -> li
 
 def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
     # segment_decisions for the decisions and the muscles; strength_tests for the summary and the untested list;
-    # findings for the summary and the ranked muscles
-    prefetch_related_objects([assessment], "segment_decisions", "strength_tests", "findings")
+    # findings for the summary and the ranked muscles; reflexes and sensation for the evidence in words
+    prefetch_related_objects(
+        [assessment], "segment_decisions", "strength_tests", "findings", "reflex_tests", "sensory_tests"
+    )
     summary = services.assessment_summary(assessment=assessment)
     decisions = {(d.level, d.side): d.decision for d in assessment.segment_decisions.all()}
     gate = safety_state.patient_decision(patient=assessment.patient)
@@ -327,9 +330,10 @@ def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str,
         **_plan_context(assessment, gate),
         "form": form or forms.SummaryForm(instance=assessment),
         "summary": summary,
+        "evidence_words": services.evidence_words(assessment=assessment, summary=summary),
         "decisions": decisions,
         "untested_muscles": [
-            f"{test.level} {test.side}"
+            f"{test.level} {anatomy.Side(test.side).label}"
             for test in assessment.strength_tests.all()
             if test.grade == scales.MrcGrade.NOT_TESTED
         ],
@@ -703,6 +707,7 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "spinal_findings": assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle=""),
         "palpated": services.palpated_range(assessment),
         "summary": summary["summary"],
+        "evidence_words": summary["evidence_words"],
         "decisions": summary["decisions"],
         "untested_muscles": summary["untested_muscles"],
         "muscles": summary["muscles"],

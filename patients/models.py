@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from accounts.dates import validate_clinic_date
 
-from .safety_rules import NOTE_REQUIRED_SEVERITIES, REGION_WORDS, SEVERITY_CHOICES, BodyRegion, Severity
+from .safety_rules import (
+    FLAG_DEFINITION_BY_CODE,
+    NOTE_REQUIRED_SEVERITIES,
+    REGION_WORDS,
+    SEVERITY_CHOICES,
+    BodyRegion,
+    FlagCode,
+    Severity,
+)
 
 
 class AdministrativeSex(models.TextChoices):
@@ -568,6 +576,14 @@ class SafetyFlag(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None and self.severity != Severity.INFO
+
+    @property
+    def title(self) -> str:
+        """The flag in words, as the rules name it for staff ("Takes an anticoagulant")."""
+        try:
+            return FLAG_DEFINITION_BY_CODE[FlagCode(self.code)].title
+        except ValueError:
+            return "Flag"
 
     @property
     def is_mappable(self) -> bool:

@@ -364,11 +364,11 @@ def safety_flag_acknowledge(
         try:
             services.safety_flag_acknowledge(flag=flag, acknowledged_by=request.user, note=form.cleaned_data["note"])
         except ValidationError as error:
-            messages.error(request, f"{flag.code}: {' '.join(error.messages)}")
+            messages.error(request, f"{flag.title}: {' '.join(error.messages)}")
         else:
-            messages.success(request, f"{flag.code} acknowledged.")
+            messages.success(request, f"Acknowledged: {flag.title}.")
     else:
-        messages.error(request, f"{flag.code}: {' '.join(map(str, form.errors['note']))}")
+        messages.error(request, f"{flag.title}: {' '.join(map(str, form.errors['note']))}")
     return redirect(f"{flag.response.get_absolute_url()}#flag-{flag.pk}")
 
 

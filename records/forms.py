@@ -87,9 +87,9 @@ class ClinicExportForm(DisclosureFields):
 class PatientImportUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file of patients",
-        help_text="UTF-8 CSV, at most 1 MB and 1,000 patients. The first line names the columns: given_name, "
-        "family_name and date_of_birth (YYYY-MM-DD) are needed; the other columns of the registration form "
-        "are optional.",
+        help_text="UTF-8 CSV, at most 1 MB and 1,000 patients. The first line names the columns: "
+        "<code>given_name</code>, <code>family_name</code> and <code>date_of_birth</code> (<code>YYYY-MM-DD</code>) "
+        "are needed; the other columns of the registration form are optional.",
         error_messages={"required": "Choose the CSV file to import.", "empty": "The file is empty."},
     )
 

@@ -312,6 +312,29 @@ def summary_rules_version(assessment: Assessment) -> str:
 def assessment_summary(*, assessment: Assessment) -> gunn_signs.SegmentSummary:
     """The segment summary of 1.4, computed from the recorded findings by the pure rules of its version."""
     findings = [_finding_as_rule(finding) for finding in assessment.findings.all()]
+    results = _summary_results(assessment)
+    return gunn_signs.segment_summary(
+        findings,
+        **results,
+        settings=summary_settings(),
+        rules_version=summary_rules_version(assessment),
+        palpated=palpated_range(assessment),
+    )
+
+
+def evidence_words(
+    *, assessment: Assessment, summary: gunn_signs.SegmentSummary
+) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Each (level, side) of the summary's evidence in words, one line per item, head to foot."""
+    results = _summary_results(assessment)
+    return {
+        (level.level, side.side.value): tuple(gunn_signs.evidence_words(item, **results) for item in side.evidence)
+        for level in summary.levels
+        for side in level.sides
+    }
+
+
+def _summary_results(assessment: Assessment) -> dict[str, Any]:
     reflexes = [
         gunn_signs.ReflexResult(
             test.reflex, anatomy.Side(test.side), scales.ReflexGrade(test.grade), reference=test.pk
@@ -333,15 +356,7 @@ def assessment_summary(*, assessment: Assessment) -> gunn_signs.SegmentSummary:
         )
         for test in assessment.sensory_tests.all()
     ]
-    return gunn_signs.segment_summary(
-        findings,
-        reflex_results=reflexes,
-        key_muscle_results=strength,
-        sensory_results=sensory,
-        settings=summary_settings(),
-        rules_version=summary_rules_version(assessment),
-        palpated=palpated_range(assessment),
-    )
+    return {"reflex_results": reflexes, "key_muscle_results": strength, "sensory_results": sensory}
 
 
 def confirmed_muscles(*, assessment: Assessment) -> tuple[gunn_signs.SuggestedMuscle, ...]:

@@ -727,8 +727,8 @@ def test_a_muscle_saved_as_not_tested_is_shown_as_not_tested_on_every_page_that_
     row = next(row for row in Page(body_of(strength)).rows if row and row[0] == "C7")
     assert row[3] == "not tested"
     assert "table-warning" not in (row.attrs.get("class") or "")
-    assert "Key muscles not tested, so not counted: C7 R" in " ".join(body_of(summary).split())
-    assert re.search(r"Key muscle C7 \([^)]*\)</td><td>R</td><td>not tested</td>", body_of(printed))
+    assert "Key muscles not tested, so not counted: C7 right" in " ".join(body_of(summary).split())
+    assert re.search(r"Key muscle C7 \([^)]*\)</td><td>right</td><td>not tested</td>", body_of(printed))
 
 
 def test_the_strength_page_credits_the_medical_research_council(physio_client: Client, assessment: Assessment) -> None:
@@ -870,15 +870,19 @@ def test_the_summary_suggests_a_level_and_confirming_it_lists_its_muscles_with_t
     after = physio_client.get(step_url(assessment, "summary"))
 
     suggested = [row for row in Page(body_of(before)).rows if row[:1] == ["C6"]]
-    assert suggested[0][:2] == ["C6", "L"] and suggested[0][3] == "Yes"
+    assert suggested[0][:2] == ["C6", "left"] and suggested[0][3] == "Yes"
     assert "Confirm at least one level to see the muscles to needle." in body_of(before)
     assert decided["Location"] == step_url(assessment, "summary")
     assert list(SegmentDecision.objects.values_list("level", "side", "decision")) == [("C6", "L", "confirmed")]
     shown_after = body_of(after)
-    assert "C6 L: involved" in shown_after
+    assert "C6 left: involved" in shown_after
     assert "Cervical multifidus / rotatores" in shown_after
     assert "Supinator" in shown_after
-    assert '<span class="badge text-bg-light border ms-1">Near the spinal canal</span>' in shown_after
+    # A precaution is a short word, its caution shown on hover and keyboard focus and read out in full.
+    assert (
+        '<span class="badge text-bg-light border precaution" tabindex="0"><span aria-hidden="true">Near the spine'
+        '</span> <span class="precaution-tip">Near the spine: close to the spinal canal or the vertebral artery</span>'
+    ) in shown_after
     assert "Not clear for needling today" not in shown_after
     items = muscle_items(shown_after)
     assert "Held" not in items["Cervical multifidus / rotatores"]
@@ -1142,7 +1146,7 @@ def test_the_print_page_has_the_patient_the_summary_and_the_signature_line(
     assert "Quartermaine, Zebedee" in body
     assert CANARY in body
     assert "Segment summary" in body and "Suggested: C6." in body
-    assert "Confirmed involved: C6 L" in body
+    assert "Confirmed involved: C6 left" in body
     assert "Cervical multifidus / rotatores" in body
     signer = str(physio_client.user)
     assert f"Signed electronically by {signer} on {timezone.localtime(stored.signed_at):%Y-%m-%d %H:%M}" in body

@@ -167,7 +167,7 @@ def test_the_classic_pairing_is_suggested_at_c6_right_from_either_screen(
     [c6] = summary_rows(physio_client, draft, "C6")
     [c7] = summary_rows(physio_client, draft, "C7")
 
-    assert c6[:2] == ["C6", "R"] and c6[3] == "Yes"
+    assert c6[:2] == ["C6", "right"] and c6[3] == "Yes"
     assert "sensory: 1" in c6[2] and "spinal: 1" in c6[2]
     assert c7[3] != "Yes"
 
@@ -190,7 +190,7 @@ def test_a_paravertebral_skin_roll_gives_the_same_summary_from_the_spine_grid_or
     assert response.status_code == 302
     grid_rows = summary_rows(physio_client, from_grid, "L5")
     assert summary_rows(physio_client, from_hands_on, "L5") == grid_rows
-    assert grid_rows[0][:2] == ["L5", "L"] and grid_rows[0][3] == "Yes"
+    assert grid_rows[0][:2] == ["L5", "left"] and grid_rows[0][3] == "Yes"
     assert "autonomic: 1" in grid_rows[0][2] and "spinal: 1" in grid_rows[0][2]
     # The hands-on entry is the grid's own cell: pressed on the spine page, not a second row.
     grid = Page(body_of(physio_client.get(step_url(from_hands_on, "spine"))))
@@ -256,7 +256,7 @@ def test_an_assessment_signed_under_the_earlier_rules_shows_its_summary_as_signe
     print_page = body_of(physio_client.get(reverse("assessments:assessment-print", kwargs={"pk": signed.pk})))
 
     assert signed.summary_rules_version == "2026.1"
-    assert c6[2].startswith("sensory: 2") and "spinal" not in c6[2]
+    assert c6[2].startswith("sensory: 2") and "spinal:" not in c6[2]
     assert c6[3] != "Yes"
     assert "rules version 2026.1" in summary_page
     assert "Suggested: none." in print_page

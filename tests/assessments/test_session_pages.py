@@ -125,7 +125,7 @@ def test_the_treating_physio_opens_the_session_with_every_form(
     assert url("adverse-event-create", session) in page.actions()
     assert CANARY in body_of(response)
     assert [row[0] for row in page.rows if row and row[0].startswith("Supinator")] == [
-        "Supinator Nerve or vessel near"
+        "Supinator Nerve or vessel Nerve or vessel: a major nerve or vessel lies close"
     ]
     accesses = LogEntry.objects.get_for_object(session).filter(action=LogEntry.Action.ACCESS)
     assert [entry.actor for entry in accesses] == [physio_client.user]

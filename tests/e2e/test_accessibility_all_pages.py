@@ -84,7 +84,7 @@ def persona_pages(objects: dict[str, object], persona: str) -> list[str]:
 @pytest.fixture
 def coloured_world(request: pytest.FixtureRequest) -> dict[str, object]:
     """The page table's world, with what changes a page's colours: a completed visit in the schedule, a
-    limited movement, an asymmetric reflex, a spinal sign and a needled site."""
+    limited movement, an asymmetric reflex, a spinal sign, a confirmed level and needled sites."""
     objects = request.getfixturevalue("world")
     practitioner = Practitioner.objects.get(pk=objects["practitioner"])
     booked = Appointment.objects.get(pk=objects["appointment"])
@@ -101,6 +101,9 @@ def coloured_world(request: pytest.FixtureRequest) -> dict[str, object]:
     assessment = assessment_services.assessment_start(patient=patient, physiotherapist=physio)
     session = assessment_services.session_start(patient=patient, physiotherapist=physio)
     NeedledSite.objects.create(session=session, muscle="deltoid", side="L")
+    # Sites and muscles with precaution badges, whose cautions show on hover and keyboard focus.
+    NeedledSite.objects.create(session=session, muscle="supinator", side="L")
+    assessment_services.segment_decide(assessment=assessment, level="C5", side="R", decision="confirmed")
     assessment_services.spinal_sign_toggle(assessment=assessment, level="C5", side="R", sign_code="SEN-PARASPINAL")
     assessment_services.rom_record(
         assessment=assessment, joint="shoulder", movement="flexion", side="L", mode="active", degrees=90, pain=True

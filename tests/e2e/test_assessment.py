@@ -69,10 +69,10 @@ def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_i
     steps.get_by_role("link", name="6. Hands-on exam").click()
     page.get_by_label("Sign").select_option(value="MOT-TAUTBAND")
     page.get_by_label("Muscle").select_option(label="Supinator")
-    page.get_by_role("combobox", name="Side").select_option(label="Left")
+    page.locator("#add-finding select[name=side]").select_option(label="Left")
     page.get_by_label("Status").select_option("present")
     page.get_by_role("button", name="Add").click()
-    expect(page.get_by_role("row").filter(has_text="Supinator")).to_contain_text("present")
+    expect(page.get_by_role("row").filter(has_text="Supinator")).to_contain_text("Present")
 
     steps.get_by_role("link", name="7. The spine").click()
     expect(page.get_by_text("No palpated range recorded: every sign not marked is not tested.")).to_be_visible()
@@ -144,7 +144,7 @@ def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_i
     expect(page.get_by_text("Confirm at least one level to see the muscles to needle.")).to_be_visible()
     c6_left.get_by_role("button", name="Involved", exact=True).click()
 
-    expect(page.get_by_text("C6 L: involved")).to_be_visible()
+    expect(page.get_by_text("C6 left: involved")).to_be_visible()
     muscles = page.get_by_role("list").filter(has_text="Cervical multifidus / rotatores")
     expect(muscles).to_contain_text("Supinator")
     expect(muscles).to_contain_text("beside the spine")

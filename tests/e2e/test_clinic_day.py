@@ -226,7 +226,7 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
             assert_no_violations(physio)
         physio.locator("form[action$='/rows/finding/']").get_by_label("Sign").select_option("SEN-MOTORPOINT")
         physio.locator("form[action$='/rows/finding/']").get_by_label("Muscle").select_option("supinator")
-        physio.locator("form[action$='/rows/finding/']").get_by_role("combobox", name="Side").select_option("R")
+        physio.locator("form[action$='/rows/finding/'] select[name=side]").select_option("R")
         physio.locator("form[action$='/rows/finding/']").get_by_role("button", name="Add").click()
         physio.get_by_role("link", name=re.compile("The spine")).click()
         for level in ("C5", "C6"):

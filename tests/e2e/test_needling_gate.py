@@ -216,10 +216,10 @@ def test_a_medicine_started_since_the_questionnaire_holds_every_site_until_its_f
     expect(page.locator("#amendment")).to_contain_text("Started: apixaban")
     expect(page.get_by_role("heading", name="Flags (2)")).to_be_visible()
 
-    def flag_card(code: str) -> object:
-        return page.locator("article").filter(has=page.get_by_role("heading", name=code))
+    def flag_card(title: str) -> object:
+        return page.locator("article").filter(has=page.get_by_role("heading", name=title))
 
-    anticoagulant = flag_card("BLEED_ANTICOAGULANT")
+    anticoagulant = flag_card("Takes an anticoagulant")
     expect(anticoagulant.get_by_role("heading")).to_contain_text("HIGH")
     expect(anticoagulant).to_contain_text("apixaban")
     anticoagulant.get_by_label("Management plan (required)").fill(
@@ -227,19 +227,19 @@ def test_a_medicine_started_since_the_questionnaire_holds_every_site_until_its_f
     )
     with page.expect_navigation():
         anticoagulant.get_by_role("button", name="Acknowledge").click()
-    expect(page.get_by_text("BLEED_ANTICOAGULANT acknowledged.", exact=True)).to_be_visible()
-    expect(flag_card("BLEED_ANTICOAGULANT")).to_contain_text(
+    expect(page.get_by_text("Acknowledged: Takes an anticoagulant.", exact=True)).to_be_visible()
+    expect(flag_card("Takes an anticoagulant")).to_contain_text(
         "Superficial muscles first, fine needles, compress each site."
     )
 
-    stale = flag_card("SCREEN_STALE")
+    stale = flag_card("Screening out of date")
     expect(stale.get_by_role("heading")).to_contain_text("CLARIFY")
     stale.get_by_label("The real answer, as the patient told you (required)").fill(
         "Started apixaban last week; nothing else changed."
     )
     with page.expect_navigation():
         stale.get_by_role("button", name="Acknowledge").click()
-    expect(page.get_by_text("SCREEN_STALE acknowledged.", exact=True)).to_be_visible()
+    expect(page.get_by_text("Acknowledged: Screening out of date.", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Acknowledge")).to_have_count(0)
     assert [flag.is_open for flag in amendment.flags.all()] == [False, False]
 

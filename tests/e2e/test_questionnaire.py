@@ -128,12 +128,12 @@ def test_front_desk_sends_the_link_the_patient_answers_on_a_phone_and_the_physio
     expect(page.get_by_role("heading", level=1)).to_contain_text("Safety questionnaire,")
     high = page.locator(f"#flag-{response.flags.get(code='BLEED_ANTICOAGULANT').pk}")
     high.get_by_role("button", name="Acknowledge").click()
-    expect(page.get_by_text("BLEED_ANTICOAGULANT: Record the management plan for this flag.")).to_be_visible()
+    expect(page.get_by_text("Takes an anticoagulant: Record the management plan for this flag.")).to_be_visible()
     for each in flags:
         card = page.locator(f"#flag-{each.pk}")
         card.get_by_role("textbox").fill("Superficial sites only; press each site for a minute.")
         card.get_by_role("button", name="Acknowledge").click()
-        expect(page.get_by_text(f"{each.code} acknowledged.")).to_be_visible()
+        expect(page.get_by_text(f"Acknowledged: {each.title}.")).to_be_visible()
         expect(page.locator(f"#flag-{each.pk}")).to_contain_text("Acknowledged by")
 
     assert not SafetyFlag.objects.filter(response=response, acknowledged_at__isnull=True).exclude(severity="INFO")

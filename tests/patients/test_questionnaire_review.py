@@ -1,5 +1,6 @@
 """The physio's review of a questionnaire: who may see it, acknowledging flags, the needling gate, readiness."""
 
+import html
 import re
 import uuid
 from datetime import date, datetime, timedelta
@@ -21,7 +22,7 @@ from patients import safety_state, services
 from patients.gate import PatientDecision, ReasonKind
 from patients.models import Patient, QuestionnaireResponse, SafetyFlag
 from patients.readiness import readiness_for
-from patients.safety_rules import Severity
+from patients.safety_rules import FLAG_DEFINITION_BY_CODE, FlagCode, Severity
 from tests.factories import ConsentFactory, PatientFactory, SafetyRecheckFactory, UserFactory
 from tests.patients.answers import ALL_NO
 
@@ -112,9 +113,11 @@ def test_the_physio_sees_the_answers_and_the_flags_with_hold_first(
     assert "<td>Very afraid</td>" in body
     assert "Confirmed by the patient as “Zebedee Quartermaine”" in body
     assert f"flags from rules version {response.rules_version}" in body
-    shown = re.findall(r'id="flag-\d+-title">\s*<span class="badge [^"]+">(\w+)</span>\s*(\w+)', body)
+    shown = re.findall(r'id="flag-\d+-title">\s*<span class="badge [^"]+">(\w+)</span>\s*([^<]+?)\s*<', body)
     assert [severity for severity, _ in shown] == SEVERITY_ORDER
-    assert {code for _, code in shown} == set(response.flags.values_list("code", flat=True))
+    # Each flag by its title, never its code.
+    titles = {FLAG_DEFINITION_BY_CODE[FlagCode(code)].title for code in response.flags.values_list("code", flat=True)}
+    assert {html.unescape(title) for _, title in shown} == titles
     assert "Acknowledge all 2 LOW flags" in body
 
 
@@ -223,7 +226,7 @@ def test_a_serious_flag_is_not_acknowledged_without_its_note(
     page = physio_client.post(acknowledge_url(target), {"note": "   "}, follow=True)
 
     assert page.redirect_chain == [(f"{review_url(response)}#flag-{target.pk}", 302)]
-    assert f"{code}: {message}" in page.content.decode()
+    assert escape(f"{target.title}: {message}") in page.content.decode()
     target.refresh_from_db()
     assert (target.acknowledged_at, target.acknowledged_by, target.acknowledgement_note) == (None, None, "")
     assert not LogEntry.objects.get_for_object(target).filter(action=LogEntry.Action.UPDATE).exists()
@@ -249,7 +252,7 @@ def test_acknowledging_a_flag_is_signed_and_audit_logged(
         page = physio_client.post(acknowledge_url(target), {"note": f"  {note}  "}, follow=True)
 
     body = page.content.decode()
-    assert f"{code} acknowledged." in body
+    assert escape(f"Acknowledged: {target.title}.") in body
     assert f"Acknowledged by {physio_client.user} on 2026-03-02 10:00" in body
     target.refresh_from_db()
     assert (target.acknowledged_at, target.acknowledged_by, target.acknowledgement_note) == (
