@@ -16,6 +16,8 @@ from .evaluation import (
     assessment_summary,
     confirmed_muscles,
     finding_record,
+    grip_record,
+    muscle_strength_record,
     reflex_record,
     rom_record,
     segment_decide,
@@ -40,6 +42,7 @@ from .sessions import (
     session_start,
 )
 from .signing import (
+    ASSESSMENT_ROWS_ADDED_LATER,
     ASSESSMENT_SIGNED_FIELDS,
     ASSESSMENT_SIGNED_ROWS,
     HISTORY_FIELDS,
@@ -51,6 +54,7 @@ from .signing import (
     AssessmentNotEditable,
     StaleAssessment,
     addendum_add,
+    assessment_signed_rows,
     content_digest,
     digest_of,
     session_content_digest,
@@ -60,6 +64,7 @@ from .signing import (
 )
 
 __all__ = [
+    "ASSESSMENT_ROWS_ADDED_LATER",
     "ASSESSMENT_SIGNED_FIELDS",
     "ASSESSMENT_SIGNED_ROWS",
     "HISTORY_FIELDS",
@@ -82,12 +87,15 @@ __all__ = [
     "assessment_row_delete",
     "assessment_save_fields",
     "assessment_sign",
+    "assessment_signed_rows",
     "assessment_start",
     "assessment_summary",
     "confirmed_muscles",
     "content_digest",
     "digest_of",
     "finding_record",
+    "grip_record",
+    "muscle_strength_record",
     "muscles_today",
     "needled_site_add",
     "needled_site_remove",

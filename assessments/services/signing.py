@@ -97,7 +97,12 @@ ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sensory": ("sensory_tests", ()),
     "findings": ("findings", ()),
     "decisions": ("segment_decisions", ("level", "side", "decision")),
+    "muscle_strength": ("muscle_strength_tests", ()),
+    "grip": ("grip_strengths", ()),
 }
+# Rows a signature covers since a later version: left out of the content while there are none, so that the
+# assessments signed before they existed keep their digest.
+ASSESSMENT_ROWS_ADDED_LATER = ("muscle_strength", "grip")
 
 
 SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
@@ -128,12 +133,17 @@ def signed_rows_of_many(
     return rows
 
 
+def assessment_signed_rows(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """An assessment's signed rows as the digest covers them: without the kinds added later when there are none."""
+    return {key: found for key, found in rows.items() if found or key not in ASSESSMENT_ROWS_ADDED_LATER}
+
+
 def content_digest(assessment: Assessment, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """SHA-256 over a canonical serialisation of everything the signature covers (`rows`: read if not given)."""
     return digest_of(
         {
             "assessment": {field: getattr(assessment, field) for field in ASSESSMENT_SIGNED_FIELDS},
-            **(rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)),
+            **assessment_signed_rows(rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)),
         }
     )
 
