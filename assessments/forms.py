@@ -171,11 +171,12 @@ class MuscleStrengthForm(forms.Form):
         },
     )
     side = forms.ChoiceField(
+        label="Left or right",
         choices=SIDES,
         error_messages={"required": "Choose the side tested.", "invalid_choice": "Choose left or right."},
     )
     grade = forms.ChoiceField(
-        label="MRC grade",
+        label="Grade (MRC)",
         choices=[("", "Choose a grade"), *MRC_GRADE_CHOICES],
         error_messages={
             "required": "Choose the MRC grade.",

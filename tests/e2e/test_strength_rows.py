@@ -22,23 +22,23 @@ def test_a_muscle_and_grip_are_recorded_in_place_then_on_the_other_side(page: ob
 
     muscle_form = page.locator("#add-muscle")
     muscle_form.get_by_label("Muscle").select_option(label="Extensor carpi radialis brevis")
-    muscle_form.get_by_label("Side").select_option(label="Right")
-    muscle_form.get_by_label("MRC grade").select_option(label="4-: Good minus")
-    muscle_form.get_by_role("button", name="Add").click()
+    muscle_form.get_by_label("Left or right").select_option(label="Right")
+    muscle_form.get_by_label("Grade (MRC)").select_option(label="4-: Good minus")
+    muscle_form.get_by_role("button", name="Record grade").click()
 
     muscles = page.locator("#muscle-area").get_by_role("row").filter(has_text="Extensor carpi radialis brevis")
     expect(muscles).to_have_count(1)
     expect(muscles).to_contain_text("4-/5 (weak)")
     muscle_form = page.locator("#add-muscle")
     expect(muscle_form.get_by_label("Muscle")).to_have_value(ECRB)
-    expect(muscle_form.get_by_label("Side")).to_have_value("R")
-    expect(muscle_form.get_by_label("MRC grade")).to_be_focused()
+    expect(muscle_form.get_by_label("Left or right")).to_have_value("R")
+    expect(muscle_form.get_by_label("Grade (MRC)")).to_be_focused()
 
     page.get_by_role("link", name="Same, other side: Extensor carpi radialis brevis, left").click()
-    expect(page.locator("#add-muscle").get_by_label("Side")).to_have_value("L")
-    expect(page.locator("#add-muscle").get_by_label("MRC grade")).to_be_focused()
-    page.locator("#add-muscle").get_by_label("MRC grade").select_option(label="5: Normal")
-    page.locator("#add-muscle").get_by_role("button", name="Add").click()
+    expect(page.locator("#add-muscle").get_by_label("Left or right")).to_have_value("L")
+    expect(page.locator("#add-muscle").get_by_label("Grade (MRC)")).to_be_focused()
+    page.locator("#add-muscle").get_by_label("Grade (MRC)").select_option(label="5: Normal")
+    page.locator("#add-muscle").get_by_role("button", name="Record grade").click()
 
     expect(muscles).to_have_count(2)
     expect(muscles.first).to_contain_text("Left 5/5, right 4-/5: right weaker")
@@ -46,7 +46,7 @@ def test_a_muscle_and_grip_are_recorded_in_place_then_on_the_other_side(page: ob
     grip_form = page.locator("#add-grip")
     grip_form.get_by_label("Hand").select_option(label="Right")
     grip_form.get_by_label("Grip (kg)").fill("22")
-    grip_form.get_by_role("button", name="Add").click()
+    grip_form.get_by_role("button", name="Record grip").click()
     expect(page.locator("#add-grip").get_by_label("Grip (kg)")).to_be_focused()
     page.get_by_role("link", name="Same, other side: Grip, left").click()
     expect(page.locator("#add-grip").get_by_label("Hand")).to_have_value("L")
@@ -65,7 +65,7 @@ def test_a_muscle_and_grip_are_recorded_in_place_then_on_the_other_side(page: ob
     ]
 
     page.locator("#add-grip").get_by_label("Grip (kg)").fill("250")
-    page.locator("#add-grip").get_by_role("button", name="Add").click()
+    page.locator("#add-grip").get_by_role("button", name="Record grip").click()
 
     expect(page.get_by_text("Grip strength goes from 0 to 100 kg.")).to_be_visible()
     expect(page.locator("#add-grip").get_by_label("Grip (kg)")).to_be_focused()
@@ -91,9 +91,9 @@ def test_without_javascript_a_muscle_is_graded_and_the_form_keeps_it(
 
     form = plain.locator("#add-muscle")
     form.get_by_label("Muscle").select_option(label="Triceps brachii")
-    form.get_by_label("Side").select_option(label="Left")
-    form.get_by_label("MRC grade").select_option(label="3: Fair")
-    form.get_by_role("button", name="Add").click()
+    form.get_by_label("Left or right").select_option(label="Left")
+    form.get_by_label("Grade (MRC)").select_option(label="3: Fair")
+    form.get_by_role("button", name="Record grade").click()
 
     expect(plain).to_have_url(
         f"{live_server.url}/assessments/{assessment.pk}/step/strength/?muscle=triceps-brachii&side=L&add=muscle#add-muscle"
@@ -101,5 +101,5 @@ def test_without_javascript_a_muscle_is_graded_and_the_form_keeps_it(
     expect(plain.locator("#add-muscle").get_by_label("Muscle")).to_have_value("triceps-brachii")
     expect(plain.get_by_role("row").filter(has_text="Triceps brachii")).to_contain_text("3/5 (weak)")
     plain.get_by_role("link", name="Same, other side: Triceps brachii, right").click()
-    expect(plain.locator("#add-muscle").get_by_label("Side")).to_have_value("R")
+    expect(plain.locator("#add-muscle").get_by_label("Left or right")).to_have_value("R")
     context.close()
