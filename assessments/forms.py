@@ -168,6 +168,69 @@ class StrengthForm(forms.Form):
     grade = forms.ChoiceField(label="MRC grade", choices=[(g.value, g.value) for g in scales.MrcGrade])
 
 
+MRC_GRADE_CHOICES = [
+    (grade.value, "Not tested" if grade == scales.MrcGrade.NOT_TESTED else f"{grade.value}: {info.name}")
+    for grade, info in scales.MRC_GRADES.items()
+]
+
+
+class MuscleStrengthForm(forms.Form):
+    """Any catalogue muscle graded by MRC; shares the strength page with StrengthForm, so its ids are its own."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_muscle_%s")
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["muscle"]).choices = muscle_choices([])
+
+    muscle = forms.ChoiceField(
+        error_messages={
+            "required": "Choose the muscle tested.",
+            "invalid_choice": "Choose a muscle from the catalogue.",
+        },
+    )
+    side = forms.ChoiceField(
+        label="Left or right",
+        choices=SIDES,
+        error_messages={"required": "Choose the side tested.", "invalid_choice": "Choose left or right."},
+    )
+    grade = forms.ChoiceField(
+        label="Grade (MRC)",
+        choices=[("", "Choose a grade"), *MRC_GRADE_CHOICES],
+        error_messages={
+            "required": "Choose the MRC grade.",
+            "invalid_choice": "Choose an MRC grade from 0 to 5, or not tested.",
+        },
+    )
+
+
+class GripForm(forms.Form):
+    """Grip strength by dynamometer: one value per side (the clinical reference gives no number of trials)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_grip_%s")
+        super().__init__(*args, **kwargs)
+
+    side = forms.ChoiceField(
+        label="Hand",
+        choices=SIDES,
+        error_messages={"required": "Choose the hand measured.", "invalid_choice": "Choose left or right."},
+    )
+    kilograms = forms.DecimalField(
+        label="Grip (kg)",
+        min_value=scales.GRIP_KG_MIN,
+        max_value=scales.GRIP_KG_MAX,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0", "max": "100", "inputmode": "decimal"}),
+        error_messages={
+            "required": "Enter the grip strength in kilograms.",
+            "invalid": "Enter the grip strength as a number of kilograms, such as 32.5.",
+            "min_value": "Grip strength goes from 0 to 100 kg.",
+            "max_value": "Grip strength goes from 0 to 100 kg.",
+            "max_decimal_places": "Give the kilograms to one decimal place at most.",
+        },
+    )
+
+
 class ReflexForm(forms.Form):
     reflex = forms.ChoiceField(
         choices=[(code, reflex.name) for code, reflex in anatomy.REFLEXES.items()],

@@ -9,6 +9,7 @@ and signs it. Bracketed IDs are the reference's source IDs.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from assessments.scales import (
     SensoryScore,
     is_weak,
     mrc_grade,
+    mrc_out_of_five,
     reflex_grade,
     reflex_value,
 )
@@ -347,6 +349,23 @@ class KeyMuscleResult:
 
 
 @dataclass(frozen=True)
+class MuscleStrengthResult:
+    """The MRC grade of a catalogue muscle (2.3) on one side (3.2): a weak one is the MOT-WEAK sign at that muscle."""
+
+    muscle: str
+    side: Side
+    grade: MrcGrade
+    reference: Reference = None
+
+    def __post_init__(self) -> None:
+        muscle(self.muscle)
+        object.__setattr__(self, "side", Side(self.side))
+        object.__setattr__(self, "grade", mrc_grade(self.grade))
+        if self.side not in _LIMB_SIDES:
+            raise ValueError("Record each muscle for the left (L) or right (R) side separately.")
+
+
+@dataclass(frozen=True)
 class SensoryResult:
     """A sensory score at a level's key sensory point on one side (2.2, 3.3)."""
 
@@ -423,6 +442,7 @@ class Evidence:
     muscle: str | None = None
     reflex: str | None = None
     reference: Reference = None
+    words: str = ""  # what was measured, for a graded test ("Wrist extensors MRC 4/5 right (5/5 left)")
 
 
 @dataclass(frozen=True)
@@ -614,12 +634,63 @@ def _reflex_evidence(results: Iterable[ReflexResult], settings: SummarySettings)
     return evidence
 
 
+_OTHER_SIDE: Mapping[Side, Side] = MappingProxyType({Side.LEFT: Side.RIGHT, Side.RIGHT: Side.LEFT})
+
+
+def strength_words(name: str, side: Side, grade: MrcGrade, other_grade: MrcGrade | None = None) -> str:
+    """A graded muscle as clinicians write it, with the other side when it was graded:
+    "Wrist extensors MRC 4/5 right (5/5 left)"."""
+    words = f"{name} MRC {mrc_out_of_five(grade)} {side.label}"
+    if other_grade is None:
+        return words
+    other = _OTHER_SIDE[side].label
+    if other_grade == MrcGrade.NOT_TESTED:
+        return f"{words} ({other} not tested)"
+    return f"{words} ({mrc_out_of_five(other_grade)} {other})"
+
+
+def key_muscle_name(level: str) -> str:
+    """The key muscle of a level in words: the ASIA key muscle, or the 2.2 test movement without its sources."""
+    row = spinal_level(level)
+    return row.asia_key_muscle or re.sub(r"\s*\[[^\]]*\]", "", row.key_muscle_test).split(";")[0]
+
+
 def _key_muscle_evidence(results: Iterable[KeyMuscleResult], settings: SummarySettings) -> list[Evidence]:
-    return [
-        Evidence(r.level, r.side, SignGroup.MOTOR.value, KEY_MUSCLE_SOURCE, 1.0, None, None, r.reference)
-        for r in results
-        if is_weak(r.grade, threshold=settings.weakness_threshold)
-    ]
+    tested = list(results)
+    grades = {(r.level, r.side): r.grade for r in tested}
+    evidence: list[Evidence] = []
+    for r in tested:
+        if is_weak(r.grade, threshold=settings.weakness_threshold):
+            other = grades.get((r.level, _OTHER_SIDE[r.side]))
+            words = strength_words(key_muscle_name(r.level), r.side, r.grade, other)
+            evidence.append(
+                Evidence(
+                    r.level, r.side, SignGroup.MOTOR.value, KEY_MUSCLE_SOURCE, 1.0, reference=r.reference, words=words
+                )
+            )
+    return evidence
+
+
+def _muscle_strength_evidence(results: Iterable[MuscleStrengthResult], settings: SummarySettings) -> list[Evidence]:
+    """A weak catalogue muscle is MOT-WEAK at that muscle (1.2), a motor sign credited to its roots like any muscle
+    sign (1.4 step 1: primary roots fully, the others ``secondary_root_weight``). A segmental muscle's root is the
+    level needled, which a strength grade does not name: it is shown on the strength page but credits no level."""
+    tested = list(results)
+    grades = {(r.muscle, r.side): r.grade for r in tested}
+    evidence: list[Evidence] = []
+    for r in tested:
+        catalogue_muscle = muscle(r.muscle)
+        if catalogue_muscle.is_segmental or not is_weak(r.grade, threshold=settings.weakness_threshold):
+            continue
+        words = strength_words(catalogue_muscle.name, r.side, r.grade, grades.get((r.muscle, _OTHER_SIDE[r.side])))
+        credits = _root_credits(catalogue_muscle.primary_roots, catalogue_muscle.roots, settings.secondary_root_weight)
+        evidence += [
+            Evidence(
+                level, r.side, SignGroup.MOTOR.value, KEY_MUSCLE_SOURCE, weight, r.muscle, None, r.reference, words
+            )
+            for level, weight in credits
+        ]
+    return evidence
 
 
 def _sensory_evidence(results: Iterable[SensoryResult]) -> list[Evidence]:
@@ -676,6 +747,7 @@ def segment_summary(
     reflex_results: Iterable[ReflexResult] = (),
     key_muscle_results: Iterable[KeyMuscleResult] = (),
     sensory_results: Iterable[SensoryResult] = (),
+    muscle_strength_results: Iterable[MuscleStrengthResult] = (),
     settings: SummarySettings = DEFAULT_SUMMARY_SETTINGS,
     rules_version: str = RULES_VERSION,
     palpated: PalpatedRange | None = None,
@@ -685,7 +757,8 @@ def segment_summary(
     Step 1 credits each counted finding to (level, side) pairs: dermatomal, sensory, autonomic and spinal signs
     to the levels recorded; muscle signs to the muscle's roots (primary 1, others ``secondary_root_weight``;
     a segmental muscle to the level recorded); a reflex graded 0 or 1+, or differing from the other side, to
-    its roots; a weak key muscle or an abnormal sensory score to its level. Bilateral findings count on both
+    its roots; a weak key muscle or an abnormal sensory score to its level; a weak catalogue muscle to its roots,
+    weighted as a muscle sign. Bilateral findings count on both
     sides; midline findings support both sides. Step 2 counts the evidence per group; step 3 suggests a
     (level, side) supported by ``min_groups`` groups. The suggested muscles are those of
     ``suggested_muscles`` for the suggested levels and sides; the clinician confirms the levels (step 4).
@@ -702,6 +775,7 @@ def segment_summary(
     evidence, unattributed = _finding_evidence(findings, settings, rules_version)
     evidence += _reflex_evidence(reflex_results, settings)
     evidence += _key_muscle_evidence(key_muscle_results, settings)
+    evidence += _muscle_strength_evidence(muscle_strength_results, settings)
     evidence += _sensory_evidence(sensory_results)
 
     by_level: dict[str, list[Evidence]] = defaultdict(list)

@@ -254,6 +254,58 @@ class StrengthTest(models.Model):
         return f"{self.level} {self.side}: MRC {self.grade}"
 
 
+class MuscleStrengthTest(models.Model):
+    """The MRC grade of any catalogue muscle (2.3) on one side (3.2), beside the key-muscle screen by level."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="muscle_strength_tests")
+    muscle = models.CharField(max_length=60, choices=[(code, m.name) for code, m in anatomy.MUSCLES.items()])
+    side = models.CharField(max_length=1, choices=LIMB_SIDE_CHOICES)
+    grade = models.CharField(max_length=3, choices=_choices(scales.MrcGrade))
+
+    class Meta:
+        ordering = ["muscle", "side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "muscle", "side"],
+                name="muscle_strength_one_grade_per_muscle_side",
+                violation_error_message="This muscle is already graded on that side.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.muscle} {self.side}: MRC {self.grade}"
+
+
+class GripStrength(models.Model):
+    """Grip strength by hand-held dynamometer, one value in kilograms per side."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="grip_strengths")
+    side = models.CharField(max_length=1, choices=LIMB_SIDE_CHOICES)
+    kilograms = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(scales.GRIP_KG_MIN), MaxValueValidator(scales.GRIP_KG_MAX)],
+    )
+
+    class Meta:
+        ordering = ["side"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "side"],
+                name="grip_one_value_per_side",
+                violation_error_message="Grip strength is already recorded on that side.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kilograms__gte=0) & Q(kilograms__lte=100),
+                name="grip_kilograms_0_to_100",
+                violation_error_message="Grip strength goes from 0 to 100 kg.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Grip {self.side}: {self.kilograms} kg"
+
+
 class ReflexTest(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="reflex_tests")
     reflex = models.CharField(max_length=30, choices=[(code, code) for code in anatomy.REFLEXES])
@@ -382,6 +434,8 @@ for model in (
     Assessment,
     RomMeasurement,
     StrengthTest,
+    MuscleStrengthTest,
+    GripStrength,
     ReflexTest,
     SensoryTest,
     SignFinding,

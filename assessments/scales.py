@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -200,6 +201,51 @@ def is_weak(grade: MrcGrade | str, *, threshold: MrcGrade | str = DEFAULT_WEAKNE
     if grade == MrcGrade.NOT_TESTED:
         return False
     return mrc_rank(grade) <= mrc_rank(mrc_grade(threshold))
+
+
+def mrc_out_of_five(grade: MrcGrade | str) -> str:
+    """A grade as clinicians write it, ``"4-/5"``; "not tested" for NT."""
+    grade = mrc_grade(grade)
+    return "not tested" if grade == MrcGrade.NOT_TESTED else f"{grade.value}/5"
+
+
+def weaker_of(left: MrcGrade | str, right: MrcGrade | str) -> str | None:
+    """``"L"`` or ``"R"``, whichever side ranks lower on 3.2's fixed order; None when they rank the same or a side
+    was not tested (NT ranks nowhere, so it is neither weaker nor stronger)."""
+    left, right = mrc_grade(left), mrc_grade(right)
+    if MrcGrade.NOT_TESTED in (left, right) or left == right:
+        return None
+    return "L" if mrc_rank(left) < mrc_rank(right) else "R"
+
+
+# --- Grip strength by hand-held dynamometer ------------------------------------------------------------------------
+# clinical-reference.md gives no grip protocol, norms or number of trials: one value per side is recorded, in kg,
+# and the bounds below are the form's plausibility range, a clinic default rather than a clinical rule.
+
+GRIP_KG_MIN = Decimal("0")
+GRIP_KG_MAX = Decimal("100")
+
+
+@dataclass(frozen=True)
+class GripDifference:
+    """Left against right: the weaker side, by how many kilograms, and that as a percentage of the stronger side."""
+
+    weaker_side: str | None  # "L" or "R"; None when both sides are equal
+    kilograms: Decimal
+    percent: int  # rounded; 0 when equal
+
+
+def grip_difference(left_kg: Decimal, right_kg: Decimal) -> GripDifference:
+    """The side difference of two grip measurements (kg); ValueError when one is outside 0-100 kg."""
+    for value in (left_kg, right_kg):
+        if not GRIP_KG_MIN <= value <= GRIP_KG_MAX:
+            raise ValueError(f"Grip strength goes from {GRIP_KG_MIN} to {GRIP_KG_MAX} kg, got {value!r}.")
+    if left_kg == right_kg:
+        return GripDifference(None, Decimal("0"), 0)
+    stronger, weaker = max(left_kg, right_kg), min(left_kg, right_kg)
+    difference = stronger - weaker
+    percent = int((difference / stronger * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return GripDifference("L" if left_kg < right_kg else "R", difference, percent)
 
 
 # --- 3.3 Sensory scoring (ISNCSCI style) [N2][N1] ------------------------------------------------------------------

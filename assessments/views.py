@@ -30,6 +30,8 @@ from . import anatomy, forms, gunn_signs, rom, scales, services
 from .models import (
     Assessment,
     AssessmentStatus,
+    GripStrength,
+    MuscleStrengthTest,
     ReflexTest,
     RomMeasurement,
     SensoryTest,
@@ -49,10 +51,14 @@ STEPS = (
     ("summary", "Summary and sign"),
 )
 STEP_NAMES = dict(STEPS)
-AssessmentRow: TypeAlias = RomMeasurement | StrengthTest | ReflexTest | SensoryTest | SignFinding
+AssessmentRow: TypeAlias = (
+    RomMeasurement | StrengthTest | MuscleStrengthTest | GripStrength | ReflexTest | SensoryTest | SignFinding
+)
 ROW_MODELS: dict[str, type[AssessmentRow]] = {
     "rom": RomMeasurement,
     "strength": StrengthTest,
+    "muscle": MuscleStrengthTest,
+    "grip": GripStrength,
     "reflex": ReflexTest,
     "sensory": SensoryTest,
     "finding": SignFinding,
@@ -149,8 +155,10 @@ def _render_step(
         "addenda": list(assessment.addenda.select_related("author")) if not assessment.is_draft else [],
     }
     context.update(STEP_CONTEXT[step](assessment, form))
-    if prefill and step in STEP_ROW_KIND:
-        context["form"] = _prefilled_form(STEP_ROW_KIND[step], prefill)
+    if prefill and step in STEP_ROW_KINDS:
+        kind = prefill.get("add") or STEP_ROW_KINDS[step][0]
+        if kind in STEP_ROW_KINDS[step]:
+            context[ROW_FORM_CONTEXT.get(kind, "form")] = _prefilled_form(kind, prefill)
     context.update(extra)
     # A refused change whose form the page does not show (the record is no longer editable, or an
     # addendum to a record that is not signed): say why at the top instead.
@@ -207,24 +215,84 @@ def _movement_context(assessment: Assessment, form: BaseForm | None) -> dict[str
 
 
 def _strength_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
+    """The key-muscle screen by level, any catalogue muscle by MRC grade, and grip by dynamometer: each its own
+    form and table, with the two sides compared."""
     tests = list(assessment.strength_tests.all())
     by_level: dict[str, dict[str, StrengthTest]] = defaultdict(dict)
     for test in tests:
         by_level[test.level][test.side] = test
+    muscle_tests = sorted(
+        assessment.muscle_strength_tests.all(), key=lambda test: (anatomy.MUSCLES[test.muscle].number, test.side)
+    )
+    by_muscle: dict[str, dict[str, MuscleStrengthTest]] = defaultdict(dict)
+    for muscle_test in muscle_tests:
+        by_muscle[muscle_test.muscle][muscle_test.side] = muscle_test
+    grips = {grip.side: grip for grip in assessment.grip_strengths.all()}
     return {
-        "form": form or forms.StrengthForm(),
+        "form": form if isinstance(form, forms.StrengthForm) else forms.StrengthForm(),
+        "muscle_form": form if isinstance(form, forms.MuscleStrengthForm) else forms.MuscleStrengthForm(),
+        "grip_form": form if isinstance(form, forms.GripForm) else forms.GripForm(),
         "mrc_credit_line": scales.MRC_CREDIT_LINE,
         "table": [
             {
                 "row": test,
                 "test": without_references(anatomy.spinal_level(test.level).key_muscle_test),
                 "weak": scales.is_weak(test.grade),
+                "difference": mrc_side_difference(by_level[test.level]),
                 "other_side": _other_side(assessment, "strength", test.side, by_level[test.level], level=test.level),
             }
             for test in tests
         ],
+        "muscle_table": [
+            {
+                "row": test,
+                "name": anatomy.MUSCLES[test.muscle].name,
+                "roots": _root_span(anatomy.MUSCLES[test.muscle].roots),
+                "weak": scales.is_weak(test.grade),
+                "difference": mrc_side_difference(by_muscle[test.muscle]),
+                "other_side": _other_side(assessment, "muscle", test.side, by_muscle[test.muscle], muscle=test.muscle),
+            }
+            for test in muscle_tests
+        ],
+        "grip_table": [
+            {
+                "row": grip,
+                "difference": grip_side_difference(grips),
+                "other_side": _other_side(assessment, "grip", grip.side, grips),
+            }
+            for grip in (grips[side] for side in ("L", "R") if side in grips)
+        ],
         **_area("strength"),
     }
+
+
+def _root_span(roots: tuple[str, ...]) -> str:
+    return f"{roots[0]}-{roots[-1]}" if len(roots) > 1 else roots[0]
+
+
+def mrc_side_difference(sides: Mapping[str, StrengthTest | MuscleStrengthTest]) -> str | None:
+    """Both sides' MRC grades side by side and which is weaker ("Left 4/5, right 5/5: left weaker"); None until
+    both sides are graded."""
+    if "L" not in sides or "R" not in sides:
+        return None
+    left, right = sides["L"].grade, sides["R"].grade
+    grades = f"Left {scales.mrc_out_of_five(left)}, right {scales.mrc_out_of_five(right)}"
+    if scales.MrcGrade.NOT_TESTED in (left, right):
+        return grades
+    weaker = scales.weaker_of(left, right)
+    return f"{grades}: {SIDE_WORDS[weaker]} weaker" if weaker else f"{grades}: the same"
+
+
+def grip_side_difference(sides: Mapping[str, GripStrength]) -> str | None:
+    """The kilograms and the percentage of the stronger hand by which one hand is weaker; None until both are
+    measured."""
+    if "L" not in sides or "R" not in sides:
+        return None
+    difference = scales.grip_difference(sides["L"].kilograms, sides["R"].kilograms)
+    if difference.weaker_side is None:
+        return "The same on both sides"
+    weaker = SIDE_WORDS[difference.weaker_side].capitalize()
+    return f"{weaker} weaker by {difference.kilograms} kg ({difference.percent}%)"
 
 
 def _reflexes_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
@@ -317,10 +385,16 @@ def spine_grid(states: Mapping[gunn_signs.GridCell, gunn_signs.CellState]) -> li
 
 
 def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
-    # segment_decisions for the decisions and the muscles; strength_tests for the summary and the untested list;
+    # segment_decisions for the decisions and the muscles; the strength tests for the summary and the untested lists;
     # findings for the summary and the ranked muscles; reflexes and sensation for the evidence in words
     prefetch_related_objects(
-        [assessment], "segment_decisions", "strength_tests", "findings", "reflex_tests", "sensory_tests"
+        [assessment],
+        "segment_decisions",
+        "strength_tests",
+        "findings",
+        "reflex_tests",
+        "sensory_tests",
+        "muscle_strength_tests",
     )
     summary = services.assessment_summary(assessment=assessment)
     decisions = {(d.level, d.side): d.decision for d in assessment.segment_decisions.all()}
@@ -335,6 +409,11 @@ def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str,
         "untested_muscles": [
             f"{test.level} {anatomy.Side(test.side).label}"
             for test in assessment.strength_tests.all()
+            if test.grade == scales.MrcGrade.NOT_TESTED
+        ],
+        "untested_catalogue_muscles": [
+            f"{anatomy.MUSCLES[test.muscle].name} {SIDE_WORDS[test.side]}"
+            for test in assessment.muscle_strength_tests.all()
             if test.grade == scales.MrcGrade.NOT_TESTED
         ],
         "gate": gate,
@@ -382,6 +461,8 @@ STEP_CONTEXT = {
 ROW_FORMS: dict[str, tuple[type[Form], str, Callable[..., object]]] = {
     "rom": (forms.RomForm, "movement", services.rom_record),
     "strength": (forms.StrengthForm, "strength", services.strength_record),
+    "muscle": (forms.MuscleStrengthForm, "strength", services.muscle_strength_record),
+    "grip": (forms.GripForm, "strength", services.grip_record),
     "reflex": (forms.ReflexForm, "reflexes", services.reflex_record),
     "sensory": (forms.SensoryForm, "reflexes", services.sensory_record),
     "finding": (forms.FindingForm, "hands-on", services.finding_record),
@@ -393,9 +474,13 @@ ROW_FORMS: dict[str, tuple[type[Form], str, Callable[..., object]]] = {
 SIDE_BY_SIDE: dict[str, tuple[tuple[str, ...], str]] = {
     "rom": (("joint_movement", "side", "mode"), "degrees"),
     "strength": (("level", "side"), "grade"),
+    "muscle": (("muscle", "side"), "grade"),
+    "grip": (("side",), "kilograms"),
     "reflex": (("reflex", "side"), "grade"),
 }
-STEP_ROW_KIND = {"movement": "rom", "strength": "strength", "reflexes": "reflex"}
+# The side-by-side rows of each step, the first the one an address fills in unless it names another (`add`).
+STEP_ROW_KINDS = {"movement": ("rom",), "strength": ("strength", "muscle", "grip"), "reflexes": ("reflex",)}
+ROW_FORM_CONTEXT = {"muscle": "muscle_form", "grip": "grip_form"}  # the others are the step's `form`
 OTHER_SIDE = {"L": "R", "R": "L"}
 SIDE_WORDS = {"L": "left", "R": "right"}
 
@@ -414,8 +499,11 @@ def _prefilled_form(kind: str, values: Mapping[str, Any]) -> Form:
 
 
 def _row_form_url(assessment: Assessment, kind: str, values: Mapping[str, str]) -> str:
-    step = reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": ROW_FORMS[kind][1]})
-    return f"{step}?{urlencode(values)}#add-{kind}"
+    step = ROW_FORMS[kind][1]
+    if kind != STEP_ROW_KINDS[step][0]:
+        values = {**values, "add": kind}  # which of the step's forms the address fills in
+    url = reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": step})
+    return f"{url}?{urlencode(values)}#add-{kind}"
 
 
 def _other_side(
@@ -696,11 +784,14 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     services.assessment_printed(assessment=assessment)
     reflexes = _reflexes_context(assessment, None)
     summary = _summary_context(assessment, None)
+    strength = _strength_context(assessment, None)
     context = {
         "assessment": assessment,
         "patient": assessment.patient,
         "rom_table": _movement_context(assessment, None)["table"],
-        "strength_table": _strength_context(assessment, None)["table"],
+        "strength_table": strength["table"],
+        "muscle_strength_table": strength["muscle_table"],
+        "grip_table": strength["grip_table"],
         "reflex_table": reflexes["table"],
         "sensory_table": reflexes["sensory_table"],
         "findings": _hands_on_context(assessment, None)["findings"],
@@ -710,6 +801,7 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence_words": summary["evidence_words"],
         "decisions": summary["decisions"],
         "untested_muscles": summary["untested_muscles"],
+        "untested_catalogue_muscles": summary["untested_catalogue_muscles"],
         "muscles": summary["muscles"],
         "plan_rows": summary["plan_rows"],
         "plan_offer": summary["plan_offer"],

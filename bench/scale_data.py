@@ -610,7 +610,7 @@ def seals(context: Context) -> list[Seal]:
 
     def assessment_digests(rows: list[dict[str, Any]]) -> dict[int, str]:
         # A generated assessment has no findings, tests or decisions: the lists its digest covers are empty.
-        empty = {key: [] for key in assessment_services.ASSESSMENT_SIGNED_ROWS}
+        empty: dict[str, list[dict[str, Any]]] = {key: [] for key in assessment_services.ASSESSMENT_SIGNED_ROWS}
         return {
             row["id"]: assessment_services.digest_of(
                 assessment_services.assessment_signed_content(

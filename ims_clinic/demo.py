@@ -417,6 +417,10 @@ def _seed_elbow(patient: Patient, physiotherapist: User) -> None:
     )
     record.strength_record(assessment=assessment, level="C6", side="R", grade="4")
     record.strength_record(assessment=assessment, level="C6", side="L", grade="5")
+    record.muscle_strength_record(assessment=assessment, muscle="extensor-carpi-radialis-brevis", side="R", grade="4-")
+    record.muscle_strength_record(assessment=assessment, muscle="extensor-carpi-radialis-brevis", side="L", grade="5")
+    record.grip_record(assessment=assessment, side="R", kilograms=Decimal("22.0"))
+    record.grip_record(assessment=assessment, side="L", kilograms=Decimal("34.5"))
     record.reflex_record(assessment=assessment, reflex="brachioradialis", side="R", grade="1+")
     record.reflex_record(assessment=assessment, reflex="brachioradialis", side="L", grade="2+")
     for muscle in ("extensor-carpi-radialis-brevis", "supinator", "brachioradialis"):

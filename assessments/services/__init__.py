@@ -18,6 +18,8 @@ from .evaluation import (
     confirmed_muscles,
     evidence_words,
     finding_record,
+    grip_record,
+    muscle_strength_record,
     palpated_range,
     reflex_record,
     rom_record,
@@ -58,6 +60,7 @@ from .sessions import (
 )
 from .sign_checks import ASSESSMENT_CHECKS, SESSION_CHECKS, Missing, assessment_missing, at_step, session_missing
 from .signing import (
+    ASSESSMENT_ROWS_ADDED_LATER,
     ASSESSMENT_SIGNED_FIELDS,
     ASSESSMENT_SIGNED_ROWS,
     HISTORY_FIELDS,
@@ -70,6 +73,7 @@ from .signing import (
     StaleAssessment,
     addendum_add,
     assessment_signed_content,
+    assessment_signed_rows,
     assessment_signed_values,
     content_digest,
     digest_of,
@@ -81,6 +85,7 @@ from .signing import (
 
 __all__ = [
     "ASSESSMENT_CHECKS",
+    "ASSESSMENT_ROWS_ADDED_LATER",
     "ASSESSMENT_SIGNED_FIELDS",
     "ASSESSMENT_SIGNED_ROWS",
     "HISTORY_FIELDS",
@@ -112,6 +117,7 @@ __all__ = [
     "assessment_save_fields",
     "assessment_sign",
     "assessment_signed_content",
+    "assessment_signed_rows",
     "assessment_signed_values",
     "assessment_start",
     "assessment_summary",
@@ -121,7 +127,9 @@ __all__ = [
     "digest_of",
     "evidence_words",
     "finding_record",
+    "grip_record",
     "muscle_ranking",
+    "muscle_strength_record",
     "muscles_today",
     "needled_site_add",
     "needled_site_remove",

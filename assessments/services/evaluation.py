@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from auditlog.signals import accessed
@@ -22,6 +23,8 @@ from ..models import (
     ENTERED_IN_ERROR_FIELDS,
     Assessment,
     AssessmentStatus,
+    GripStrength,
+    MuscleStrengthTest,
     ReflexTest,
     RomMeasurement,
     SegmentDecision,
@@ -109,6 +112,40 @@ def strength_record(*, assessment: Assessment, level: str, side: str, grade: str
     test = _save_row(StrengthTest, {"assessment": locked, "level": level, "side": side}, {"grade": grade})
     _touch(locked)
     return test
+
+
+def _limb_side(side: str, *, what: str) -> None:
+    if side not in (anatomy.Side.LEFT, anatomy.Side.RIGHT):
+        raise ValidationError({"side": f"Record {what} on the left or the right side, one side at a time."})
+
+
+@transaction.atomic
+def muscle_strength_record(*, assessment: Assessment, muscle: str, side: str, grade: str) -> MuscleStrengthTest:
+    """Grade any catalogue muscle (2.3) on one side by MRC (3.2); grading it again on that side replaces the grade."""
+    if muscle not in anatomy.MUSCLES:
+        raise ValidationError({"muscle": "Choose a muscle from the catalogue."})
+    _limb_side(side, what="each muscle")
+    if grade not in set(scales.MrcGrade):
+        raise ValidationError({"grade": "Choose an MRC grade from 0 to 5, or not tested."})
+    locked = _lock_draft(assessment)
+    test = _save_row(MuscleStrengthTest, {"assessment": locked, "muscle": muscle, "side": side}, {"grade": grade})
+    _touch(locked)
+    return test
+
+
+@transaction.atomic
+def grip_record(*, assessment: Assessment, side: str, kilograms: Decimal | int) -> GripStrength:
+    """Record grip strength by dynamometer on one side, in kg; recording that side again replaces the value."""
+    _limb_side(side, what="grip strength")
+    if isinstance(kilograms, bool) or not isinstance(kilograms, Decimal | int):
+        raise ValidationError({"kilograms": "Enter the grip strength in kilograms."})
+    kilograms = Decimal(kilograms)
+    if not kilograms.is_finite() or not scales.GRIP_KG_MIN <= kilograms <= scales.GRIP_KG_MAX:
+        raise ValidationError({"kilograms": "Grip strength goes from 0 to 100 kg."})
+    locked = _lock_draft(assessment)
+    grip = _save_row(GripStrength, {"assessment": locked, "side": side}, {"kilograms": kilograms})
+    _touch(locked)
+    return grip
 
 
 @transaction.atomic
@@ -270,7 +307,9 @@ def spine_range_record(
 
 @transaction.atomic
 def assessment_row_delete(
-    *, assessment: Assessment, row: RomMeasurement | StrengthTest | ReflexTest | SensoryTest | SignFinding
+    *,
+    assessment: Assessment,
+    row: RomMeasurement | StrengthTest | MuscleStrengthTest | GripStrength | ReflexTest | SensoryTest | SignFinding,
 ) -> None:
     locked = _lock_draft(assessment)
     if row.assessment_id != locked.pk:
@@ -327,6 +366,7 @@ def evidence_words(
 ) -> dict[tuple[str, str], tuple[str, ...]]:
     """Each (level, side) of the summary's evidence in words, one line per item, head to foot."""
     results = _summary_results(assessment)
+    del results["muscle_strength_results"]  # their evidence carries its words (Evidence.words)
     return {
         (level.level, side.side.value): tuple(gunn_signs.evidence_words(item, **results) for item in side.evidence)
         for level in summary.levels
@@ -345,6 +385,10 @@ def _summary_results(assessment: Assessment) -> dict[str, Any]:
         gunn_signs.KeyMuscleResult(test.level, anatomy.Side(test.side), scales.MrcGrade(test.grade), reference=test.pk)
         for test in assessment.strength_tests.all()
     ]
+    muscle_strength = [
+        gunn_signs.MuscleStrengthResult(test.muscle, anatomy.Side(test.side), scales.MrcGrade(test.grade), test.pk)
+        for test in assessment.muscle_strength_tests.all()
+    ]
     sensory = [
         gunn_signs.SensoryResult(
             test.level,
@@ -356,7 +400,12 @@ def _summary_results(assessment: Assessment) -> dict[str, Any]:
         )
         for test in assessment.sensory_tests.all()
     ]
-    return {"reflex_results": reflexes, "key_muscle_results": strength, "sensory_results": sensory}
+    return {
+        "reflex_results": reflexes,
+        "key_muscle_results": strength,
+        "sensory_results": sensory,
+        "muscle_strength_results": muscle_strength,
+    }
 
 
 def confirmed_muscles(*, assessment: Assessment) -> tuple[gunn_signs.SuggestedMuscle, ...]:

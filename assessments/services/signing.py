@@ -109,9 +109,13 @@ ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sensory": ("sensory_tests", ()),
     "findings": ("findings", ()),
     "decisions": ("segment_decisions", ("level", "side", "decision")),
+    "muscle_strength": ("muscle_strength_tests", ()),
+    "grip": ("grip_strengths", ()),
 }
 # Content the signature covers since the plan of muscles: left out while empty, so that an assessment signed
 # before it existed keeps its digest.
+# Rows a signature covers since a later version: left out of the content while there are none, likewise.
+ASSESSMENT_ROWS_ADDED_LATER = ("muscle_strength", "grip")
 
 
 SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
@@ -145,7 +149,15 @@ def signed_rows_of_many(
 def assessment_signed_content(values: dict[str, Any], rows: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """What an assessment's digest covers: its signed fields, without the later ones while empty, and its rows."""
     later_and_empty = {field for field in ASSESSMENT_LATER_FIELDS if values.get(field) in ("", [], None)}
-    return {"assessment": {f: v for f, v in values.items() if f not in later_and_empty}, **rows}
+    return {
+        "assessment": {f: v for f, v in values.items() if f not in later_and_empty},
+        **assessment_signed_rows(rows),
+    }
+
+
+def assessment_signed_rows(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """An assessment's signed rows as the digest covers them: without the kinds added later when there are none."""
+    return {key: found for key, found in rows.items() if found or key not in ASSESSMENT_ROWS_ADDED_LATER}
 
 
 def content_digest(assessment: Assessment, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from assessments import scales
 from assessments.scales import MrcGrade
 
 register = template.Library()
@@ -15,3 +16,9 @@ def strength_grade(grade: str, prefix: str = "") -> str:
     if grade == MrcGrade.NOT_TESTED:
         return "not tested"
     return f"{prefix} {grade}" if prefix else str(grade)
+
+
+@register.filter
+def mrc_out_of_five(grade: str) -> str:
+    """An MRC grade as clinicians write it ("4-/5"), or "not tested"."""
+    return scales.mrc_out_of_five(grade)

@@ -234,6 +234,8 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     assessment_forms.HistoryForm: _editing(assessment_forms.HistoryForm, "assessment"),
     assessment_forms.RomForm: plain(assessment_forms.RomForm),
     assessment_forms.StrengthForm: plain(assessment_forms.StrengthForm),
+    assessment_forms.MuscleStrengthForm: plain(assessment_forms.MuscleStrengthForm),
+    assessment_forms.GripForm: plain(assessment_forms.GripForm),
     assessment_forms.ReflexForm: plain(assessment_forms.ReflexForm),
     assessment_forms.SensoryForm: plain(assessment_forms.SensoryForm),
     assessment_forms.FindingForm: plain(assessment_forms.FindingForm),
