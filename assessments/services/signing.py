@@ -97,7 +97,13 @@ ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "sensory": ("sensory_tests", ()),
     "findings": ("findings", ()),
     "decisions": ("segment_decisions", ("level", "side", "decision")),
+    "baseline": (
+        "baseline_measures",
+        ("instrument", "items", "activities", "score", "raw_sum", "answered", "band", "scoring_version"),
+    ),
 }
+# Rows a signature covers only when there are some, so that assessments signed before they existed keep their digest.
+ASSESSMENT_ROWS_IF_ANY = frozenset({"baseline"})
 
 
 SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
@@ -130,10 +136,11 @@ def signed_rows_of_many(
 
 def content_digest(assessment: Assessment, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """SHA-256 over a canonical serialisation of everything the signature covers (`rows`: read if not given)."""
+    rows = rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)
     return digest_of(
         {
             "assessment": {field: getattr(assessment, field) for field in ASSESSMENT_SIGNED_FIELDS},
-            **(rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)),
+            **{key: found for key, found in rows.items() if found or key not in ASSESSMENT_ROWS_IF_ANY},
         }
     )
 

@@ -120,7 +120,7 @@ def test_many_records_are_verified_a_batch_at_a_time_with_the_digests_signing_co
         assert len(records) == 3
         assert kind.digests(records) == {record.pk: getattr(record, kind.digest_field) for record in records}
 
-    with django_assert_max_num_queries(2 + 6 + 1):  # the records of each kind, then each kind of row once
+    with django_assert_max_num_queries(2 + 7 + 1):  # the records of each kind, then each kind of row once
         results = list(verify_all())
 
     assert results == [("assessments.Assessment", 3, []), ("assessments.TreatmentSession", 3, [])]
