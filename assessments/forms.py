@@ -372,7 +372,7 @@ class AdverseEventForm(forms.Form):
         ]
 
 
-INSTRUMENT_CHOICES = [(code.value, f"{outcomes.SHORT_NAMES[code]} ({code.value})") for code in outcomes.InstrumentCode]
+INSTRUMENT_CHOICES = [(code.value, outcomes.display_name(code)) for code in outcomes.InstrumentCode]
 INSTRUMENT_CODES = frozenset(code.value for code in outcomes.InstrumentCode)
 PSFS_MIN_ACTIVITIES = outcomes.PSFS.min_items
 
@@ -383,6 +383,13 @@ def _missing_message(spec: outcomes.Instrument) -> str:
         outcomes.InstrumentCode.QUICKDASH: "Answer this item: the QuickDASH needs at least 10 of its 11 items.",
         outcomes.InstrumentCode.LEFS: "Answer this activity: the LEFS is scored with every activity answered.",
     }.get(spec.code, "Answer this item.")
+
+
+def _item_label(number: int, topic: str, *, is_psfs: bool) -> str:
+    """ "3. Lifting" for an item with a topic; an item known by its number only is "Item 3" or "Activity 3"."""
+    if is_psfs:
+        return f"Rating of activity {number}"
+    return topic if topic.endswith(str(number)) else f"{number}. {topic}"
 
 
 class OutcomeForm(forms.Form):
@@ -441,7 +448,7 @@ class OutcomeForm(forms.Form):
                 required=False,
                 coerce=int,
                 empty_value=None,
-                label=f"Rating of activity {number}" if is_psfs else f"{number}. {topic}",
+                label=_item_label(number, topic, is_psfs=is_psfs),
                 choices=choices,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 error_messages={"invalid_choice": f"Choose an answer from {low} to {high}."},

@@ -328,6 +328,13 @@ REGION_INSTRUMENTS: Mapping[str, InstrumentCode] = MappingProxyType(
 )
 
 
+def display_name(code: InstrumentCode | str) -> str:
+    """The questionnaire's name on screens: its name, and its abbreviation when that differs."""
+    spec = instrument(code)
+    short = SHORT_NAMES[spec.code]
+    return short if short == spec.code.value else f"{short} ({spec.code.value})"
+
+
 def answer_choices(code: InstrumentCode | str) -> tuple[tuple[int, str], ...]:
     """Each answer of one item: its value, and the words at the two ends of the scale."""
     spec = instrument(code)

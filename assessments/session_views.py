@@ -165,7 +165,7 @@ def _outcome_context(
         "outcome_choices": [
             {
                 "code": code.value,
-                "name": f"{outcomes.SHORT_NAMES[code]} ({code.value})",
+                "name": outcomes.display_name(code),
                 "is_suggested": code in suggested,
             }
             for code in outcomes.InstrumentCode
@@ -555,11 +555,8 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
         series["pain_baseline"] + series["pain_before"], key=lambda point: (point.at, not point.is_baseline)
     )
     if before or series["pain_after"]:
-        title = "Pain (NPRS 0-10) before and after each session"
-        if series["pain_baseline"]:
-            title = "Pain (NPRS 0-10) at the first visit, then before and after each session"
         pain_chart = charts.line_chart(
-            title=title,
+            title="Pain (NPRS 0-10) before and after each session",
             y_label="NPRS",
             series=[("Before", "line-before", before), ("After", "line-after", series["pain_after"])],
             y_min=0,
@@ -603,6 +600,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
         "pain_chart": pain_chart,
         "pain_change": _pain_change(before),
         "baselines": series["baselines"],
+        "pain_from_baseline": bool(series["pain_baseline"]),
         "outcome_charts": outcome_charts,
         "rom_charts": rom_charts,
     }

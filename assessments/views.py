@@ -183,7 +183,7 @@ def measure_rows(measures: list[OutcomeMeasure]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "measure": measure,
-                "name": f"{outcomes.SHORT_NAMES[spec.code]} ({spec.code.value})",
+                "name": outcomes.display_name(spec.code),
                 "score": f"{measure.score:.1f}",
                 "unit": spec.score_unit,
                 "better": "lower" if spec.direction == outcomes.Direction.HIGHER_IS_WORSE else "higher",
@@ -214,7 +214,7 @@ def _baseline_context(
         "baseline_choices": [
             {
                 "code": code.value,
-                "name": f"{outcomes.SHORT_NAMES[code]} ({code.value})",
+                "name": outcomes.display_name(code),
                 "is_suggested": code in offered,
                 "is_recorded": code.value in recorded,
             }

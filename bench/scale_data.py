@@ -509,7 +509,7 @@ def outcome_measure_row_factory(context: Context) -> Callable[[int], dict[str, A
         # Better from session to session of a course, as the progress charts expect to show.
         severity = max(0.05, 0.65 - 0.12 * (i % SESSIONS_PER_ASSESSMENT) + rng.uniform(-0.08, 0.08))
         if spec.code == outcomes.InstrumentCode.ODI:
-            # Entered as a total, as the clinic does (its items are copyrighted: assessments.services.outcome_record).
+            # Entered as the total of a paper form already scored, as the clinic may (assessments.services).
             total = float(round(severity * 100))
             score, raw_sum, answered, items, band = total, 0, 0, [], outcomes.band_for(total, spec.bands) or ""
         else:
@@ -609,8 +609,13 @@ def seals(context: Context) -> list[Seal]:
     seed = context.seed_user_id
 
     def assessment_digests(rows: list[dict[str, Any]]) -> dict[int, str]:
-        # A generated assessment has no findings, tests or decisions: the lists its digest covers are empty.
-        empty = {key: [] for key in assessment_services.ASSESSMENT_SIGNED_ROWS}
+        # A generated assessment has no findings, tests or decisions: the lists its digest covers are empty (and
+        # those it covers only when there are some are left out).
+        empty = {
+            key: []
+            for key in assessment_services.ASSESSMENT_SIGNED_ROWS
+            if key not in assessment_services.ASSESSMENT_ROWS_IF_ANY
+        }
         return {
             row["id"]: assessment_services.digest_of(
                 {"assessment": {f: row[f] for f in assessment_services.ASSESSMENT_SIGNED_FIELDS}, **empty}

@@ -41,6 +41,7 @@ from .sessions import (
     session_start,
 )
 from .signing import (
+    ASSESSMENT_ROWS_IF_ANY,
     ASSESSMENT_SIGNED_FIELDS,
     ASSESSMENT_SIGNED_ROWS,
     HISTORY_FIELDS,
@@ -61,6 +62,7 @@ from .signing import (
 )
 
 __all__ = [
+    "ASSESSMENT_ROWS_IF_ANY",
     "ASSESSMENT_SIGNED_FIELDS",
     "ASSESSMENT_SIGNED_ROWS",
     "HISTORY_FIELDS",

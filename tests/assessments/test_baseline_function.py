@@ -151,7 +151,7 @@ def test_the_history_step_offers_the_complaints_regional_questionnaires_and_open
     assert "Baseline pain (NPRS 0-10)" in body
     offered = r"(?:<strong aria-current=\"true\">|<a href=\"\?instrument=\w+#baseline\">)([^<]+)</"
     assert re.findall(offered, body)[:3] == [
-        "Neck Disability Index (NDI)", "QuickDASH (QuickDASH)", "Patient-Specific Functional Scale (PSFS)",
+        "Neck Disability Index (NDI)", "QuickDASH", "Patient-Specific Functional Scale (PSFS)",
     ]  # fmt: skip
     legends = re.findall(r"<legend[^>]*>([^<]+)</legend>", body[body.index('id="baseline"') :])
     assert legends == [
@@ -167,8 +167,8 @@ def test_the_history_step_offers_the_complaints_regional_questionnaires_and_open
     ("region", "instrument", "first_legend", "answers_per_item", "low_anchor"),
     [
         ("lumbosacral", "ODI", "1. Pain", 6, "0: the first statement, least affected"),
-        ("upper_limb", "QuickDASH", "1. Item 1", 5, "1: no difficulty"),
-        ("lower_limb", "LEFS", "1. Activity 1", 5, "0: extreme difficulty or unable"),
+        ("upper_limb", "QuickDASH", "Item 1", 5, "1: no difficulty"),
+        ("lower_limb", "LEFS", "Activity 1", 5, "0: extreme difficulty or unable"),
         ("chest", "PSFS", "Activity 1", 11, "0: unable"),
     ],
 )
@@ -457,7 +457,7 @@ def test_the_progress_page_starts_each_chart_at_the_assessments_baseline(physio_
     body = html.unescape(body_of(response))
     page = Page(body)
     pain, ndi_chart = page.charts
-    assert "Pain (NPRS 0-10) at the first visit, then before and after each session" in body
+    assert "The first point is the baseline: the pain now at the first visit." in body
     assert len(pain["dots"]) == 3 and pain["bands"] == 1
     assert "Pain now at the first visit to pain before the latest session: 7 → 4, 3 points better (43%)" in body
     assert any(row[0].startswith("2026-04-01, first visit: now 7, at best 4, at worst 9") for row in page.rows)
@@ -517,7 +517,7 @@ def test_a_session_records_a_questionnaire_item_by_item(physio_client: Client, s
     assert shown("Outcome measure recorded.", response)
     measure = OutcomeMeasure.objects.get(session=session)
     assert (measure.instrument, measure.score, measure.answered) == ("QuickDASH", 50.0, 10)
-    assert "QuickDASH (QuickDASH)" in html.unescape(body_of(response))
+    assert "QuickDASH" in html.unescape(body_of(response))
 
 
 def test_a_session_refuses_an_answer_off_the_scale_at_its_item(
