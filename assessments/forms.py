@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any, cast
 
@@ -558,33 +559,168 @@ class AdverseEventForm(forms.Form):
         ]
 
 
+INSTRUMENT_CHOICES = [(code.value, outcomes.display_name(code)) for code in outcomes.InstrumentCode]
+INSTRUMENT_CODES = frozenset(code.value for code in outcomes.InstrumentCode)
+PSFS_MIN_ACTIVITIES = outcomes.PSFS.min_items
+
+
+def _missing_message(spec: outcomes.Instrument) -> str:
+    return {
+        outcomes.InstrumentCode.NDI: "Answer this section: the NDI is scored with at most one section unanswered.",
+        outcomes.InstrumentCode.QUICKDASH: "Answer this item: the QuickDASH needs at least 10 of its 11 items.",
+        outcomes.InstrumentCode.LEFS: "Answer this activity: the LEFS is scored with every activity answered.",
+    }.get(spec.code, "Answer this item.")
+
+
+def _item_label(number: int, topic: str, *, is_psfs: bool) -> str:
+    """ "3. Lifting" for an item with a topic; an item known by its number only is "Item 3" or "Activity 3"."""
+    if is_psfs:
+        return f"Rating of activity {number}"
+    return topic if topic.endswith(str(number)) else f"{number}. {topic}"
+
+
 class OutcomeForm(forms.Form):
-    instrument = forms.ChoiceField(choices=[(code.value, code.value) for code in outcomes.InstrumentCode])
-    total = forms.FloatField(required=False, label="Total score", help_text="Or the item answers below.")
-    items = forms.CharField(
+    """One outcome questionnaire entered item by item, each item its own group of answers (section 4).
+
+    The instrument is chosen before the form is shown (it decides the items), and posted with it. An instrument
+    scored from items may instead be entered as the total of a paper form already scored; the PSFS is always
+    entered activity by activity.
+    """
+
+    instrument = forms.ChoiceField(
+        choices=INSTRUMENT_CHOICES,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose the questionnaire.",
+            "invalid_choice": "Choose one of the questionnaires offered.",
+        },
+    )
+    entry_key = forms.UUIDField(
         required=False,
-        max_length=200,
-        label="Item answers",
-        help_text="In order, separated by commas; leave a missed item empty (e.g. 1,2,,3).",
+        widget=forms.HiddenInput,
+        error_messages={"invalid": "The page was out of date: open the questionnaire again."},
+    )
+    total = forms.FloatField(
+        required=False,
+        label="Or the total of a paper form already scored",
+        help_text="Leave the items empty when you enter a total.",
+        error_messages={"invalid": "Enter the total as a number."},
     )
 
-    def clean_items(self) -> list[int | None] | None:
-        text = self.cleaned_data.get("items", "").strip()
-        if not text:
-            return None
-        try:
-            return [int(part) if part.strip() else None for part in text.split(",")]
-        except ValueError:
-            raise forms.ValidationError("Item answers are whole numbers separated by commas.") from None
+    def __init__(self, *args: Any, instrument: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chosen = instrument if instrument is not None or not self.is_bound else self.data.get("instrument")
+        chosen = chosen if isinstance(chosen, str) else None
+        self.spec = outcomes.instrument(chosen) if chosen in INSTRUMENT_CODES else None
+        if not self.is_bound:
+            self.initial.setdefault("entry_key", uuid.uuid4())
+        if self.spec is None:
+            return
+        self.initial.setdefault("instrument", self.spec.code.value)
+        is_psfs = self.spec.code == outcomes.InstrumentCode.PSFS
+        if is_psfs:
+            del self.fields["total"]
+        else:
+            cast(forms.FloatField, self.fields["total"]).widget.attrs.update(
+                {"min": self.spec.score_min, "max": self.spec.score_max, "step": "any"}
+            )
+        low, high = self.spec.item_min, self.spec.item_max
+        choices = [(str(value), label) for value, label in outcomes.answer_choices(self.spec.code)]
+        for number, topic in enumerate(outcomes.ITEM_TOPICS[self.spec.code], start=1):
+            if is_psfs:
+                self.fields[f"activity_{number}"] = forms.CharField(
+                    required=False, max_length=200, label=f"Activity {number}, in the patient's words"
+                )
+            self.fields[f"item_{number}"] = forms.TypedChoiceField(
+                required=False,
+                coerce=int,
+                empty_value=None,
+                label=_item_label(number, topic, is_psfs=is_psfs),
+                choices=choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={"invalid_choice": f"Choose an answer from {low} to {high}."},
+            )
+
+    def item_rows(self) -> list[dict[str, Any]]:
+        """Each item as the page shows it: its number and topic, its answers, and the PSFS's activity."""
+        if self.spec is None:
+            return []
+        return [
+            {
+                "number": number,
+                "topic": topic,
+                "field": self[f"item_{number}"],
+                "activity": self[f"activity_{number}"] if f"activity_{number}" in self.fields else None,
+            }
+            for number, topic in enumerate(outcomes.ITEM_TOPICS[self.spec.code], start=1)
+        ]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
-        if cleaned.get("instrument") == "ODI" and cleaned.get("items"):
-            self.add_error("items", "ODI is recorded as the total only.")
-        if cleaned.get("total") is None and not cleaned.get("items") and not self.errors:
-            self.add_error("total", "Enter the total or the item answers.")
+        spec = self.spec
+        if spec is None or "instrument" in self.errors:
+            return cleaned
+        numbers = range(1, len(outcomes.ITEM_TOPICS[spec.code]) + 1)
+        if spec.code == outcomes.InstrumentCode.PSFS:
+            self._clean_activities(numbers)
+            return cleaned
+        items = [cleaned.get(f"item_{number}") for number in numbers]
+        cleaned["items"], cleaned["activities"] = None, []
+        if any(f"item_{number}" in self.errors for number in numbers):
+            return cleaned
+        total = cleaned.get("total")
+        answered = [value for value in items if value is not None]
+        if total is not None:
+            if answered:
+                self.add_error("total", "Enter the item answers or the total of a scored paper form, not both.")
+            elif not spec.score_min <= total <= spec.score_max:
+                low, high = spec.score_min, spec.score_max
+                self.add_error("total", f"A {spec.code.value} score goes from {low:g} to {high:g}.")
+            return cleaned
+        if not answered:
+            self.add_error("item_1", "Answer the items, or enter the total of a paper form already scored.")
+            return cleaned
+        missing = [number for number, value in zip(numbers, items, strict=True) if value is None]
+        if len(missing) > outcomes.MAX_MISSING[spec.code]:
+            for number in missing:
+                self.add_error(f"item_{number}", _missing_message(spec))
+            return cleaned
+        cleaned["items"] = items
         return cleaned
+
+    def _clean_activities(self, numbers: range) -> None:
+        cleaned = self.cleaned_data
+        activities, ratings = [], []
+        for number in numbers:
+            text = (cleaned.get(f"activity_{number}") or "").strip()
+            rating = cleaned.get(f"item_{number}")
+            if f"item_{number}" in self.errors:
+                continue
+            if text and rating is None:
+                self.add_error(f"item_{number}", "Rate this activity from 0 to 10.")
+            elif rating is not None and not text:
+                self.add_error(f"activity_{number}", "Name the activity this rating is for.")
+            elif text:
+                activities.append(text)
+                ratings.append(rating)
+        if not self.errors and len(activities) < PSFS_MIN_ACTIVITIES:
+            first_empty = next(n for n in numbers if not (cleaned.get(f"activity_{n}") or "").strip())
+            self.add_error(
+                f"activity_{first_empty}", "Name at least three activities the patient finds hard (up to five)."
+            )
+        cleaned["items"], cleaned["activities"], cleaned["total"] = ratings, activities, None
+
+    def measure_data(self) -> dict[str, Any]:
+        """What the outcome services take, once the form is valid."""
+        cleaned = self.cleaned_data
+        return {
+            "instrument": cleaned["instrument"],
+            "items": cleaned["items"],
+            "activities": cleaned["activities"],
+            "total": cleaned.get("total"),
+            "entry_key": cleaned.get("entry_key"),
+        }
 
 
 class DateRangeForm(forms.Form):

@@ -645,17 +645,26 @@ class AdverseEvent(models.Model):
 
 
 class OutcomeMeasure(models.Model):
-    """An outcome questionnaire's score (section 4), computed by assessments.outcomes and stored with its version."""
+    """An outcome questionnaire's score (section 4), computed by assessments.outcomes and stored with its version.
+
+    Taken in a treatment session, or at the assessment as the complaint's baseline (part of its signed content).
+    """
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="outcome_measures")
     session = models.ForeignKey(
         TreatmentSession, on_delete=models.PROTECT, null=True, blank=True, related_name="outcome_measures"
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="baseline_measures"
     )
     instrument = models.CharField(max_length=12, choices=[(c.value, c.value) for c in outcomes.InstrumentCode])
     score = models.FloatField()
     raw_sum = models.PositiveSmallIntegerField()
     answered = models.PositiveSmallIntegerField()
     items = models.JSONField(default=list, blank=True)  # item responses when entered item by item
+    activities = models.JSONField(default=list, blank=True)  # the PSFS: the patient's activities, in their words
+    # One filled-in form, so that the form sent twice is recorded once (None: recorded by the clinic's own code).
+    entry_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     band = models.CharField(max_length=40, blank=True)
     scoring_version = models.CharField(max_length=20)
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -664,9 +673,27 @@ class OutcomeMeasure(models.Model):
     class Meta:
         ordering = ["recorded_at", "id"]
         indexes = [models.Index(fields=["patient", "instrument", "recorded_at"], name="outcome_patient_instrument")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=True) | Q(assessment__isnull=True),
+                name="outcome_in_a_session_or_an_assessment",
+                violation_error_message="An outcome measure belongs to a session or to an assessment, not both.",
+            ),
+            models.UniqueConstraint(
+                fields=["assessment", "instrument"],
+                condition=Q(assessment__isnull=False),
+                name="outcome_one_baseline_per_instrument",
+                violation_error_message="This questionnaire is already recorded at this assessment.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.score:.1f}"
+
+    @property
+    def is_total_only(self) -> bool:
+        """Entered as the total of a paper form already scored, without its items."""
+        return not self.items
 
 
 class SessionAddendum(models.Model):

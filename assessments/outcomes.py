@@ -246,6 +246,116 @@ def instrument(code: InstrumentCode | str) -> Instrument:
         raise ValueError(f"Unknown instrument {code!r}; expected one of {', '.join(InstrumentCode)}.") from None
 
 
+# --- Entry item by item ------------------------------------------------------------------------------------------
+# Section 4 names the topics of the NDI's and the ODI's ten items; it gives no item text for any instrument and
+# names no topic of the QuickDASH's 11 items or the LEFS's 20 activities, so those are entered by number from
+# the clinic's own licensed copy of the form.
+
+ITEM_TOPICS: Mapping[InstrumentCode, tuple[str, ...]] = MappingProxyType(
+    {
+        InstrumentCode.NDI: (
+            "Pain intensity", "Personal care", "Lifting", "Reading", "Headaches", "Concentration", "Work",
+            "Driving", "Sleeping", "Recreation",
+        ),
+        InstrumentCode.ODI: (
+            "Pain", "Personal care", "Lifting", "Walking", "Sitting", "Standing", "Sleeping", "Sex life",
+            "Social life", "Travelling",
+        ),
+        InstrumentCode.QUICKDASH: tuple(f"Item {number}" for number in range(1, 12)),
+        InstrumentCode.LEFS: tuple(f"Activity {number}" for number in range(1, 21)),
+        InstrumentCode.PSFS: tuple(f"Activity {number}" for number in range(1, 6)),
+    }
+)  # fmt: skip
+
+# The words at the ends of each scale, as section 4 gives them; the values between are numbers only.
+_ANCHORS: Mapping[InstrumentCode, tuple[str, str]] = MappingProxyType(
+    {
+        InstrumentCode.NDI: ("the first statement, least affected", "the last statement, most affected"),
+        InstrumentCode.ODI: ("the first statement, least affected", "the last statement, most affected"),
+        InstrumentCode.QUICKDASH: ("no difficulty", "unable or extreme"),
+        InstrumentCode.LEFS: ("extreme difficulty or unable", "no difficulty"),
+        InstrumentCode.PSFS: ("unable", "able to perform at the level before the injury"),
+    }
+)
+
+ENTRY_NOTES: Mapping[InstrumentCode, str] = MappingProxyType(
+    {
+        InstrumentCode.NDI: "Ten sections of six statements each, scored 0 (first) to 5 (last). Score out of 50; "
+        "one section may be left unanswered.",
+        InstrumentCode.ODI: "Ten sections of six statements each, scored 0 (first) to 5 (last). Score in %; each "
+        "unanswered section is left out of the total.",
+        InstrumentCode.QUICKDASH: "Eleven items scored 1 to 5, in the order of the clinic's form. Score 0-100; at "
+        "least 10 items must be answered.",
+        InstrumentCode.LEFS: "Twenty activities scored 0 to 4, in the order of the clinic's form. Score out of 80; "
+        "every activity must be answered.",
+        InstrumentCode.PSFS: "Three to five activities the patient finds hard, in the patient's words, each rated 0 "
+        "to 10. Keep the same activities at every visit.",
+    }
+)
+
+# How many items may go unanswered and still give a score (section 4's missing-item rules).
+MAX_MISSING: Mapping[InstrumentCode, int] = MappingProxyType(
+    {
+        InstrumentCode.NDI: 1,  # one missed item: denominator 45; the reference describes no more
+        InstrumentCode.ODI: 9,  # each unanswered section reduces the denominator by 5; at least one answered
+        InstrumentCode.QUICKDASH: 1,  # at least 10 of 11
+        InstrumentCode.LEFS: 0,  # no rule in the source
+        InstrumentCode.PSFS: 0,  # the patient's own activities: each one named is rated
+    }
+)
+
+SHORT_NAMES: Mapping[InstrumentCode, str] = MappingProxyType(
+    {
+        InstrumentCode.NDI: "Neck Disability Index",
+        InstrumentCode.ODI: "Oswestry Disability Index",
+        InstrumentCode.QUICKDASH: "QuickDASH",
+        InstrumentCode.LEFS: "Lower Extremity Functional Scale",
+        InstrumentCode.PSFS: "Patient-Specific Functional Scale",
+    }
+)
+
+# The region's instrument (section 4's "Region" column), by the body regions of the complaint
+# (patients.safety_rules.BodyRegion values). The PSFS fits any region and is always offered.
+REGION_INSTRUMENTS: Mapping[str, InstrumentCode] = MappingProxyType(
+    {
+        "head_neck": InstrumentCode.NDI,
+        "lumbosacral": InstrumentCode.ODI,
+        "upper_limb": InstrumentCode.QUICKDASH,
+        "shoulder": InstrumentCode.QUICKDASH,  # the upper limb from the shoulder girdle down
+        "lower_limb": InstrumentCode.LEFS,
+        "buttock": InstrumentCode.LEFS,  # buttock and hip: the lower extremity
+    }
+)
+
+
+def display_name(code: InstrumentCode | str) -> str:
+    """The questionnaire's name on screens: its name, and its abbreviation when that differs."""
+    spec = instrument(code)
+    short = SHORT_NAMES[spec.code]
+    return short if short == spec.code.value else f"{short} ({spec.code.value})"
+
+
+def answer_choices(code: InstrumentCode | str) -> tuple[tuple[int, str], ...]:
+    """Each answer of one item: its value, and the words at the two ends of the scale."""
+    spec = instrument(code)
+    low, high = _ANCHORS[spec.code]
+    return tuple(
+        (value, f"{value}: {low}" if value == spec.item_min else f"{value}: {high}" if value == spec.item_max
+         else str(value))
+        for value in range(spec.item_min, spec.item_max + 1)
+    )  # fmt: skip
+
+
+def instruments_for_regions(regions: Sequence[str]) -> tuple[InstrumentCode, ...]:
+    """The instruments offered for a complaint's body regions: each region's own, in order, then the PSFS."""
+    found: list[InstrumentCode] = []
+    for region in regions:
+        code = REGION_INSTRUMENTS.get(region)
+        if code is not None and code not in found:
+            found.append(code)
+    return (*found, InstrumentCode.PSFS)
+
+
 @dataclass(frozen=True)
 class OutcomeScore:
     instrument: InstrumentCode

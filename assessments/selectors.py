@@ -8,7 +8,7 @@ from typing import Any
 from patients.models import Patient
 
 from . import rom
-from .models import AssessmentStatus, OutcomeMeasure, RomMeasurement, TreatmentSession
+from .models import Assessment, AssessmentStatus, OutcomeMeasure, RomMeasurement, TreatmentSession
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class ProgressPoint:
     at: Any
     value: float
     label: str
+    is_baseline: bool = False  # taken at the assessment, the first visit
 
 
 def progress_series(*, patient: Patient) -> dict[str, Any]:
@@ -26,7 +27,18 @@ def progress_series(*, patient: Patient) -> dict[str, Any]:
         .order_by("started_at", "id")
         .only("started_at", "pain_before", "pain_after", "status")
     )
-    measures = list(OutcomeMeasure.objects.filter(patient=patient).order_by("recorded_at", "id"))
+    measures = list(
+        OutcomeMeasure.objects.filter(patient=patient)
+        .exclude(assessment__status=AssessmentStatus.ENTERED_IN_ERROR)
+        .select_related("assessment")
+        .order_by("recorded_at", "id")
+    )
+    baselines = list(
+        Assessment.objects.filter(patient=patient)
+        .exclude(status=AssessmentStatus.ENTERED_IN_ERROR)
+        .order_by("started_at", "id")
+        .only("started_at", "pain_now", "pain_best", "pain_worst", "status")
+    )
     rom_rows = list(
         RomMeasurement.objects.filter(assessment__patient=patient)
         .exclude(assessment__status=AssessmentStatus.ENTERED_IN_ERROR)
@@ -35,9 +47,15 @@ def progress_series(*, patient: Patient) -> dict[str, Any]:
     )
     by_instrument: dict[str, list[ProgressPoint]] = {}
     for measure in measures:
-        by_instrument.setdefault(measure.instrument, []).append(
-            ProgressPoint(measure.recorded_at, measure.score, f"{measure.score:.1f}")
-        )
+        # A baseline is dated by its assessment, so that it is the first point of the course it started.
+        if measure.assessment is not None:
+            at, label = measure.assessment.started_at, f"{measure.score:.1f} (baseline)"
+            point = ProgressPoint(at, measure.score, label, is_baseline=True)
+        else:
+            point = ProgressPoint(measure.recorded_at, measure.score, f"{measure.score:.1f}")
+        by_instrument.setdefault(measure.instrument, []).append(point)
+    for points in by_instrument.values():
+        points.sort(key=lambda point: (point.at, not point.is_baseline))
     by_movement: dict[str, list[ProgressPoint]] = {}
     for row in rom_rows:
         key = f"{rom.rom_norm(row.joint, row.movement).label} ({row.side}, {row.mode})"
@@ -53,6 +71,12 @@ def progress_series(*, patient: Patient) -> dict[str, Any]:
         "pain_after": [
             ProgressPoint(s.started_at, s.pain_after, str(s.pain_after)) for s in sessions if s.pain_after is not None
         ],
+        "pain_baseline": [
+            ProgressPoint(a.started_at, a.pain_now, f"{a.pain_now} (first visit)", True)
+            for a in baselines
+            if a.pain_now is not None
+        ],
+        "baselines": [a for a in baselines if {a.pain_now, a.pain_best, a.pain_worst} != {None}],
         "sessions": sessions,
         "outcomes": by_instrument,
         "rom": {key: points for key, points in by_movement.items() if len(points) > 1},

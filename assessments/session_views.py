@@ -29,8 +29,8 @@ from patients.gate import PatientDecision
 from patients.models import Patient, QuestionnaireResponse, RecheckAnswer, SafetyRecheck
 
 from . import anatomy, charts, forms, needling_plan, needling_safety, outcomes, scales, selectors, services, site_gate
-from .models import AdverseEvent, AssessmentStatus, NeedledSite, TreatmentSession
-from .views import own_record
+from .models import AdverseEvent, AssessmentStatus, NeedledSite, OutcomeMeasure, TreatmentSession
+from .views import measure_rows, own_record
 
 
 def _session(pk: int) -> TreatmentSession:
@@ -130,6 +130,7 @@ def _render(
     planned = services.planned_sites(sites)
     plan = _plan(session)
     questionnaire = patient_services.current_questionnaire(patient=session.patient)
+    measures = list(session.outcome_measures.all())
     context = {
         "session": session,
         "patient": session.patient,
@@ -145,14 +146,14 @@ def _render(
         **_recheck_context(session, questionnaire, editable=editable, form=forms_given.get("recheck_form")),
         "sites": [_site_item(site) for site in sites],
         "adverse_events": _adverse_events(session),
-        "measures": list(session.outcome_measures.all()),
+        "measures": measure_rows(measures),
+        **_outcome_context(request, session, measures, forms_given.get("outcome_form")),
         "addenda": [] if session.is_draft else list(session.addenda.select_related("author")),
         "header_form": forms_given.get("header_form") or forms.SessionHeaderForm(instance=session),
         "close_form": forms_given.get("close_form") or forms.SessionCloseForm(instance=session),
         "site_form": forms_given.get("site_form") or _site_form(session, plan, request.GET),
         "event_form": forms_given.get("event_form")
         or forms.AdverseEventForm(earlier_sessions=_earlier_sessions(session)),
-        "outcome_form": forms_given.get("outcome_form") or forms.OutcomeForm(),
         "addendum_form": forms_given.get("addendum_form") or forms.AddendumForm(),
         # Offered only when a site is held for a region the consent lacks.
         "extension_form": forms_given.get("extension_form")
@@ -168,6 +169,37 @@ def _render(
         hidden.append("site_form")  # the gate holds every site: its reasons are said at the top with the form's
     context["refused_forms"] = [forms_given[name] for name in hidden if name in forms_given]
     return render(request, "assessments/session_detail.html", context, status=status)
+
+
+def _outcome_context(
+    request: HttpRequest, session: TreatmentSession, measures: list[OutcomeMeasure], form: BaseForm | None
+) -> dict[str, Any]:
+    """The questionnaire to record in this session: the one asked for, or the first of the patient's baseline
+    (else of the complaint's regions) not yet recorded here. The PSFS keeps the patient's baseline activities."""
+    baseline = list(session.assessment.baseline_measures.all()) if session.assessment else []
+    regions = [item.get("region", "") for item in session.assessment.pain_regions] if session.assessment else []
+    suggested = list(dict.fromkeys([m.instrument for m in baseline] + list(outcomes.instruments_for_regions(regions))))
+    if not isinstance(form, forms.OutcomeForm):
+        chosen = request.GET.get("outcome")
+        if chosen not in forms.INSTRUMENT_CODES:
+            done = {measure.instrument for measure in measures}
+            chosen = next((code for code in suggested if code not in done), suggested[0])
+        psfs = next((m for m in reversed(baseline) if m.instrument == outcomes.InstrumentCode.PSFS), None)
+        initial = {f"activity_{n}": text for n, text in enumerate(psfs.activities, start=1)} if psfs else {}
+        form = forms.OutcomeForm(instrument=chosen, initial=initial)
+    spec = form.spec if isinstance(form, forms.OutcomeForm) else None
+    return {
+        "outcome_form": form,
+        "outcome_note": outcomes.ENTRY_NOTES[spec.code] if spec else "",
+        "outcome_choices": [
+            {
+                "code": code.value,
+                "name": outcomes.display_name(code),
+                "is_suggested": code in suggested,
+            }
+            for code in outcomes.InstrumentCode
+        ],
+    }
 
 
 def _recheck_context(
@@ -461,12 +493,7 @@ def outcome_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.outcome_record(
-                patient=session.patient,
-                session=session,
-                instrument=form.cleaned_data["instrument"],
-                items=form.cleaned_data["items"],
-                total=form.cleaned_data["total"],
-                recorded_by=request.user,
+                patient=session.patient, session=session, recorded_by=request.user, **form.measure_data()
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -572,16 +599,19 @@ def _pain_change(points: list[selectors.ProgressPoint]) -> str:
     if len(points) < 2:
         return ""
     change = scales.nprs_change(int(points[0].value), int(points[-1].value))
-    return "Pain before treatment, first to latest session: " + _change_in_words(
-        points[0].label, points[-1].label, change, change.percent_improvement
-    )
+    lead = "Pain now at the first visit to pain before the latest session: "
+    if not points[0].is_baseline:
+        lead = "Pain before treatment, first to latest session: "
+    first = f"{points[0].value:g}"
+    return lead + _change_in_words(first, points[-1].label, change, change.percent_improvement)
 
 
 def _score_change(code: str, points: list[selectors.ProgressPoint]) -> str:
     if len(points) < 2:
         return ""
     change = outcomes.score_change(code, points[0].value, points[-1].value)
-    return "First to latest score: " + _change_in_words(points[0].label, points[-1].label, change)
+    lead = "Baseline to latest score: " if points[0].is_baseline else "First to latest score: "
+    return lead + _change_in_words(f"{points[0].value:.1f}", points[-1].label, change)
 
 
 @permission_required("assessments.view_outcomemeasure")
@@ -589,11 +619,15 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
     series = selectors.progress_series(patient=patient)
     pain_chart = None
-    if series["pain_before"] or series["pain_after"]:
+    # The first visit's pain now is the baseline: the first point of the pain before treatment.
+    before = sorted(
+        series["pain_baseline"] + series["pain_before"], key=lambda point: (point.at, not point.is_baseline)
+    )
+    if before or series["pain_after"]:
         pain_chart = charts.line_chart(
             title="Pain (NPRS 0-10) before and after each session",
             y_label="NPRS",
-            series=[("Before", "line-before", series["pain_before"]), ("After", "line-after", series["pain_after"])],
+            series=[("Before", "line-before", before), ("After", "line-after", series["pain_after"])],
             y_min=0,
             y_max=10,
             mcid=scales.NPRS_DEFAULT_MCID,
@@ -633,7 +667,9 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
         "patient": patient,
         "sessions": series["sessions"],
         "pain_chart": pain_chart,
-        "pain_change": _pain_change(series["pain_before"]),
+        "pain_change": _pain_change(before),
+        "baselines": series["baselines"],
+        "pain_from_baseline": bool(series["pain_baseline"]),
         "outcome_charts": outcome_charts,
         "rom_charts": rom_charts,
     }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/step/<slug:step>/", views.assessment_step, name="assessment-step"),
     path("<int:pk>/rows/<slug:kind>/", views.assessment_row_add, name="assessment-row-add"),
     path("<int:pk>/rows/<slug:kind>/<int:row_pk>/delete/", views.assessment_row_delete, name="assessment-row-delete"),
+    path("<int:pk>/baseline/", views.baseline_create, name="baseline-create"),
     path("<int:pk>/spine/toggle/", views.spine_toggle, name="spine-toggle"),
     path("<int:pk>/spine/range/", views.spine_range, name="spine-range"),
     path("<int:pk>/segments/", views.segment_decide, name="segment-decide"),

@@ -26,12 +26,13 @@ from patients.gate import PatientDecision
 from patients.models import Patient
 from patients.reference_text import without_references
 
-from . import anatomy, forms, gunn_signs, rom, scales, services
+from . import anatomy, forms, gunn_signs, outcomes, rom, scales, services
 from .models import (
     Assessment,
     AssessmentStatus,
     GripStrength,
     MuscleStrengthTest,
+    OutcomeMeasure,
     ReflexTest,
     RomMeasurement,
     SensoryTest,
@@ -52,7 +53,14 @@ STEPS = (
 )
 STEP_NAMES = dict(STEPS)
 AssessmentRow: TypeAlias = (
-    RomMeasurement | StrengthTest | MuscleStrengthTest | GripStrength | ReflexTest | SensoryTest | SignFinding
+    RomMeasurement
+    | StrengthTest
+    | MuscleStrengthTest
+    | GripStrength
+    | ReflexTest
+    | SensoryTest
+    | SignFinding
+    | OutcomeMeasure
 )
 ROW_MODELS: dict[str, type[AssessmentRow]] = {
     "rom": RomMeasurement,
@@ -62,6 +70,7 @@ ROW_MODELS: dict[str, type[AssessmentRow]] = {
     "reflex": ReflexTest,
     "sensory": SensoryTest,
     "finding": SignFinding,
+    "baseline": OutcomeMeasure,
 }
 GRID_LEVELS = anatomy.LEVEL_CODES[: anatomy.LEVEL_CODES.index("S2") + 1]  # C1 to S2
 
@@ -155,6 +164,9 @@ def _render_step(
         "addenda": list(assessment.addenda.select_related("author")) if not assessment.is_draft else [],
     }
     context.update(STEP_CONTEXT[step](assessment, form))
+    if step == "history":
+        chosen = prefill.get("instrument") if prefill else None
+        context.update(_baseline_context(assessment, form, chosen=chosen, editable=context["editable"]))
     if prefill and step in STEP_ROW_KINDS:
         kind = prefill.get("add") or STEP_ROW_KINDS[step][0]
         if kind in STEP_ROW_KINDS[step]:
@@ -172,7 +184,63 @@ def _render_step(
 
 
 def _history_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
+    if isinstance(form, forms.OutcomeForm):
+        form = None
     return {"form": form or forms.HistoryForm(instance=assessment)}
+
+
+def measure_rows(measures: list[OutcomeMeasure]) -> list[dict[str, Any]]:
+    """Outcome measures as the pages and the print show them: the questionnaire, its score and each answer."""
+    rows = []
+    for measure in measures:
+        spec = outcomes.instrument(measure.instrument)
+        topics = outcomes.ITEM_TOPICS[spec.code]
+        if spec.code == outcomes.InstrumentCode.PSFS and measure.activities:
+            answers = list(zip(measure.activities, measure.items, strict=False))
+        else:
+            answers = [(topics[i], value) for i, value in enumerate(measure.items) if i < len(topics)]
+        rows.append(
+            {
+                "measure": measure,
+                "name": outcomes.display_name(spec.code),
+                "score": f"{measure.score:.1f}",
+                "unit": spec.score_unit,
+                "better": "lower" if spec.direction == outcomes.Direction.HIGHER_IS_WORSE else "higher",
+                "answers": [(topic, "not answered" if value is None else value) for topic, value in answers],
+            }
+        )
+    return rows
+
+
+def _baseline_context(
+    assessment: Assessment, form: BaseForm | None, *, chosen: str | None, editable: bool
+) -> dict[str, Any]:
+    """The complaint's baseline: the questionnaires its regions call for, those recorded, and one to fill in."""
+    measures = list(assessment.baseline_measures.all())
+    recorded = {measure.instrument for measure in measures}
+    offered = outcomes.instruments_for_regions([item.get("region", "") for item in assessment.pain_regions])
+    if isinstance(form, forms.OutcomeForm):
+        baseline_form: forms.OutcomeForm | None = form
+    else:
+        if chosen not in forms.INSTRUMENT_CODES:
+            chosen = next((code.value for code in offered if code.value not in recorded), None)
+        is_open = editable and chosen is not None and chosen not in recorded
+        baseline_form = forms.OutcomeForm(instrument=chosen) if is_open else None
+    others = [code for code in outcomes.InstrumentCode if code not in offered]
+    return {
+        "baseline_measures": measure_rows(measures),
+        "baseline_form": baseline_form,
+        "baseline_choices": [
+            {
+                "code": code.value,
+                "name": outcomes.display_name(code),
+                "is_suggested": code in offered,
+                "is_recorded": code.value in recorded,
+            }
+            for code in (*offered, *others)
+        ],
+        "baseline_note": outcomes.ENTRY_NOTES[baseline_form.spec.code] if baseline_form and baseline_form.spec else "",
+    }
 
 
 def _safety_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
@@ -562,6 +630,25 @@ def assessment_row_add(request: AuthenticatedHttpRequest, pk: int, kind: str) ->
 
 @require_POST
 @permission_required("assessments.change_assessment")
+def baseline_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(pk)
+    own_record(request, assessment)
+    form = forms.OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.baseline_record(assessment=assessment, recorded_by=request.user, **form.measure_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Baseline questionnaire recorded.")
+            history = reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": "history"})
+            return redirect(f"{history}#baseline")
+    assessment.refresh_from_db()
+    return _render_step(request, assessment, "history", form=form, status=400)
+
+
+@require_POST
+@permission_required("assessments.change_assessment")
 def assessment_row_delete(request: AuthenticatedHttpRequest, pk: int, kind: str, row_pk: int) -> HttpResponse:
     if kind not in ROW_MODELS:
         raise Http404
@@ -573,7 +660,8 @@ def assessment_row_delete(request: AuthenticatedHttpRequest, pk: int, kind: str,
         services.assessment_row_delete(assessment=assessment, row=row)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("assessments:assessment-step", pk=assessment.pk, step=ROW_FORMS[kind][1])
+    step = "history" if kind == "baseline" else ROW_FORMS[kind][1]
+    return redirect("assessments:assessment-step", pk=assessment.pk, step=step)
 
 
 @require_POST
@@ -788,6 +876,7 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "assessment": assessment,
         "patient": assessment.patient,
+        "baseline_measures": measure_rows(list(assessment.baseline_measures.all())),
         "rom_table": _movement_context(assessment, None)["table"],
         "strength_table": strength["table"],
         "muscle_strength_table": strength["muscle_table"],

@@ -509,7 +509,7 @@ def outcome_measure_row_factory(context: Context) -> Callable[[int], dict[str, A
         # Better from session to session of a course, as the progress charts expect to show.
         severity = max(0.05, 0.65 - 0.12 * (i % SESSIONS_PER_ASSESSMENT) + rng.uniform(-0.08, 0.08))
         if spec.code == outcomes.InstrumentCode.ODI:
-            # Entered as a total, as the clinic does (its items are copyrighted: assessments.services.outcome_record).
+            # Entered as the total of a paper form already scored, as the clinic may (assessments.services).
             total = float(round(severity * 100))
             score, raw_sum, answered, items, band = total, 0, 0, [], outcomes.band_for(total, spec.bands) or ""
         else:

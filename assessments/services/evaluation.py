@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ from ..models import (
     AssessmentStatus,
     GripStrength,
     MuscleStrengthTest,
+    OutcomeMeasure,
     ReflexTest,
     RomMeasurement,
     SegmentDecision,
@@ -33,6 +35,7 @@ from ..models import (
     StrengthTest,
 )
 from . import sign_checks
+from .sessions import scored_measure
 from .signing import HISTORY_FIELDS, SUMMARY_FIELDS, _lock_editable, _seal, _touch, content_digest
 
 # One row of an assessment's findings (a measurement, a test, a decision).
@@ -309,13 +312,51 @@ def spine_range_record(
 def assessment_row_delete(
     *,
     assessment: Assessment,
-    row: RomMeasurement | StrengthTest | MuscleStrengthTest | GripStrength | ReflexTest | SensoryTest | SignFinding,
+    row: (
+        RomMeasurement
+        | StrengthTest
+        | MuscleStrengthTest
+        | GripStrength
+        | ReflexTest
+        | SensoryTest
+        | SignFinding
+        | OutcomeMeasure
+    ),
 ) -> None:
     locked = _lock_draft(assessment)
     if row.assessment_id != locked.pk:
         raise ValidationError("That entry belongs to another assessment.")
     row.delete()
     _touch(locked)
+
+
+@transaction.atomic
+def baseline_record(
+    *,
+    assessment: Assessment,
+    recorded_by: User,
+    instrument: str,
+    items: list[int | None] | None = None,
+    total: float | None = None,
+    activities: list[str] | None = None,
+    entry_key: uuid.UUID | None = None,
+) -> OutcomeMeasure:
+    """The complaint's baseline on an outcome questionnaire (section 4), taken at the assessment: part of what its
+    signature covers, so only on the physiotherapist's own draft, and once per questionnaire."""
+    locked = _lock_draft(assessment)
+    if locked.physiotherapist_id != recorded_by.pk:
+        raise ValidationError("Only the physiotherapist who made this assessment records in it.")
+    measure = scored_measure(
+        patient=locked.patient, instrument=instrument, recorded_by=recorded_by, items=items, total=total,
+        activities=activities,
+    )  # fmt: skip
+    if locked.baseline_measures.filter(instrument=measure.instrument).exists():
+        raise ValidationError({"instrument": "This questionnaire is already recorded at this assessment."})
+    measure.assessment, measure.entry_key = locked, entry_key
+    measure.full_clean()
+    measure.save()
+    _touch(locked)
+    return measure
 
 
 @transaction.atomic

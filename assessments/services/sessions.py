@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -263,24 +264,28 @@ def adverse_event_record(
     return event
 
 
-@transaction.atomic
-def outcome_record(
+def scored_measure(
     *,
     patient: Patient,
     instrument: str,
     recorded_by: User,
-    items: list[int | None] | None = None,
-    total: float | None = None,
-    session: TreatmentSession | None = None,
+    items: list[int | None] | None,
+    total: float | None,
+    activities: list[str] | None = None,
 ) -> OutcomeMeasure:
-    """Score an outcome questionnaire (section 4) from item answers, or store an entered total within range.
+    """An unsaved outcome measure scored by assessments.outcomes from item answers, or an entered total in range.
 
-    ODI is kept as an entered total only (its items are copyrighted); the others score from items or a total.
-    A score taken in a session is recorded by that session's physiotherapist.
+    The PSFS's activities, when given, are the patient's words for its ratings, one each.
     """
-    if session is not None and session.physiotherapist_id != recorded_by.pk:
-        raise ValidationError(NOT_YOUR_SESSION)
-    spec = outcomes.instrument(instrument)
+    try:
+        spec = outcomes.instrument(instrument)
+    except ValueError:
+        raise ValidationError({"instrument": "Choose one of the questionnaires offered."}) from None
+    activities = [text.strip() for text in activities or []]
+    if activities and (
+        spec.code != outcomes.InstrumentCode.PSFS or len(activities) != len(items or []) or not all(activities)
+    ):
+        raise ValidationError("Each activity of the PSFS needs its name and its rating.")
     if items:
         try:
             result = outcomes.SCORERS[spec.code](items)
@@ -295,18 +300,49 @@ def outcome_record(
         score, raw_sum, answered, band = float(total), 0, 0, outcomes.band_for(float(total), spec.bands) or ""
     else:
         raise ValidationError("Enter the item answers or the total.")
-    measure = OutcomeMeasure(
+    return OutcomeMeasure(
         patient=patient,
-        session=session,
         instrument=spec.code.value,
         score=score,
         raw_sum=raw_sum,
         answered=answered,
         items=list(items or []),
+        activities=activities,
         band=band,
         scoring_version=outcomes.SCORING_VERSION,
         recorded_by=recorded_by,
     )
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    patient: Patient,
+    instrument: str,
+    recorded_by: User,
+    items: list[int | None] | None = None,
+    total: float | None = None,
+    activities: list[str] | None = None,
+    session: TreatmentSession | None = None,
+    entry_key: uuid.UUID | None = None,
+) -> OutcomeMeasure:
+    """Score an outcome questionnaire (section 4) from item answers, or store an entered total within range.
+
+    A score taken in a session is recorded by that session's physiotherapist. `entry_key` names one filled-in
+    form: the form sent twice is recorded once.
+    """
+    if session is not None and session.physiotherapist_id != recorded_by.pk:
+        raise ValidationError(NOT_YOUR_SESSION)
+    if entry_key is not None:
+        Patient.objects.select_for_update().filter(pk=patient.pk).first()  # of a form sent twice, the second waits
+    measure = scored_measure(
+        patient=patient, instrument=instrument, recorded_by=recorded_by, items=items, total=total,
+        activities=activities,
+    )  # fmt: skip
+    if entry_key is not None and OutcomeMeasure.objects.filter(entry_key=entry_key).exists():
+        # The same filled-in form sent twice (a double click, a resent page).
+        raise ValidationError({"instrument": "This questionnaire is already recorded."})
+    measure.session, measure.entry_key = session, entry_key
     measure.full_clean()
     measure.save()
     return measure

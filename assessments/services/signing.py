@@ -111,11 +111,14 @@ ASSESSMENT_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "decisions": ("segment_decisions", ("level", "side", "decision")),
     "muscle_strength": ("muscle_strength_tests", ()),
     "grip": ("grip_strengths", ()),
+    "baseline": (
+        "baseline_measures",
+        ("instrument", "items", "activities", "score", "raw_sum", "answered", "band", "scoring_version"),
+    ),
 }
-# Content the signature covers since the plan of muscles: left out while empty, so that an assessment signed
-# before it existed keeps its digest.
-# Rows a signature covers since a later version: left out of the content while there are none, likewise.
-ASSESSMENT_ROWS_ADDED_LATER = ("muscle_strength", "grip")
+# Rows a signature covers since a later version: left out of the content while there are none, so that the
+# assessments signed before they existed keep their digest.
+ASSESSMENT_ROWS_ADDED_LATER = ("muscle_strength", "grip", "baseline")
 
 
 SESSION_SIGNED_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {"sites": ("sites", ())}
@@ -162,6 +165,7 @@ def assessment_signed_rows(rows: dict[str, list[dict[str, Any]]]) -> dict[str, l
 
 def content_digest(assessment: Assessment, rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
     """SHA-256 over a canonical serialisation of everything the signature covers (`rows`: read if not given)."""
+    rows = rows if rows is not None else signed_rows(assessment, ASSESSMENT_SIGNED_ROWS)
     return digest_of(
         assessment_signed_content(
             assessment_signed_values(assessment),

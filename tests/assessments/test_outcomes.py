@@ -231,3 +231,36 @@ def test_clinic_can_choose_another_mcid():
 def test_score_change_refuses_bad_input(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         outcomes.score_change(*args, **kwargs)
+
+
+# --- Entry item by item ----------------------------------------------------------------------------------------
+
+
+def test_each_instrument_has_one_topic_per_item_and_an_answer_per_scale_point() -> None:
+    for code, spec in outcomes.INSTRUMENTS.items():
+        assert len(outcomes.ITEM_TOPICS[code]) == spec.max_items
+        assert [value for value, _ in outcomes.answer_choices(code)] == list(range(spec.item_min, spec.item_max + 1))
+
+
+def test_the_ndi_and_odi_items_are_the_topics_section_4_names() -> None:
+    assert outcomes.ITEM_TOPICS[outcomes.InstrumentCode.NDI][:3] == ("Pain intensity", "Personal care", "Lifting")
+    assert outcomes.ITEM_TOPICS[outcomes.InstrumentCode.ODI][-3:] == ("Sex life", "Social life", "Travelling")
+
+
+def test_the_answers_carry_the_scales_end_points_from_section_4() -> None:
+    assert outcomes.answer_choices("QuickDASH") == (
+        (1, "1: no difficulty"), (2, "2"), (3, "3"), (4, "4"), (5, "5: unable or extreme"),
+    )  # fmt: skip
+    assert outcomes.answer_choices("LEFS")[0] == (0, "0: extreme difficulty or unable")
+    assert outcomes.answer_choices("PSFS")[-1] == (10, "10: able to perform at the level before the injury")
+
+
+def test_the_regions_of_a_complaint_offer_their_instruments_then_the_psfs() -> None:
+    assert outcomes.instruments_for_regions(["head_neck", "upper_limb", "shoulder"]) == ("NDI", "QuickDASH", "PSFS")
+    assert outcomes.instruments_for_regions(["lumbosacral", "buttock", "lower_limb"]) == ("ODI", "LEFS", "PSFS")
+    assert outcomes.instruments_for_regions(["chest"]) == ("PSFS",)
+    assert outcomes.instruments_for_regions([]) == ("PSFS",)
+
+
+def test_the_missing_item_rules_follow_section_4() -> None:
+    assert dict(outcomes.MAX_MISSING) == {"NDI": 1, "ODI": 9, "QuickDASH": 1, "LEFS": 0, "PSFS": 0}

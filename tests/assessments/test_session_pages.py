@@ -847,17 +847,21 @@ def test_an_event_cannot_be_filed_under_another_patients_session(
 
 OUTCOME_ERRORS = {
     "NDI total 51": ({"instrument": "NDI", "total": "51"}, "total", "A NDI score goes from 0 to 50."),
-    "ODI items": (
-        {"instrument": "ODI", "items": "1,2,3,4,5,0,1,2,3,4"},
-        "items",
-        "ODI is recorded as the total only.",
+    "ODI items and a total": (
+        {"instrument": "ODI", "total": "34", **{f"item_{n}": "2" for n in range(1, 11)}},
+        "total",
+        "Enter the item answers or the total of a scored paper form, not both.",
     ),
-    "LEFS items out of scale": (
-        {"instrument": "LEFS", "items": ",".join(["5"] * 20)},
-        "items",
-        "LEFS item 1 must be a whole number from 0 to 4, got 5.",
+    "LEFS item out of scale": (
+        {"instrument": "LEFS", **{f"item_{n}": "5" if n == 1 else "3" for n in range(1, 21)}},
+        "item_1",
+        "Choose an answer from 0 to 4.",
     ),
-    "nothing entered": ({"instrument": "PSFS"}, "total", "Enter the total or the item answers."),
+    "nothing entered": (
+        {"instrument": "PSFS"},
+        "activity_1",
+        "Name at least three activities the patient finds hard (up to five).",
+    ),
 }
 
 
@@ -876,12 +880,11 @@ def test_a_bad_outcome_score_is_refused_at_the_field(
 
 
 def test_an_outcome_score_from_items_is_shown_on_the_session(physio_client: Client, session: TreatmentSession) -> None:
-    response = physio_client.post(
-        url("outcome-create", session), {"instrument": "NDI", "items": "1,2,1,0,1,1,2,1,1,2"}, follow=True
-    )
+    items = {f"item_{n}": str(value) for n, value in enumerate([1, 2, 1, 0, 1, 1, 2, 1, 1, 2], start=1)}
+    response = physio_client.post(url("outcome-create", session), {"instrument": "NDI", **items}, follow=True)
 
     assert shown("Outcome measure recorded.", response)
-    assert "NDI 12.0 (mild)" in body_of(response)
+    assert "Neck Disability Index (NDI)</strong>: 12.0 points out of 50 (mild)" in body_of(response)
     assert list(OutcomeMeasure.objects.values_list("instrument", "raw_sum", "session")) == [("NDI", 12, session.pk)]
 
 

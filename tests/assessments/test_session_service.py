@@ -575,12 +575,12 @@ def test_an_outcome_needs_items_or_a_total(cleared: Any, physio: Any) -> None:
     assert not OutcomeMeasure.objects.exists()
 
 
-def test_the_form_takes_the_odi_as_a_total_only() -> None:
-    items = OutcomeForm({"instrument": "ODI", "items": "1,2,3,4,5,0,1,2,3,4"})
+def test_the_form_takes_the_odi_item_by_item_or_as_the_total_of_a_paper_form() -> None:
+    items = OutcomeForm({"instrument": "ODI", **{f"item_{n}": str(n % 6) for n in range(1, 11)}})
     total = OutcomeForm({"instrument": "ODI", "total": "34"})
 
-    assert not items.is_valid()
-    assert items.errors == {"items": ["ODI is recorded as the total only."]}
+    assert items.is_valid()
+    assert items.measure_data()["items"] == [1, 2, 3, 4, 5, 0, 1, 2, 3, 4]
     assert total.is_valid()
     assert (total.cleaned_data["total"], total.cleaned_data["items"]) == (34.0, None)
 
@@ -588,8 +588,8 @@ def test_the_form_takes_the_odi_as_a_total_only() -> None:
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"instrument": "NDI"}, "total", "Enter the total or the item answers."),
-        ({"instrument": "NDI", "items": "1,two,3"}, "items", "Item answers are whole numbers separated by commas."),
+        ({"instrument": "NDI"}, "item_1", "Answer the items, or enter the total of a paper form already scored."),
+        ({"instrument": "NDI", "item_1": "two"}, "item_1", "Choose an answer from 0 to 5."),
     ],
 )
 def test_the_outcome_form_explains_what_is_missing_or_malformed(
@@ -602,7 +602,8 @@ def test_the_outcome_form_explains_what_is_missing_or_malformed(
 
 
 def test_the_outcome_form_reads_a_missed_item_as_empty() -> None:
-    form = OutcomeForm({"instrument": "NDI", "items": "1,2,,3,0,1,2,3,4,5"})
+    answered = {f"item_{n}": str(value) for n, value in enumerate([1, 2, None, 3, 0, 1, 2, 3, 4, 5], 1) if value}
+    form = OutcomeForm({"instrument": "NDI", **answered, "item_5": "0"})
 
     assert form.is_valid()
     assert form.cleaned_data["items"] == [1, 2, None, 3, 0, 1, 2, 3, 4, 5]

@@ -112,6 +112,15 @@ def _consent_extension(world: World) -> list[Bind]:
     ]
 
 
+def _outcome(world: World) -> list[Bind]:
+    """The post as the views bind it (its own `instrument` picks the items), and each questionnaire as the history
+    step and the session page show it, item by item."""
+    variants: list[Bind] = [lambda data, files: assessment_forms.OutcomeForm(data)]
+    for code in assessment_forms.INSTRUMENT_CODES:
+        variants.append(lambda data, files, code=code: assessment_forms.OutcomeForm(data, instrument=code))
+    return variants
+
+
 def _flag_map(world: World) -> list[Bind]:
     mapped = SafetyFlag.objects.create(
         response=world.response,
@@ -250,7 +259,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     assessment_forms.SessionCloseForm: _editing(assessment_forms.SessionCloseForm, "session"),
     assessment_forms.NeedledSiteForm: _needled_site,
     assessment_forms.AdverseEventForm: _adverse_event,
-    assessment_forms.OutcomeForm: plain(assessment_forms.OutcomeForm),
+    assessment_forms.OutcomeForm: _outcome,
     assessment_forms.DateRangeForm: plain(assessment_forms.DateRangeForm),
     # records
     records_forms.PatientPickForm: plain(records_forms.PatientPickForm),

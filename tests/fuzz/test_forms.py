@@ -124,6 +124,7 @@ POSTED = sorted(
         "assessments:assessment-sign",
         "assessments:assessment-start",
         "assessments:assessment-step",
+        "assessments:baseline-create",
         "assessments:outcome-create",
         "assessments:segment-decide",
         "assessments:needled-site-delete",

@@ -114,6 +114,7 @@ PAGES = [
         POST_ONLY,
         (("pk", "assessment"), ("kind", "row_kind"), ("row_pk", "finding")),
     ),
+    Page("assessments:baseline-create", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:spine-toggle", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:spine-range", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:segment-decide", POST_ONLY, (("pk", "assessment"),)),
