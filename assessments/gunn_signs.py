@@ -1078,6 +1078,8 @@ def evidence_words(
     """One piece of a level's evidence as a clinician writes it, from the results the summary was computed from:
     "Tender motor point: extensor carpi radialis brevis, right", "Paraspinal bands C6 right", "Achilles reflex 1+
     left, 2+ right", "Wrist extensors MRC 4/5 right (5/5 left)", "Pinprick C6 1/2 right (2/2 left)"."""
+    if item.words:  # a graded test that said what it measured when the summary counted it
+        return item.words + (" (not its main root)" if item.weight < 1 else "")
     side = Side(item.side)
     if item.source == REFLEX_SOURCE and item.reflex:
         grades = {Side(r.side): str(r.grade) for r in reflex_results if r.reflex == item.reflex}

@@ -748,6 +748,7 @@ def segment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("assessments:assessment-step", pk=assessment.pk, step="summary")
 
 
+@require_POST
 @permission_required("assessments.change_assessment")
 def needling_plan_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The plan of muscles ticked on the summary, or no needling planned with its reason."""

@@ -61,6 +61,7 @@ from .sessions import (
 )
 from .sign_checks import ASSESSMENT_CHECKS, SESSION_CHECKS, Missing, assessment_missing, at_step, session_missing
 from .signing import (
+    ASSESSMENT_LATER_FIELDS,
     ASSESSMENT_ROWS_ADDED_LATER,
     ASSESSMENT_SIGNED_FIELDS,
     ASSESSMENT_SIGNED_ROWS,
@@ -86,6 +87,7 @@ from .signing import (
 
 __all__ = [
     "ASSESSMENT_CHECKS",
+    "ASSESSMENT_LATER_FIELDS",
     "ASSESSMENT_ROWS_ADDED_LATER",
     "ASSESSMENT_SIGNED_FIELDS",
     "ASSESSMENT_SIGNED_ROWS",

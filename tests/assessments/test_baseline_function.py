@@ -18,6 +18,7 @@ from assessments import outcomes, services
 from assessments.forms import OutcomeForm
 from assessments.models import Assessment, OutcomeMeasure, TreatmentSession
 from records.signed_records import SIGNED_RECORDS
+from tests.assessments.signing import sign_assessment
 from tests.factories import PatientFactory
 from tests.pages import Page, body_of, field_error, physio_client_for, shown
 
@@ -341,8 +342,7 @@ def test_the_service_refuses_a_baseline_by_someone_else(assessment: Assessment) 
 
 
 def signed(assessment: Assessment) -> Assessment:
-    fresh = Assessment.objects.get(pk=assessment.pk)
-    return services.assessment_sign(assessment=fresh, signed_by=fresh.physiotherapist, version=fresh.version)
+    return sign_assessment(Assessment.objects.get(pk=assessment.pk))
 
 
 def test_a_signed_assessment_refuses_a_baseline_and_shows_it_read_only(
@@ -395,10 +395,9 @@ def test_the_signature_covers_the_baseline_and_the_print_shows_it(
         items=[2, 5, 8],
         activities=["Reversing the car", "Lifting", "Typing"],
     )
-    before = services.content_digest(Assessment.objects.get(pk=assessment.pk))
     record = signed(assessment)
 
-    assert record.content_digest == before
+    assert record.content_digest == services.content_digest(Assessment.objects.get(pk=record.pk))
     rows = services.signed_rows(record, services.ASSESSMENT_SIGNED_ROWS)
     assert [row["items"] for row in rows["baseline"]] == [[2, 5, 8]]
     OutcomeMeasure.objects.filter(assessment=record).update(items=[3, 5, 8])  # tampered with behind the app
@@ -412,19 +411,24 @@ def test_the_signature_covers_the_baseline_and_the_print_shows_it(
 
 
 def test_an_assessment_without_a_baseline_keeps_the_digest_it_was_signed_with(assessment: Assessment) -> None:
-    record = signed(assessment)
+    """The content as signatures covered it before the baseline (and the other later parts) could be recorded."""
+    record = Assessment.objects.get(pk=assessment.pk)
     without_baseline = services.digest_of(
         {
-            "assessment": {field: getattr(record, field) for field in services.ASSESSMENT_SIGNED_FIELDS},
+            "assessment": {
+                field: getattr(record, field)
+                for field in services.ASSESSMENT_SIGNED_FIELDS
+                if field not in services.ASSESSMENT_LATER_FIELDS
+            },
             **{
                 key: rows
                 for key, rows in services.signed_rows(record, services.ASSESSMENT_SIGNED_ROWS).items()
-                if key != "baseline"
+                if key not in services.ASSESSMENT_ROWS_ADDED_LATER
             },
         }
     )
 
-    assert record.content_digest == without_baseline
+    assert services.content_digest(record) == without_baseline
 
 
 # --- The progress page starts at the baseline -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from assessments.models import Assessment, AssessmentStatus
 from patients import services as patient_services
 from patients.models import RecheckAnswer
 from tests.assessments.sessions import cleared_patient
+from tests.assessments.signing import sign_assessment
 from tests.factories import UserFactory
 from tests.pages import Page, body_of, field_error, physio_client_for, shown
 
@@ -174,7 +175,7 @@ def test_the_summary_ranks_the_found_muscle_first_then_the_partner_and_collapses
     shown_text = text_of(section)
     assert "Found: tender, right" in shown_text
     assert "Paraspinal partner of C6 right, beside the spine (C5-C6 level multifidus)" in shown_text
-    assert "Right: Allowed" in shown_text and "Near the spinal canal" in shown_text
+    assert "Right: Allowed" in shown_text and "Near the spine" in shown_text
     # The rest of the segment's muscles are in a list closed until opened (no JavaScript needed).
     details = section[section.index("<details") : section.index("</details>")]
     assert '<details class="mb-2">' in section and "Supinator" in details
@@ -238,7 +239,7 @@ def test_the_plan_is_part_of_the_signed_content_and_of_the_print(
         }
     )
 
-    signed = services.assessment_sign(assessment=planned, signed_by=physio_client.user, version=planned.version)
+    signed = sign_assessment(planned)
 
     assert signed.content_digest == services.content_digest(fresh(assessment)) != without_plan
     summary = body_of(physio_client.get(summary_url(assessment)))
@@ -251,17 +252,16 @@ def test_the_plan_is_part_of_the_signed_content_and_of_the_print(
     )
 
 
-def test_an_assessment_signed_without_a_plan_keeps_the_digest_it_was_signed_with(
-    physio_client: Client, assessment: Assessment
-) -> None:
+def test_an_assessment_without_a_plan_digests_as_those_signed_before_the_plan_existed(assessment: Assessment) -> None:
     """What assessments signed before the plan existed were sealed over: their digest still verifies."""
-    signed = services.assessment_sign(assessment=assessment, signed_by=physio_client.user, version=assessment.version)
+    stored = fresh(assessment)
     before_the_plan = ("patient_id", "physiotherapist_id", *services.HISTORY_FIELDS, *services.SUMMARY_FIELDS)
-    rows = services.signed_rows(signed, services.ASSESSMENT_SIGNED_ROWS)
+    rows = services.signed_rows(stored, services.ASSESSMENT_SIGNED_ROWS)
+    rows = {key: found for key, found in rows.items() if key not in services.ASSESSMENT_ROWS_ADDED_LATER}
 
-    sealed_the_old_way = services.digest_of({"assessment": {f: getattr(signed, f) for f in before_the_plan}, **rows})
+    sealed_the_old_way = services.digest_of({"assessment": {f: getattr(stored, f) for f in before_the_plan}, **rows})
 
-    assert signed.content_digest == sealed_the_old_way == services.content_digest(fresh(assessment))
+    assert services.content_digest(stored) == sealed_the_old_way
 
 
 # --- Bad input ---------------------------------------------------------------------------------------------------
@@ -342,13 +342,13 @@ def test_a_different_plan_from_a_page_out_of_date_is_refused(physio_client: Clie
 def test_a_plan_posted_to_a_signed_assessment_is_refused_with_a_message(
     physio_client: Client, assessment: Assessment
 ) -> None:
-    signed = services.assessment_sign(assessment=assessment, signed_by=physio_client.user, version=assessment.version)
+    signed = sign_assessment(assessment)
 
     response = physio_client.post(plan_url(assessment), plan_data(assessment, ECRB_RIGHT))
 
     assert response.status_code == 400
     assert shown("This assessment is signed and cannot change. Add an addendum instead.", response)
-    assert fresh(assessment).planned_muscles == []
+    assert fresh(assessment).planned_muscles == signed.planned_muscles != []
     assert fresh(assessment).content_digest == signed.content_digest
     assert fresh(assessment).status == AssessmentStatus.SIGNED
 
@@ -411,7 +411,7 @@ def session(physio_client: Client, patient: Any, assessment: Assessment) -> Any:
     """The signed assessment's plan (ECRB right, C6 multifidus right), followed by today's session."""
     physio_client.post(plan_url(assessment), plan_data(assessment, ECRB_RIGHT, MULTIFIDUS_C6_RIGHT))
     signed = fresh(assessment)
-    services.assessment_sign(assessment=signed, signed_by=physio_client.user, version=signed.version)
+    sign_assessment(signed)
     draft = services.session_start(patient=patient, physiotherapist=physio_client.user)
     recheck = patient_services.safety_recheck_record(
         patient=patient, asked_by=physio_client.user, answer=RecheckAnswer.NO_CHANGE

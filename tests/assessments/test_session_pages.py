@@ -496,9 +496,10 @@ def test_the_suggested_muscles_of_the_assessment_are_offered_first(physio_client
 
     muscle_select = body[body.index('name="muscle"') : body.index("</select>", body.index('name="muscle"'))]
     groups = re.findall(r'<optgroup label="([^"]+)"', muscle_select)
-    assert groups[0] == "Suggested by the assessment"
-    first_group = muscle_select[muscle_select.index("<optgroup") : muscle_select.index("</optgroup>")]
-    assert "Cervical multifidus / rotatores" in first_group and "Supinator" in first_group
+    assert groups[:2] == ["Planned at the assessment", "Suggested by the assessment"]
+    planned, suggested = muscle_select.split("</optgroup>")[:2]
+    assert "Cervical multifidus / rotatores" in planned and "Supinator" not in planned
+    assert "Supinator" in suggested
     assert f"assessment of {timezone.localtime(assessment.started_at):%Y-%m-%d}" in body
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from assessments import services
 from assessments.models import Assessment, GripStrength, MuscleStrengthTest, StrengthTest
 from records import signed_records
+from tests.assessments.signing import sign_assessment
 from tests.factories import PatientFactory
 from tests.pages import Page, body_of, field_error, physio_client_for
 
@@ -81,7 +82,8 @@ def sign(assessment: Assessment, physio: Any) -> Assessment:
     services.assessment_save_fields(
         assessment=assessment, data={"chief_complaint": "Lateral elbow pain"}, version=fresh(assessment).version
     )
-    return services.assessment_sign(assessment=fresh(assessment), signed_by=physio, version=fresh(assessment).version)
+    assert fresh(assessment).physiotherapist == physio
+    return sign_assessment(fresh(assessment))
 
 
 # --- Services -------------------------------------------------------------------------------------------------------
@@ -224,7 +226,14 @@ def test_an_assessment_with_neither_keeps_the_digest_it_was_signed_with(assessme
         if key not in services.ASSESSMENT_ROWS_ADDED_LATER
     }
     earlier = services.digest_of(
-        {"assessment": {field: getattr(record, field) for field in services.ASSESSMENT_SIGNED_FIELDS}, **earlier_rows}
+        {
+            "assessment": {
+                field: getattr(record, field)
+                for field in services.ASSESSMENT_SIGNED_FIELDS
+                if field not in services.ASSESSMENT_LATER_FIELDS
+            },
+            **earlier_rows,
+        }
     )
 
     assert services.content_digest(record) == earlier
@@ -405,10 +414,10 @@ def test_the_summary_counts_a_weak_muscle_for_its_roots_in_words(
     body = body_of(physio_client.get(step_url(assessment, "summary")))
 
     rows = {(row[0], row[1]): row for row in Page(body).rows if row and row[0] in ("C6", "C7")}
-    assert "Wrist extensors MRC 4/5 right (5/5 left)" in rows[("C6", "R")][2]
-    assert "Extensor carpi radialis brevis MRC 4-/5 right (5/5 left)" in rows[("C6", "R")][2]
-    assert rows[("C6", "R")][3] == "Yes"
-    assert "Extensor carpi radialis brevis MRC 4-/5 right (5/5 left) ½" in rows[("C7", "R")][2]
+    assert "Wrist extensors MRC 4/5 right (5/5 left)" in rows[("C6", "right")][2]
+    assert "Extensor carpi radialis brevis MRC 4-/5 right (5/5 left)" in rows[("C6", "right")][2]
+    assert rows[("C6", "right")][3] == "Yes"
+    assert "Extensor carpi radialis brevis MRC 4-/5 right (5/5 left) (not its main root)" in rows[("C7", "right")][2]
     assert "MOT-WEAK" not in body
     assert ECRB not in visible_text(body)
 

@@ -17,6 +17,7 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assessments.outcomes import InstrumentCode
 from patients.safety_rules import BodyRegion
 from tests.conftest import PERSONAS
 from tests.fuzz.harness import FUZZ_SETTINGS, send
@@ -31,6 +32,7 @@ APPS = ("accounts", "assessments", "ims_clinic", "patients", "records", "schedul
 DAYS = ("2027-01-15", "2026-12-07")
 PAGE_NUMBERS = ("1", "2", "last")
 REGIONS = tuple(str(region) for region in BodyRegion)
+INSTRUMENTS = tuple(str(code) for code in InstrumentCode)
 BOOKING = {"practitioner": (), "starts_at": ("2027-01-15T10:00",), "appointment_type": (), "duration_minutes": ("30",)}
 BOOKING |= {"patient": (), "q": ("Nguyen", "ng")}
 
@@ -44,7 +46,7 @@ QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
     "patients:patient-list": {"q": ("Nguyen", "604"), "archived": ("on",), "page": PAGE_NUMBERS},
     "patients:patient-access-report": {"page": PAGE_NUMBERS},
     "patients:consent-detail": {"region": REGIONS},
-    "assessments:session-detail": {"extend": REGIONS},
+    "assessments:session-detail": {"extend": REGIONS, "outcome": INSTRUMENTS},
     "assessments:adverse-event-report": {"start": DAYS, "end": DAYS},
     "questionnaire:section": {"check": ("1",)},
     "records:patient-pick": {"q": ("Nguyen",), "page": PAGE_NUMBERS},
