@@ -214,6 +214,7 @@ class RomMeasurement(models.Model):
     pain_at_end_of_range = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = "range of motion measurement"
         ordering = ["joint", "movement", "side", "mode"]
         constraints = [
             models.UniqueConstraint(

@@ -47,6 +47,7 @@ QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
     "patients:patient-access-report": {"page": PAGE_NUMBERS},
     "patients:consent-detail": {"region": REGIONS},
     "assessments:session-detail": {"extend": REGIONS, "outcome": INSTRUMENTS},
+    "assessments:assessment-step": {"instrument": INSTRUMENTS, "add": ("rom", "muscle", "grip"), "side": ("L", "R")},
     "assessments:adverse-event-report": {"start": DAYS, "end": DAYS},
     "questionnaire:section": {"check": ("1",)},
     "records:patient-pick": {"q": ("Nguyen",), "page": PAGE_NUMBERS},
