@@ -772,6 +772,7 @@ def segment_summary(
     _check_rules_version(rules_version)
     findings, reflex_results = list(findings), list(reflex_results)
     key_muscle_results, sensory_results = list(key_muscle_results), list(sensory_results)
+    muscle_strength_results = list(muscle_strength_results)
     evidence, unattributed = _finding_evidence(findings, settings, rules_version)
     evidence += _reflex_evidence(reflex_results, settings)
     evidence += _key_muscle_evidence(key_muscle_results, settings)
@@ -800,6 +801,7 @@ def segment_summary(
             reflex_results=reflex_results,
             key_muscle_results=key_muscle_results,
             sensory_results=sensory_results,
+            muscle_strength_results=muscle_strength_results,
             settings=settings,
         ),
     )
@@ -948,14 +950,16 @@ def examination(
     reflex_results: Iterable[ReflexResult] = (),
     key_muscle_results: Iterable[KeyMuscleResult] = (),
     sensory_results: Iterable[SensoryResult] = (),
+    muscle_strength_results: Iterable[MuscleStrengthResult] = (),
     settings: SummarySettings = DEFAULT_SUMMARY_SETTINGS,
 ) -> Examination:
     """Count what was examined, and what of it was positive (1.2, "Examined and normal is a finding").
 
     Each grid cell of the palpated range is one item (absent unless a sign is marked), and so is a grid sign marked
-    outside it; every other finding is one item unless recorded as not tested; every reflex and key muscle graded
-    (not NT) is one, and every sensory point scored (not NT). Positive: findings present (and equivocal when the
-    settings count them), the abnormal side of a reflex, a weak key muscle, an abnormal sensory score.
+    outside it; every other finding is one item unless recorded as not tested; every reflex, key muscle and catalogue
+    muscle graded (not NT) is one, and every sensory point scored (not NT). Positive: findings present (and equivocal
+    when the settings count them), the abnormal side of a reflex, a weak key or catalogue muscle, an abnormal sensory
+    score.
     """
     positive_statuses = {FindingStatus.PRESENT} | ({FindingStatus.EQUIVOCAL} if settings.include_equivocal else set())
     findings = list(findings)
@@ -972,7 +976,8 @@ def examination(
     examined += len(reflexes)
     abnormal_reflexes = {(code, side) for code, side in _abnormal_reflexes(reflexes)}
     positive += len(abnormal_reflexes)
-    muscles = [result for result in key_muscle_results if result.grade != MrcGrade.NOT_TESTED]
+    graded: list[KeyMuscleResult | MuscleStrengthResult] = [*key_muscle_results, *muscle_strength_results]
+    muscles = [result for result in graded if result.grade != MrcGrade.NOT_TESTED]
     examined += len(muscles)
     positive += sum(1 for result in muscles if is_weak(result.grade, threshold=settings.weakness_threshold))
     points = [result for result in sensory_results if result.score is not SensoryScore.NOT_TESTABLE]

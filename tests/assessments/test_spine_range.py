@@ -11,7 +11,14 @@ from django.urls import reverse
 
 from assessments import gunn_signs, services
 from assessments.anatomy import Side
-from assessments.gunn_signs import Finding, KeyMuscleResult, PalpatedRange, ReflexResult, SensoryResult
+from assessments.gunn_signs import (
+    Finding,
+    KeyMuscleResult,
+    MuscleStrengthResult,
+    PalpatedRange,
+    ReflexResult,
+    SensoryResult,
+)
 from assessments.models import Assessment, AssessmentStatus, SignFinding
 from tests.assessments.signing import sign_assessment
 from tests.factories import PatientFactory
@@ -113,6 +120,27 @@ def test_a_grid_sign_recorded_not_tested_inside_the_range_is_not_counted_as_exam
     assert states[("C5", Side.RIGHT, "SPI-PARASHORT")] is gunn_signs.CellState.NOT_TESTED
     assert headline(skipped, palpated=palpated) == (
         "Nothing positive among 2 items examined; not examined: C1-C4, C5 midline and right, C6-S2.",
+    )
+
+
+def test_a_graded_catalogue_muscle_is_examined_and_a_weak_one_positive() -> None:
+    # ECRB (primary root C6) graded 4/5 on the right and 5/5 on the left, the supinator not tested: two muscles
+    # examined, the weak one positive. With one group enough, the weak ECRB alone suggests C6 right (motor), and
+    # the headline counts what suggested it.
+    ecrb = "extensor-carpi-radialis-brevis"
+    strength = [
+        MuscleStrengthResult(ecrb, Side.RIGHT, "4"),
+        MuscleStrengthResult(ecrb, Side.LEFT, "5"),
+        MuscleStrengthResult("supinator", Side.LEFT, "NT"),
+    ]
+    one_group = gunn_signs.SummarySettings(min_groups=1)
+
+    assert headline(muscle_strength_results=strength, settings=one_group) == (
+        "C6 right: suggested",
+        "1 positive among 2 items examined; not examined: C1-S2.",
+    )
+    assert headline(muscle_strength_results=strength[1:]) == (
+        "Nothing positive among 1 item examined; not examined: C1-S2.",
     )
 
 
