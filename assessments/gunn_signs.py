@@ -885,30 +885,47 @@ class CellState(StrEnum):
 GridCell = tuple[str, Side, str]  # level, side, sign code
 
 
+def _grid_sign(finding: Finding) -> str | None:
+    """The grid sign a finding is recorded or counted as: a grid sign not against a muscle, or the tenderness, bands
+    or shortening of a paraspinal muscle, which the summary counts as the grid's sign at that level (``counted_sign``).
+    """
+    if finding.muscle is None:
+        return finding.sign_code
+    if finding.muscle in PARASPINAL_MUSCLES:
+        return _BESIDE_SPINE_MUSCLE_SIGNS.get(finding.sign_code)
+    return None
+
+
 def _grid_cells(finding: Finding) -> list[GridCell]:
-    """The grid cells a finding is recorded on: a grid sign at one level, on the left, right or midline (both sides
-    of a bilateral finding), not against a muscle."""
-    if finding.muscle is not None or len(finding.levels) != 1 or finding.levels[0] not in SPINE_GRID_LEVELS:
+    """The grid cells a finding is recorded on, or counted as from the hands-on page: a grid sign at one level, on the
+    left, right or midline (both sides of a bilateral finding)."""
+    code = _grid_sign(finding)
+    if code is None or len(finding.levels) != 1 or finding.levels[0] not in SPINE_GRID_LEVELS:
         return []
     sides = _LIMB_SIDES if finding.side is Side.BILATERAL else (finding.side,)
-    return [
-        (finding.levels[0], side, finding.sign_code) for side in sides if finding.sign_code in spine_grid_signs(side)
-    ]
+    return [(finding.levels[0], side, code) for side in sides if code in spine_grid_signs(side)]
+
+
+# When two findings land on one cell (the grid's and a paraspinal muscle's), the more positive one shows.
+_STATE_RANK = (CellState.NOT_TESTED, CellState.ABSENT, CellState.EQUIVOCAL, CellState.PRESENT)
 
 
 def spine_grid_states(findings: Iterable[Finding], palpated: PalpatedRange | None) -> dict[GridCell, CellState]:
-    """Each grid cell's state: what a finding recorded there says, else absent inside the palpated range and not
-    tested outside it."""
+    """Each grid cell's state: what the findings recorded there (or counted there from the hands-on page) say, the
+    most positive first, else absent inside the palpated range and not tested outside it."""
     states: dict[GridCell, CellState] = {}
     for level in SPINE_GRID_LEVELS:
         for side in SPINE_GRID_SIDES:
             examined = palpated is not None and palpated.covers(level, side)
             for code in spine_grid_signs(side):
                 states[(level, side, code)] = CellState.ABSENT if examined else CellState.NOT_TESTED
+    recorded: dict[GridCell, CellState] = {}
     for finding in findings:
         for cell in _grid_cells(finding):
-            states[cell] = CellState(finding.status.value)
-    return states
+            state = CellState(finding.status.value)
+            if cell not in recorded or _STATE_RANK.index(state) > _STATE_RANK.index(recorded[cell]):
+                recorded[cell] = state
+    return states | recorded
 
 
 @dataclass(frozen=True)

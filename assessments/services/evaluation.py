@@ -276,8 +276,9 @@ def palpated_range(assessment: Assessment) -> gunn_signs.PalpatedRange | None:
 
 
 def spine_grid_states(*, assessment: Assessment) -> dict[gunn_signs.GridCell, gunn_signs.CellState]:
-    """Each cell of the spine grid: present, absent (palpated, no sign) or not tested."""
-    findings = assessment.findings.filter(sign_code__in=SPINAL_GRID_SIGNS, muscle="")
+    """Each cell of the spine grid: present, absent (palpated, no sign) or not tested, counting tenderness, bands or
+    shortening of a paraspinal muscle from the hands-on page where the summary counts it."""
+    findings = assessment.findings.all()
     return gunn_signs.spine_grid_states([_finding_as_rule(f) for f in findings], palpated_range(assessment))
 
 

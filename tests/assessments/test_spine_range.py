@@ -144,6 +144,36 @@ def test_a_graded_catalogue_muscle_is_examined_and_a_weak_one_positive() -> None
     )
 
 
+def test_a_tender_paraspinal_muscle_is_the_grid_cell_it_counts_as_from_either_screen() -> None:
+    # Palpated C5 to C7 on both sides and the midline: 3 levels x 7 cells = 21 items. Cervical multifidus found
+    # tender at C6 on the right on the hands-on page is the grid's paraspinal tenderness at C6 right: that cell is
+    # present (not a 22nd item), and with a tender ECRB (C6 primary) C6 right has spinal + sensory evidence.
+    # Multifidus bands at C4 on the left, recorded absent, are the C4 left bands cell: examined, outside the range.
+    palpated = PalpatedRange("C5", "C7", ALL_SIDES)
+    ecrb = Finding("SEN-MOTORPOINT", Side.RIGHT, muscle="extensor-carpi-radialis-brevis")
+    hands_on = [
+        Finding("SEN-MOTORPOINT", Side.RIGHT, levels=("C6",), muscle="cervical-multifidus-rotatores"),
+        Finding("MOT-TAUTBAND", Side.LEFT, status="absent", levels=("C4",), muscle="cervical-multifidus-rotatores"),
+    ]
+    grid = [
+        Finding("SEN-PARASPINAL", Side.RIGHT, levels=("C6",)),
+        Finding("SPI-PARASHORT", Side.LEFT, status="absent", levels=("C4",)),
+    ]
+
+    states = gunn_signs.spine_grid_states(hands_on, palpated)
+    assert states[("C6", Side.RIGHT, "SEN-PARASPINAL")] is gunn_signs.CellState.PRESENT
+    assert states[("C4", Side.LEFT, "SPI-PARASHORT")] is gunn_signs.CellState.ABSENT
+    assert states == gunn_signs.spine_grid_states(grid, palpated)
+    expected = (
+        "C6 right: suggested",
+        "2 positive among 23 items examined; not examined: C1-C3, C4 midline and right, C8-S2.",
+    )
+    assert headline(ecrb, *hands_on, palpated=palpated) == expected
+    assert headline(ecrb, *grid, palpated=palpated) == expected
+    # Both screens at once: one cell, the positive finding showing.
+    assert gunn_signs.spine_grid_states([*hands_on, *grid[1:]], palpated) == states
+
+
 @pytest.mark.parametrize(
     ("from_level", "to_level", "sides", "message"),
     [
@@ -343,6 +373,31 @@ def test_the_summary_page_says_examined_normal_or_not_examined(physio_client: Cl
     response = physio_client.get(summary)
     assert shown("C6 right: suggested", response)
     assert shown("2 positive among 87 items examined; not examined: T5-S2.", response)
+
+
+def test_a_paraspinal_muscle_found_tender_on_the_hands_on_page_shows_on_the_grid_and_the_summary_agrees(
+    physio_client: Client, draft: Assessment
+) -> None:
+    services.spine_range_record(assessment=draft, palpated_from="C5", palpated_to="C7", palpated_sides=["R"])
+    services.finding_record(
+        assessment=draft, sign_code="SEN-MOTORPOINT", side="R", status="present", level="C6",
+        muscle="cervical-multifidus-rotatores",
+    )  # fmt: skip
+    services.finding_record(
+        assessment=draft, sign_code="MOT-TAUTBAND", side="R", status="absent", level="T2",
+        muscle="thoracic-multifidus-rotatores",
+    )  # fmt: skip
+
+    grid = cells(physio_client.get(step_url(draft, "spine")))
+    assert grid["C6 R SEN-PARASPINAL"]["aria-describedby"] == "spine-state-present"
+    assert grid["T2 R SPI-PARASHORT"]["aria-describedby"] == "spine-state-absent"
+    assert grid["T2 R SEN-PARASPINAL"]["aria-describedby"] == "spine-state-untested"
+    # 3 levels x 3 cells on the right, the C6 one positive, and the T2 bands cell: 10 items, 1 positive.
+    assert shown(
+        "No level suggested: 1 positive among 10 items examined; not examined: C1-C4, C5-C7 left and midline, "
+        "C8-T1, T2 left and midline, T3-S2.",
+        physio_client.get(step_url(draft, "summary")),
+    )
 
 
 # --- Bad input, signed records, someone else's -------------------------------------------------------------------
