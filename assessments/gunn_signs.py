@@ -533,6 +533,8 @@ _BESIDE_SPINE_MUSCLE_SIGNS: Mapping[str, str] = MappingProxyType(
 _BESIDE_SPINE_SKIN_SIGNS: Mapping[str, str] = MappingProxyType(
     {"TRO-SKINROLL": "SPI-TROPHIC", "TRO-TROPHEDEMA": "SPI-TROPHIC"}
 )
+# The hands-on signs found beside the spine only against a paraspinal muscle (a skin sign there is recorded by level).
+PARASPINAL_MUSCLE_SIGNS: tuple[str, ...] = tuple(_BESIDE_SPINE_MUSCLE_SIGNS)
 # Signs that are examined beside the spine by definition: the spine grid's.
 BESIDE_SPINE_SIGNS: tuple[str, ...] = ("SEN-PARASPINAL", "SPI-PARASHORT", "SPI-TROPHIC", "SPI-SPINOUS")
 

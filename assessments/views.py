@@ -394,13 +394,18 @@ def _reflexes_context(assessment: Assessment, form: BaseForm | None) -> dict[str
 
 
 def _hands_on_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
-    findings = [f for f in assessment.findings.all() if f.sign_code not in services.SPINAL_GRID_SIGNS or f.muscle]
+    findings = [f for f in assessment.findings.all() if not _on_spine_grid(f)]
     return {
         "form": form or forms.FindingForm(),
         "findings": [
             {"row": f, "sign": gunn_signs.SIGNS[f.sign_code], "muscle": _muscle_name(f.muscle)} for f in findings
         ],
     }
+
+
+def _on_spine_grid(finding: SignFinding) -> bool:
+    """A grid sign at a level of the grid, shown and cleared there rather than in the hands-on list."""
+    return finding.sign_code in services.SPINAL_GRID_SIGNS and not finding.muscle and finding.level in GRID_LEVELS
 
 
 def _muscle_name(code: str) -> str:

@@ -211,6 +211,10 @@ def finding_record(
     """
     if is_beside_spine:
         sign_code = _beside_spine_sign(sign_code=sign_code, level=level, muscle=muscle, side=side)
+    if sign_code in SPINAL_GRID_SIGNS and not muscle and level and level not in gunn_signs.SPINE_GRID_LEVELS:
+        # Recorded on the spine grid's row, which runs from C1 to S2: lower down it could be neither seen nor cleared
+        # (with no level at all the catalogue's own message says a level is needed).
+        raise ValidationError({"level": "Beside the spine, choose a level from C1 to S2."})
     locked = _lock_draft(assessment)
     place = {"sign_code": sign_code, "level": level, "muscle": muscle, "side": side, "region_note": region_note}
     finding = SignFinding.objects.filter(assessment=locked, **place).first() or SignFinding(assessment=locked, **place)
@@ -232,6 +236,13 @@ def _beside_spine_sign(*, sign_code: str, level: str, muscle: str, side: str) ->
         if muscle in gunn_signs.PARASPINAL_MUSCLES:
             return sign_code  # the muscle already says where it was found
         raise ValidationError({"is_beside_spine": "This muscle is not beside the spine."})
+    if sign_code in gunn_signs.PARASPINAL_MUSCLE_SIGNS:
+        raise ValidationError(
+            {
+                "muscle": "Choose the paraspinal muscle for tenderness or bands; a skin roll or trophedema beside the "
+                "spine is recorded by its level."
+            }
+        )
     try:
         spinal_code = gunn_signs.beside_spine_sign(sign_code)
     except ValueError as error:
