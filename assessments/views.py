@@ -722,7 +722,7 @@ def spine_range(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.spine_range_record(assessment=assessment, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Palpated range cleared." if clearing else "Palpated range saved.")
             grid = reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": "spine"})

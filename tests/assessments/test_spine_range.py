@@ -464,6 +464,23 @@ def test_a_range_posted_to_a_signed_assessment_is_refused_with_a_message(
     assert 'action="' + url("spine-range", draft) + '"' not in body_of(physio_client.get(step_url(draft, "spine")))
 
 
+def test_a_stored_field_out_of_range_elsewhere_is_shown_above_the_range_form_not_a_server_error(
+    physio_client: Client, draft: Assessment
+) -> None:
+    # A value kept from before its check (pain now 11 of 10) fails the record's own check when the range is saved;
+    # its field is not on the range form, so the message goes above the form.
+    Assessment.objects.filter(pk=draft.pk).update(pain_now=11)
+    before = stored_range(draft)
+
+    response = physio_client.post(
+        url("spine-range", draft), {"palpated_from": "C1", "palpated_to": "C8", "palpated_sides": ["L"]}
+    )
+
+    assert response.status_code == 400
+    assert shown("Ensure this value is less than or equal to 10.", response)
+    assert stored_range(draft) == before
+
+
 def test_someone_elses_draft_refuses_a_range(draft: Assessment) -> None:
     before = stored_range(draft)
 
