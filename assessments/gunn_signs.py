@@ -1096,26 +1096,17 @@ def evidence_words(
     item: Evidence,
     *,
     reflex_results: Iterable[ReflexResult] = (),
-    key_muscle_results: Iterable[KeyMuscleResult] = (),
     sensory_results: Iterable[SensoryResult] = (),
 ) -> str:
     """One piece of a level's evidence as a clinician writes it, from the results the summary was computed from:
     "Tender motor point: extensor carpi radialis brevis, right", "Paraspinal bands C6 right", "Achilles reflex 1+
     left, 2+ right", "Wrist extensors MRC 4/5 right (5/5 left)", "Pinprick C6 1/2 right (2/2 left)"."""
-    if item.words:  # a graded test that said what it measured when the summary counted it
+    if item.words:  # a graded muscle (key or catalogue) says what was measured when the summary counted it
         return item.words + (" (not its main root)" if item.weight < 1 else "")
     side = Side(item.side)
     if item.source == REFLEX_SOURCE and item.reflex:
         grades = {Side(r.side): str(r.grade) for r in reflex_results if r.reflex == item.reflex}
         return f"{reflex(item.reflex).name} reflex {_per_side(grades) or side.label}"
-    key_muscle_results = tuple(key_muscle_results)
-    if item.source == KEY_MUSCLE_SOURCE and any(
-        (r.reference, r.level, r.side) == (item.reference, item.level, side) for r in key_muscle_results
-    ):
-        level = spinal_level(item.level)
-        name = level.asia_key_muscle or f"{item.level} key muscle"
-        grades = {Side(r.side): str(r.grade) for r in key_muscle_results if r.level == item.level}
-        return f"{name} MRC {_grade_with_other_side(grades, side, '/5')}"
     if item.source == SENSORY_SCORE_SOURCE:
         result = next((r for r in sensory_results if r.reference == item.reference), None)
         if result is None:

@@ -458,7 +458,7 @@ def spine_grid(states: Mapping[gunn_signs.GridCell, gunn_signs.CellState]) -> li
 
 
 def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
-    # segment_decisions for the decisions and the muscles; the strength tests for the summary and the untested lists;
+    # segment_decisions for the decisions and the plan; the strength tests for the summary and the untested lists;
     # findings for the summary and the ranked muscles; reflexes and sensation for the evidence in words
     prefetch_related_objects(
         [assessment],
@@ -472,7 +472,6 @@ def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str,
     summary = services.assessment_summary(assessment=assessment)
     decisions = {(d.level, d.side): d.decision for d in assessment.segment_decisions.all()}
     gate = safety_state.patient_decision(patient=assessment.patient)
-    muscles = services.muscles_today(patient=gate, muscles=services.confirmed_muscles(assessment=assessment))
     return {
         **_plan_context(assessment, gate),
         "form": form or forms.SummaryForm(instance=assessment),
@@ -490,7 +489,6 @@ def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str,
             if test.grade == scales.MrcGrade.NOT_TESTED
         ],
         "gate": gate,
-        "muscles": muscles,
         "addendum_form": forms.AddendumForm(),
         "error_form": forms.EnteredInErrorForm(),
         "min_groups": services.summary_settings().min_groups,
@@ -897,7 +895,6 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": summary["decisions"],
         "untested_muscles": summary["untested_muscles"],
         "untested_catalogue_muscles": summary["untested_catalogue_muscles"],
-        "muscles": summary["muscles"],
         "plan_rows": summary["plan_rows"],
         "plan_offer": summary["plan_offer"],
         "addenda": list(assessment.addenda.select_related("author")),

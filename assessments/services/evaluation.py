@@ -419,7 +419,7 @@ def evidence_words(
 ) -> dict[tuple[str, str], tuple[str, ...]]:
     """Each (level, side) of the summary's evidence in words, one line per item, head to foot."""
     results = _summary_results(assessment)
-    del results["muscle_strength_results"]  # their evidence carries its words (Evidence.words)
+    del results["key_muscle_results"], results["muscle_strength_results"]  # their evidence carries its words
     return {
         (level.level, side.side.value): tuple(gunn_signs.evidence_words(item, **results) for item in side.evidence)
         for level in summary.levels
