@@ -898,7 +898,7 @@ def _grid_sign(finding: Finding) -> str | None:
     return None
 
 
-def _grid_cells(finding: Finding) -> list[GridCell]:
+def grid_cells(finding: Finding) -> list[GridCell]:
     """The grid cells a finding is recorded on, or counted as from the hands-on page: a grid sign at one level, on the
     left, right or midline (both sides of a bilateral finding)."""
     code = _grid_sign(finding)
@@ -923,7 +923,7 @@ def spine_grid_states(findings: Iterable[Finding], palpated: PalpatedRange | Non
                 states[(level, side, code)] = CellState.ABSENT if examined else CellState.NOT_TESTED
     recorded: dict[GridCell, CellState] = {}
     for finding in findings:
-        for cell in _grid_cells(finding):
+        for cell in grid_cells(finding):
             state = CellState(finding.status.value)
             if cell not in recorded or _STATE_RANK.index(state) > _STATE_RANK.index(recorded[cell]):
                 recorded[cell] = state
@@ -987,7 +987,7 @@ def examination(
     examined = len(examined_cells)
     positive = sum(1 for cell in examined_cells if FindingStatus(states[cell].value) in positive_statuses)
     for finding in findings:
-        if _grid_cells(finding) or finding.status is FindingStatus.NOT_TESTED:
+        if grid_cells(finding) or finding.status is FindingStatus.NOT_TESTED:
             continue
         examined += 1
         positive += finding.status in positive_statuses

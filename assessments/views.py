@@ -678,7 +678,7 @@ def spine_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return HttpResponse("Unknown level, side or sign.", status=400)
     data = form.cleaned_data
     try:
-        finding = services.spinal_sign_toggle(assessment=assessment, **data)
+        services.spinal_sign_toggle(assessment=assessment, **data)
     except ValidationError as error:
         if request.htmx:
             return HttpResponse(" ".join(error.messages), status=400)
@@ -686,13 +686,9 @@ def spine_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("assessments:assessment-step", pk=assessment.pk, step="spine")
     if request.htmx:
         label = next(item for item in ALL_GRID_SIGNS if item[0] == data["sign_code"])
-        palpated = services.palpated_range(assessment)
-        if finding is not None:
-            state = gunn_signs.CellState.PRESENT
-        elif palpated is not None and palpated.covers(data["level"], anatomy.Side(data["side"])):
-            state = gunn_signs.CellState.ABSENT
-        else:
-            state = gunn_signs.CellState.NOT_TESTED
+        state = services.spine_grid_states(assessment=assessment)[
+            (data["level"], anatomy.Side(data["side"]), data["sign_code"])
+        ]
         context = {
             "assessment": assessment,
             "level": data["level"],

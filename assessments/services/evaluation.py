@@ -276,6 +276,16 @@ def spinal_sign_toggle(*, assessment: Assessment, level: str, side: str, sign_co
         existing.delete()
         _touch(locked)
         return None
+    cell = (level, anatomy.Side(side), sign_code)
+    found_by_muscle = locked.findings.filter(level=level, status=gunn_signs.FindingStatus.PRESENT).exclude(muscle="")
+    for muscle_finding in found_by_muscle:
+        if cell in gunn_signs.grid_cells(_finding_as_rule(muscle_finding)):
+            # Already this cell, from the hands-on page: a second row would count it twice, and a tap cannot clear it.
+            found = gunn_signs.sign_words(muscle_finding.sign_code).lower()
+            name = anatomy.muscle(muscle_finding.muscle).name
+            raise ValidationError(
+                f"Recorded on the hands-on page as {found}: {name[:1].lower()}{name[1:]}. Change it there."
+            )
     return finding_record(assessment=locked, sign_code=sign_code, side=side, status="present", level=level)
 
 

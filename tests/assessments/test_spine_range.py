@@ -400,6 +400,25 @@ def test_a_paraspinal_muscle_found_tender_on_the_hands_on_page_shows_on_the_grid
     )
 
 
+def test_a_tap_on_a_cell_found_on_the_hands_on_page_says_where_to_change_it_and_adds_no_second_row(
+    physio_client: Client, draft: Assessment
+) -> None:
+    services.finding_record(
+        assessment=draft, sign_code="SEN-MOTORPOINT", side="R", status="present", level="C6",
+        muscle="cervical-multifidus-rotatores",
+    )  # fmt: skip
+    data = {"level": "C6", "side": "R", "sign_code": "SEN-PARASPINAL"}
+    message = "Recorded on the hands-on page as tender motor point: cervical multifidus / rotatores. Change it there."
+
+    plain = physio_client.post(url("spine-toggle", draft), data, follow=True)
+    htmx = physio_client.post(url("spine-toggle", draft), data, headers={"HX-Request": "true"})
+
+    assert shown(message, plain)
+    assert cells(plain)["C6 R SEN-PARASPINAL"]["aria-describedby"] == "spine-state-present"
+    assert htmx.status_code == 400 and message in body_of(htmx)
+    assert SignFinding.objects.filter(assessment=draft).count() == 1
+
+
 # --- Bad input, signed records, someone else's -------------------------------------------------------------------
 
 
