@@ -533,6 +533,8 @@ _BESIDE_SPINE_MUSCLE_SIGNS: Mapping[str, str] = MappingProxyType(
 _BESIDE_SPINE_SKIN_SIGNS: Mapping[str, str] = MappingProxyType(
     {"TRO-SKINROLL": "SPI-TROPHIC", "TRO-TROPHEDEMA": "SPI-TROPHIC"}
 )
+# The hands-on signs found beside the spine only against a paraspinal muscle (a skin sign there is recorded by level).
+PARASPINAL_MUSCLE_SIGNS: tuple[str, ...] = tuple(_BESIDE_SPINE_MUSCLE_SIGNS)
 # Signs that are examined beside the spine by definition: the spine grid's.
 BESIDE_SPINE_SIGNS: tuple[str, ...] = ("SEN-PARASPINAL", "SPI-PARASHORT", "SPI-TROPHIC", "SPI-SPINOUS")
 
@@ -772,6 +774,7 @@ def segment_summary(
     _check_rules_version(rules_version)
     findings, reflex_results = list(findings), list(reflex_results)
     key_muscle_results, sensory_results = list(key_muscle_results), list(sensory_results)
+    muscle_strength_results = list(muscle_strength_results)
     evidence, unattributed = _finding_evidence(findings, settings, rules_version)
     evidence += _reflex_evidence(reflex_results, settings)
     evidence += _key_muscle_evidence(key_muscle_results, settings)
@@ -800,6 +803,7 @@ def segment_summary(
             reflex_results=reflex_results,
             key_muscle_results=key_muscle_results,
             sensory_results=sensory_results,
+            muscle_strength_results=muscle_strength_results,
             settings=settings,
         ),
     )
@@ -883,30 +887,47 @@ class CellState(StrEnum):
 GridCell = tuple[str, Side, str]  # level, side, sign code
 
 
-def _grid_cells(finding: Finding) -> list[GridCell]:
-    """The grid cells a finding is recorded on: a grid sign at one level, on the left, right or midline (both sides
-    of a bilateral finding), not against a muscle."""
-    if finding.muscle is not None or len(finding.levels) != 1 or finding.levels[0] not in SPINE_GRID_LEVELS:
+def _grid_sign(finding: Finding) -> str | None:
+    """The grid sign a finding is recorded or counted as: a grid sign not against a muscle, or the tenderness, bands
+    or shortening of a paraspinal muscle, which the summary counts as the grid's sign at that level (``counted_sign``).
+    """
+    if finding.muscle is None:
+        return finding.sign_code
+    if finding.muscle in PARASPINAL_MUSCLES:
+        return _BESIDE_SPINE_MUSCLE_SIGNS.get(finding.sign_code)
+    return None
+
+
+def grid_cells(finding: Finding) -> list[GridCell]:
+    """The grid cells a finding is recorded on, or counted as from the hands-on page: a grid sign at one level, on the
+    left, right or midline (both sides of a bilateral finding)."""
+    code = _grid_sign(finding)
+    if code is None or len(finding.levels) != 1 or finding.levels[0] not in SPINE_GRID_LEVELS:
         return []
     sides = _LIMB_SIDES if finding.side is Side.BILATERAL else (finding.side,)
-    return [
-        (finding.levels[0], side, finding.sign_code) for side in sides if finding.sign_code in spine_grid_signs(side)
-    ]
+    return [(finding.levels[0], side, code) for side in sides if code in spine_grid_signs(side)]
+
+
+# When two findings land on one cell (the grid's and a paraspinal muscle's), the more positive one shows.
+_STATE_RANK = (CellState.NOT_TESTED, CellState.ABSENT, CellState.EQUIVOCAL, CellState.PRESENT)
 
 
 def spine_grid_states(findings: Iterable[Finding], palpated: PalpatedRange | None) -> dict[GridCell, CellState]:
-    """Each grid cell's state: what a finding recorded there says, else absent inside the palpated range and not
-    tested outside it."""
+    """Each grid cell's state: what the findings recorded there (or counted there from the hands-on page) say, the
+    most positive first, else absent inside the palpated range and not tested outside it."""
     states: dict[GridCell, CellState] = {}
     for level in SPINE_GRID_LEVELS:
         for side in SPINE_GRID_SIDES:
             examined = palpated is not None and palpated.covers(level, side)
             for code in spine_grid_signs(side):
                 states[(level, side, code)] = CellState.ABSENT if examined else CellState.NOT_TESTED
+    recorded: dict[GridCell, CellState] = {}
     for finding in findings:
-        for cell in _grid_cells(finding):
-            states[cell] = CellState(finding.status.value)
-    return states
+        for cell in grid_cells(finding):
+            state = CellState(finding.status.value)
+            if cell not in recorded or _STATE_RANK.index(state) > _STATE_RANK.index(recorded[cell]):
+                recorded[cell] = state
+    return states | recorded
 
 
 @dataclass(frozen=True)
@@ -948,14 +969,16 @@ def examination(
     reflex_results: Iterable[ReflexResult] = (),
     key_muscle_results: Iterable[KeyMuscleResult] = (),
     sensory_results: Iterable[SensoryResult] = (),
+    muscle_strength_results: Iterable[MuscleStrengthResult] = (),
     settings: SummarySettings = DEFAULT_SUMMARY_SETTINGS,
 ) -> Examination:
     """Count what was examined, and what of it was positive (1.2, "Examined and normal is a finding").
 
     Each grid cell of the palpated range is one item (absent unless a sign is marked), and so is a grid sign marked
-    outside it; every other finding is one item unless recorded as not tested; every reflex and key muscle graded
-    (not NT) is one, and every sensory point scored (not NT). Positive: findings present (and equivocal when the
-    settings count them), the abnormal side of a reflex, a weak key muscle, an abnormal sensory score.
+    outside it; every other finding is one item unless recorded as not tested; every reflex, key muscle and catalogue
+    muscle graded (not NT) is one, and every sensory point scored (not NT). Positive: findings present (and equivocal
+    when the settings count them), the abnormal side of a reflex, a weak key or catalogue muscle, an abnormal sensory
+    score.
     """
     positive_statuses = {FindingStatus.PRESENT} | ({FindingStatus.EQUIVOCAL} if settings.include_equivocal else set())
     findings = list(findings)
@@ -964,7 +987,7 @@ def examination(
     examined = len(examined_cells)
     positive = sum(1 for cell in examined_cells if FindingStatus(states[cell].value) in positive_statuses)
     for finding in findings:
-        if _grid_cells(finding) or finding.status is FindingStatus.NOT_TESTED:
+        if grid_cells(finding) or finding.status is FindingStatus.NOT_TESTED:
             continue
         examined += 1
         positive += finding.status in positive_statuses
@@ -972,7 +995,8 @@ def examination(
     examined += len(reflexes)
     abnormal_reflexes = {(code, side) for code, side in _abnormal_reflexes(reflexes)}
     positive += len(abnormal_reflexes)
-    muscles = [result for result in key_muscle_results if result.grade != MrcGrade.NOT_TESTED]
+    graded: list[KeyMuscleResult | MuscleStrengthResult] = [*key_muscle_results, *muscle_strength_results]
+    muscles = [result for result in graded if result.grade != MrcGrade.NOT_TESTED]
     examined += len(muscles)
     positive += sum(1 for result in muscles if is_weak(result.grade, threshold=settings.weakness_threshold))
     points = [result for result in sensory_results if result.score is not SensoryScore.NOT_TESTABLE]
@@ -1072,26 +1096,17 @@ def evidence_words(
     item: Evidence,
     *,
     reflex_results: Iterable[ReflexResult] = (),
-    key_muscle_results: Iterable[KeyMuscleResult] = (),
     sensory_results: Iterable[SensoryResult] = (),
 ) -> str:
     """One piece of a level's evidence as a clinician writes it, from the results the summary was computed from:
     "Tender motor point: extensor carpi radialis brevis, right", "Paraspinal bands C6 right", "Achilles reflex 1+
     left, 2+ right", "Wrist extensors MRC 4/5 right (5/5 left)", "Pinprick C6 1/2 right (2/2 left)"."""
-    if item.words:  # a graded test that said what it measured when the summary counted it
+    if item.words:  # a graded muscle (key or catalogue) says what was measured when the summary counted it
         return item.words + (" (not its main root)" if item.weight < 1 else "")
     side = Side(item.side)
     if item.source == REFLEX_SOURCE and item.reflex:
         grades = {Side(r.side): str(r.grade) for r in reflex_results if r.reflex == item.reflex}
         return f"{reflex(item.reflex).name} reflex {_per_side(grades) or side.label}"
-    key_muscle_results = tuple(key_muscle_results)
-    if item.source == KEY_MUSCLE_SOURCE and any(
-        (r.reference, r.level, r.side) == (item.reference, item.level, side) for r in key_muscle_results
-    ):
-        level = spinal_level(item.level)
-        name = level.asia_key_muscle or f"{item.level} key muscle"
-        grades = {Side(r.side): str(r.grade) for r in key_muscle_results if r.level == item.level}
-        return f"{name} MRC {_grade_with_other_side(grades, side, '/5')}"
     if item.source == SENSORY_SCORE_SOURCE:
         result = next((r for r in sensory_results if r.reference == item.reference), None)
         if result is None:

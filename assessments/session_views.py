@@ -29,7 +29,7 @@ from patients.gate import PatientDecision
 from patients.models import Patient, QuestionnaireResponse, RecheckAnswer, SafetyRecheck
 
 from . import anatomy, charts, forms, needling_plan, needling_safety, outcomes, scales, selectors, services, site_gate
-from .models import AdverseEvent, AssessmentStatus, NeedledSite, OutcomeMeasure, TreatmentSession
+from .models import AdverseEvent, Assessment, AssessmentStatus, NeedledSite, OutcomeMeasure, TreatmentSession
 from .views import measure_rows, own_record
 
 
@@ -75,9 +75,17 @@ def _suggested_muscles(session: TreatmentSession) -> list[str]:
     return list(dict.fromkeys(m.muscle for m in _suggested(session)))
 
 
+def _signed_assessment(session: TreatmentSession) -> Assessment | None:
+    """The assessment the session follows when it is signed: a draft's plan is not yet one, nor one entered in
+    error."""
+    assessment = session.assessment
+    return assessment if assessment is not None and assessment.status == AssessmentStatus.SIGNED else None
+
+
 def _plan(session: TreatmentSession) -> list[needling_plan.Target]:
-    """The plan of muscles of the assessment the session follows (its signed plan), in the plan's order."""
-    return [] if session.assessment is None else services.planned_targets(session.assessment)
+    """The signed plan of muscles of the assessment the session follows, in the plan's order."""
+    assessment = _signed_assessment(session)
+    return [] if assessment is None else services.planned_targets(assessment)
 
 
 def _planned_muscles(plan: list[needling_plan.Target]) -> list[str]:
@@ -142,7 +150,7 @@ def _render(
         if plan
         else services.muscles_today(patient=gate, muscles=_suggested(session), other_sites=planned),
         "planned_and_done": services.planned_and_done(plan=plan, sites=sites, patient=gate if editable else None),
-        "no_needling_planned": session.assessment.no_needling_reason if session.assessment else "",
+        "no_needling_planned": signed.no_needling_reason if (signed := _signed_assessment(session)) else "",
         **_recheck_context(session, questionnaire, editable=editable, form=forms_given.get("recheck_form")),
         "sites": [_site_item(site) for site in sites],
         "adverse_events": _adverse_events(session),

@@ -394,13 +394,18 @@ def _reflexes_context(assessment: Assessment, form: BaseForm | None) -> dict[str
 
 
 def _hands_on_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
-    findings = [f for f in assessment.findings.all() if f.sign_code not in services.SPINAL_GRID_SIGNS or f.muscle]
+    findings = [f for f in assessment.findings.all() if not _on_spine_grid(f)]
     return {
         "form": form or forms.FindingForm(),
         "findings": [
             {"row": f, "sign": gunn_signs.SIGNS[f.sign_code], "muscle": _muscle_name(f.muscle)} for f in findings
         ],
     }
+
+
+def _on_spine_grid(finding: SignFinding) -> bool:
+    """A grid sign at a level of the grid, shown and cleared there rather than in the hands-on list."""
+    return finding.sign_code in services.SPINAL_GRID_SIGNS and not finding.muscle and finding.level in GRID_LEVELS
 
 
 def _muscle_name(code: str) -> str:
@@ -453,7 +458,7 @@ def spine_grid(states: Mapping[gunn_signs.GridCell, gunn_signs.CellState]) -> li
 
 
 def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str, Any]:
-    # segment_decisions for the decisions and the muscles; the strength tests for the summary and the untested lists;
+    # segment_decisions for the decisions and the plan; the strength tests for the summary and the untested lists;
     # findings for the summary and the ranked muscles; reflexes and sensation for the evidence in words
     prefetch_related_objects(
         [assessment],
@@ -467,7 +472,6 @@ def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str,
     summary = services.assessment_summary(assessment=assessment)
     decisions = {(d.level, d.side): d.decision for d in assessment.segment_decisions.all()}
     gate = safety_state.patient_decision(patient=assessment.patient)
-    muscles = services.muscles_today(patient=gate, muscles=services.confirmed_muscles(assessment=assessment))
     return {
         **_plan_context(assessment, gate),
         "form": form or forms.SummaryForm(instance=assessment),
@@ -485,7 +489,6 @@ def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str,
             if test.grade == scales.MrcGrade.NOT_TESTED
         ],
         "gate": gate,
-        "muscles": muscles,
         "addendum_form": forms.AddendumForm(),
         "error_form": forms.EnteredInErrorForm(),
         "min_groups": services.summary_settings().min_groups,
@@ -675,7 +678,7 @@ def spine_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return HttpResponse("Unknown level, side or sign.", status=400)
     data = form.cleaned_data
     try:
-        finding = services.spinal_sign_toggle(assessment=assessment, **data)
+        services.spinal_sign_toggle(assessment=assessment, **data)
     except ValidationError as error:
         if request.htmx:
             return HttpResponse(" ".join(error.messages), status=400)
@@ -683,13 +686,9 @@ def spine_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return redirect("assessments:assessment-step", pk=assessment.pk, step="spine")
     if request.htmx:
         label = next(item for item in ALL_GRID_SIGNS if item[0] == data["sign_code"])
-        palpated = services.palpated_range(assessment)
-        if finding is not None:
-            state = gunn_signs.CellState.PRESENT
-        elif palpated is not None and palpated.covers(data["level"], anatomy.Side(data["side"])):
-            state = gunn_signs.CellState.ABSENT
-        else:
-            state = gunn_signs.CellState.NOT_TESTED
+        state = services.spine_grid_states(assessment=assessment)[
+            (data["level"], anatomy.Side(data["side"]), data["sign_code"])
+        ]
         context = {
             "assessment": assessment,
             "level": data["level"],
@@ -717,7 +716,7 @@ def spine_range(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             services.spine_range_record(assessment=assessment, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Palpated range cleared." if clearing else "Palpated range saved.")
             grid = reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": "spine"})
@@ -892,7 +891,6 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": summary["decisions"],
         "untested_muscles": summary["untested_muscles"],
         "untested_catalogue_muscles": summary["untested_catalogue_muscles"],
-        "muscles": summary["muscles"],
         "plan_rows": summary["plan_rows"],
         "plan_offer": summary["plan_offer"],
         "addenda": list(assessment.addenda.select_related("author")),

@@ -211,6 +211,10 @@ def finding_record(
     """
     if is_beside_spine:
         sign_code = _beside_spine_sign(sign_code=sign_code, level=level, muscle=muscle, side=side)
+    if sign_code in SPINAL_GRID_SIGNS and not muscle and level and level not in gunn_signs.SPINE_GRID_LEVELS:
+        # Recorded on the spine grid's row, which runs from C1 to S2: lower down it could be neither seen nor cleared
+        # (with no level at all the catalogue's own message says a level is needed).
+        raise ValidationError({"level": "Beside the spine, choose a level from C1 to S2."})
     locked = _lock_draft(assessment)
     place = {"sign_code": sign_code, "level": level, "muscle": muscle, "side": side, "region_note": region_note}
     finding = SignFinding.objects.filter(assessment=locked, **place).first() or SignFinding(assessment=locked, **place)
@@ -232,6 +236,13 @@ def _beside_spine_sign(*, sign_code: str, level: str, muscle: str, side: str) ->
         if muscle in gunn_signs.PARASPINAL_MUSCLES:
             return sign_code  # the muscle already says where it was found
         raise ValidationError({"is_beside_spine": "This muscle is not beside the spine."})
+    if sign_code in gunn_signs.PARASPINAL_MUSCLE_SIGNS:
+        raise ValidationError(
+            {
+                "muscle": "Choose the paraspinal muscle for tenderness or bands; a skin roll or trophedema beside the "
+                "spine is recorded by its level."
+            }
+        )
     try:
         spinal_code = gunn_signs.beside_spine_sign(sign_code)
     except ValueError as error:
@@ -265,6 +276,16 @@ def spinal_sign_toggle(*, assessment: Assessment, level: str, side: str, sign_co
         existing.delete()
         _touch(locked)
         return None
+    cell = (level, anatomy.Side(side), sign_code)
+    found_by_muscle = locked.findings.filter(level=level, status=gunn_signs.FindingStatus.PRESENT).exclude(muscle="")
+    for muscle_finding in found_by_muscle:
+        if cell in gunn_signs.grid_cells(_finding_as_rule(muscle_finding)):
+            # Already this cell, from the hands-on page: a second row would count it twice, and a tap cannot clear it.
+            found = gunn_signs.sign_words(muscle_finding.sign_code).lower()
+            name = anatomy.muscle(muscle_finding.muscle).name
+            raise ValidationError(
+                f"Recorded on the hands-on page as {found}: {name[:1].lower()}{name[1:]}. Change it there."
+            )
     return finding_record(assessment=locked, sign_code=sign_code, side=side, status="present", level=level)
 
 
@@ -276,8 +297,9 @@ def palpated_range(assessment: Assessment) -> gunn_signs.PalpatedRange | None:
 
 
 def spine_grid_states(*, assessment: Assessment) -> dict[gunn_signs.GridCell, gunn_signs.CellState]:
-    """Each cell of the spine grid: present, absent (palpated, no sign) or not tested."""
-    findings = assessment.findings.filter(sign_code__in=SPINAL_GRID_SIGNS, muscle="")
+    """Each cell of the spine grid: present, absent (palpated, no sign) or not tested, counting tenderness, bands or
+    shortening of a paraspinal muscle from the hands-on page where the summary counts it."""
+    findings = assessment.findings.all()
     return gunn_signs.spine_grid_states([_finding_as_rule(f) for f in findings], palpated_range(assessment))
 
 
@@ -407,7 +429,7 @@ def evidence_words(
 ) -> dict[tuple[str, str], tuple[str, ...]]:
     """Each (level, side) of the summary's evidence in words, one line per item, head to foot."""
     results = _summary_results(assessment)
-    del results["muscle_strength_results"]  # their evidence carries its words (Evidence.words)
+    del results["key_muscle_results"], results["muscle_strength_results"]  # their evidence carries its words
     return {
         (level.level, side.side.value): tuple(gunn_signs.evidence_words(item, **results) for item in side.evidence)
         for level in summary.levels

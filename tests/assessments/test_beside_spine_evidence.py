@@ -17,7 +17,7 @@ from assessments.gunn_signs import Finding, segment_summary
 from assessments.models import Assessment, SignFinding
 from tests.assessments.signing import sign_assessment
 from tests.factories import PatientFactory
-from tests.pages import Page, body_of
+from tests.pages import Page, body_of, field_error
 
 L, R = Side.LEFT, Side.RIGHT
 ECRB = "extensor-carpi-radialis-brevis"
@@ -237,6 +237,64 @@ def test_a_finding_that_cannot_be_beside_the_spine_is_refused_with_a_message(
     assert response.status_code == 400
     assert message in body_of(response)
     assert not SignFinding.objects.filter(assessment=draft).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"sign_code": "TRO-SKINROLL", "level": "S3", "side": "L", "is_beside_spine": "on"},
+        {"sign_code": "TRO-TROPHEDEMA", "level": "S4-5", "side": "R", "is_beside_spine": "on"},
+        {"sign_code": "SEN-PARASPINAL", "level": "S3", "side": "L"},
+    ],
+    ids=["skin roll at S3", "trophedema at S4-5", "paraspinal tenderness at S3"],
+)
+def test_a_sign_beside_the_spine_below_the_grid_is_refused_at_the_level(
+    physio_client: Client, draft: Assessment, fields: dict[str, str]
+) -> None:
+    # The spine grid runs from C1 to S2 and the hands-on list leaves the grid's signs to it: a row below S2 would
+    # be seen on neither page, nor cleared from either.
+    response = hands_on(physio_client, draft, **fields)
+
+    assert response.status_code == 400
+    assert field_error(response, "level", "Beside the spine, choose a level from C1 to S2.")
+    assert not SignFinding.objects.filter(assessment=draft).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sign_code", ["SEN-MOTORPOINT", "MOT-TAUTBAND", "MOT-SHORTENED"])
+def test_tenderness_or_bands_beside_the_spine_without_a_muscle_asks_for_the_paraspinal_muscle(
+    physio_client: Client, draft: Assessment, sign_code: str
+) -> None:
+    response = hands_on(physio_client, draft, sign_code=sign_code, level="C6", side="R", is_beside_spine="on")
+
+    assert response.status_code == 400
+    assert field_error(
+        response,
+        "muscle",
+        "Choose the paraspinal muscle for tenderness or bands; a skin roll or trophedema beside the spine is "
+        "recorded by its level.",
+    )
+    assert not SignFinding.objects.filter(assessment=draft).exists()
+
+
+@pytest.mark.django_db
+def test_a_grid_sign_kept_from_before_below_the_grid_is_listed_on_the_hands_on_page_and_can_be_deleted(
+    physio_client: Client, draft: Assessment
+) -> None:
+    kept = SignFinding.objects.create(assessment=draft, sign_code="SPI-TROPHIC", level="S3", side="L")
+    on_grid = services.spinal_sign_toggle(assessment=draft, level="S2", side="L", sign_code="SPI-TROPHIC")
+    assert on_grid is not None
+
+    page = Page(body_of(physio_client.get(step_url(draft, "hands-on"))))
+    listed = [row for row in page.rows if "S3" in row]
+    row = {"pk": draft.pk, "kind": "finding", "row_pk": kept.pk}
+    delete = reverse("assessments:assessment-row-delete", kwargs=row)
+    deleted = physio_client.post(delete)
+
+    assert len(listed) == 1 and not [row for row in page.rows if "S2" in row]  # S2 is the grid's own cell
+    assert deleted.status_code == 302
+    assert list(SignFinding.objects.filter(assessment=draft)) == [on_grid]
 
 
 @pytest.mark.django_db

@@ -89,7 +89,7 @@ def test_the_evidence_reads_as_a_clinician_writes_it() -> None:
         gunn_signs.KeyMuscleResult("C6", Side.RIGHT, scales.MrcGrade("4"), reference=7),
         gunn_signs.KeyMuscleResult("C6", Side.LEFT, scales.MrcGrade("5"), reference=8),
     ]
-    weak = gunn_signs.Evidence("C6", Side.RIGHT, "motor", gunn_signs.KEY_MUSCLE_SOURCE, 1.0, None, None, 7)
+    [weak] = gunn_signs.segment_summary(key_muscle_results=strength).level("C6").evidence  # type: ignore[union-attr]
     pinprick = scales.SensoryModality.PINPRICK
     sensory = [
         gunn_signs.SensoryResult("C6", Side.RIGHT, pinprick, scales.SensoryScore("1"), False, 3),
@@ -101,7 +101,7 @@ def test_the_evidence_reads_as_a_clinician_writes_it() -> None:
     assert _evidence(tender) == "Tender motor point: extensor carpi radialis brevis, right"
     assert _evidence(bands) == "Paraspinal bands C6 right"
     assert _evidence(reflex, reflex_results=reflexes) == "Achilles reflex 1+ left, 2+ right"
-    assert _evidence(weak, key_muscle_results=strength) == "Wrist extensors MRC 4/5 right (5/5 left)"
+    assert _evidence(weak) == "Wrist extensors MRC 4/5 right (5/5 left)"
     assert _evidence(altered, sensory_results=sensory) == "Pinprick C6 1/2 right (2/2 left)"
     assert _evidence(secondary) == "Tender motor point: supinator, right (not its main root)"
 

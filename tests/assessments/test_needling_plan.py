@@ -431,6 +431,35 @@ def test_the_session_picker_offers_the_plan_first(physio_client: Client, session
     assert "Supinator" in suggested and ECRB not in suggested
 
 
+def test_a_plan_withdrawn_with_its_assessment_entered_in_error_is_not_offered(
+    physio_client: Client, session: Any
+) -> None:
+    services.assessment_mark_entered_in_error(
+        assessment=session.assessment, by=physio_client.user, reason="Recorded for the wrong patient"
+    )
+
+    body = body_of(physio_client.get(session_url("session-detail", session.pk)))
+
+    select = body[body.index('name="muscle"') : body.index("</select>", body.index('name="muscle"'))]
+    assert "Planned at the assessment" not in select
+    assert 'id="planned-and-done"' not in body
+
+
+def test_a_draft_assessments_plan_is_not_offered_to_a_session(
+    physio_client: Client, patient: Any, assessment: Assessment
+) -> None:
+    physio_client.post(plan_url(assessment), plan_data(assessment, ECRB_RIGHT, MULTIFIDUS_C6_RIGHT))
+    draft = services.session_start(patient=patient, physiotherapist=physio_client.user)
+    type(draft).objects.filter(pk=draft.pk).update(assessment=assessment)  # a session kept from before signing
+    assert fresh(assessment).status == AssessmentStatus.DRAFT and fresh(assessment).planned_muscles
+
+    body = body_of(physio_client.get(session_url("session-detail", draft.pk)))
+
+    select = body[body.index('name="muscle"') : body.index("</select>", body.index('name="muscle"'))]
+    assert "Planned at the assessment" not in select
+    assert 'id="planned-and-done"' not in body
+
+
 def test_the_session_shows_planned_and_done_side_by_side(physio_client: Client, session: Any) -> None:
     services.needled_site_add(session=session, muscle=ECRB, side="R", insertions=3)
     services.needled_site_add(session=session, muscle="supinator", side="R", insertions=1)

@@ -11,7 +11,14 @@ from django.urls import reverse
 
 from assessments import gunn_signs, services
 from assessments.anatomy import Side
-from assessments.gunn_signs import Finding, KeyMuscleResult, PalpatedRange, ReflexResult, SensoryResult
+from assessments.gunn_signs import (
+    Finding,
+    KeyMuscleResult,
+    MuscleStrengthResult,
+    PalpatedRange,
+    ReflexResult,
+    SensoryResult,
+)
 from assessments.models import Assessment, AssessmentStatus, SignFinding
 from tests.assessments.signing import sign_assessment
 from tests.factories import PatientFactory
@@ -114,6 +121,57 @@ def test_a_grid_sign_recorded_not_tested_inside_the_range_is_not_counted_as_exam
     assert headline(skipped, palpated=palpated) == (
         "Nothing positive among 2 items examined; not examined: C1-C4, C5 midline and right, C6-S2.",
     )
+
+
+def test_a_graded_catalogue_muscle_is_examined_and_a_weak_one_positive() -> None:
+    # ECRB (primary root C6) graded 4/5 on the right and 5/5 on the left, the supinator not tested: two muscles
+    # examined, the weak one positive. With one group enough, the weak ECRB alone suggests C6 right (motor), and
+    # the headline counts what suggested it.
+    ecrb = "extensor-carpi-radialis-brevis"
+    strength = [
+        MuscleStrengthResult(ecrb, Side.RIGHT, "4"),
+        MuscleStrengthResult(ecrb, Side.LEFT, "5"),
+        MuscleStrengthResult("supinator", Side.LEFT, "NT"),
+    ]
+    one_group = gunn_signs.SummarySettings(min_groups=1)
+
+    assert headline(muscle_strength_results=strength, settings=one_group) == (
+        "C6 right: suggested",
+        "1 positive among 2 items examined; not examined: C1-S2.",
+    )
+    assert headline(muscle_strength_results=strength[1:]) == (
+        "Nothing positive among 1 item examined; not examined: C1-S2.",
+    )
+
+
+def test_a_tender_paraspinal_muscle_is_the_grid_cell_it_counts_as_from_either_screen() -> None:
+    # Palpated C5 to C7 on both sides and the midline: 3 levels x 7 cells = 21 items. Cervical multifidus found
+    # tender at C6 on the right on the hands-on page is the grid's paraspinal tenderness at C6 right: that cell is
+    # present (not a 22nd item), and with a tender ECRB (C6 primary) C6 right has spinal + sensory evidence.
+    # Multifidus bands at C4 on the left, recorded absent, are the C4 left bands cell: examined, outside the range.
+    palpated = PalpatedRange("C5", "C7", ALL_SIDES)
+    ecrb = Finding("SEN-MOTORPOINT", Side.RIGHT, muscle="extensor-carpi-radialis-brevis")
+    hands_on = [
+        Finding("SEN-MOTORPOINT", Side.RIGHT, levels=("C6",), muscle="cervical-multifidus-rotatores"),
+        Finding("MOT-TAUTBAND", Side.LEFT, status="absent", levels=("C4",), muscle="cervical-multifidus-rotatores"),
+    ]
+    grid = [
+        Finding("SEN-PARASPINAL", Side.RIGHT, levels=("C6",)),
+        Finding("SPI-PARASHORT", Side.LEFT, status="absent", levels=("C4",)),
+    ]
+
+    states = gunn_signs.spine_grid_states(hands_on, palpated)
+    assert states[("C6", Side.RIGHT, "SEN-PARASPINAL")] is gunn_signs.CellState.PRESENT
+    assert states[("C4", Side.LEFT, "SPI-PARASHORT")] is gunn_signs.CellState.ABSENT
+    assert states == gunn_signs.spine_grid_states(grid, palpated)
+    expected = (
+        "C6 right: suggested",
+        "2 positive among 23 items examined; not examined: C1-C3, C4 midline and right, C8-S2.",
+    )
+    assert headline(ecrb, *hands_on, palpated=palpated) == expected
+    assert headline(ecrb, *grid, palpated=palpated) == expected
+    # Both screens at once: one cell, the positive finding showing.
+    assert gunn_signs.spine_grid_states([*hands_on, *grid[1:]], palpated) == states
 
 
 @pytest.mark.parametrize(
@@ -317,6 +375,50 @@ def test_the_summary_page_says_examined_normal_or_not_examined(physio_client: Cl
     assert shown("2 positive among 87 items examined; not examined: T5-S2.", response)
 
 
+def test_a_paraspinal_muscle_found_tender_on_the_hands_on_page_shows_on_the_grid_and_the_summary_agrees(
+    physio_client: Client, draft: Assessment
+) -> None:
+    services.spine_range_record(assessment=draft, palpated_from="C5", palpated_to="C7", palpated_sides=["R"])
+    services.finding_record(
+        assessment=draft, sign_code="SEN-MOTORPOINT", side="R", status="present", level="C6",
+        muscle="cervical-multifidus-rotatores",
+    )  # fmt: skip
+    services.finding_record(
+        assessment=draft, sign_code="MOT-TAUTBAND", side="R", status="absent", level="T2",
+        muscle="thoracic-multifidus-rotatores",
+    )  # fmt: skip
+
+    grid = cells(physio_client.get(step_url(draft, "spine")))
+    assert grid["C6 R SEN-PARASPINAL"]["aria-describedby"] == "spine-state-present"
+    assert grid["T2 R SPI-PARASHORT"]["aria-describedby"] == "spine-state-absent"
+    assert grid["T2 R SEN-PARASPINAL"]["aria-describedby"] == "spine-state-untested"
+    # 3 levels x 3 cells on the right, the C6 one positive, and the T2 bands cell: 10 items, 1 positive.
+    assert shown(
+        "No level suggested: 1 positive among 10 items examined; not examined: C1-C4, C5-C7 left and midline, "
+        "C8-T1, T2 left and midline, T3-S2.",
+        physio_client.get(step_url(draft, "summary")),
+    )
+
+
+def test_a_tap_on_a_cell_found_on_the_hands_on_page_says_where_to_change_it_and_adds_no_second_row(
+    physio_client: Client, draft: Assessment
+) -> None:
+    services.finding_record(
+        assessment=draft, sign_code="SEN-MOTORPOINT", side="R", status="present", level="C6",
+        muscle="cervical-multifidus-rotatores",
+    )  # fmt: skip
+    data = {"level": "C6", "side": "R", "sign_code": "SEN-PARASPINAL"}
+    message = "Recorded on the hands-on page as tender motor point: cervical multifidus / rotatores. Change it there."
+
+    plain = physio_client.post(url("spine-toggle", draft), data, follow=True)
+    htmx = physio_client.post(url("spine-toggle", draft), data, headers={"HX-Request": "true"})
+
+    assert shown(message, plain)
+    assert cells(plain)["C6 R SEN-PARASPINAL"]["aria-describedby"] == "spine-state-present"
+    assert htmx.status_code == 400 and message in body_of(htmx)
+    assert SignFinding.objects.filter(assessment=draft).count() == 1
+
+
 # --- Bad input, signed records, someone else's -------------------------------------------------------------------
 
 
@@ -379,6 +481,23 @@ def test_a_range_posted_to_a_signed_assessment_is_refused_with_a_message(
     assert stored_range(draft) == before
     assert fresh(draft).status == AssessmentStatus.SIGNED
     assert 'action="' + url("spine-range", draft) + '"' not in body_of(physio_client.get(step_url(draft, "spine")))
+
+
+def test_a_stored_field_out_of_range_elsewhere_is_shown_above_the_range_form_not_a_server_error(
+    physio_client: Client, draft: Assessment
+) -> None:
+    # A value kept from before its check (pain now 11 of 10) fails the record's own check when the range is saved;
+    # its field is not on the range form, so the message goes above the form.
+    Assessment.objects.filter(pk=draft.pk).update(pain_now=11)
+    before = stored_range(draft)
+
+    response = physio_client.post(
+        url("spine-range", draft), {"palpated_from": "C1", "palpated_to": "C8", "palpated_sides": ["L"]}
+    )
+
+    assert response.status_code == 400
+    assert shown("Ensure this value is less than or equal to 10.", response)
+    assert stored_range(draft) == before
 
 
 def test_someone_elses_draft_refuses_a_range(draft: Assessment) -> None:
