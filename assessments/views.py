@@ -507,11 +507,16 @@ def _plan_context(assessment: Assessment, gate: PatientDecision) -> dict[str, An
                 "targets": [target.key for target in services.planned_targets(assessment)],
             },
         ),
-        "plan_rows": [
-            {"name": anatomy.MUSCLES[target.muscle].name, "target": target}
-            for target in services.planned_targets(assessment)
-        ],
+        "plan_rows": plan_rows(assessment),
     }
+
+
+def plan_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    """The plan of muscles as recorded, each muscle by name with its side or level in words."""
+    return [
+        {"name": anatomy.MUSCLES[target.muscle].name, "target": target}
+        for target in services.planned_targets(assessment)
+    ]
 
 
 STEP_CONTEXT = {
@@ -822,12 +827,17 @@ def _sign_review(
         "recorded": [
             ("Movement", assessment.rom_measurements.count(), step_urls["movement"]),
             ("Strength", assessment.strength_tests.count(), step_urls["strength"]),
+            ("Muscles graded", assessment.muscle_strength_tests.count(), step_urls["strength"]),
+            ("Grip", assessment.grip_strengths.count(), step_urls["strength"]),
             ("Reflexes", assessment.reflex_tests.count(), step_urls["reflexes"]),
             ("Sensation", assessment.sensory_tests.count(), step_urls["reflexes"]),
             ("Hands-on findings", assessment.findings.count() - spinal, step_urls["hands-on"]),
             ("Findings at the spine", spinal, step_urls["spine"]),
         ],
         "decisions": list(assessment.segment_decisions.all()),
+        "baseline_measures": measure_rows(list(assessment.baseline_measures.all())),
+        "palpated": services.palpated_range(assessment),
+        "plan_rows": plan_rows(assessment),
         "summary_url": step_urls["summary"],
         "history_url": step_urls["history"],
         "is_own": is_own,
