@@ -881,12 +881,28 @@ def assessment_entered_in_error(request: AuthenticatedHttpRequest, pk: int) -> H
 def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     services.assessment_printed(assessment=assessment)
-    reflexes = _reflexes_context(assessment, None)
     summary = _summary_context(assessment, None)
-    strength = _strength_context(assessment, None)
     context = {
         "assessment": assessment,
         "patient": assessment.patient,
+        **assessment_record_tables(assessment),
+        "summary": summary["summary"],
+        "evidence_words": summary["evidence_words"],
+        "decisions": summary["decisions"],
+        "untested_muscles": summary["untested_muscles"],
+        "untested_catalogue_muscles": summary["untested_catalogue_muscles"],
+        "muscles": summary["muscles"],
+        "plan_offer": summary["plan_offer"],
+        "addenda": list(assessment.addenda.select_related("author")),
+    }
+    return render(request, "assessments/assessment_print.html", context)
+
+
+def assessment_record_tables(assessment: Assessment) -> dict[str, Any]:
+    """What an assessment recorded, row by row in words, as the print and the patient's record copy show it."""
+    reflexes = _reflexes_context(assessment, None)
+    strength = _strength_context(assessment, None)
+    return {
         "baseline_measures": measure_rows(list(assessment.baseline_measures.all())),
         "rom_table": _movement_context(assessment, None)["table"],
         "strength_table": strength["table"],
@@ -897,14 +913,5 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": _hands_on_context(assessment, None)["findings"],
         "spinal_findings": assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle=""),
         "palpated": services.palpated_range(assessment),
-        "summary": summary["summary"],
-        "evidence_words": summary["evidence_words"],
-        "decisions": summary["decisions"],
-        "untested_muscles": summary["untested_muscles"],
-        "untested_catalogue_muscles": summary["untested_catalogue_muscles"],
-        "muscles": summary["muscles"],
-        "plan_rows": summary["plan_rows"],
-        "plan_offer": summary["plan_offer"],
-        "addenda": list(assessment.addenda.select_related("author")),
+        "plan_rows": plan_rows(assessment),
     }
-    return render(request, "assessments/assessment_print.html", context)

@@ -125,6 +125,15 @@ def _full_assessment(physiotherapist: User, patient: Patient) -> Assessment:
     record.rom_record(
         assessment=assessment, joint="cervical", movement="rotation", side="R", mode="active", degrees=60, pain=True
     )
+    record.rom_record(
+        assessment=assessment,
+        joint="shoulder",
+        movement="internal_rotation",
+        side="L",
+        mode="passive",
+        degrees=50,
+        pain=False,
+    )
     for code, catalogue_sign in gunn_signs.SIGNS.items():
         if catalogue_sign.is_derived:
             continue
