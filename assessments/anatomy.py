@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
+from patients import reference_text
+
 
 class Side(StrEnum):
     """Side codes of section 0.1 and Appendix A; ``M`` is for midline spinal findings."""
@@ -81,15 +83,10 @@ PRECAUTION_TAG_DESCRIPTIONS: Mapping[PrecautionTag, str] = MappingProxyType(
     }
 )
 
-# The tags on screen: a short name for the badge, and the caution it stands for, shown on hover and focus.
+# The tags on screen: a short name for the badge (the words prose uses too, kept with the prose in patients), and
+# the caution it stands for, shown on hover and focus.
 PRECAUTION_TAG_WORDS: Mapping[PrecautionTag, str] = MappingProxyType(
-    {
-        PrecautionTag.THORAX: "Chest wall",
-        PrecautionTag.NV: "Nerve or vessel",
-        PrecautionTag.DEEP: "Deep",
-        PrecautionTag.CANAL: "Near the spine",
-        PrecautionTag.VISCERA: "Organs beneath",
-    }
+    {tag: reference_text.PRECAUTION_TAG_WORDS[tag.value] for tag in PrecautionTag}
 )
 PRECAUTION_TAG_CAUTIONS: Mapping[PrecautionTag, str] = MappingProxyType(
     {

@@ -510,11 +510,16 @@ def _plan_context(assessment: Assessment, gate: PatientDecision) -> dict[str, An
                 "targets": [target.key for target in services.planned_targets(assessment)],
             },
         ),
-        "plan_rows": [
-            {"name": anatomy.MUSCLES[target.muscle].name, "target": target}
-            for target in services.planned_targets(assessment)
-        ],
+        "plan_rows": plan_rows(assessment),
     }
+
+
+def plan_rows(assessment: Assessment) -> list[dict[str, Any]]:
+    """The plan of muscles as recorded, each muscle by name with its side or level in words."""
+    return [
+        {"name": anatomy.MUSCLES[target.muscle].name, "target": target}
+        for target in services.planned_targets(assessment)
+    ]
 
 
 STEP_CONTEXT = {
@@ -821,12 +826,17 @@ def _sign_review(
         "recorded": [
             ("Movement", assessment.rom_measurements.count(), step_urls["movement"]),
             ("Strength", assessment.strength_tests.count(), step_urls["strength"]),
+            ("Muscles graded", assessment.muscle_strength_tests.count(), step_urls["strength"]),
+            ("Grip", assessment.grip_strengths.count(), step_urls["strength"]),
             ("Reflexes", assessment.reflex_tests.count(), step_urls["reflexes"]),
             ("Sensation", assessment.sensory_tests.count(), step_urls["reflexes"]),
             ("Hands-on findings", assessment.findings.count() - spinal, step_urls["hands-on"]),
             ("Findings at the spine", spinal, step_urls["spine"]),
         ],
         "decisions": list(assessment.segment_decisions.all()),
+        "baseline_measures": measure_rows(list(assessment.baseline_measures.all())),
+        "palpated": services.palpated_range(assessment),
+        "plan_rows": plan_rows(assessment),
         "summary_url": step_urls["summary"],
         "history_url": step_urls["history"],
         "is_own": is_own,
@@ -870,12 +880,27 @@ def assessment_entered_in_error(request: AuthenticatedHttpRequest, pk: int) -> H
 def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     services.assessment_printed(assessment=assessment)
-    reflexes = _reflexes_context(assessment, None)
     summary = _summary_context(assessment, None)
-    strength = _strength_context(assessment, None)
     context = {
         "assessment": assessment,
         "patient": assessment.patient,
+        **assessment_record_tables(assessment),
+        "summary": summary["summary"],
+        "evidence_words": summary["evidence_words"],
+        "decisions": summary["decisions"],
+        "untested_muscles": summary["untested_muscles"],
+        "untested_catalogue_muscles": summary["untested_catalogue_muscles"],
+        "plan_offer": summary["plan_offer"],
+        "addenda": list(assessment.addenda.select_related("author")),
+    }
+    return render(request, "assessments/assessment_print.html", context)
+
+
+def assessment_record_tables(assessment: Assessment) -> dict[str, Any]:
+    """What an assessment recorded, row by row in words, as the print and the patient's record copy show it."""
+    reflexes = _reflexes_context(assessment, None)
+    strength = _strength_context(assessment, None)
+    return {
         "baseline_measures": measure_rows(list(assessment.baseline_measures.all())),
         "rom_table": _movement_context(assessment, None)["table"],
         "strength_table": strength["table"],
@@ -886,13 +911,5 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
         "findings": _hands_on_context(assessment, None)["findings"],
         "spinal_findings": assessment.findings.filter(sign_code__in=services.SPINAL_GRID_SIGNS, muscle=""),
         "palpated": services.palpated_range(assessment),
-        "summary": summary["summary"],
-        "evidence_words": summary["evidence_words"],
-        "decisions": summary["decisions"],
-        "untested_muscles": summary["untested_muscles"],
-        "untested_catalogue_muscles": summary["untested_catalogue_muscles"],
-        "plan_rows": summary["plan_rows"],
-        "plan_offer": summary["plan_offer"],
-        "addenda": list(assessment.addenda.select_related("author")),
+        "plan_rows": plan_rows(assessment),
     }
-    return render(request, "assessments/assessment_print.html", context)

@@ -13,15 +13,24 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 _CITATIONS = (
+    # A maintainer's aside about a value's standing ("; 3.0 is unverified, [S7]") goes whole, not word by word.
+    re.compile(r"\s*;\s*[^;()]*\bis\s+unverified\b[^;()]*(?=\))", re.IGNORECASE),
     re.compile(r"\s*\[[A-Z]{1,2}\d+\](?:\s*-\s*\[[A-Z]{1,2}\d+\])?"),
     re.compile(r"\s*\((?:section\s+)?\d+\.\d+(?:\s*(?:,|and|-)\s*\d+\.\d+)*\)"),
     re.compile(r"\s*\([A-Z]\d+(?:,\s*[A-Z]\d+)*\)"),
     re.compile(r"\s*\(unverified[^)]*\)", re.IGNORECASE),
     re.compile(r",?\s*\bunverified\b", re.IGNORECASE),
 )
-# The precaution tags of clinical-reference.md 2.3 when prose names them by their code.
-_TAG_WORDS: Mapping[str, str] = MappingProxyType(
-    {"THORAX": "chest-wall", "NV": "nerve or vessel", "DEEP": "deep", "CANAL": "near-the-spine", "VISCERA": "visceral"}
+# The precaution tags of clinical-reference.md 2.3 in words: the one vocabulary of the badges on screen
+# (assessments.anatomy reads it) and of prose naming a tag by its code ("avoid DEEP muscles": "avoid deep muscles").
+PRECAUTION_TAG_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "THORAX": "Chest wall",
+        "NV": "Nerve or vessel",
+        "DEEP": "Deep",
+        "CANAL": "Near the spine",
+        "VISCERA": "Organs beneath",
+    }
 )
 _TAGS = re.compile(r"\b(THORAX|NV|DEEP|CANAL|VISCERA)(?:-tagged)?\b")
 
@@ -30,6 +39,6 @@ def without_references(text: str) -> str:
     """``text`` with its citations taken out and precaution tags in words; the sentence otherwise unchanged."""
     for citation in _CITATIONS:
         text = citation.sub("", text)
-    text = _TAGS.sub(lambda match: _TAG_WORDS[match.group(1)], text)
+    text = _TAGS.sub(lambda match: PRECAUTION_TAG_WORDS[match.group(1)].lower(), text)
     text = re.sub(r"\(\s*[,;]?\s*\)", "", text)
     return re.sub(r"\s+([.,;:])", r"\1", text).strip()

@@ -25,6 +25,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import permission_required
 from accounts.submissions import DuplicateSubmission
 from assessments import services as assessment_services
+from assessments.views import assessment_record_tables
 from patients import services as patient_services
 from patients.models import Patient
 
@@ -108,7 +109,11 @@ def _document_download(
     request: AuthenticatedHttpRequest, record: fhir.PatientRecord, disclosure: services.Disclosure
 ) -> HttpResponse:
     assessments = [
-        {"assessment": item, "summary": assessment_services.assessment_summary(assessment=item)}
+        {
+            "assessment": item,
+            "summary": assessment_services.assessment_summary(assessment=item),
+            "tables": assessment_record_tables(item),
+        }
         for item in record.assessments
     ]
     responses = [{"response": item, "answers": fhir.answer_rows(item)} for item in record.responses]

@@ -3,8 +3,9 @@
 The words live beside the codes, in each app's reference modules (the signs in assessments.gunn_signs, the
 precaution tags in assessments.anatomy, the flags in patients.safety_rules...); this library only looks them up,
 so a template never spells a label itself. Kinds: sign, status, side, muscle, region, clue, red_flag, modality, flag,
-precaution, caution (a precaution tag's caution, for its hover and focus text), record (an audit event's kind of
-record) and text (prose written with reference IDs and section numbers, shown without them).
+precaution, caution (a precaution tag's caution, for its hover and focus text), questionnaire (an outcome
+questionnaire's name), record (an audit event's kind of record) and text (prose written with reference IDs and
+section numbers, shown without them).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Mapping
 from django import template
 
 from accounts.audit import record_words
-from assessments import anatomy, gunn_signs, scales
+from assessments import anatomy, gunn_signs, outcomes, scales
 from assessments.models import RedFlag, SymptomClue
 from patients.models import REGION_LABELS
 from patients.reference_text import without_references
@@ -56,6 +57,7 @@ _KINDS: Mapping[str, Callable[[str], str]] = {
     "flag": _flag,
     "precaution": _precaution,
     "caution": _caution,
+    "questionnaire": outcomes.display_name,
     "record": record_words,
     "text": without_references,
 }

@@ -698,9 +698,9 @@ def test_the_movement_table_shows_percent_of_normal_and_the_side_difference(
 
     by_side = {row[1]: row for row in page.rows if row and row[0] == "Shoulder flexion"}
     # Movement, side, mode, degrees, normal, % of normal, side difference, pain at end
-    assert by_side["L"][:8] == [
+    assert by_side["Left"][:8] == [
         "Shoulder flexion",
-        "L",
+        "Left",
         "active",
         "90°",
         "180°",
@@ -708,9 +708,9 @@ def test_the_movement_table_shows_percent_of_normal_and_the_side_difference(
         "-90°",
         "Yes",
     ]
-    assert by_side["R"][:8] == ["Shoulder flexion", "R", "active", "180°", "180°", "100%", "90°", "No"]
-    assert "table-warning" in by_side["L"].attrs.get("class", "")
-    assert "table-warning" not in (by_side["R"].attrs.get("class") or "")
+    assert by_side["Right"][:8] == ["Shoulder flexion", "Right", "active", "180°", "180°", "100%", "90°", "No"]
+    assert "table-warning" in by_side["Left"].attrs.get("class", "")
+    assert "table-warning" not in (by_side["Right"].attrs.get("class") or "")
 
 
 def test_a_muscle_saved_as_not_tested_is_shown_as_not_tested_on_every_page_that_lists_strength(
@@ -745,11 +745,11 @@ def test_the_reflex_table_marks_an_asymmetric_reflex(physio_client: Client, asse
     page = Page(body_of(physio_client.get(step_url(assessment, "reflexes"))))
 
     rows = {(row[0], row[2]): row for row in page.rows if row[:1] in (["Biceps"], ["Achilles"])}
-    assert rows[("Biceps", "L")][3] == "1+ asymmetric"
-    assert rows[("Biceps", "R")][3] == "2+ asymmetric"
-    assert rows[("Achilles", "L")][3] == "2+"
-    assert "table-warning" in rows[("Biceps", "L")].attrs["class"]
-    assert "class" not in rows[("Achilles", "R")].attrs
+    assert rows[("Biceps", "Left")][3] == "1+ asymmetric"
+    assert rows[("Biceps", "Right")][3] == "2+ asymmetric"
+    assert rows[("Achilles", "Left")][3] == "2+"
+    assert "table-warning" in rows[("Biceps", "Left")].attrs["class"]
+    assert "class" not in rows[("Achilles", "Right")].attrs
 
 
 # --- Step 7: the spine grid ---------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def test_a_range_of_motion_added_with_htmx_comes_back_in_place_with_the_movement
     assert "Saved." in body
     rows = Page(body).rows
     assert [row[:4] for row in rows if row and row[0] == "Shoulder abduction"] == [
-        ["Shoulder abduction", "L", "active", "120°"]
+        ["Shoulder abduction", "Left", "active", "120°"]
     ]
     assert rom_rows(assessment) == [("shoulder", "abduction", "L", "active", 120)]
 

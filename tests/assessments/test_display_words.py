@@ -27,6 +27,30 @@ def test_every_precaution_tag_has_a_short_name_and_a_caution() -> None:
     assert render('{{ tag|words:"caution" }}', tag=anatomy.PrecautionTag.THORAX) == "Chest wall: pneumothorax risk"
 
 
+def test_a_precaution_tag_reads_the_same_on_its_badge_and_in_prose() -> None:
+    for tag in anatomy.PrecautionTag:
+        badge = render('{{ tag|words:"precaution" }}', tag=tag)
+
+        assert without_references(f"Take care at {tag.value}-tagged sites; avoid {tag.value} muscles.") == (
+            f"Take care at {badge.lower()} sites; avoid {badge.lower()} muscles."
+        )
+    assert without_references("HIGH at THORAX-tagged sites, avoid VISCERA.") == (
+        "HIGH at chest wall sites, avoid organs beneath."
+    )
+
+
+def test_an_aside_on_an_unverified_value_is_left_out_whole() -> None:
+    prose = (
+        "An INR above the target range (or above the clinic default when the range is unknown; 3.0 is unverified, "
+        "[S7]) means a higher bleeding risk (5.2)."
+    )
+
+    assert without_references(prose) == (
+        "An INR above the target range (or above the clinic default when the range is unknown) means a higher "
+        "bleeding risk."
+    )
+
+
 @pytest.mark.parametrize(
     ("kind", "codes"),
     [

@@ -369,7 +369,7 @@ def test_a_site_added_with_htmx_comes_back_as_its_row(physio_client: Client, ses
     assert body.lstrip().startswith(f'<tr id="site-{site.pk}">')
     assert "<html" not in body
     assert Page(f"<table>{body}</table>").rows == [
-        ["Deltoid", "R", "3", "Intramuscular", "1", "None", "Allowed", "Remove"]
+        ["Deltoid", "Right", "3", "Intramuscular", "1", "None", "Allowed", "Remove"]
     ]
     assert url("needled-site-delete", session, site_pk=site.pk) in body
 

@@ -1,5 +1,7 @@
 """Signing that checks: the review of what a signature covers and what is missing, then the confirmed signature."""
 
+import html
+import re
 from typing import Any
 
 import pytest
@@ -7,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from assessments import services
+from assessments import anatomy, services
 from assessments.models import Assessment, AssessmentStatus, NeedledSite, TreatmentSession
 from assessments.services import sign_checks
 from tests.assessments.sessions import cleared_patient
@@ -36,6 +38,11 @@ def texts(missing: list[services.Missing]) -> list[str]:
 
 def step_url(assessment: Assessment, step: str) -> str:
     return reverse("assessments:assessment-step", kwargs={"pk": assessment.pk, "step": step})
+
+
+def words_of(response: Any) -> str:
+    """The page's text as read, tags and spacing aside."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body_of(response))).split())
 
 
 def signature_state(record: Any) -> tuple[Any, ...]:
@@ -171,6 +178,45 @@ def test_a_complete_draft_shows_nothing_missing_and_the_signature_form(
     assert sign_url(draft) in Page(body_of(response)).actions()
     assert shown(IMPRESSION, response) and shown(PLAN, response)
     assert "C6 left: involved" in body_of(response)
+
+
+def test_the_review_shows_the_graded_muscles_grip_baseline_palpated_range_and_plan_of_muscles(
+    physio_client: Client, draft: Assessment
+) -> None:
+    services.muscle_strength_record(assessment=draft, muscle="extensor-carpi-radialis-brevis", side="L", grade="4")
+    services.grip_record(assessment=draft, side="L", kilograms=22)
+    services.grip_record(assessment=draft, side="R", kilograms=34)
+    services.baseline_record(
+        assessment=draft,
+        recorded_by=physio_client.user,
+        instrument="PSFS",
+        items=[3, 5, 6],
+        activities=["Lifting the kettle", "Typing for an hour", "Turning the car key"],
+    )
+    services.spine_range_record(
+        assessment=fresh(draft), palpated_from="C4", palpated_to="C7", palpated_sides=["L", "M", "R"]
+    )
+    ready = ready_to_sign(fresh(draft))
+    [planned] = services.planned_targets(ready)
+
+    response = physio_client.get(sign_url(ready))
+
+    text = words_of(response)
+    rows = {row[0]: row[1] for row in Page(body_of(response)).rows if len(row) == 2}
+    assert rows["Muscles graded"] == "1" and rows["Grip"] == "2"
+    assert "Patient-Specific Functional Scale" in text and "Lifting the kettle: 3" in text
+    assert "C4 to C7, left, midline and right: a sign not marked there is absent" in text
+    assert f"Plan of muscles to needle {anatomy.MUSCLES[planned.muscle].name}, {planned.words}" in text
+
+
+def test_the_review_says_no_needling_was_planned_and_why(physio_client: Client, draft: Assessment) -> None:
+    ready = ready_to_sign(draft, decision="rejected")
+
+    text = words_of(physio_client.get(sign_url(ready)))
+
+    assert f"No needling planned: {ready.no_needling_reason}" in text
+    assert "No questionnaire recorded. Record the baseline function" in text
+    assert "No palpated range recorded" in text
 
 
 def test_signing_without_the_confirmation_is_refused_at_the_box(physio_client: Client, draft: Assessment) -> None:

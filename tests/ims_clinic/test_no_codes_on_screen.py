@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from assessments import anatomy, gunn_signs, scales
 from assessments import services as assessment_services
 from assessments.models import Assessment, NeedledSite, RedFlag, SymptomClue, TreatmentSession
@@ -32,7 +32,12 @@ CODE_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a reference tag", re.compile(r"\[[A-Z]\d+\]")),
     ("a model label", re.compile(rf"\b(?:{_APP_LABELS})\.[a-z_]+\b")),
     ("an '(unverified)' mark", re.compile(r"\bunverified\b", re.IGNORECASE)),
-    ("a reference section", re.compile(r"\((?:section\s+)?\d+\.\d+(?:,\s*\d+\.\d+)*\)")),
+    ("a reference document", re.compile(r"clinical-reference", re.IGNORECASE)),
+    # A section number ("1.4", "3.6 to 3.8") anywhere inside parentheses; a measure ("(12.5%)", "4.5 kg") is not.
+    (
+        "a reference section",
+        re.compile(r"\([^()]*?(?<![\d.])\d\.\d{1,2}(?![\d.])(?!\s*(?:%|kg|°|cm|mm|points?\b))[^()]*\)"),
+    ),
     ("a precaution tag", re.compile(r"\b(?:THORAX|CANAL|VISCERA|DEEP|NV)\b")),
 )
 
@@ -80,16 +85,20 @@ def test_the_scan_catches_each_kind_of_code_and_reads_only_visible_text() -> Non
     page = (
         '<p title="SEN-MOTORPOINT light_touch">Tender motor point</p><script>let x = "SPI-PARASHORT";</script>'
         "<p>SEN-MOTORPOINT upper_limb BLEED_ANTICOAGULANT [S2] patients.patient 4 (unverified) (5.2) CANAL</p>"
+        "<p>Support it (see 1.4; rules of December). Normal values (as in 3.6 to 3.8). As the reference says.</p>"
+        "<caption>Range of motion, against the clinical-reference.md values</caption>"
     )
 
     found = codes_in(page)
 
-    assert len(found) == 8, found
+    assert len(found) == 11, found
     assert not codes_in('<p title="SEN-MOTORPOINT">Tender motor point: extensor carpi radialis brevis, right</p>')
+    assert not codes_in("<p>Left weaker by 4.5 kg (12.5%); score 8.0 (mild); grip (4.5 kg); MRC 4/5 (weak)</p>")
 
 
-def _full_assessment(physiotherapist: object, patient: Patient) -> Assessment:
-    """A draft with every sign, region, symptom clue, red flag and sensory modality recorded somewhere."""
+def _full_assessment(physiotherapist: User, patient: Patient) -> Assessment:
+    """A draft with every sign, region, symptom clue, red flag and sensory modality recorded somewhere, every kind
+    of strength test, baseline questionnaires (a PSFS with its activities), a palpated range and a plan of muscles."""
     record = assessment_services
     assessment = record.assessment_start(patient=patient, physiotherapist=physiotherapist)
     assessment = record.assessment_save_fields(
@@ -116,6 +125,15 @@ def _full_assessment(physiotherapist: object, patient: Patient) -> Assessment:
     record.rom_record(
         assessment=assessment, joint="cervical", movement="rotation", side="R", mode="active", degrees=60, pain=True
     )
+    record.rom_record(
+        assessment=assessment,
+        joint="shoulder",
+        movement="internal_rotation",
+        side="L",
+        mode="passive",
+        degrees=50,
+        pain=False,
+    )
     for code, catalogue_sign in gunn_signs.SIGNS.items():
         if catalogue_sign.is_derived:
             continue
@@ -132,6 +150,26 @@ def _full_assessment(physiotherapist: object, patient: Patient) -> Assessment:
     )
     for level in ("C5", "C6"):
         record.segment_decide(assessment=assessment, level=level, side="R", decision="confirmed")
+    for side, grade, kilograms in (("R", "4", 24), ("L", "5", 31)):
+        record.muscle_strength_record(
+            assessment=assessment, muscle="extensor-carpi-radialis-brevis", side=side, grade=grade
+        )
+        record.grip_record(assessment=assessment, side=side, kilograms=kilograms)
+    record.baseline_record(
+        assessment=assessment,
+        recorded_by=physiotherapist,
+        instrument="PSFS",
+        items=[3, 5, 6],
+        activities=["Lifting the kettle", "Typing for an hour", "Turning the car key"],
+    )
+    record.baseline_record(assessment=assessment, recorded_by=physiotherapist, instrument="NDI", items=[2] * 10)
+    assessment.refresh_from_db()
+    record.spine_range_record(
+        assessment=assessment, palpated_from="C4", palpated_to="C7", palpated_sides=list(record.PALPATED_SIDES)
+    )
+    assessment.refresh_from_db()
+    planned = record.muscle_ranking(assessment=assessment).targets[:3]
+    record.needling_plan_record(assessment=assessment, recorded_by=physiotherapist, targets=planned)
     assessment.refresh_from_db()
     return assessment
 

@@ -12,8 +12,10 @@ from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 
 from accounts.models import AuditAction, AuditEvent
+from assessments import anatomy
 from patients.models import Patient
 from tests.factories import PatientFactory
+from tests.ims_clinic.test_no_codes_on_screen import VisibleText, _full_assessment, codes_in
 
 
 def export_url(patient: Patient | int) -> str:
@@ -82,6 +84,34 @@ def test_clinic_admin_downloads_the_printable_document(admin_client: Client, ful
     ):
         assert expected in body
     assert exports_of(full_patient).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_printable_document_reads_in_words_with_every_part_of_the_assessment(physio_client: Client) -> None:
+    patient = PatientFactory(given_name="Mohammed", family_name="Al-Farsi")
+    assessment = _full_assessment(physio_client.user, patient)
+    [planned, *_] = assessment.planned_muscles
+
+    response = physio_client.post(export_url(patient), export_data(export_format="document"))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert codes_in(body) == []
+    text = " ".join(VisibleText(body).text.split())
+    for expected in (
+        "Cervical rotation (each side) (active) right 60° 75% yes",
+        "Shoulder internal (medial) rotation (passive) left 50°",
+        "C6 (ASIA: wrist extensors; also elbow flexion) right 4/5 Left 5/5, right 4/5: right weaker",
+        "Extensor carpi radialis brevis (C6-C7) right 4/5 (weak) Left 5/5, right 4/5: right weaker",
+        "Right hand 24.0 kg Right weaker by 7.0 kg",
+        "Achilles (S1-S2) left 1+ (asymmetric)",
+        "Lifting the kettle: 3",
+        "(baseline, at the assessment) Patient-Specific Functional Scale (PSFS) 4.7",
+        "Spine palpated: C4 to C7, left, midline and right",
+        f"Plan of muscles to needle {anatomy.MUSCLES[planned['muscle']].name}, ",
+        "C5 right: Involved",
+    ):
+        assert expected in text, expected
 
 
 @pytest.mark.django_db
