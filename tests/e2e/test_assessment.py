@@ -149,12 +149,19 @@ def test_a_physio_assesses_a_patient_step_by_step_and_signs(page: object, sign_i
     expect(muscles).to_contain_text("Supinator")
     expect(muscles).to_contain_text("beside the spine")
     assert list(SegmentDecision.objects.values_list("level", "side", "decision")) == [("C6", "L", "confirmed")]
+    c5_left = evidence.get_by_role("row").filter(has=page.get_by_role("rowheader", name="C5", exact=True))
+    c5_left.get_by_role("button", name="Not involved", exact=True).click()
+    expect(page.get_by_text("C5 left: not involved")).to_be_visible()
     page.get_by_role("textbox", name="Clinical impression").fill(
         "C6 segmental (radiculopathic) pain, left lateral elbow"
     )
-    page.get_by_role("textbox", name="Plan").fill("IMS weekly for four weeks, home exercise")
+    page.get_by_role("textbox", name="Plan", exact=True).fill("IMS weekly for four weeks, home exercise")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Summary and sign saved.")).to_be_visible()
+    # The plan of muscles: the supinator, found banded on the hands-on page, is first; tick it.
+    page.get_by_role("checkbox", name="Treat left: Supinator").check()
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_text("Plan of muscles saved.")).to_be_visible()
     page.get_by_role("link", name="Review and sign").click()
     expect(page.get_by_text("Nothing is missing")).to_be_visible()
     page.get_by_label("I have reviewed this record and sign it as my own").check()
