@@ -56,7 +56,15 @@ class ConsentFactory(factory.django.DjangoModelFactory):
         model = "patients.Consent"
 
     patient = factory.SubFactory(PatientFactory)
-    text_version = factory.LazyFunction(lambda: ConsentTextVersion.objects.first())
+    # The text the migrations load; a browser test's flush of the database removes it, so one is made then.
+    text_version = factory.LazyFunction(
+        lambda: (
+            ConsentTextVersion.objects.first()
+            or ConsentTextVersion.objects.create(
+                version="2026.1", body="What IMS is, its risks and the other choices."
+            )
+        )
+    )
     clinician = factory.SubFactory(UserFactory)
     form = "verbal"
     regions = factory.LazyFunction(lambda: ["head_neck", "upper_back"])

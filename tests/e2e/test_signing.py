@@ -42,10 +42,11 @@ def test_an_assessment_is_blocked_until_complete_then_signed_by_a_confirmed_seco
         "Review and sign: IMS assessment of Zebedee Quartermaine"
     )
     missing = page.locator("section", has=page.get_by_role("heading", name="Before it can be signed"))
-    expect(missing.get_by_role("listitem")).to_have_count(3)
+    expect(missing.get_by_role("listitem")).to_have_count(4)
     expect(missing).to_contain_text("Decide whether C6 left is involved: the summary suggests it.")
     expect(missing).to_contain_text("Write the clinical impression.")
     expect(missing).to_contain_text("Write the plan.")
+    expect(missing).to_contain_text("Record the plan of muscles to needle, or that no needling is planned and why.")
     expect(page.get_by_role("button", name="Sign the assessment")).to_have_count(0)
     assert_accessible()
 
@@ -55,9 +56,12 @@ def test_an_assessment_is_blocked_until_complete_then_signed_by_a_confirmed_seco
     c6 = evidence.get_by_role("row").filter(has=page.get_by_role("rowheader", name="C6", exact=True))
     c6.get_by_role("button", name="Involved", exact=True).click()
     page.get_by_role("textbox", name="Clinical impression").fill("C6 segmental pain, left lateral elbow")
-    page.get_by_role("textbox", name="Plan").fill("IMS weekly for four weeks")
+    page.get_by_role("textbox", name="Plan", exact=True).fill("IMS weekly for four weeks")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Summary and sign saved.")).to_be_visible()
+    page.get_by_role("checkbox", name="Treat left: Supinator").check()
+    page.get_by_role("button", name="Save the plan").click()
+    expect(page.get_by_text("Plan of muscles saved.")).to_be_visible()
 
     page.get_by_role("link", name="Review and sign").click()
     expect(page.get_by_text("Nothing is missing")).to_be_visible()
