@@ -300,7 +300,8 @@ def test_a_day_at_the_clinic(page: object, live_server: object, clinic: dict) ->
         physio.goto(chart_url)
         physio.get_by_role("link", name="Progress").first.click()
         expect(physio.locator("svg.progress-chart")).to_have_count(1)
-        expect(physio.locator("svg.progress-chart circle")).to_have_count(6)
+        # The assessment's pain now (the baseline), then each session's pain before and after.
+        expect(physio.locator("svg.progress-chart circle")).to_have_count(7)
         shoot(physio, "tablet-progress")
         assert_no_violations(physio)
         tablet.close()
