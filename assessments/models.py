@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 from auditlog.registry import auditlog
 from django.conf import settings
@@ -695,6 +695,19 @@ class OutcomeMeasure(models.Model):
     def is_total_only(self) -> bool:
         """Entered as the total of a paper form already scored, without its items."""
         return not self.items
+
+
+# A row of an assessment's steps, as the row pages add and delete them.
+AssessmentRow: TypeAlias = (
+    RomMeasurement
+    | StrengthTest
+    | MuscleStrengthTest
+    | GripStrength
+    | ReflexTest
+    | SensoryTest
+    | SignFinding
+    | OutcomeMeasure
+)
 
 
 class SessionAddendum(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from typing import Any, TypeAlias, cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +29,7 @@ from patients.reference_text import without_references
 from . import anatomy, forms, gunn_signs, outcomes, rom, scales, services
 from .models import (
     Assessment,
+    AssessmentRow,
     AssessmentStatus,
     GripStrength,
     MuscleStrengthTest,
@@ -52,16 +53,6 @@ STEPS = (
     ("summary", "Summary and sign"),
 )
 STEP_NAMES = dict(STEPS)
-AssessmentRow: TypeAlias = (
-    RomMeasurement
-    | StrengthTest
-    | MuscleStrengthTest
-    | GripStrength
-    | ReflexTest
-    | SensoryTest
-    | SignFinding
-    | OutcomeMeasure
-)
 ROW_MODELS: dict[str, type[AssessmentRow]] = {
     "rom": RomMeasurement,
     "strength": StrengthTest,
@@ -348,7 +339,7 @@ def mrc_side_difference(sides: Mapping[str, StrengthTest | MuscleStrengthTest]) 
     if scales.MrcGrade.NOT_TESTED in (left, right):
         return grades
     weaker = scales.weaker_of(left, right)
-    return f"{grades}: {SIDE_WORDS[weaker]} weaker" if weaker else f"{grades}: the same"
+    return f"{grades}: {anatomy.Side(weaker).label} weaker" if weaker else f"{grades}: the same"
 
 
 def grip_side_difference(sides: Mapping[str, GripStrength]) -> str | None:
@@ -359,7 +350,7 @@ def grip_side_difference(sides: Mapping[str, GripStrength]) -> str | None:
     difference = scales.grip_difference(sides["L"].kilograms, sides["R"].kilograms)
     if difference.weaker_side is None:
         return "The same on both sides"
-    weaker = SIDE_WORDS[difference.weaker_side].capitalize()
+    weaker = anatomy.Side(difference.weaker_side).label.capitalize()
     return f"{weaker} weaker by {difference.kilograms} kg ({difference.percent}%)"
 
 
@@ -484,7 +475,7 @@ def _summary_context(assessment: Assessment, form: BaseForm | None) -> dict[str,
             if test.grade == scales.MrcGrade.NOT_TESTED
         ],
         "untested_catalogue_muscles": [
-            f"{anatomy.MUSCLES[test.muscle].name} {SIDE_WORDS[test.side]}"
+            f"{anatomy.MUSCLES[test.muscle].name} {anatomy.Side(test.side).label}"
             for test in assessment.muscle_strength_tests.all()
             if test.grade == scales.MrcGrade.NOT_TESTED
         ],
@@ -558,7 +549,6 @@ SIDE_BY_SIDE: dict[str, tuple[tuple[str, ...], str]] = {
 STEP_ROW_KINDS = {"movement": ("rom",), "strength": ("strength", "muscle", "grip"), "reflexes": ("reflex",)}
 ROW_FORM_CONTEXT = {"muscle": "muscle_form", "grip": "grip_form"}  # the others are the step's `form`
 OTHER_SIDE = {"L": "R", "R": "L"}
-SIDE_WORDS = {"L": "left", "R": "right"}
 
 
 def _area(kind: str) -> dict[str, Any]:
@@ -589,7 +579,7 @@ def _other_side(
     other = OTHER_SIDE.get(side)
     if other is None or other in recorded:
         return None
-    return {"url": _row_form_url(assessment, kind, {**values, "side": other}), "side": SIDE_WORDS[other]}
+    return {"url": _row_form_url(assessment, kind, {**values, "side": other}), "side": anatomy.Side(other).label}
 
 
 def _rows_answer(request: HttpRequest, assessment: Assessment, kind: str, form: Form, *, saved: bool) -> HttpResponse:

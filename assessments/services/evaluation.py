@@ -23,6 +23,7 @@ from .. import anatomy, gunn_signs, rom, scales
 from ..models import (
     ENTERED_IN_ERROR_FIELDS,
     Assessment,
+    AssessmentRow,
     AssessmentStatus,
     GripStrength,
     MuscleStrengthTest,
@@ -334,16 +335,7 @@ def spine_range_record(
 def assessment_row_delete(
     *,
     assessment: Assessment,
-    row: (
-        RomMeasurement
-        | StrengthTest
-        | MuscleStrengthTest
-        | GripStrength
-        | ReflexTest
-        | SensoryTest
-        | SignFinding
-        | OutcomeMeasure
-    ),
+    row: AssessmentRow,
 ) -> None:
     locked = _lock_draft(assessment)
     if row.assessment_id != locked.pk:
