@@ -187,6 +187,15 @@ def test_the_period_class_type_and_physiotherapist_each_narrow_the_list(
     assert "Danielsone" in only_daniel and "Mayasone" not in only_daniel
 
 
+def test_only_an_end_date_runs_from_30_days_before_it(physio_client: Client, maya: Any) -> None:
+    report(treatment(maya, days_ago=60), days_ago=60, action_taken="Sixty days ago.")
+
+    body = body_of(listed(physio_client, end="2026-04-20"))
+
+    assert "Sixty days ago." in body
+    assert "Reported from 21 March 2026 to 20 April 2026: 1 event." in body
+
+
 def test_only_a_start_date_runs_to_today(physio_client: Client, maya: Any) -> None:
     report(treatment(maya, days_ago=60), days_ago=60, action_taken="Sixty days ago.")
 
@@ -214,6 +223,7 @@ def test_an_impossible_date_is_explained_at_its_field_and_the_last_30_days_are_l
     message = response.context["form"].errors[field][0]
     assert message in ("Enter a date between 1 January 1900 and 31 December 2100.", "Enter a valid date.")
     assert field_error(response, field, message)
+    assert "The period asked for could not be used, so the last 30 days are shown" in body
     assert "Reported in the last 30 days from 16 May 2026 to 15 June 2026: 1 event." in body
     assert "Within thirty days." in body
     assert '<option value="mild" selected>' in body  # the rest of the filters are kept
@@ -243,6 +253,7 @@ def test_an_unknown_class_type_or_physiotherapist_is_explained_and_not_applied(
     assert field_error(response, "event_class", "Choose a class from the list.")
     assert field_error(response, "event_type", "Choose a type from the list.")
     assert field_error(response, "practitioner", "Choose a physiotherapist from the list.")
+    assert "A filter could not be used; see the message at it." in body_of(response)
     assert "<b>x</b>" not in body_of(response)
     assert "1 event." in body_of(response)
 
