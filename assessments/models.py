@@ -639,7 +639,10 @@ class AdverseEvent(models.Model):
     class Meta:
         ordering = ["reported_at", "id"]
         indexes = [models.Index(fields=["reported_at"], name="adverse_event_reported")]
-        permissions = [("view_adverse_event_report", "Read the adverse-event report (counts, no patients)")]
+        permissions = [
+            ("view_adverse_event_report", "Read the adverse-event report (counts, no patients)"),
+            ("view_adverse_event_list", "Read and export the adverse events with their patients, for incident review"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} ({self.event_class})"

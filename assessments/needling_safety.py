@@ -227,6 +227,15 @@ ADVERSE_EVENT_TYPE_BY_CODE: Mapping[str, AdverseEventType] = MappingProxyType(
     {event.code: event for event in ADVERSE_EVENT_TYPES}
 )
 
+# When the event began, relative to the session it followed (6.4 session close: during / after / reported later).
+ADVERSE_EVENT_ONSET_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        AdverseEventOnset.DURING: "During needling",
+        AdverseEventOnset.AFTER: "After the session",
+        AdverseEventOnset.REPORTED_LATER: "Reported at a later visit",
+    }
+)
+
 
 # --------------------------------------------------------------------------------------------------------------------
 # Aftercare advice (6.4 "Advice given": standard text plus edits)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.http import AuthenticatedHttpRequest
-from accounts.permissions import permission_required
+from accounts.permissions import holds, permission_required
 from accounts.versioning import edit_conflict
 from patients import safety_state
 from patients import services as patient_services
@@ -711,5 +711,6 @@ def adverse_event_report(request: HttpRequest) -> HttpResponse:
             for (event_type, event_class), count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ]
         total = sum(counts.values())
-    context = {"form": form, "rows": rows, "total": total}
+    can_read_list = holds(request.user, "assessments.view_adverse_event_list")
+    context = {"form": form, "rows": rows, "total": total, "can_read_list": can_read_list}
     return render(request, "assessments/adverse_event_report.html", context, status=200 if form.is_valid() else 400)

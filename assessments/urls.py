@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import session_views, views
+from . import adverse_event_views, session_views, views
 
 app_name = "assessments"
 
@@ -37,4 +37,9 @@ urlpatterns += [
     path("sessions/<int:pk>/addenda/", session_views.session_addendum_create, name="session-addendum-create"),
     path("progress/<int:patient_pk>/", session_views.progress, name="progress"),
     path("adverse-events/report/", session_views.adverse_event_report, name="adverse-event-report"),
+]
+
+urlpatterns += [
+    path("adverse-events/", adverse_event_views.adverse_event_list, name="adverse-event-list"),
+    path("adverse-events/export/", adverse_event_views.adverse_event_export, name="adverse-event-export"),
 ]

@@ -59,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "assessments.add_adverseevent",
             "assessments.add_outcomemeasure",
             "assessments.view_outcomemeasure",
+            # The adverse events with their patients, for the clinic's incident review.
+            "assessments.view_adverse_event_list",
             # Their own bookings only (no book_for_any_practitioner): Practitioner.objects.bookable_by.
             "scheduling.add_appointment",
             "scheduling.change_appointment",
@@ -106,6 +108,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.view_appointmenttype",
             # The adverse-event report counts events by type and class, with no patient in it.
             "assessments.view_adverse_event_report",
+            # The incident review is the clinic admin's to run: they read and export the events with their patients.
+            "assessments.view_adverse_event_list",
             "records.export_patient_record",
             "records.export_clinic_data",
             # The integrations that read the FHIR API.

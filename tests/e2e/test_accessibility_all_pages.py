@@ -30,6 +30,7 @@ NOT_HTML = {
     "healthz",
     "accounts:audit-export",
     "patients:patient-access-report-export",
+    "assessments:adverse-event-export",
     "scheduling:practitioner-feed",
 }
 # The whole rule set axe runs by default (WCAG 2.0 to 2.2 A and AA, and its best practices), every impact.

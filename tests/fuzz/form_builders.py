@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts import forms as account_forms
 from accounts.models import User
+from assessments import adverse_event_forms, needling_plan
 from assessments import forms as assessment_forms
-from assessments import needling_plan
 from assessments.anatomy import Side
 from assessments.models import Assessment, TreatmentSession
 from patients import forms as patient_forms
@@ -261,6 +261,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     assessment_forms.AdverseEventForm: _adverse_event,
     assessment_forms.OutcomeForm: _outcome,
     assessment_forms.DateRangeForm: plain(assessment_forms.DateRangeForm),
+    adverse_event_forms.AdverseEventFilterForm: plain(adverse_event_forms.AdverseEventFilterForm),
     # records
     records_forms.PatientPickForm: plain(records_forms.PatientPickForm),
     records_forms.DisclosureFields: plain(records_forms.DisclosureFields),

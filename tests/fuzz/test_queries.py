@@ -35,6 +35,13 @@ REGIONS = tuple(str(region) for region in BodyRegion)
 INSTRUMENTS = tuple(str(code) for code in InstrumentCode)
 BOOKING = {"practitioner": (), "starts_at": ("2027-01-15T10:00",), "appointment_type": (), "duration_minutes": ("30",)}
 BOOKING |= {"patient": (), "q": ("Nguyen", "ng")}
+ADVERSE_EVENT_FILTERS = {
+    "start": (*DAYS, "0001-01-01", "9999-12-31"),
+    "end": (*DAYS, "0001-01-01", "9999-12-31"),
+    "event_class": ("mild", "serious"),
+    "event_type": ("bruising", "pneumothorax"),
+    "practitioner": (),
+}
 
 # url name -> parameter -> plausible values (the world's ids are added to every parameter's).
 QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -49,6 +56,8 @@ QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
     "assessments:session-detail": {"extend": REGIONS, "outcome": INSTRUMENTS},
     "assessments:assessment-step": {"instrument": INSTRUMENTS, "add": ("rom", "muscle", "grip"), "side": ("L", "R")},
     "assessments:adverse-event-report": {"start": DAYS, "end": DAYS},
+    "assessments:adverse-event-list": ADVERSE_EVENT_FILTERS | {"page": PAGE_NUMBERS},
+    "assessments:adverse-event-export": ADVERSE_EVENT_FILTERS,
     "questionnaire:section": {"check": ("1",)},
     "records:patient-pick": {"q": ("Nguyen",), "page": PAGE_NUMBERS},
     "scheduling:schedule-day": {"date": DAYS, "practitioners": PAGE_NUMBERS},

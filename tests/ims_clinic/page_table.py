@@ -63,6 +63,7 @@ ADMIN_PAGE = {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": FORBIDDE
 POST_ONLY = {"anonymous": TO_LOGIN, "front_desk": NOT_ALLOWED_METHOD, "physio": NOT_ALLOWED_METHOD, "admin": 405}
 EXPORTER_PAGE = {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": ALLOWED, "admin": ALLOWED}
 FRONT_DESK_PAGE = {"anonymous": TO_LOGIN, "front_desk": ALLOWED, "physio": FORBIDDEN, "admin": FORBIDDEN}
+INCIDENT_REVIEW_PAGE = {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": ALLOWED, "admin": ALLOWED}
 # The FHIR API takes no session, only an integration's bearer token: without one, 401 for everyone.
 FHIR_API = dict.fromkeys(PERSONAS, 401)
 PATIENT = (("pk", "patient"),)
@@ -141,6 +142,9 @@ PAGES = [
         "assessments:adverse-event-report",
         {"anonymous": TO_LOGIN, "front_desk": FORBIDDEN, "physio": FORBIDDEN, "admin": ALLOWED},
     ),
+    # The adverse events with their patients, for the incident review: physiotherapists and the clinic admin.
+    Page("assessments:adverse-event-list", INCIDENT_REVIEW_PAGE),
+    Page("assessments:adverse-event-export", INCIDENT_REVIEW_PAGE),
     # The patient's private link: no login; the questions only after the date of birth is confirmed.
     # With the date of birth confirmed, the link's first page sends the patient on to the questions.
     Page("questionnaire:start", {**PUBLIC_PAGE, LINK: 302}, (("token", "token"),)),
@@ -208,6 +212,10 @@ def world(db: None) -> dict[str, object]:
     )
     session = assessment_services.session_start(patient=consent.patient, physiotherapist=UserFactory())
     site = NeedledSite.objects.create(session=session, muscle="deltoid", side="L")
+    assessment_services.adverse_event_record(
+        session=session, reported_by=session.physiotherapist, event_type="bruising", event_class="mild",
+        onset="after", action_taken="Pressure and ice; reassured.",
+    )  # fmt: skip
     return {
         "date_of_birth": consent.patient.date_of_birth.isoformat(),
         "session": session.pk,

@@ -35,6 +35,7 @@ DOWNLOADS = {
     "healthz",
     "accounts:audit-export",
     "patients:patient-access-report-export",
+    "assessments:adverse-event-export",
     "scheduling:practitioner-feed",
 }
 # The quick compiler and the serial collector suit one short run; the schema's recursion needs the larger stack.

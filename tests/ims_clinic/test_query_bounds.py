@@ -78,6 +78,19 @@ def grow(objects: dict[str, object]) -> None:
             patient=patient, session=session, instrument="NDI", total=total, recorded_by=session.physiotherapist
         )
     PractitionerFactory()  # one more column on the day's schedule
+    # Adverse events on the world's session and on other patients' sessions, one reported at a later visit.
+    other_physio = UserFactory(roles=[Role.PHYSIOTHERAPIST])
+    earlier = TreatmentSession.objects.create(
+        patient=PatientFactory(), physiotherapist=other_physio, started_at=timezone.now() - timedelta(days=7)
+    )
+    later = assessment_services.session_start(patient=earlier.patient, physiotherapist=other_physio)
+    NeedledSite.objects.create(session=earlier, muscle="deltoid", side="R")
+    for target, reported_in in ((session, None), (earlier, None), (earlier, later)):
+        assessment_services.adverse_event_record(
+            session=target, reported_in=reported_in, reported_by=(reported_in or target).physiotherapist,
+            event_type="bruising", event_class="mild", onset="reported_later" if reported_in else "after",
+            action_taken="Ice.",
+        )  # fmt: skip
 
 
 def count_queries(client: Client, url: str) -> tuple[int, int]:

@@ -1,0 +1,23 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("assessments", "0010_rom_measurement_name"),
+    ]
+
+    operations = [
+        migrations.AlterModelOptions(
+            name="adverseevent",
+            options={
+                "ordering": ["reported_at", "id"],
+                "permissions": [
+                    ("view_adverse_event_report", "Read the adverse-event report (counts, no patients)"),
+                    (
+                        "view_adverse_event_list",
+                        "Read and export the adverse events with their patients, for incident review",
+                    ),
+                ],
+            },
+        ),
+    ]
