@@ -678,6 +678,7 @@ class DemoStory:
     last_visit_days_ago: int = 0  # the course's last treatment (ignored for today's draft)
     today_draft: bool = False  # the last treatment is today's: checked in, its session in draft
     discharged: bool = False  # the last treatment ended the course
+    paused: bool = False  # the last treatment ended the visits for now, the patient to call if the pain returns
     reassessment_at: int | None = None  # the treatment given at a reassessment visit
     extension: tuple[int, BodyRegion, tuple[str, str, str]] | None = None  # (from session, region, the site added)
     next_visits: tuple[int, ...] = ()  # treatments booked, in days from today
@@ -745,7 +746,7 @@ DEMO_STORIES = (
             (22, 16, 11),
         ),
         "physio", "completed:all_no", (BodyRegion.HEAD_NECK, BodyRegion.SHOULDER), NECK,
-        last_visit_days_ago=110, next_visits=(6,),
+        last_visit_days_ago=110, paused=True, next_visits=(6,),
     ),
     DemoStory(
         DemoCourse(13, (("gluteus-medius", "R", ""), ("lumbar-multifidus", "R", "L5")), (), "ODI", ()),
@@ -953,6 +954,8 @@ def _tell(cast: Cast, story: DemoStory) -> None:
         plan = "Continue weekly."
         if last and story.discharged:
             plan = "Discharged: goals reached. Home exercise programme; to call if the pain comes back."
+        elif last and story.paused:
+            plan = "Settled: no further visits for now; to call if the pain comes back."
         elif number == (story.reassessment_at or 0) - 1:
             plan = "Continue weekly; reassess at the next visit."
         _session(
