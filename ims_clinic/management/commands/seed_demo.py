@@ -1,4 +1,4 @@
-"""Load the demo clinic: one account per role, idempotently, and print the demo logins."""
+"""Load the demo clinic: one account per role and the demo patients' stories, idempotently, and print the logins."""
 
 import os
 from dataclasses import dataclass
@@ -12,7 +12,7 @@ from django.db import transaction
 
 from accounts.roles import Role
 
-from ...demo import DEMO_PATIENTS, seed_assessments, seed_bookings, seed_courses, seed_patients, seed_questionnaires
+from ...demo import DEMO_PATIENTS, DemoClock, seed_clinic, seed_patients
 
 DEFAULT_DEMO_PASSWORD = "ims-demo-2026"
 
@@ -52,14 +52,11 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         created = seed_staff(password)
         staff = {user.username: user for user in get_user_model().objects.filter(username__in=DEMO_USERNAMES)}
+        clock = DemoClock()  # one "today" for every story
         with transaction.atomic():
-            new_patients = seed_patients(
-                front_desk=staff["frontdesk"], physiotherapists=[staff["physio"], staff["physio2"]]
-            )
-            seed_questionnaires(front_desk=staff["frontdesk"], physiotherapist=staff["physio"])
-            seed_assessments(physiotherapist=staff["physio"], colleague=staff["physio2"])
-            seed_courses(physiotherapist=staff["physio"])
-            seed_bookings(front_desk=staff["frontdesk"], physiotherapists=[staff["physio"], staff["physio2"]])
+            new_patients = seed_patients(front_desk=staff["frontdesk"], clock=clock)
+            physiotherapists = [staff["physio"], staff["physio2"]]
+            seed_clinic(front_desk=staff["frontdesk"], physiotherapists=physiotherapists, clock=clock)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo clinic ready ({created} staff accounts and {new_patients} of {len(DEMO_PATIENTS)} "
