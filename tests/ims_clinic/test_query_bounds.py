@@ -126,8 +126,10 @@ def grow_today(physio: object, practitioner: Practitioner) -> None:
         slot = growth * MORE + index
         patient = PatientFactory()
         SafetyFlagFactory(response=QuestionnaireResponseFactory(patient=patient))
-        # Today's visits at minute steps (never overlapping another growth's), one with a draft of today.
-        AppointmentFactory(patient=patient, practitioner=practitioner, starts_at=day_start + timedelta(minutes=slot))
+        # Today's visits half an hour apart (never overlapping another growth's), each with a draft of today.
+        AppointmentFactory(
+            patient=patient, practitioner=practitioner, starts_at=day_start + timedelta(minutes=30 * slot)
+        )
         assessment_services.session_start(patient=patient, physiotherapist=physio)
         signed = TreatmentSession.objects.create(
             patient=patient,
@@ -154,7 +156,7 @@ def grow_today(physio: object, practitioner: Practitioner) -> None:
         AppointmentFactory(
             patient=patient,
             practitioner=practitioner,
-            starts_at=timezone.now() - timedelta(days=2, minutes=slot),
+            starts_at=day_start - timedelta(days=2) + timedelta(minutes=30 * slot),
             status="completed",
         )
         stale = assessment_services.assessment_start(patient=PatientFactory(), physiotherapist=UserFactory())
