@@ -9,12 +9,14 @@ from accounts.roles import Role
 from assessments.models import Assessment, AssessmentStatus, TreatmentSession
 from tests.e2e.conftest import assert_no_violations
 from tests.factories import (
+    TEST_PASSWORD,
     AppointmentFactory,
     AppointmentTypeFactory,
     PatientFactory,
     PractitionerFactory,
     QuestionnaireResponseFactory,
     SafetyFlagFactory,
+    UserFactory,
     clear_for_needling,
 )
 
@@ -86,3 +88,23 @@ def test_the_physiotherapist_starts_a_visit_from_today_and_finds_the_draft_below
 
     drafts.get_by_role("link", name="Treatment session").click()
     page.wait_for_url(f"**/sessions/{session.pk}/")
+
+
+def test_without_javascript_the_physiotherapist_starts_an_assessment_from_today(page, live_server) -> None:
+    maya = UserFactory(username="maya", first_name="Maya", roles=[Role.PHYSIOTHERAPIST])
+    practitioner = PractitionerFactory(user=maya, display_name="Maya Chen")
+    new = PatientFactory(given_name="Nora", family_name="New")
+    AppointmentFactory(patient=new, practitioner=practitioner, starts_at=today_at(9))
+    context = page.context.browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto("/accounts/login/")
+    plain.get_by_label("Username").fill("maya")
+    plain.get_by_label("Password").fill(TEST_PASSWORD)
+    plain.get_by_role("button", name="Sign in").click()
+    plain.wait_for_url("**/")
+
+    plain.get_by_role("button", name="Start the assessment for Nora New").click()
+
+    plain.wait_for_url("**/step/history/")
+    assert Assessment.objects.filter(patient=new, physiotherapist=maya, status=AssessmentStatus.DRAFT).exists()
+    context.close()
