@@ -1,9 +1,15 @@
 """Project-wide pages: each role's home, the health check, and the error pages."""
 
 import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -12,24 +18,20 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.permissions import permission_required
+from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import holds, permission_required
 from accounts.roles import Role, user_roles
+from assessments import today as clinical_today
+from patients.forms import QuestionnaireLinkForm
+from records import signed_records
+from scheduling import today as desk_today
 
 RETRY_AFTER_SECONDS = 30
 
 
-ROLE_SUMMARIES = {
-    Role.FRONT_DESK: "Register patients, book, move, cancel and check in sessions, and send questionnaire links.",
-    Role.PHYSIOTHERAPIST: "Assess and treat your patients, sign your records, and follow their progress.",
-    Role.CLINIC_ADMIN: "Manage staff accounts, practitioners' hours, appointment types, and read the audit log.",
-}
-
-
 def home_cards(request: HttpRequest) -> list[dict[str, str]]:
     held = user_roles(request.user)
-    cards = [
-        {"icon": "bi-person-badge", "title": role.label, "text": ROLE_SUMMARIES[role]} for role in Role if role in held
-    ]
+    cards: list[dict[str, str]] = []
     if held & {Role.FRONT_DESK, Role.PHYSIOTHERAPIST}:
         cards.append(
             {
@@ -114,11 +116,107 @@ def home_cards(request: HttpRequest) -> list[dict[str, str]]:
     return cards
 
 
+TODAY_PAGE_SIZE = 10
+
+
+@dataclass
+class TodayList:
+    """One list of the Today page: a page of it, and the links to the pages beside it (other lists kept)."""
+
+    page: Page
+    rows: list[Any]
+    previous_url: str = ""
+    next_url: str = ""
+
+
+def today_list(
+    request: HttpRequest,
+    name: str,
+    objects: Sequence[Any] | QuerySet[Any],
+    rows: Callable[[list[Any]], list[Any]] = list,
+) -> TodayList:
+    """Page `objects` by the `<name>_page` parameter (anything but a page number of the list shows page 1), and
+    make the page's rows with `rows`."""
+    parameter = f"{name}_page"
+    paginator = Paginator(objects, TODAY_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get(parameter) or 1)
+    except InvalidPage:
+        page = paginator.page(1)
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[parameter] = str(number)
+        return f"?{query.urlencode()}#{name}"
+
+    return TodayList(
+        page=page,
+        rows=rows(list(page.object_list)),
+        previous_url=url(page.previous_page_number()) if page.has_previous() else "",
+        next_url=url(page.next_page_number()) if page.has_next() else "",
+    )
+
+
+def physiotherapist_today(request: AuthenticatedHttpRequest, today: date) -> dict[str, Any]:
+    user = request.user
+    return {
+        "visits": today_list(
+            request,
+            "visits",
+            clinical_today.day_appointments(physiotherapist=user, day=today),
+            lambda appointments: clinical_today.visits(appointments, today=today),
+        ),
+        "drafts": today_list(
+            request, "drafts", clinical_today.own_drafts(physiotherapist=user), clinical_today.drafts_of
+        ),
+        "unrecorded": today_list(request, "unrecorded", clinical_today.unrecorded_visits(physiotherapist=user)),
+        "unrecorded_days": clinical_today.UNRECORDED_DAYS,
+    }
+
+
+def front_desk_today(request: AuthenticatedHttpRequest, today: date) -> dict[str, Any]:
+    def with_link_forms(due: list[desk_today.QuestionnaireDue]) -> list[tuple[desk_today.QuestionnaireDue, Any]]:
+        return [(item, QuestionnaireLinkForm()) for item in due]
+
+    return {
+        "arrivals": today_list(request, "arrivals", desk_today.arrivals(day=today)),
+        "may_check_in": desk_today.bookable_practitioner_ids(request.user),
+        "questionnaires": today_list(
+            request, "questionnaires", desk_today.questionnaires_due(day=today), with_link_forms
+        ),
+        "may_send_link": holds(request.user, "patients.add_questionnairelink"),
+        "waitlist": today_list(request, "waitlist", desk_today.waitlist_matches_ahead()),
+        "waitlist_days": desk_today.WAITLIST_DAYS_AHEAD,
+    }
+
+
+def clinic_admin_today(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    now = timezone.now()
+    checked, failed = signed_records.verify_recent(since=now - timedelta(days=signed_records.RECENT_DAYS))
+    return {
+        "stale": today_list(request, "stale", clinical_today.stale_drafts(now=now), clinical_today.drafts_of),
+        "events": today_list(request, "events", clinical_today.recent_adverse_events(now=now)),
+        "event_days": clinical_today.ADVERSE_EVENT_DAYS,
+        "may_open_sessions": holds(request.user, "assessments.view_treatmentsession"),
+        "verified_count": checked,
+        "verified_days": signed_records.RECENT_DAYS,
+        "failed": today_list(request, "failed", failed),
+    }
+
+
 @permission_required("accounts.view_home")
-def home(request: HttpRequest) -> HttpResponse:
-    hour = timezone.localtime().hour
-    greeting = "morning" if hour < 12 else "afternoon" if hour < 18 else "evening"
-    return render(request, "home.html", {"greeting": greeting, "cards": home_cards(request)})
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    now = timezone.localtime()
+    greeting = "morning" if now.hour < 12 else "afternoon" if now.hour < 18 else "evening"
+    held = user_roles(request.user)
+    context: dict[str, Any] = {"greeting": greeting, "cards": home_cards(request), "today": now.date()}
+    if Role.PHYSIOTHERAPIST in held:
+        context["physiotherapist"] = physiotherapist_today(request, now.date())
+    if Role.FRONT_DESK in held:
+        context["front_desk"] = front_desk_today(request, now.date())
+    if Role.CLINIC_ADMIN in held:
+        context["clinic_admin"] = clinic_admin_today(request)
+    return render(request, "home.html", context)
 
 
 @login_not_required

@@ -529,20 +529,28 @@ def waitlist_matches(*, appointment: Appointment) -> list[WaitlistEntry]:
         .filter(patient__is_archived=False)
         .select_related("patient", "practitioner", "appointment_type")
     )
-    matches = []
-    for entry in candidates:
-        if entry.practitioner_id not in (None, appointment.practitioner_id):
-            continue
-        if entry.weekdays and local_start.weekday() not in entry.weekdays:
-            continue
-        if entry.earliest_time and local_start.time() < entry.earliest_time:
-            continue
-        if entry.latest_time and local_start.time() > entry.latest_time:
-            continue
-        if entry.appointment_type.duration > freed:
-            continue
-        matches.append(entry)
-    return matches
+    return [
+        entry
+        for entry in candidates
+        if waitlist_entry_suits(
+            entry, practitioner_id=appointment.practitioner_id, local_start=local_start, length=freed
+        )
+    ]
+
+
+def waitlist_entry_suits(
+    entry: WaitlistEntry, *, practitioner_id: int, local_start: datetime, length: timedelta
+) -> bool:
+    """Whether a slot of `length` at `local_start` (clinic time) with this practitioner suits the entry."""
+    if entry.practitioner_id not in (None, practitioner_id):
+        return False
+    if entry.weekdays and local_start.weekday() not in entry.weekdays:
+        return False
+    if entry.earliest_time and local_start.time() < entry.earliest_time:
+        return False
+    if entry.latest_time and local_start.time() > entry.latest_time:
+        return False
+    return entry.appointment_type.duration <= length
 
 
 # --- Calendar feed ---------------------------------------------------------------------

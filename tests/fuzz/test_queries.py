@@ -69,6 +69,21 @@ QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
     "scheduling:appointment-detail": {"booked": ("1",)},
     "scheduling:free-slots": {"practitioner": (), "appointment_type": (), "after": DAYS, "patient": ()},
     "scheduling:waitlist-list": {"page": PAGE_NUMBERS},
+    # Today: each list of each role pages on its own parameter.
+    "home": {
+        f"{name}_page": PAGE_NUMBERS
+        for name in (
+            "visits",
+            "drafts",
+            "unrecorded",
+            "arrivals",
+            "questionnaires",
+            "waitlist",
+            "stale",
+            "events",
+            "failed",
+        )
+    },
 }
 PAGES_BY_NAME = {page.url_name: page for page in PAGES}
 

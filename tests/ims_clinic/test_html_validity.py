@@ -79,6 +79,45 @@ def readable(message: dict[str, object], label_of: dict[str, str]) -> str:
     return f"{page}, line {message.get('lastLine', '?')}: {message.get('message')}\n    {message.get('extract', '')!r}"
 
 
+def today_with_rows(
+    objects: dict[str, object], client_for: dict[str, Client], *, patient: Patient, session: object, signed: object
+) -> dict[str, str]:
+    """Today as each role sees it with rows in every list: visits, drafts, unrecorded visits, arrivals, a missing
+    questionnaire, a waitlist match, an old draft, an adverse event and a record failing verification."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import AdverseEvent, Assessment
+    from scheduling.models import Practitioner
+    from tests.factories import AppointmentFactory, PatientFactory, UserFactory
+
+    physio = client_for["physio"].user
+    practitioner = Practitioner.objects.get(pk=objects["practitioner"])
+    early = datetime.combine(timezone.localdate(), time(5), tzinfo=timezone.get_current_timezone())
+    AppointmentFactory(patient=patient, practitioner=practitioner, starts_at=early)
+    AppointmentFactory(practitioner=practitioner, starts_at=early - timedelta(days=2), status="completed")
+    assessment_services.assessment_start(patient=PatientFactory(), physiotherapist=physio)
+    AppointmentFactory(starts_at=early + timedelta(days=1, hours=3))  # a patient with no questionnaire yet
+    AppointmentFactory(
+        practitioner=practitioner,
+        starts_at=early + timedelta(days=1, hours=1),
+        status="cancelled",
+        cancellation_reason="Unwell",
+        cancelled_by=UserFactory(),
+    )
+    Assessment.objects.filter(pk=objects["assessment"]).update(started_at=timezone.now() - timedelta(days=2))
+    AdverseEvent.objects.create(
+        session=session, event_type="bruising", event_class="mild", onset="during", action_taken="Pressed.",
+        reported_by=physio,
+    )  # fmt: skip
+    Assessment.objects.filter(pk=signed.pk).update(chief_complaint="Changed after signing")
+    return {
+        f"today as {persona}": html_of(client_for[persona].get(reverse("home")), f"today as {persona}")
+        for persona in ("physio", "front_desk", "admin")
+    }
+
+
 @pytest.mark.nu
 @pytest.mark.django_db
 def test_every_page_is_valid_html(request: pytest.FixtureRequest, tmp_path: Path) -> None:
@@ -130,6 +169,9 @@ def test_every_page_is_valid_html(request: pytest.FixtureRequest, tmp_path: Path
     rendered["signed session"] = html_of(physio.get(session_url), "signed session")
     progress_url = reverse("assessments:progress", kwargs={"patient_pk": patient.pk})
     rendered["progress with charts"] = html_of(physio.get(progress_url), "progress")
+
+    # Each role's Today with a row in each of its lists.
+    rendered.update(today_with_rows(objects, client_for, patient=patient, session=session, signed=own))
 
     # Every questionnaire section (warfarin opens the warfarin page), as shown and as checked with its errors.
     link = QuestionnaireLink.objects.get(pk=objects["link"])

@@ -119,3 +119,107 @@ def test_no_page_makes_more_queries_when_the_clinic_has_more_data(
     assert [name for name, (status, _count) in before.items() if status != ALLOWED] == []
     grew = {name: (before[name][1], count) for name, (_status, count) in after.items() if count > before[name][1]}
     assert grew == {}, "queries before and after the data grew"
+
+
+# --- Today: each role's lists, whatever their length -----------------------------------------------------------
+
+TODAY_GROWTHS = itertools.count()
+
+
+def grow_today(physio: object, practitioner: Practitioner) -> None:
+    """More of what each role's Today lists: visits of the day (with drafts, last sessions and plans), drafts old
+    and new, completed visits with and without records, arrivals, patients without a questionnaire, freed slots
+    with waitlist entries, adverse events and signed records."""
+    from assessments.models import AdverseEvent, AssessmentStatus
+    from tests.assessments.signing import sign_assessment
+
+    growth = next(TODAY_GROWTHS)
+    day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    for index in range(MORE):
+        slot = growth * MORE + index
+        patient = PatientFactory()
+        SafetyFlagFactory(response=QuestionnaireResponseFactory(patient=patient))
+        # Today's visits half an hour apart (never overlapping another growth's), each with a draft of today.
+        AppointmentFactory(
+            patient=patient, practitioner=practitioner, starts_at=day_start + timedelta(minutes=30 * slot)
+        )
+        assessment_services.session_start(patient=patient, physiotherapist=physio)
+        signed = TreatmentSession.objects.create(
+            patient=patient,
+            physiotherapist=physio,
+            started_at=timezone.now() - timedelta(days=3),
+            pain_before=6,
+            pain_after=3,
+            plan="Again next week.",
+            needles_accounted_for=True,
+            status=AssessmentStatus.SIGNED,
+            signed_at=timezone.now() - timedelta(days=3),
+            signed_by=physio,
+            content_digest="0" * 64,
+        )
+        AdverseEvent.objects.create(
+            session=signed,
+            event_type="bruising",
+            event_class="mild",
+            onset="during",
+            action_taken="Pressed the site.",
+            reported_by=physio,
+        )
+        # A completed visit without a record, and an old draft of someone else's.
+        AppointmentFactory(
+            patient=patient,
+            practitioner=practitioner,
+            starts_at=day_start - timedelta(days=2) + timedelta(minutes=30 * slot),
+            status="completed",
+        )
+        stale = assessment_services.assessment_start(patient=PatientFactory(), physiotherapist=UserFactory())
+        Assessment.objects.filter(pk=stale.pk).update(started_at=timezone.now() - timedelta(days=2))
+        # Tomorrow: a patient with no questionnaire, and a freed slot that suits a waitlist entry.
+        tomorrow = day_start + timedelta(days=1, hours=8, minutes=slot * 30)
+        AppointmentFactory(starts_at=tomorrow)
+        AppointmentFactory(
+            practitioner=practitioner,
+            starts_at=tomorrow,
+            status="cancelled",
+            cancellation_reason="Unwell",
+            cancelled_by=UserFactory(),
+        )
+        WaitlistEntryFactory()
+    draft = assessment_services.assessment_start(patient=PatientFactory(), physiotherapist=UserFactory())
+    sign_assessment(
+        assessment_services.assessment_save_fields(
+            assessment=draft, data={"chief_complaint": "Neck pain"}, version=draft.version
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_each_roles_today_makes_no_more_queries_when_its_lists_grow() -> None:
+    everyone = UserFactory(
+        username="all-roles", roles=[Role.PHYSIOTHERAPIST, Role.FRONT_DESK, Role.CLINIC_ADMIN], is_staff=True
+    )
+    physio = UserFactory(username="today-physio", roles=[Role.PHYSIOTHERAPIST])
+    practitioner = PractitionerFactory(user=physio)
+    clients = {}
+    for name, user in (
+        ("physio", physio),
+        ("front desk", UserFactory(username="today-desk", roles=[Role.FRONT_DESK])),
+        ("admin", UserFactory(username="today-admin", roles=[Role.CLINIC_ADMIN], is_staff=True)),
+        ("all roles", everyone),
+    ):
+        clients[name] = Client()
+        clients[name].force_login(user)
+    grow_today(physio, practitioner)
+    grow_today(everyone, PractitionerFactory(user=everyone))
+    for client in clients.values():
+        client.get("/")
+
+    before = {name: count_queries(client, "/") for name, client in clients.items()}
+    for _ in range(3):  # past a page of each list
+        grow_today(physio, practitioner)
+        grow_today(everyone, everyone.practitioner)
+    after = {name: count_queries(client, "/") for name, client in clients.items()}
+
+    assert all(status == ALLOWED for status, _count in before.values())
+    grew = {name: (before[name][1], count) for name, (_status, count) in after.items() if count > before[name][1]}
+    assert grew == {}, "queries before and after the lists grew"
