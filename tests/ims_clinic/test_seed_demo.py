@@ -101,3 +101,17 @@ def test_seed_demo_registers_thirty_varied_patients_with_some_consents() -> None
     assert patient_search(text="NGUYEN").get().family_name == "Nguyễn"
     ages = {patient.age for patient in Patient.objects.all()}
     assert min(ages) < 25 and max(ages) > 75
+
+
+@pytest.mark.django_db
+def test_seed_demo_with_patients_adds_fictional_patients_beside_the_demo_stories() -> None:
+    output = seed(patients=40)
+
+    assert Patient.objects.count() == len(DEMO_PATIENTS) + 40
+    assert "Demo clinic ready" in output and "| physio " in output
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_a_patient_count_below_one() -> None:
+    with pytest.raises(CommandError, match="--patients must be 1 or more"):
+        seed(patients=0)

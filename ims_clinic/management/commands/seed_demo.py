@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -42,6 +43,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (never on a clinic's real database)."
         )
+        parser.add_argument(
+            "--patients",
+            type=int,
+            help="Also add this many fictional patients with their appointments and records for benchmarks "
+            "(seed_scale's bulk generator; the demo stories stay as they are).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
@@ -63,6 +70,10 @@ class Command(BaseCommand):
                 "demo patients created)."
             )
         )
+        if options["patients"] is not None:
+            if options["patients"] < 1:
+                raise CommandError("--patients must be 1 or more.")
+            call_command("seed_scale", "--force", "--patients", str(options["patients"]), stdout=self.stdout)
         self.print_logins(password)
 
     def print_logins(self, password: str) -> None:
