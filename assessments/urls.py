@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import session_views, views
+from . import session_views, views, visit_views
 
 app_name = "assessments"
 
@@ -37,4 +37,15 @@ urlpatterns += [
     path("sessions/<int:pk>/addenda/", session_views.session_addendum_create, name="session-addendum-create"),
     path("progress/<int:patient_pk>/", session_views.progress, name="progress"),
     path("adverse-events/report/", session_views.adverse_event_report, name="adverse-event-report"),
+]
+
+urlpatterns += [
+    path(
+        "start/<int:patient_pk>/earlier-draft/", visit_views.assessment_earlier_draft, name="assessment-earlier-draft"
+    ),
+    path(
+        "sessions/start/<int:patient_pk>/earlier-draft/",
+        visit_views.session_earlier_draft,
+        name="session-earlier-draft",
+    ),
 ]

@@ -24,6 +24,7 @@ from assessments import forms as assessment_forms
 from assessments import needling_plan
 from assessments.anatomy import Side
 from assessments.models import Assessment, TreatmentSession
+from assessments.visit_forms import EarlierDraftForm
 from patients import forms as patient_forms
 from patients import questionnaire_forms
 from patients.models import REGION_LABELS, Patient, QuestionnaireResponse, SafetyFlag
@@ -261,6 +262,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     assessment_forms.AdverseEventForm: _adverse_event,
     assessment_forms.OutcomeForm: _outcome,
     assessment_forms.DateRangeForm: plain(assessment_forms.DateRangeForm),
+    EarlierDraftForm: plain(EarlierDraftForm, noun="session", day="Thursday 26 November 2026"),
     # records
     records_forms.PatientPickForm: plain(records_forms.PatientPickForm),
     records_forms.DisclosureFields: plain(records_forms.DisclosureFields),

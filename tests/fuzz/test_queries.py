@@ -49,6 +49,8 @@ QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
     "assessments:session-detail": {"extend": REGIONS, "outcome": INSTRUMENTS},
     "assessments:assessment-step": {"instrument": INSTRUMENTS, "add": ("rom", "muscle", "grip"), "side": ("L", "R")},
     "assessments:adverse-event-report": {"start": DAYS, "end": DAYS},
+    "assessments:session-earlier-draft": {"appointment": ()},
+    "assessments:assessment-earlier-draft": {"appointment": ()},
     "questionnaire:section": {"check": ("1",)},
     "records:patient-pick": {"q": ("Nguyen",), "page": PAGE_NUMBERS},
     "scheduling:schedule-day": {"date": DAYS, "practitioners": PAGE_NUMBERS},
