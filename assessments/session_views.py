@@ -51,6 +51,7 @@ def _session(pk: int) -> TreatmentSession:
             "patient",
             "physiotherapist",
             "signed_by",
+            "entered_in_error_by",
             "appointment",
             "consent",
             "questionnaire",

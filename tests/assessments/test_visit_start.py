@@ -349,6 +349,7 @@ def test_starting_todays_session_can_mark_the_earlier_draft_entered_in_error_wit
     assert update.changes_dict["status"] == ["draft", "entered_in_error"]
     followed = physio_client.get(response["Location"])
     assert "The draft of Thursday 26 November 2026 is marked entered in error." in body_of(followed)
+    assert ": Opened on the wrong patient." in body_of(physio_client.get(old.get_absolute_url()))
 
 
 def test_marking_in_error_without_a_reason_keeps_the_choice_and_says_why_at_the_field(
