@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,6 +9,7 @@ from accounts.models import User
 from accounts.permissions import holds
 from patients import timeline
 from patients.models import Patient
+from scheduling.chart import todays_arrivals
 from scheduling.models import Appointment, AppointmentStatus
 from scheduling.visit_actions import VisitAction
 
@@ -53,30 +53,23 @@ def appointment_actions(appointment: Appointment, user: object) -> list[VisitAct
 
 
 def chart_actions(patient: Patient, _user: object) -> list[timeline.ChartAction]:
-    """On the chart: start the record of today's checked-in appointment that has none yet (one query)."""
-    today = timezone.localdate()
-    appointments = (
-        Appointment.objects.filter(patient=patient, status=AppointmentStatus.ARRIVED)
-        .on_days(today, today)
-        .select_related("appointment_type")
-        .annotate(
-            has_assessment=Exists(
-                Assessment.objects.filter(appointment=OuterRef("pk")).exclude(status=AssessmentStatus.ENTERED_IN_ERROR)
-            ),
-            has_session=Exists(
-                TreatmentSession.objects.filter(appointment=OuterRef("pk")).exclude(
-                    status=AssessmentStatus.ENTERED_IN_ERROR
-                )
-            ),
+    """On the chart: start the record of today's checked-in appointment that has none yet (no query without one)."""
+    arrivals = todays_arrivals(patient)
+    if not arrivals:
+        return []
+    linked = {
+        model: set(
+            model.objects.filter(appointment__in=arrivals)
+            .exclude(status=AssessmentStatus.ENTERED_IN_ERROR)
+            .values_list("appointment_id", flat=True)
         )
-        .order_by("starts_at")
-    )
+        for model, *_ in RECORDS
+    }
     actions = []
-    for appointment in appointments:
+    for appointment in arrivals:
         at = f"{timezone.localtime(appointment.starts_at):%H:%M}"
         for model, start_url, _permission, noun, icon in RECORDS:
-            has_record = appointment.has_assessment if model is Assessment else appointment.has_session
-            if appointment.appointment_type.kind in RECORD_KINDS[model] and not has_record:
+            if appointment.appointment_type.kind in RECORD_KINDS[model] and appointment.pk not in linked[model]:
                 actions.append(
                     timeline.ChartAction(
                         label=f"Start the {noun} of the {at} appointment",
