@@ -5,6 +5,11 @@ class AssessmentsConfig(AppConfig):
     name = "assessments"
 
     def ready(self) -> None:
-        from . import chart
+        from patients import timeline
+        from scheduling import visit_actions
+
+        from . import chart, visit_links
 
         chart.register()
+        visit_actions.register("visit-record", visit_links.appointment_actions)
+        timeline.register_action("visit-record", visit_links.chart_actions)

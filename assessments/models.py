@@ -157,6 +157,13 @@ class Assessment(models.Model):
                 name="assessment_palpated_range_has_both_ends",
                 violation_error_message="Give both ends of the palpated range, or neither.",
             ),
+            # One live assessment per appointment (assessments.services.visits checks first, for the message).
+            models.UniqueConstraint(
+                fields=["appointment"],
+                condition=Q(appointment__isnull=False) & ~Q(status="entered_in_error"),
+                name="assessment_one_live_per_appointment",
+                violation_error_message="This appointment already has its assessment.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -545,6 +552,13 @@ class TreatmentSession(models.Model):
                 condition=~Q(status="signed") | Q(needles_accounted_for=True),
                 name="session_signed_needles_accounted",
                 violation_error_message="Confirm that every needle was removed and disposed of before signing.",
+            ),
+            # One live treatment session per appointment (assessments.services.visits checks first, for the message).
+            models.UniqueConstraint(
+                fields=["appointment"],
+                condition=Q(appointment__isnull=False) & ~Q(status="entered_in_error"),
+                name="session_one_live_per_appointment",
+                violation_error_message="This appointment already has its treatment session.",
             ),
         ]
 

@@ -28,7 +28,19 @@ from patients.forms import ConsentExtensionForm, SafetyRecheckForm
 from patients.gate import PatientDecision
 from patients.models import Patient, QuestionnaireResponse, RecheckAnswer, SafetyRecheck
 
-from . import anatomy, charts, forms, needling_plan, needling_safety, outcomes, scales, selectors, services, site_gate
+from . import (
+    anatomy,
+    charts,
+    forms,
+    needling_plan,
+    needling_safety,
+    outcomes,
+    scales,
+    selectors,
+    services,
+    site_gate,
+    visit_views,
+)
 from .models import AdverseEvent, Assessment, AssessmentStatus, NeedledSite, OutcomeMeasure, TreatmentSession
 from .views import measure_rows, own_record
 
@@ -39,6 +51,8 @@ def _session(pk: int) -> TreatmentSession:
             "patient",
             "physiotherapist",
             "signed_by",
+            "entered_in_error_by",
+            "appointment",
             "consent",
             "questionnaire",
             "assessment",
@@ -109,13 +123,7 @@ def _site_form(
 @require_POST
 @permission_required("assessments.add_treatmentsession")
 def session_start(request: AuthenticatedHttpRequest, patient_pk: int) -> HttpResponse:
-    patient = get_object_or_404(Patient, pk=patient_pk)
-    try:
-        session = services.session_start(patient=patient, physiotherapist=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(patient)
-    return redirect(session)
+    return visit_views.start_record(request, patient_pk, TreatmentSession)
 
 
 @permission_required("assessments.view_treatmentsession")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import adverse_event_views, session_views, views
+from . import adverse_event_views, session_views, views, visit_views
 
 app_name = "assessments"
 
@@ -42,4 +42,12 @@ urlpatterns += [
 urlpatterns += [
     path("adverse-events/", adverse_event_views.adverse_event_list, name="adverse-event-list"),
     path("adverse-events/export/", adverse_event_views.adverse_event_export, name="adverse-event-export"),
+    path(
+        "start/<int:patient_pk>/earlier-draft/", visit_views.assessment_earlier_draft, name="assessment-earlier-draft"
+    ),
+    path(
+        "sessions/start/<int:patient_pk>/earlier-draft/",
+        visit_views.session_earlier_draft,
+        name="session-earlier-draft",
+    ),
 ]

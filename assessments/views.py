@@ -23,10 +23,9 @@ from accounts.versioning import edit_conflict
 from patients import safety_state
 from patients import services as patient_services
 from patients.gate import PatientDecision
-from patients.models import Patient
 from patients.reference_text import without_references
 
-from . import anatomy, forms, gunn_signs, outcomes, rom, scales, services
+from . import anatomy, forms, gunn_signs, outcomes, rom, scales, services, visit_views
 from .models import (
     Assessment,
     AssessmentRow,
@@ -68,7 +67,10 @@ GRID_LEVELS = anatomy.LEVEL_CODES[: anatomy.LEVEL_CODES.index("S2") + 1]  # C1 t
 
 def _assessment(pk: int) -> Assessment:
     return get_object_or_404(
-        Assessment.objects.select_related("patient", "physiotherapist", "signed_by", "entered_in_error_by"), pk=pk
+        Assessment.objects.select_related(
+            "patient", "physiotherapist", "signed_by", "entered_in_error_by", "appointment"
+        ),
+        pk=pk,
     )
 
 
@@ -82,13 +84,7 @@ def own_record(request: AuthenticatedHttpRequest, record: Assessment | Treatment
 @require_POST
 @permission_required("assessments.add_assessment")
 def assessment_start(request: AuthenticatedHttpRequest, patient_pk: int) -> HttpResponse:
-    patient = get_object_or_404(Patient, pk=patient_pk)
-    try:
-        assessment = services.assessment_start(patient=patient, physiotherapist=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(patient)
-    return redirect(assessment)
+    return visit_views.start_record(request, patient_pk, Assessment)
 
 
 @permission_required("assessments.view_assessment")

@@ -50,6 +50,7 @@ class ChartAction:
     method: str = "get"
     icon: str = ""
     is_clinical: bool = True
+    fields: tuple[tuple[str, str], ...] = ()  # hidden inputs the form posts with it
 
 
 Provider = Callable[["Patient", int], list[TimelineEntry]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from patients.models import Patient
@@ -72,3 +74,23 @@ def next_appointment(patient: Patient) -> list[HeaderFact]:
             tone="primary",
         )
     ]
+
+
+def todays_arrivals(patient: Patient) -> list[Appointment]:
+    """The patient's appointments of today that are checked in: read from the timeline's rows when they reach back to
+    today (no query), else asked for."""
+    today = timezone.localdate()
+    start = datetime.combine(today, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    cached = patient.__dict__.get(CACHE)
+    if cached is not None and (len(cached[1]) < cached[0] or cached[1][-1].starts_at < start):
+        rows = cached[1]
+    else:
+        rows = list(
+            Appointment.objects.filter(patient=patient, status=AppointmentStatus.ARRIVED)
+            .on_days(today, today)
+            .select_related("appointment_type")
+        )
+    return sorted(
+        (a for a in rows if a.status == AppointmentStatus.ARRIVED and timezone.localdate(a.starts_at) == today),
+        key=lambda a: a.starts_at,
+    )

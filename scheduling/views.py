@@ -29,7 +29,7 @@ from patients.models import Patient
 from patients.readiness import readiness_for
 from patients.services import patient_search as search_patients
 
-from . import feeds, schedule, services
+from . import feeds, schedule, services, visit_actions
 from .forms import (
     AppointmentBookForm,
     AppointmentCancelForm,
@@ -238,6 +238,7 @@ def appointment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         "waitlist_matches": services.waitlist_matches(appointment=appointment) if is_cancelled else [],
         "is_today": timezone.localtime(appointment.starts_at).date() == timezone.localdate(),
         "has_started": appointment.starts_at <= timezone.now(),
+        "visit_actions": visit_actions.actions_for(appointment, request.user),
         "series_count": Appointment.objects.filter(series_key=appointment.series_key).count()
         if appointment.series_key
         else 0,

@@ -3,7 +3,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0010_rom_measurement_name"),
+        ("assessments", "0011_visit_appointment_link"),
     ]
 
     operations = [

@@ -35,7 +35,7 @@ from ..models import (
     SignFinding,
     StrengthTest,
 )
-from . import sign_checks
+from . import sign_checks, visits
 from .sessions import scored_measure
 from .signing import HISTORY_FIELDS, SUMMARY_FIELDS, _lock_editable, _seal, _touch, content_digest
 
@@ -45,15 +45,50 @@ Row = TypeVar("Row", bound=Model)
 
 @transaction.atomic
 def assessment_start(*, patient: Patient, physiotherapist: User, appointment: Appointment | None = None) -> Assessment:
-    """Start an evaluation, or return this physiotherapist's draft for the patient if one is open."""
+    """Open the appointment's assessment, or continue this physiotherapist's draft of today, or start one.
+
+    Raises visits.EarlierDraft when their open draft is from an earlier day (the page asks what to do with it),
+    visits.AppointmentTaken when the appointment already has someone else's or a signed assessment.
+    """
     patient_services.refuse_if_archived(patient, before="starting an assessment")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
-    existing = Assessment.objects.filter(
-        patient=patient, physiotherapist=physiotherapist, status=AssessmentStatus.DRAFT
-    ).first()
-    if existing is not None:
-        return existing
-    return Assessment.objects.create(patient=patient, physiotherapist=physiotherapist, appointment=appointment)
+    return visits.record_start(
+        Assessment,
+        patient=patient,
+        physiotherapist=physiotherapist,
+        appointment=appointment,
+        create=lambda: Assessment.objects.create(
+            patient=patient, physiotherapist=physiotherapist, appointment=appointment
+        ),
+    )
+
+
+@transaction.atomic
+def assessment_start_new(
+    *,
+    patient: Patient,
+    physiotherapist: User,
+    earlier: Assessment,
+    error_reason: str | None = None,
+    appointment: Appointment | None = None,
+) -> Assessment:
+    """A new assessment beside the earlier draft: kept, or marked entered in error with `error_reason`."""
+    patient_services.refuse_if_archived(patient, before="starting an assessment")
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    return visits.record_start_new(
+        Assessment,
+        patient=patient,
+        physiotherapist=physiotherapist,
+        appointment=appointment,
+        earlier=earlier,
+        error_reason=error_reason,
+        mark_in_error=lambda draft, reason: assessment_mark_entered_in_error(
+            assessment=draft, by=physiotherapist, reason=reason
+        ),
+        create=lambda: Assessment.objects.create(
+            patient=patient, physiotherapist=physiotherapist, appointment=appointment
+        ),
+    )
 
 
 def _lock_draft(assessment: Assessment, version: int | None = None) -> Assessment:

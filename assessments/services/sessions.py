@@ -10,6 +10,7 @@ from typing import Any
 from auditlog.signals import accessed
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from patients import gate, safety_state
@@ -19,6 +20,7 @@ from scheduling.models import Appointment
 
 from .. import anatomy, gunn_signs, needling_safety, outcomes, site_gate
 from ..models import (
+    ENTERED_IN_ERROR_FIELDS,
     AdverseEvent,
     Assessment,
     AssessmentStatus,
@@ -26,7 +28,7 @@ from ..models import (
     OutcomeMeasure,
     TreatmentSession,
 )
-from . import sign_checks
+from . import sign_checks, visits
 from .signing import (
     SESSION_CLOSE_FIELDS,
     SESSION_HEADER_FIELDS,
@@ -86,14 +88,49 @@ def planned_sites(rows: Iterable[NeedledSite]) -> list[site_gate.PlannedSite]:
 def session_start(
     *, patient: Patient, physiotherapist: User, appointment: Appointment | None = None
 ) -> TreatmentSession:
-    """Open today's treatment session, or return this physiotherapist's open draft for the patient."""
+    """Open the appointment's treatment session, or continue this physiotherapist's draft of today, or open a new one.
+
+    Raises visits.EarlierDraft when their open draft is from an earlier day (the page asks what to do with it),
+    visits.AppointmentTaken when the appointment already has someone else's or a signed session.
+    """
     patient_services.refuse_if_archived(patient, before="recording a treatment")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()
-    existing = TreatmentSession.objects.filter(
-        patient=patient, physiotherapist=physiotherapist, status=AssessmentStatus.DRAFT
-    ).first()
-    if existing is not None:
-        return existing
+    return visits.record_start(
+        TreatmentSession,
+        patient=patient,
+        physiotherapist=physiotherapist,
+        appointment=appointment,
+        create=lambda: _session_create(patient=patient, physiotherapist=physiotherapist, appointment=appointment),
+    )
+
+
+@transaction.atomic
+def session_start_new(
+    *,
+    patient: Patient,
+    physiotherapist: User,
+    earlier: TreatmentSession,
+    error_reason: str | None = None,
+    appointment: Appointment | None = None,
+) -> TreatmentSession:
+    """Today's session beside the earlier draft: kept, or marked entered in error with `error_reason`."""
+    patient_services.refuse_if_archived(patient, before="recording a treatment")
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()
+    return visits.record_start_new(
+        TreatmentSession,
+        patient=patient,
+        physiotherapist=physiotherapist,
+        appointment=appointment,
+        earlier=earlier,
+        error_reason=error_reason,
+        mark_in_error=lambda draft, reason: session_mark_entered_in_error(
+            session=draft, by=physiotherapist, reason=reason
+        ),
+        create=lambda: _session_create(patient=patient, physiotherapist=physiotherapist, appointment=appointment),
+    )
+
+
+def _session_create(*, patient: Patient, physiotherapist: User, appointment: Appointment | None) -> TreatmentSession:
     assessment = (
         Assessment.objects.filter(patient=patient, status=AssessmentStatus.SIGNED).order_by("-signed_at").first()
     )
@@ -105,6 +142,24 @@ def session_start(
         **_current_references(patient),
         aftercare_advice=needling_safety.aftercare_advice(has_thorax_site=False),
     )
+
+
+@transaction.atomic
+def session_mark_entered_in_error(*, session: TreatmentSession, by: User, reason: str) -> TreatmentSession:
+    """A mistaken session is marked, never deleted, by the physiotherapist who gave it; it stays readable with the
+    reason (and, once signed, its digest)."""
+    locked = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    if locked.physiotherapist_id != by.pk:
+        raise ValidationError(NOT_YOUR_SESSION)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why this treatment session was entered in error."})
+    if locked.status != AssessmentStatus.ENTERED_IN_ERROR:
+        locked.status = AssessmentStatus.ENTERED_IN_ERROR
+        locked.entered_in_error_at = timezone.now()
+        locked.entered_in_error_by = by
+        locked.entered_in_error_reason = reason.strip()
+        locked.save(update_fields=sorted(ENTERED_IN_ERROR_FIELDS))
+    return locked
 
 
 def _current_references(patient: Patient) -> dict[str, Any]:

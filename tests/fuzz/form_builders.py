@@ -24,6 +24,7 @@ from assessments import adverse_event_forms, needling_plan
 from assessments import forms as assessment_forms
 from assessments.anatomy import Side
 from assessments.models import Assessment, TreatmentSession
+from assessments.visit_forms import EarlierDraftForm
 from patients import forms as patient_forms
 from patients import questionnaire_forms
 from patients.models import REGION_LABELS, Patient, QuestionnaireResponse, SafetyFlag
@@ -262,6 +263,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     assessment_forms.OutcomeForm: _outcome,
     assessment_forms.DateRangeForm: plain(assessment_forms.DateRangeForm),
     adverse_event_forms.AdverseEventFilterForm: plain(adverse_event_forms.AdverseEventFilterForm),
+    EarlierDraftForm: plain(EarlierDraftForm, noun="session", day="Thursday 26 November 2026"),
     # records
     records_forms.PatientPickForm: plain(records_forms.PatientPickForm),
     records_forms.DisclosureFields: plain(records_forms.DisclosureFields),

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from accounts.forms import TwoFactorCodeForm
 from assessments.forms import AddendumForm, NeedledSiteForm, NeedlingPlanForm, SignForm
 from assessments.models import Assessment, TreatmentSession
+from assessments.visit_forms import EarlierDraftForm
 from patients.forms import FlagMapForm
 from patients.models import SafetyFlag
 from records import importing
@@ -77,6 +78,16 @@ FALLBACKS = {
         ("physio",), (("pk", "assessment"),), lambda w: NeedlingPlanForm(offered=plan_targets_offered())
     ),
     "patients:patient-restore": Fallback(STAFF, (("pk", "patient"),)),
+    # The question about a draft from an earlier day: the fuzz world's drafts are of today.
+    **{
+        f"assessments:{kind}-earlier-draft": Fallback(
+            ("physio",),
+            (("patient_pk", "patient"),),
+            lambda w, kind=kind: EarlierDraftForm(noun=kind),
+            extra=(("draft", ()), ("appointment", ())),
+        )
+        for kind in ("session", "assessment")
+    },
     "patients:safety-flag-map": Fallback(
         ("physio",),
         (("pk", "patient"), ("response_pk", "response"), ("flag_pk", "flag")),

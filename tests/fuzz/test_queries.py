@@ -58,6 +58,8 @@ QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
     "assessments:adverse-event-report": {"start": DAYS, "end": DAYS},
     "assessments:adverse-event-list": ADVERSE_EVENT_FILTERS | {"page": PAGE_NUMBERS},
     "assessments:adverse-event-export": ADVERSE_EVENT_FILTERS,
+    "assessments:session-earlier-draft": {"appointment": ()},
+    "assessments:assessment-earlier-draft": {"appointment": ()},
     "questionnaire:section": {"check": ("1",)},
     "records:patient-pick": {"q": ("Nguyen",), "page": PAGE_NUMBERS},
     "scheduling:schedule-day": {"date": DAYS, "practitioners": PAGE_NUMBERS},

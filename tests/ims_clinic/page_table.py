@@ -126,6 +126,9 @@ PAGES = [
     Page("assessments:assessment-entered-in-error", POST_ONLY, (("pk", "assessment"),)),
     Page("assessments:assessment-print", CLINICAL_PAGE, (("pk", "assessment"),)),
     Page("assessments:session-start", POST_ONLY, (("patient_pk", "patient"),)),
+    # Before a draft from an earlier day is continued or set aside: the question (GET), the answer (POST).
+    Page("assessments:session-earlier-draft", CLINICAL_PAGE, (("patient_pk", "patient"),)),
+    Page("assessments:assessment-earlier-draft", CLINICAL_PAGE, (("patient_pk", "patient"),)),
     Page("assessments:session-detail", CLINICAL_PAGE, (("pk", "session"),)),
     Page("assessments:session-recheck", POST_ONLY, (("pk", "session"),)),
     Page("assessments:session-header", POST_ONLY, (("pk", "session"),)),
