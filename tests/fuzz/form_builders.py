@@ -269,6 +269,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     records_forms.PatientImportUploadForm: plain(records_forms.PatientImportUploadForm),
     records_forms.PatientImportConfirmForm: _import_confirm,
     records_forms.IntegrationTokenForm: plain(records_forms.IntegrationTokenForm),
+    assessment_forms.PrintRecipientForm: plain(assessment_forms.PrintRecipientForm),
 }
 
 # Values a field's page would offer beyond its choices and initial value: what makes a form valid.
