@@ -218,6 +218,13 @@ def prefilled_sections(*, course: Course, kind: str, patient: Patient) -> dict[s
     if course.sites_treated:
         treatment += f"\nNeedled: {'; '.join(course.sites_treated)}."
     latest = course.sessions[-1] if course.sessions else None
+    plan = latest.plan if latest and latest.plan else assessment.plan
+    if kind == LetterKind.DISCHARGE_SUMMARY:
+        plan = (
+            f"Discharged from IMS treatment. The last plan recorded: {plan}"
+            if plan
+            else "Discharged from IMS treatment."
+        )
     return {
         "opening": opening,
         "complaint": complaint,
@@ -226,7 +233,7 @@ def prefilled_sections(*, course: Course, kind: str, patient: Patient) -> dict[s
         "outcome": "\n".join(course.outcome_lines) or "No outcome measure was repeated during the course.",
         "adverse_events": "\n".join(course.adverse_event_lines) or "None recorded during the course.",
         "advice": latest.aftercare_advice if latest else "",
-        "plan": (latest.plan if latest and latest.plan else assessment.plan),
+        "plan": plan,
     }
 
 
