@@ -68,7 +68,7 @@ def _render_list(
         {
             "assessment": course,
             "forms": [
-                (button, LetterCreateForm(initial={"assessment": course.pk, "kind": kind}))
+                (button, LetterCreateForm(initial={"assessment": course.pk, "kind": kind}, auto_id=False))
                 for kind, button in CREATE_BUTTONS.items()
             ],
         }
