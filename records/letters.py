@@ -16,7 +16,6 @@ from typing import Any
 from auditlog.signals import accessed
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.audit import audit
@@ -285,12 +284,13 @@ LETTER_EDITED_FIELDS = ("recipient_name", "recipient_address", *LETTER_SECTIONS)
 def letter_save_fields(*, letter: Letter, data: dict[str, Any], version: int, by: User) -> Letter:
     """Save the draft's recipient and sections, compare-and-set on its version."""
     locked = _lock_draft(letter, version, by)
-    changes = {field: data[field] for field in LETTER_EDITED_FIELDS if field in data}
-    for field, value in changes.items():
-        setattr(locked, field, value)
+    fields = [field for field in LETTER_EDITED_FIELDS if field in data]
+    for field in fields:
+        setattr(locked, field, data[field])
     locked.full_clean()
-    Letter.objects.filter(pk=locked.pk).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
-    locked.refresh_from_db()
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=[*fields, "version", "updated_at"])  # through the model: the audit log sees it
     return locked
 
 

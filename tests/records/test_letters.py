@@ -415,3 +415,13 @@ def test_the_assessment_summary_prints_on_the_letterhead_for_the_file_or_a_named
     assert "To: Dr. Ada Okafor, Kitsilano Family Practice" in referral
     assert too_long.status_code == 200 and "Keep the recipient to 200 characters or fewer." in text(too_long)
     assert "For the patient's file" in text(too_long)
+
+
+def test_every_change_to_a_draft_is_in_the_audit_log(author_client: Client, full_patient: Patient) -> None:
+    letter = draft(full_patient)
+
+    author_client.post(letter.get_absolute_url(), edit_data(letter, advice="Walk daily."))
+
+    changes = LogEntry.objects.get_for_object(letter).filter(action=LogEntry.Action.UPDATE)
+    assert [entry.changes_dict["advice"][1] for entry in changes] == ["Walk daily."]
+    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(letter.pk), patient_id=full_patient.pk)
