@@ -425,3 +425,13 @@ def test_every_change_to_a_draft_is_in_the_audit_log(author_client: Client, full
     changes = LogEntry.objects.get_for_object(letter).filter(action=LogEntry.Action.UPDATE)
     assert [entry.changes_dict["advice"][1] for entry in changes] == ["Walk daily."]
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(letter.pk), patient_id=full_patient.pk)
+
+
+def test_an_unknown_kind_of_letter_is_refused_with_a_message_and_nothing_saved(
+    author_client: Client, full_patient: Patient
+) -> None:
+    response = create_post(author_client, full_patient, course(full_patient), kind="invoice")
+
+    assert response.status_code == 400
+    assert "Choose the kind of letter." in text(response)
+    assert not Letter.objects.exists()
