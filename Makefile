@@ -37,9 +37,11 @@ test: $(INSTALLED)
 e2e: $(INSTALLED)
 	$(BIN)/python tests/run_suite.py tests/e2e $(PYTEST_ARGS)
 
-# The browser journey of a clinic day, saving its screenshots (desk, tablet, phone) to docs/screenshots/.
+# The browser journey of a clinic day, saving its screenshots (desk, tablet, phone) to docs/screenshots/,
+# and the printed letters and assessment summary at A4.
 screenshots: $(INSTALLED)
 	IMS_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python tests/run_suite.py tests/e2e/test_clinic_day.py -k day
+	IMS_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python tests/run_suite.py tests/e2e/test_letters.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

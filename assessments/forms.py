@@ -733,3 +733,17 @@ class DateRangeForm(forms.Form):
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             self.add_error("end", "The end of the range is before its start.")
         return cleaned
+
+
+class PrintRecipientForm(forms.Form):
+    """Whom a printed assessment summary is for: a referral's recipient, or nobody for the patient's file."""
+
+    to = forms.CharField(
+        label="To (optional)",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Keep the recipient to 200 characters or fewer."},
+    )
+
+    def clean_to(self) -> str:
+        return " ".join(self.cleaned_data["to"].split())

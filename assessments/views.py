@@ -13,6 +13,7 @@ from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -24,6 +25,7 @@ from patients import safety_state
 from patients import services as patient_services
 from patients.gate import PatientDecision
 from patients.reference_text import without_references
+from scheduling.models import Practitioner
 
 from . import anatomy, forms, gunn_signs, outcomes, rom, scales, services, visit_views
 from .models import (
@@ -867,9 +869,15 @@ def assessment_print(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(pk)
     services.assessment_printed(assessment=assessment)
     summary = _summary_context(assessment, None)
+    recipient_form = forms.PrintRecipientForm(request.GET)
     context = {
         "assessment": assessment,
         "patient": assessment.patient,
+        "recipient_form": recipient_form,
+        "recipient": recipient_form.cleaned_data["to"] if recipient_form.is_valid() else "",
+        "practitioner": Practitioner.objects.filter(user_id=assessment.physiotherapist_id).first(),
+        "letter_date": timezone.localdate(assessment.signed_at) if assessment.signed_at else timezone.localdate(),
+        "watermark": "DRAFT: not signed." if assessment.is_draft else "",
         **assessment_record_tables(assessment),
         "summary": summary["summary"],
         "evidence_words": summary["evidence_words"],

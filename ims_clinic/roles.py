@@ -70,6 +70,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "scheduling.view_waitlistentry",
             "scheduling.manage_own_calendar_feed",
             "records.export_patient_record",
+            # Discharge summaries and letters to the family doctor: written, signed, printed or sent.
+            "records.add_letter",
+            "records.change_letter",
+            "records.view_letter",
         }
     ),
     # Staff accounts, practitioners' hours, appointment types, the audit log.

@@ -63,6 +63,13 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "IMS Clinic")
+# The letterhead of printed letters and summaries. The address is one line per line ("\n" between them);
+# the logo is a static file's path (a vendored demo logo unless the clinic sets its own).
+CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "Suite 210, 1450 West Broadway\nVancouver, BC  V6H 1H4")
+CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "604-555-0142")
+CLINIC_FAX = os.environ.get("CLINIC_FAX", "604-555-0143")
+CLINIC_EMAIL = os.environ.get("CLINIC_EMAIL", "front.desk@ims-clinic.example")
+CLINIC_LOGO = os.environ.get("CLINIC_LOGO", "img/clinic-logo.svg")
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "America/Vancouver")
 LANGUAGE_CODE = "en-ca"
 USE_I18N = True

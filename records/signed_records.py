@@ -14,6 +14,9 @@ from django.db import models
 from assessments import services as assessment_services
 from assessments.models import Assessment, TreatmentSession
 
+from . import letters
+from .models import Letter
+
 
 @dataclass(frozen=True)
 class SignedRecordKind:
@@ -37,6 +40,7 @@ SIGNED_RECORDS: list[SignedRecordKind] = [
     SignedRecordKind(
         TreatmentSession, assessment_services.session_content_digest, assessment_services.SESSION_SIGNED_ROWS
     ),
+    SignedRecordKind(Letter, letters.letter_content_digest, {}),
 ]
 BATCH = 500
 

@@ -53,7 +53,7 @@ class PractitionerAdmin(admin.ModelAdmin):
     list_display = ["display_name", "user", "registration_number", "colour", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["display_name", "registration_number", "user__username"]
-    fields = ["user", "display_name", "registration_number", "colour", "is_active"]
+    fields = ["user", "display_name", "registration_number", "credentials", "colour", "is_active"]
     inlines = [WorkingHoursInline, TimeOffInline]
 
     def formfield_for_foreignkey(

@@ -58,6 +58,8 @@ class Practitioner(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="practitioner")
     display_name = models.CharField(max_length=100)
     registration_number = models.CharField(max_length=40, blank=True)
+    # Letters after the name, as the signature block of printed letters shows them ("BScPT, FCAMPT").
+    credentials = models.CharField(max_length=100, blank=True)
     colour = models.CharField("calendar colour", max_length=10, choices=CalendarColour, default=CalendarColour.BLUE)
     is_active = models.BooleanField(default=True)
     # Only the hash of the calendar feed's secret; the token itself is shown once.

@@ -30,7 +30,8 @@ from patients import questionnaire_forms
 from patients.models import REGION_LABELS, Patient, QuestionnaireResponse, SafetyFlag
 from patients.safety_rules import Section
 from records import forms as records_forms
-from records import importing
+from records import importing, letter_forms
+from records.models import Letter
 from scheduling import forms as scheduling_forms
 from scheduling.models import Practitioner
 from tests.factories import TEST_PASSWORD
@@ -203,6 +204,11 @@ def _import_confirm(world: World) -> list[Bind]:
     return [lambda data, files: records_forms.PatientImportConfirmForm(data)]
 
 
+def _letter_form(world: World) -> list[Bind]:
+    letter = Letter.objects.get(pk=world.ids["letter"])
+    return [lambda data, files: letter_forms.LetterForm(data, files, instance=letter)]
+
+
 def signed_import() -> str:
     """A payload the upload page signs: one plain row, one hostile."""
     rows = "given_name,family_name,date_of_birth\nAda,Lovelace,1990-01-01\n<b id=fz7261>,{{ x }},9999-12-31\n"
@@ -272,6 +278,11 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     records_forms.PatientImportUploadForm: plain(records_forms.PatientImportUploadForm),
     records_forms.PatientImportConfirmForm: _import_confirm,
     records_forms.IntegrationTokenForm: plain(records_forms.IntegrationTokenForm),
+    assessment_forms.PrintRecipientForm: plain(assessment_forms.PrintRecipientForm),
+    letter_forms.LetterCreateForm: plain(letter_forms.LetterCreateForm),
+    letter_forms.LetterForm: lambda world: _letter_form(world),
+    letter_forms.LetterEnteredInErrorForm: plain(letter_forms.LetterEnteredInErrorForm),
+    letter_forms.LetterDisclosureForm: plain(letter_forms.LetterDisclosureForm),
 }
 
 # Values a field's page would offer beyond its choices and initial value: what makes a form valid.

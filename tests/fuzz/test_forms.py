@@ -27,6 +27,8 @@ from patients.forms import FlagMapForm
 from patients.models import SafetyFlag
 from records import importing
 from records.forms import PatientImportConfirmForm
+from records.letter_forms import LetterCreateForm, LetterDisclosureForm
+from records.models import Letter
 from tests.fuzz.crawl import Action, post_actions
 from tests.fuzz.form_builders import plan_targets_offered
 from tests.fuzz.harness import FILE, FUZZ_SETTINGS, send
@@ -95,6 +97,20 @@ FALLBACKS = {
     ),
     "patients:safety-flags-acknowledge-low": Fallback(("physio",), (("pk", "patient"), ("response_pk", "response"))),
     "records:patient-import-confirm": Fallback(("front_desk",), (), _signed_import),
+    # Letters: a course needs a signed assessment, signing a letter needs its parts written, and only a signed
+    # letter takes an addendum or is printed or sent; the fuzz world's letter is a draft about a draft.
+    "records:letter-create": Fallback(
+        ("physio",),
+        (("pk", "patient"),),
+        lambda w: LetterCreateForm(initial={"assessment": w["assessment"], "kind": "discharge_summary"}),
+    ),
+    "records:letter-sign": Fallback(
+        ("physio",),
+        (("pk", "letter"),),
+        lambda w: SignForm(initial={"version": Letter.objects.get(pk=w["letter"]).version}),
+    ),
+    "records:letter-send": Fallback(("physio",), (("pk", "letter"),), lambda w: LetterDisclosureForm()),
+    "records:letter-addendum-create": Fallback(("physio",), (("pk", "letter"),), lambda w: AddendumForm()),
     **{
         f"scheduling:appointment-{change}": Fallback(
             STAFF, (("pk", "appointment"),), extra=(("next", ("/schedule/", "https://evil.example/")),)
@@ -162,6 +178,8 @@ POSTED = sorted(
         "records:clinic-export",
         "records:integration-list",
         "records:integration-revoke",
+        "records:letter-detail",
+        "records:letter-entered-in-error",
         "records:patient-export",
         "records:patient-import",
         "scheduling:appointment-cancel",

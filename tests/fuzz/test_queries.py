@@ -62,6 +62,8 @@ QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
     "assessments:assessment-earlier-draft": {"appointment": ()},
     "questionnaire:section": {"check": ("1",)},
     "records:patient-pick": {"q": ("Nguyen",), "page": PAGE_NUMBERS},
+    "records:letter-list": {"page": PAGE_NUMBERS},
+    "assessments:assessment-print": {"to": ("Dr. Ada Lovelace, Kitsilano Family Practice",)},
     "scheduling:schedule-day": {"date": DAYS, "practitioners": PAGE_NUMBERS},
     "scheduling:practitioner-week": {"date": DAYS},
     "scheduling:appointment-create": BOOKING,

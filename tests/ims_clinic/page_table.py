@@ -20,6 +20,7 @@ from assessments import services as assessment_services
 from assessments.models import NeedledSite
 from patients import services
 from records import services as records_services
+from records.models import Letter, LetterKind
 from scheduling import services as scheduling_services
 from tests.conftest import PERSONAS
 from tests.factories import (
@@ -189,6 +190,16 @@ PAGES = [
     Page("records:patient-import-confirm", POST_ONLY),
     Page("records:integration-list", ADMIN_PAGE),
     Page("records:integration-revoke", POST_ONLY, (("pk", "integration_token"),)),
+    # Letters about a course: the physiotherapist's alone (the world's letter is the physio persona's draft, so
+    # its print-or-send page sends them back to the letter until it is signed).
+    Page("records:letter-list", CLINICAL_PAGE, PATIENT),
+    Page("records:letter-create", POST_ONLY, PATIENT),
+    Page("records:letter-detail", CLINICAL_PAGE, (("pk", "letter"),)),
+    Page("records:letter-sign", CLINICAL_PAGE, (("pk", "letter"),)),
+    Page("records:letter-preview", CLINICAL_PAGE, (("pk", "letter"),)),
+    Page("records:letter-send", {**CLINICAL_PAGE, "physio": 302}, (("pk", "letter"),)),
+    Page("records:letter-addendum-create", POST_ONLY, (("pk", "letter"),)),
+    Page("records:letter-entered-in-error", POST_ONLY, (("pk", "letter"),)),
     Page("fhir:base", FHIR_API),
     Page("fhir:resource-read", FHIR_API, (("resource_type", "fhir_type"), ("resource_id", "patient"))),
     Page("fhir:patient-everything", FHIR_API, (("resource_id", "patient"),)),
@@ -242,6 +253,13 @@ def world(db: None) -> dict[str, object]:
             name="Referral portal", created_by=UserFactory(), submission_key=uuid.uuid4(), result_url="/"
         )[0].pk,
         "fhir_type": "Patient",
+        "letter": Letter.objects.create(
+            patient=consent.patient,
+            assessment=assessment,
+            kind=LetterKind.DISCHARGE_SUMMARY,
+            author=practitioner.user,
+            complaint="Lateral elbow pain",
+        ).pk,
     }
 
 

@@ -1,5 +1,6 @@
 """`manage.py verify_records` recomputes every signed record's digest and names any that changed."""
 
+import uuid
 from io import StringIO
 
 import pytest
@@ -10,6 +11,7 @@ from assessments import services as assessment_services
 from assessments.models import Assessment, NeedledSite, TreatmentSession
 from patients import services as patient_services
 from patients.models import RecheckAnswer
+from records import letters
 from records.signed_records import SIGNED_RECORDS
 from records.signed_records import verify as verify_all
 from tests.assessments.signing import sign_assessment
@@ -117,14 +119,26 @@ def test_many_records_are_verified_a_batch_at_a_time_with_the_digests_signing_co
 ) -> None:
     """verify_records reads the rows of 500 records at a time: a query per kind of row, not per record."""
     for _ in range(3):
-        signed_with_rows()
+        assessment, _session = signed_with_rows()
+        letter = letters.letter_create(
+            assessment=assessment,
+            kind="discharge_summary",
+            author=assessment.physiotherapist,
+            submission_key=uuid.uuid4(),
+            result_url="",
+        )
+        letters.letter_sign(letter=letter, signed_by=letter.author, version=letter.version)
     for kind in SIGNED_RECORDS:  # batched, each digest is the one computed at signing
         records = list(kind.signed())
         assert len(records) == 3
         assert kind.digests(records) == {record.pk: getattr(record, kind.digest_field) for record in records}
 
     rows = len(assessment_services.ASSESSMENT_SIGNED_ROWS) + len(assessment_services.SESSION_SIGNED_ROWS)
-    with django_assert_max_num_queries(2 + rows):  # the records of each kind, then each kind of row once
+    with django_assert_max_num_queries(len(SIGNED_RECORDS) + rows):  # the records of each kind, each kind of row once
         results = list(verify_all())
 
-    assert results == [("assessments.Assessment", 3, []), ("assessments.TreatmentSession", 3, [])]
+    assert results == [
+        ("assessments.Assessment", 3, []),
+        ("assessments.TreatmentSession", 3, []),
+        ("records.Letter", 3, []),
+    ]
