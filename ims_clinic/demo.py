@@ -47,6 +47,8 @@ from patients.models import (
     RecheckAnswer,
 )
 from patients.safety_rules import BodyRegion
+from records import letters
+from records.models import LetterKind
 from scheduling import services as scheduling_services
 from scheduling.models import Appointment, AppointmentType, Practitioner, WorkingHours
 
@@ -976,6 +978,8 @@ def _tell(cast: Cast, story: DemoStory) -> None:
             _complete(cast, appointment, starts_at + timedelta(minutes=30))
             last_desk = starts_at + timedelta(minutes=32)
 
+    if story.discharged:
+        _discharge_letters(clock, assessment, physiotherapist, at=last_desk + timedelta(minutes=20))
     if story.consent_withdrawn_days_ago is not None and consent is not None:
         with clock.at(local(clinic_day(clock.today - timedelta(days=story.consent_withdrawn_days_ago)), time(11))):
             patient_services.consent_withdraw(
@@ -987,6 +991,40 @@ def _tell(cast: Cast, story: DemoStory) -> None:
         # Booked on the way out of the last visit; after a long pause, booked today on the phone.
         booked_at = last_desk if clock.now - last_desk < timedelta(weeks=3) else clock.now
         _book(cast, patient, story.physiotherapist, starts_at, TREATMENT, booked_at)
+
+
+def _discharge_letters(clock: DemoClock, assessment: Assessment, physiotherapist: User, *, at: datetime) -> None:
+    """At the end of a course: the discharge summary for the file and a letter to the family doctor, drafted
+    from the course, given a line of the physiotherapist's own and signed that afternoon."""
+    assessment = Assessment.objects.select_related("patient").get(pk=assessment.pk)  # as signed
+    patient = assessment.patient
+    for kind, recipient in (
+        (LetterKind.DISCHARGE_SUMMARY, {}),
+        (
+            LetterKind.FAMILY_DOCTOR,
+            {
+                "recipient_name": patient.family_doctor or "Dr. Helen Park",
+                "recipient_address": "Fleetwood Family Practice\n15910 Fraser Highway\nSurrey, BC V4N 0X9",
+            },
+        ),
+    ):
+        with clock.at(at):
+            letter = letters.letter_create(
+                assessment=assessment, kind=kind, author=physiotherapist, submission_key=uuid.uuid4(), result_url=""
+            )
+            letter = letters.letter_save_fields(
+                letter=letter,
+                data={
+                    **recipient,
+                    "advice": "Keep up the home exercise programme daily; heat and light activity for soreness.",
+                    "plan": "Discharged with goals reached. To call the clinic if the pain comes back.",
+                },
+                version=letter.version,
+                by=physiotherapist,
+            )
+        with clock.at(at + timedelta(minutes=10)):
+            letters.letter_sign(letter=letter, signed_by=physiotherapist, version=letter.version)
+        at += timedelta(minutes=15)
 
 
 # Patients without a course yet, and the state of their safety questionnaire.

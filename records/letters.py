@@ -79,6 +79,11 @@ class Course:
         return timezone.localdate(self.sessions[-1].started_at) if self.sessions else None
 
 
+def _day(day: date) -> str:
+    """A date as a letter writes it: 26 November 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def _side(code: str) -> str:
     try:
         return anatomy.SIDE_LABELS[anatomy.Side(code)]
@@ -118,7 +123,7 @@ def course_of(assessment: Assessment) -> Course:
     events = AdverseEvent.objects.filter(session__in=sessions).select_related("session").order_by("reported_at", "pk")
     types = needling_safety.ADVERSE_EVENT_TYPE_BY_CODE
     adverse_event_lines = [
-        f"{timezone.localdate(event.session.started_at):%Y-%m-%d}: "
+        f"{_day(timezone.localdate(event.session.started_at))}: "
         f"{types[event.event_type].label if event.event_type in types else event.event_type} "
         f"({event.event_class}). Action taken: {event.action_taken}"
         for event in events
@@ -156,7 +161,7 @@ def _outcome_lines(assessment: Assessment, sessions: list[TreatmentSession]) -> 
         change = scales.nprs_change(assessment.pain_now, latest.pain_before or 0)
         lines.append(
             f"Pain (NPRS 0-10): {assessment.pain_now} at the assessment, {latest.pain_before} before the last "
-            f"session on {timezone.localdate(latest.started_at):%Y-%m-%d}; {_change_words(change)}."
+            f"session on {_day(timezone.localdate(latest.started_at))}; {_change_words(change)}."
         )
     measures = OutcomeMeasure.objects.filter(assessment=assessment) | OutcomeMeasure.objects.filter(
         session__in=sessions
@@ -172,15 +177,15 @@ def _outcome_lines(assessment: Assessment, sessions: list[TreatmentSession]) -> 
             continue
         score = outcomes.score_change(code, first.score, latest_measure.score)
         lines.append(
-            f"{spec.name}: {first.score:.1f} on {timezone.localdate(first.recorded_at):%Y-%m-%d} to "
-            f"{latest_measure.score:.1f} on {timezone.localdate(latest_measure.recorded_at):%Y-%m-%d}; "
+            f"{spec.name}: {first.score:.1f} on {_day(timezone.localdate(first.recorded_at))} to "
+            f"{latest_measure.score:.1f} on {_day(timezone.localdate(latest_measure.recorded_at))}; "
             f"{_change_words(score)}."
         )
     return lines
 
 
 def _dates(course: Course) -> str:
-    return ", ".join(f"{timezone.localdate(session.started_at):%Y-%m-%d}" for session in course.sessions)
+    return ", ".join(f"{_day(timezone.localdate(session.started_at))}" for session in course.sessions)
 
 
 def prefilled_sections(*, course: Course, kind: str, patient: Patient) -> dict[str, str]:
@@ -188,17 +193,17 @@ def prefilled_sections(*, course: Course, kind: str, patient: Patient) -> dict[s
     assessment = course.assessment
     count = len(course.sessions)
     sessions_words = f"{count} session{'' if count == 1 else 's'} of IMS (Gunn intramuscular stimulation)"
-    span = f" from {course.first_on:%Y-%m-%d} to {course.last_on:%Y-%m-%d}" if course.sessions else ""
+    span = f" from {_day(course.first_on)} to {_day(course.last_on)}" if course.sessions else ""
     name = f"{patient.given_name} {patient.family_name}"
     if kind == LetterKind.FAMILY_DOCTOR:
         greeting = f"Dear {patient.family_doctor}," if patient.family_doctor else "Dear Doctor,"
         opening = (
-            f"{greeting}\n\nI assessed your patient {name} on {timezone.localdate(assessment.started_at):%Y-%m-%d} "
+            f"{greeting}\n\nI assessed your patient {name} on {_day(timezone.localdate(assessment.started_at))} "
             f"and treated them with {sessions_words}{span}. This letter summarises the course."
         )
     else:
         opening = (
-            f"{name} was assessed on {timezone.localdate(assessment.started_at):%Y-%m-%d} and completed "
+            f"{name} was assessed on {_day(timezone.localdate(assessment.started_at))} and completed "
             f"{sessions_words}{span}. This summary closes the course."
         )
     complaint = assessment.chief_complaint
@@ -386,7 +391,8 @@ def letter_disclose(
         instance=locked,
         patient_id=locked.patient_id,
         data=disclosure.as_data(
-            scope=f"{locked.get_kind_display()} signed {timezone.localtime(locked.signed_at):%Y-%m-%d %H:%M}",
+            scope=f"{locked.get_kind_display()} signed {_day(timezone.localdate(locked.signed_at))} "
+            f"at {timezone.localtime(locked.signed_at):%H:%M}",
             letter=locked.pk,
             content_digest=locked.content_digest,
         ),

@@ -27,6 +27,7 @@ from ims_clinic.management.commands.seed_demo import DEMO_STAFF
 from patients import gate, safety_state
 from patients.models import Patient, RecheckAnswer
 from patients.safety_rules import BodyRegion
+from records.models import Letter, LetterKind, LetterStatus
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus
 
 ZONE = ZoneInfo(settings.TIME_ZONE)
@@ -281,6 +282,16 @@ def assert_the_stories(now: datetime, today: date) -> None:
     assert discharged.status == AssessmentStatus.SIGNED
     assert discharged == discharged.patient.treatment_sessions.order_by("started_at").last()
     assert not discharged.patient.appointments.filter(starts_at__gt=now).exists()
+    # ...and the course ended with a signed discharge summary and letter to the family doctor, signed after the
+    # last session, on its day, each naming the course's sessions.
+    letters = list(Letter.objects.filter(patient=discharged.patient).order_by("signed_at"))
+    assert [letter.kind for letter in letters] == [LetterKind.DISCHARGE_SUMMARY, LetterKind.FAMILY_DOCTOR]
+    for letter in letters:
+        assert letter.status == LetterStatus.SIGNED
+        assert discharged.signed_at < letter.signed_at < now
+        assert timezone.localdate(letter.signed_at) == timezone.localdate(discharged.started_at)
+        assert "6 sessions" in letter.treatment
+    assert letters[1].recipient_name
     # An expired questionnaire, with a visit booked that the gate will hold until a new one is in.
     expired = [
         patient

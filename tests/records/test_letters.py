@@ -3,6 +3,7 @@ marked entered in error, or printed and sent through a recorded disclosure."""
 
 import re
 import uuid
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -66,7 +67,7 @@ def test_a_discharge_summary_is_drafted_from_the_course(full_patient: Patient) -
     assert (
         f"{sessions.count()} sessions of IMS" in letter.opening and f"{sessions.count()} sessions" in letter.treatment
     )
-    assert all(f"{timezone.localdate(s.started_at):%Y-%m-%d}" in letter.treatment for s in sessions)
+    assert all(_in_words(timezone.localdate(s.started_at)) in letter.treatment for s in sessions)
     assert "Needled:" in letter.treatment
     assert "QuickDASH" in letter.outcome or "Disabilities of the Arm" in letter.outcome
     assert "minimal important change" in letter.outcome
@@ -435,3 +436,7 @@ def test_an_unknown_kind_of_letter_is_refused_with_a_message_and_nothing_saved(
     assert response.status_code == 400
     assert "Choose the kind of letter." in text(response)
     assert not Letter.objects.exists()
+
+
+def _in_words(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
