@@ -24,6 +24,7 @@ class SignedRecordKind:
     digest: Callable[..., str]  # digest(record, rows): what the signing service computed
     rows: dict[str, tuple[str, tuple[str, ...]]]  # the related rows the digest covers (see assessments.services)
     digest_field: str = "content_digest"
+    signer_field: str = "signed_by"  # who signed it
 
     def signed(self) -> models.QuerySet:
         """Every record that carries a digest: signed, and also signed then marked entered in error."""
@@ -40,7 +41,7 @@ SIGNED_RECORDS: list[SignedRecordKind] = [
     SignedRecordKind(
         TreatmentSession, assessment_services.session_content_digest, assessment_services.SESSION_SIGNED_ROWS
     ),
-    SignedRecordKind(Letter, letters.letter_content_digest, {}),
+    SignedRecordKind(Letter, letters.letter_content_digest, {}, signer_field="author"),  # only its author signs
 ]
 BATCH = 500
 
@@ -74,8 +75,9 @@ RECENT_LIMIT = 200  # and at most this many of each kind, newest first: the nigh
 
 @dataclass(frozen=True)
 class FailedRecord:
-    record: models.Model  # with signed_by loaded
+    record: models.Model
     kind: str  # in words
+    signed_by: object  # the user who signed it
 
 
 def verify_recent(*, since: datetime, limit: int = RECENT_LIMIT) -> tuple[int, list[FailedRecord]]:
@@ -89,13 +91,13 @@ def verify_recent(*, since: datetime, limit: int = RECENT_LIMIT) -> tuple[int, l
         records = list(
             kind.signed()
             .filter(signed_at__gte=since)
-            .select_related("signed_by")
+            .select_related(kind.signer_field)
             .order_by("-signed_at", "-pk")[:limit]
         )
         recomputed = kind.digests(records)
         checked += len(records)
         failed += [
-            FailedRecord(record, str(kind.model._meta.verbose_name).capitalize())
+            FailedRecord(record, str(kind.model._meta.verbose_name).capitalize(), getattr(record, kind.signer_field))
             for record in records
             if recomputed[record.pk] != getattr(record, kind.digest_field)
         ]

@@ -1,6 +1,7 @@
 """Each role's Today page: the physiotherapist's day, the front desk's arrivals, the clinic admin's review lists."""
 
 import re
+import uuid
 from datetime import datetime, time, timedelta
 from html import unescape
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from assessments import services as assessment_services
 from assessments.models import Assessment, AssessmentStatus, TreatmentSession
+from records import letters
+from records.models import Letter, LetterKind
 from scheduling.models import AppointmentStatus, Practitioner
 from tests.assessments.signing import sign_assessment
 from tests.factories import (
@@ -460,6 +463,25 @@ def test_the_clinic_admin_sees_recently_signed_records_that_fail_verification(ad
 
     assert f"Assessment {tampered.signed_by}" in failed
     assert failed.count("Assessment ") == 1 and "Left knee" not in failed
+
+
+@pytest.mark.django_db
+def test_a_signed_letter_that_no_longer_matches_is_listed_with_its_author(admin_client: Client) -> None:
+    assessment = really_signed_assessment()
+    letter = letters.letter_create(
+        assessment=assessment,
+        kind=LetterKind.DISCHARGE_SUMMARY,
+        author=assessment.physiotherapist,
+        submission_key=uuid.uuid4(),
+        result_url="",
+    )
+    letter = letters.letter_sign(letter=letter, signed_by=letter.author, version=letter.version)
+    assert "Every one matches its signature." in section(admin_client.get(reverse("home")), "failed-heading")
+    Letter.objects.filter(pk=letter.pk).update(plan="Changed behind the application's back")
+
+    failed = section(admin_client.get(reverse("home")), "failed-heading")
+
+    assert f"Letter {assessment.physiotherapist}" in failed and "behind" not in failed
 
 
 # --- Several roles, paging -------------------------------------------------------------------------------------
