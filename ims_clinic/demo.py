@@ -993,6 +993,12 @@ def _tell(cast: Cast, story: DemoStory) -> None:
         _book(cast, patient, story.physiotherapist, starts_at, TREATMENT, booked_at)
 
 
+PRACTICE_ADDRESSES = {  # the demo family doctors' practices (fictional addresses)
+    "Mount Pleasant Family Practice": "3998 Main Street\nVancouver, BC V5V 3P2",
+    "Kerrisdale Medical": "2025 West 42nd Avenue\nVancouver, BC V6M 2B5",
+}
+
+
 def _discharge_letters(clock: DemoClock, assessment: Assessment, physiotherapist: User, *, at: datetime) -> None:
     """At the end of a course: the discharge summary for the file and a letter to the family doctor, drafted
     from the course, given a line of the physiotherapist's own and signed that afternoon."""
@@ -1004,7 +1010,9 @@ def _discharge_letters(clock: DemoClock, assessment: Assessment, physiotherapist
             LetterKind.FAMILY_DOCTOR,
             {
                 "recipient_name": patient.family_doctor or "Dr. Helen Park",
-                "recipient_address": "Fleetwood Family Practice\n15910 Fraser Highway\nSurrey, BC V4N 0X9",
+                "recipient_address": PRACTICE_ADDRESSES.get(
+                    patient.family_doctor.partition(", ")[2], "15910 Fraser Highway\nSurrey, BC V4N 0X9"
+                ),
             },
         ),
     ):

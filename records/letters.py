@@ -196,7 +196,9 @@ def prefilled_sections(*, course: Course, kind: str, patient: Patient) -> dict[s
     span = f" from {_day(course.first_on)} to {_day(course.last_on)}" if course.sessions else ""
     name = f"{patient.given_name} {patient.family_name}"
     if kind == LetterKind.FAMILY_DOCTOR:
-        greeting = f"Dear {patient.family_doctor}," if patient.family_doctor else "Dear Doctor,"
+        # The family doctor is often stored with the practice ("Dr. A. Singh, Mount Pleasant Family Practice").
+        doctor = patient.family_doctor.split(",")[0].strip()
+        greeting = f"Dear {doctor}," if doctor else "Dear Doctor,"
         opening = (
             f"{greeting}\n\nI assessed your patient {name} on {_day(timezone.localdate(assessment.started_at))} "
             f"and treated them with {sessions_words}{span}. This letter summarises the course."

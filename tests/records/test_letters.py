@@ -84,6 +84,17 @@ def test_a_family_doctor_letter_greets_the_patients_family_doctor(full_patient: 
     assert letter.opening.startswith("Dear Dr. Ada Okafor,")
 
 
+def test_a_family_doctor_stored_with_the_practice_is_greeted_by_name_and_addressed_in_full(
+    full_patient: Patient,
+) -> None:
+    Patient.objects.filter(pk=full_patient.pk).update(family_doctor="Dr. L. Fournier, Kerrisdale Medical")
+
+    letter = draft(Patient.objects.get(pk=full_patient.pk), LetterKind.FAMILY_DOCTOR)
+
+    assert letter.recipient_name == "Dr. L. Fournier, Kerrisdale Medical"
+    assert letter.opening.startswith("Dear Dr. L. Fournier,\n")
+
+
 def test_a_letter_needs_a_signed_assessment(full_patient: Patient) -> None:
     physio = course(full_patient).physiotherapist
     unsigned = Assessment.objects.create(patient=full_patient, physiotherapist=physio)
