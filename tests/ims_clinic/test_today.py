@@ -450,6 +450,7 @@ def test_the_clinic_admin_sees_the_adverse_events_of_the_last_30_days(admin_clie
     assert events.index("Significant") < events.index("Mild")
     assert "Bruising Ivan Ince" in events
     assert "Zelda" not in events and "Pressed the site" not in events
+    assert reverse("assessments:adverse-event-list") in admin_client.get(reverse("home")).content.decode()
 
 
 @pytest.mark.django_db
