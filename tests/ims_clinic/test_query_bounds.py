@@ -83,7 +83,10 @@ def grow(objects: dict[str, object]) -> None:
     earlier = TreatmentSession.objects.create(
         patient=PatientFactory(), physiotherapist=other_physio, started_at=timezone.now() - timedelta(days=7)
     )
-    later = assessment_services.session_start(patient=earlier.patient, physiotherapist=other_physio)
+    # A colleague's session: the other physiotherapist's own earlier draft would make theirs ask first.
+    later = assessment_services.session_start(
+        patient=earlier.patient, physiotherapist=UserFactory(roles=[Role.PHYSIOTHERAPIST])
+    )
     NeedledSite.objects.create(session=earlier, muscle="deltoid", side="R")
     for target, reported_in in ((session, None), (earlier, None), (earlier, later)):
         assessment_services.adverse_event_record(

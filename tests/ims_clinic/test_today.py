@@ -292,7 +292,7 @@ def test_a_physiotherapist_sees_none_of_the_other_roles_lists(
 
     assert "Your patients today" in page and "Your unsigned records" in page
     assert "Today's arrivals" not in page and "Waitlist matches" not in page
-    assert "Records failing verification" not in page and "Adverse events" not in page
+    assert "Records failing verification" not in page and "Adverse events of the last" not in page
     assert "items waiting" not in page.lower()
 
 
