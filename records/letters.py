@@ -193,7 +193,8 @@ def prefilled_sections(*, course: Course, kind: str, patient: Patient) -> dict[s
     assessment = course.assessment
     count = len(course.sessions)
     sessions_words = f"{count} session{'' if count == 1 else 's'} of IMS (Gunn intramuscular stimulation)"
-    span = f" from {_day(course.first_on)} to {_day(course.last_on)}" if course.sessions else ""
+    first_on, last_on = course.first_on, course.last_on
+    span = f" from {_day(first_on)} to {_day(last_on)}" if first_on and last_on else ""
     name = f"{patient.given_name} {patient.family_name}"
     if kind == LetterKind.FAMILY_DOCTOR:
         # The family doctor is often stored with the practice ("Dr. A. Singh, Mount Pleasant Family Practice").
