@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -28,8 +28,7 @@ class EarlierDraftForm(forms.Form):
         self.noun = noun
         draft = f"the draft of {day}" if day else "the draft"
         new = "today's session" if noun == "session" else "a new assessment"
-        choice = self.fields["choice"]
-        assert isinstance(choice, forms.ChoiceField)
+        choice = cast(forms.ChoiceField, self.fields["choice"])
         choice.choices = [
             (self.CONTINUE, f"Continue {draft}"),
             (self.KEEP, f"Start {new} and keep {draft} as it is"),
