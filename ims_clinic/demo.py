@@ -254,28 +254,50 @@ class DemoClock:
             yield
 
 
+def _quarter_hours(length: timedelta) -> list[time]:
+    """The quarter hours of DEMO_HOURS at which a visit of `length` starts and ends inside them."""
+    starts = []
+    for opens, closes in DEMO_HOURS:
+        moment = datetime.combine(date.min, opens)
+        while moment + length <= datetime.combine(date.min, closes):
+            starts.append(moment.time())
+            moment += timedelta(minutes=15)
+    return starts
+
+
 class Diary:
-    """The demo's appointment book: which of DEMO_DAY's slots each practitioner's day has given away."""
+    """The demo's appointment book: the time each practitioner's days already hold, so a demo visit goes into one of
+    DEMO_DAY's slots only where it overlaps nothing (another demo visit, or a booking made before the demo)."""
 
     def __init__(self, practitioners: list[Practitioner]) -> None:
-        self.taken: set[tuple[int, date, time]] = set()
+        self.held: dict[int, list[tuple[datetime, datetime]]] = {}
         held = Appointment.objects.holding_time().filter(practitioner__in=practitioners)
-        for practitioner_id, starts_at in held.values_list("practitioner_id", "starts_at"):
-            moment = timezone.localtime(starts_at)
-            self.taken.add((practitioner_id, moment.date(), moment.time()))
+        for practitioner_id, starts_at, blocked_until in held.values_list(
+            "practitioner_id", "starts_at", "blocked_until"
+        ):
+            self.held.setdefault(practitioner_id, []).append((starts_at, blocked_until))
 
     def slot(self, practitioner: Practitioner, day: date, kind: int, *, latest_by: time | None = None) -> datetime:
         """The first free slot of `kind` that day; with `latest_by`, the last one starting by then (else the first)."""
-        free = [
-            start for start, index in DEMO_DAY if index == kind and (practitioner.pk, day, start) not in self.taken
-        ]
+        _name, _kind, minutes, buffer, _colour = DEMO_APPOINTMENT_TYPES[kind]
+        blocked = timedelta(minutes=minutes + buffer)
+        held = self.held.setdefault(practitioner.pk, [])
+
+        def is_free(start: time) -> bool:
+            begins = local(day, start)
+            return not any(taken_from < begins + blocked and begins < taken_until for taken_from, taken_until in held)
+
+        free = [start for start, index in DEMO_DAY if index == kind and is_free(start)]
+        if not free:  # the day's own slots are taken by earlier bookings: any free quarter hour in the hours
+            free = [start for start in _quarter_hours(blocked) if is_free(start)]
         if not free:
             raise ValueError(f"No free slot for {practitioner} on {day}.")
         chosen = free[0]
         if latest_by is not None:
             chosen = max((start for start in free if start <= latest_by), default=free[0])
-        self.taken.add((practitioner.pk, day, chosen))
-        return local(day, chosen)
+        begins = local(day, chosen)
+        held.append((begins, begins + blocked))
+        return begins
 
 
 @dataclass

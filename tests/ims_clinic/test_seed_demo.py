@@ -1,17 +1,22 @@
 """seed_demo: the demo clinic, idempotent, refusing to run on a production configuration."""
 
+import itertools
+from datetime import datetime, time, timedelta
 from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.roles import Role, user_roles
 from ims_clinic.demo import DEMO_PATIENTS
 from ims_clinic.management.commands.seed_demo import DEMO_STAFF
 from patients.models import Consent, Patient
 from patients.services import patient_search
+from scheduling.models import Appointment
+from tests.factories import AppointmentFactory, PractitionerFactory, UserFactory
 
 
 def seed(**options: object) -> str:
@@ -115,3 +120,30 @@ def test_seed_demo_with_patients_adds_fictional_patients_beside_the_demo_stories
 def test_seed_demo_refuses_a_patient_count_below_one() -> None:
     with pytest.raises(CommandError, match="--patients must be 1 or more"):
         seed(patients=0)
+
+
+@pytest.mark.django_db
+def test_seed_demo_books_around_visits_already_in_the_physiotherapists_days() -> None:
+    """A clinic that booked its own visits first (at times off the demo's grid) still gets the whole demo."""
+    physio = UserFactory(username="physio", roles=[Role.PHYSIOTHERAPIST])
+    practitioner = PractitionerFactory(user=physio, hours=True)
+    today = timezone.localdate()
+    for offset in range(-60, 15):
+        day = today + timedelta(days=offset)
+        if day.weekday() < 5:
+            for start in (time(9, 20), time(13, 40)):  # across the demo's 09:15 and 13:30 slots
+                AppointmentFactory(
+                    practitioner=practitioner,
+                    starts_at=datetime.combine(day, start, tzinfo=timezone.get_current_timezone()),
+                )
+
+    seed()
+
+    held = list(
+        Appointment.objects.holding_time()
+        .filter(practitioner=practitioner)
+        .order_by("starts_at")
+        .values_list("starts_at", "blocked_until")
+    )
+    assert Patient.objects.filter(given_name="Renée").exists()
+    assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(held))
