@@ -214,6 +214,100 @@ def test_a_draft_from_another_day_is_not_this_visits_draft(physio_client: Client
 
 
 @pytest.mark.django_db
+def test_the_next_step_follows_the_kind_of_appointment_and_is_accepted_when_pressed(
+    physio_client: Client, practitioner: Practitioner
+) -> None:
+    physio = physio_client.user
+    again = PatientFactory(given_name="Ada", family_name="Again")  # a new episode: assessed before
+    signed_assessment_of(again, physio, started_at=at(9, days=-200))
+    fresh = PatientFactory(given_name="Tess", family_name="Transfer")  # treated here, assessed elsewhere
+    initial = AppointmentTypeFactory(name="Initial IMS assessment", kind="initial_assessment")
+    first = AppointmentFactory(patient=again, practitioner=practitioner, starts_at=at(9), appointment_type=initial)
+    treatment = AppointmentFactory(patient=fresh, practitioner=practitioner, starts_at=at(10))
+
+    response = physio_client.get(reverse("home"))
+    day = section(response, "visits-heading")
+
+    assert "Start the assessment for Ada Again" in day
+    assert "Start today's session for Tess Transfer" in day
+    html = response.content.decode()
+    assert f'action="{reverse("assessments:assessment-start", kwargs={"patient_pk": again.pk})}"' in html
+    assert f'action="{reverse("assessments:session-start", kwargs={"patient_pk": fresh.pk})}"' in html
+    physio_client.post(
+        reverse("assessments:assessment-start", kwargs={"patient_pk": again.pk}), {"appointment": first.pk}
+    )
+    physio_client.post(
+        reverse("assessments:session-start", kwargs={"patient_pk": fresh.pk}), {"appointment": treatment.pk}
+    )
+    assert Assessment.objects.get(status=AssessmentStatus.DRAFT).appointment == first
+    assert TreatmentSession.objects.get().appointment == treatment
+
+
+@pytest.mark.django_db
+def test_a_reassessment_starts_the_assessment_only_when_none_is_signed(
+    physio_client: Client, practitioner: Practitioner
+) -> None:
+    review = AppointmentTypeFactory(name="Review", kind="reassessment")
+    known = PatientFactory(given_name="Kim", family_name="Known")
+    signed_assessment_of(known, physio_client.user, started_at=at(9, days=-30))
+    AppointmentFactory(patient=known, practitioner=practitioner, starts_at=at(9), appointment_type=review)
+    AppointmentFactory(
+        patient=PatientFactory(given_name="Uma", family_name="Unassessed"),
+        practitioner=practitioner,
+        starts_at=at(10),
+        appointment_type=review,
+    )
+
+    day = section(physio_client.get(reverse("home")), "visits-heading")
+
+    assert "Start today's session for Kim Known" in day
+    assert "Start the assessment for Uma Unassessed" in day
+
+
+@pytest.mark.django_db
+def test_a_treatment_visit_continues_its_session_not_an_assessment_draft_of_the_day(
+    physio_client: Client, practitioner: Practitioner
+) -> None:
+    patient = PatientFactory(given_name="Ida", family_name="Interim")
+    assessment_services.assessment_start(patient=patient, physiotherapist=physio_client.user)
+    AppointmentFactory(patient=patient, practitioner=practitioner, starts_at=at(11))
+
+    day = section(physio_client.get(reverse("home")), "visits-heading")
+
+    assert "Start today's session for Ida Interim" in day
+    assert "Continue the assessment" not in day
+
+
+@pytest.mark.django_db
+def test_cancelled_and_missed_bookings_are_not_among_todays_patients(
+    physio_client: Client, practitioner: Practitioner
+) -> None:
+    AppointmentFactory(
+        patient=PatientFactory(given_name="Cleo", family_name="Cancelled"),
+        practitioner=practitioner,
+        starts_at=at(9),
+        **CANCELLED,
+    )
+    AppointmentFactory(
+        patient=PatientFactory(given_name="Nico", family_name="Noshow"),
+        practitioner=practitioner,
+        starts_at=at(10),
+        status=AppointmentStatus.NO_SHOW,
+    )
+    AppointmentFactory(
+        patient=PatientFactory(given_name="Hana", family_name="Here"),
+        practitioner=practitioner,
+        starts_at=at(11),
+        status=AppointmentStatus.ARRIVED,
+    )
+
+    day = section(physio_client.get(reverse("home")), "visits-heading")
+
+    assert "Hana Here" in day
+    assert "Cleo" not in day and "Nico" not in day
+
+
+@pytest.mark.django_db
 def test_the_physiotherapists_drafts_are_listed_oldest_first_with_their_age(
     physio_client: Client, practitioner: Practitioner
 ) -> None:
