@@ -22,8 +22,8 @@ from accounts import audit
 from accounts.models import AuditAction
 from accounts.permissions import holds, permission_required
 
-from . import adverse_event_forms, anatomy, needling_safety
-from .models import AdverseEvent, AssessmentStatus, NeedledSite
+from . import adverse_event_forms, anatomy, needling_safety, selectors
+from .models import AdverseEvent, NeedledSite
 
 PAGE_SIZE = 25
 CSV_CHUNK = 500
@@ -44,7 +44,7 @@ def events_for_review() -> QuerySet[AdverseEvent]:
     Events of a session entered in error are left out, as the count report leaves them out.
     """
     return (
-        AdverseEvent.objects.exclude(session__status=AssessmentStatus.ENTERED_IN_ERROR)
+        selectors.standing_adverse_events()
         .select_related("session__patient", "session__physiotherapist", "reported_by", "reported_in")
         .prefetch_related(Prefetch("session__sites", queryset=NeedledSite.objects.order_by("recorded_at", "id")))
         .order_by("-reported_at", "-id")

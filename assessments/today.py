@@ -24,7 +24,7 @@ from scheduling import schedule
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.services import local_day_bounds
 
-from . import site_gate
+from . import selectors, site_gate
 from .models import AdverseEvent, Assessment, AssessmentStatus, TreatmentSession
 from .services import RECORD_KINDS
 
@@ -254,10 +254,12 @@ def unrecorded_visits(*, physiotherapist: User, now: datetime | None = None) -> 
 
 
 def recent_adverse_events(*, now: datetime | None = None) -> QuerySet[AdverseEvent]:
-    """Adverse events reported in the last 30 days, newest first, with the session's physiotherapist."""
+    """Adverse events reported in the last 30 days, newest first, with the session's physiotherapist; those of a
+    session entered in error are left out, as the review list leaves them out."""
     since = (now or timezone.now()) - timedelta(days=ADVERSE_EVENT_DAYS)
     return (
-        AdverseEvent.objects.filter(reported_at__gte=since)
+        selectors.standing_adverse_events()
+        .filter(reported_at__gte=since)
         .select_related("session__physiotherapist")
         .only(
             "reported_at",

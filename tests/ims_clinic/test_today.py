@@ -548,6 +548,35 @@ def test_the_clinic_admin_sees_the_adverse_events_of_the_last_30_days(admin_clie
 
 
 @pytest.mark.django_db
+def test_the_clinic_admin_sees_no_event_of_a_session_entered_in_error_as_the_review_list_shows_none(
+    admin_client: Client,
+) -> None:
+    from assessments.models import AdverseEvent
+
+    physio = UserFactory(first_name="Ivan", last_name="Ince", roles=[Role.PHYSIOTHERAPIST])
+    kept = signed_session(PatientFactory(), physio, started_at=at(9, days=-5))
+    void = signed_session(PatientFactory(), physio, started_at=at(9, days=-3))
+    TreatmentSession.objects.filter(pk=void.pk).update(status=AssessmentStatus.ENTERED_IN_ERROR)
+    for session, event_type, action in ((kept, "bruising", "Pressed the site."), (void, "fainting", "Lay down.")):
+        AdverseEvent.objects.create(
+            session=session,
+            event_type=event_type,
+            event_class="mild",
+            onset="during",
+            action_taken=action,
+            reported_by=physio,
+            reported_at=session.started_at,
+        )
+
+    events = section(admin_client.get(reverse("home")), "events-heading")
+    review = text(admin_client.get(reverse("assessments:adverse-event-list")))
+
+    assert "Bruising" in events and "Pressed the site." in review
+    assert "Fainting" not in events and "Lay down." not in review
+    assert "Session of 28 Feb 2026" not in events
+
+
+@pytest.mark.django_db
 def test_the_clinic_admin_sees_recently_signed_records_that_fail_verification(admin_client: Client) -> None:
     _kept, tampered = really_signed_assessment(), really_signed_assessment()
     assert "The 2 records signed in the last 7 days" in section(admin_client.get(reverse("home")), "failed-heading")
