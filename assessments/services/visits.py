@@ -82,7 +82,9 @@ def earlier_draft(model: type[Record], *, patient: Patient, physiotherapist: Use
     return draft if draft is not None and not is_of_today(draft) else None
 
 
-def appointment_refusal(model: type[Record], *, appointment: Appointment, physiotherapist: User) -> str | None:
+def appointment_refusal(
+    model: type[Assessment | TreatmentSession], *, appointment: Appointment, physiotherapist: User
+) -> str | None:
     """Why this physiotherapist cannot make the record at this appointment of their patient, or None.
 
     The record is the booked practitioner's. A visit still to happen (booked or arrived) is recorded on its day; a
