@@ -267,6 +267,7 @@ def recent_adverse_events(*, now: datetime | None = None) -> QuerySet[AdverseEve
             "event_class",
             "session__id",
             "session__started_at",
+            "session__patient",
             "session__physiotherapist__first_name",
             "session__physiotherapist__last_name",
             "session__physiotherapist__username",

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Role
 from assessments import services as assessment_services
 from assessments.models import Assessment, AssessmentStatus, TreatmentSession
@@ -308,6 +309,32 @@ def test_cancelled_and_missed_bookings_are_not_among_todays_patients(
 
 
 @pytest.mark.django_db
+def test_reading_todays_patients_is_one_audited_view_the_clinic_admin_reads_in_the_log(
+    physio_client: Client, admin_client: Client, practitioner: Practitioner
+) -> None:
+    patients = [PatientFactory(given_name=name, family_name="Seen") for name in ("Ann", "Ben", "Cy")]
+    for hour, patient in enumerate(patients, start=9):
+        signed_session(patient, physio_client.user, started_at=at(9, days=-7), plan="Same again.")
+        AppointmentFactory(patient=patient, practitioner=practitioner, starts_at=at(hour))
+
+    physio_client.get(reverse("home"))
+
+    views = AuditEvent.objects.filter(actor=physio_client.user, action=AuditAction.VIEW)
+    assert [(event.role, event.data["patients"]) for event in views] == [
+        ("Physiotherapist", sorted(patient.pk for patient in patients))
+    ]
+    trail = text(admin_client.get(reverse("accounts:audit-list")))
+    assert "physio Physiotherapist Viewed Treatment session no. Today: patients Today's patients, page 1" in trail
+
+
+@pytest.mark.django_db
+def test_an_empty_day_shows_nothing_clinical_and_records_no_view(physio_client: Client) -> None:
+    physio_client.get(reverse("home"))
+
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
+
+
+@pytest.mark.django_db
 def test_the_physiotherapists_drafts_are_listed_oldest_first_with_their_age(
     physio_client: Client, practitioner: Practitioner
 ) -> None:
@@ -545,6 +572,9 @@ def test_the_clinic_admin_sees_the_adverse_events_of_the_last_30_days(admin_clie
     assert "Bruising Ivan Ince" in events
     assert "Zelda" not in events and "Pressed the site" not in events
     assert reverse("assessments:adverse-event-list") in admin_client.get(reverse("home")).content.decode()
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="assessments.adverseevent")
+    assert views.count() == 2  # one for each reading of the page, however many events it lists
+    assert "Today's adverse events, page 1" in text(admin_client.get(reverse("accounts:audit-list")))
 
 
 @pytest.mark.django_db
