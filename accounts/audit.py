@@ -119,11 +119,13 @@ def audit(
     patient_id: int | None = None,
     actor: User | None = None,
     log_entry_id: int | None = None,
+    data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit event. Call it for what django-auditlog does not see: sign, addendum, export, print.
 
     Who, in which role and from where come from the current request (set by the middleware);
-    outside a request (a management command) pass `actor`, and the address stays empty.
+    outside a request (a management command) pass `actor`, and the address stays empty. `data` says what else
+    was seen (a list's period and filters, its page).
     """
     context = _request_context.get()
     if actor is None and context is not None:
@@ -147,6 +149,7 @@ def audit(
         object_id=object_id,
         client_address=context.address if context else None,
         log_entry_id=log_entry_id,
+        data=data or {},
     )
 
 

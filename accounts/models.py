@@ -76,6 +76,8 @@ class AuditEvent(models.Model):
     client_address = models.GenericIPAddressField(null=True, blank=True)
     # The django-auditlog entry holding the field changes, when there is one.
     log_entry_id = models.BigIntegerField(null=True, blank=True)
+    # What else the event needs to say what was seen: the period and filters of a list, its page, whose rows.
+    data = models.JSONField(default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -34,6 +34,10 @@ class Period:
         return first, timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
 
 
+def _day_words(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def default_period() -> Period:
     today = timezone.localdate()
     return Period(today - timedelta(days=DEFAULT_DAYS), today, is_default=True)
@@ -91,6 +95,28 @@ class AdverseEventFilterForm(forms.Form):
         if end is None:
             end = max(fallback.end, start or fallback.end)
         return Period(start or end - timedelta(days=DEFAULT_DAYS), end, is_default=False)
+
+    def applied(self) -> dict[str, Any]:
+        """The period and the filters in force, as the audit trail keeps them (a filter with a mistake is not)."""
+        period = self.period()
+        event_class, event_type = self._valid("event_class") or "", self._valid("event_type") or ""
+        practitioner = self._valid("practitioner")
+        words = [f"reported {_day_words(period.start)} to {_day_words(period.end)}"]
+        if event_class:
+            info = needling_safety.ADVERSE_EVENT_CLASS_INFO[needling_safety.AdverseEventClass(event_class)]
+            words.append(f"class {info.label}")
+        if event_type:
+            words.append(f"type {needling_safety.ADVERSE_EVENT_TYPE_BY_CODE[event_type].label}")
+        if practitioner is not None:
+            words.append(f"physiotherapist {practitioner}")
+        return {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "class": event_class,
+            "type": event_type,
+            "physiotherapist": practitioner.pk if practitioner is not None else None,
+            "summary": "; ".join(words),
+        }
 
     def filter(self, events: QuerySet[AdverseEvent]) -> QuerySet[AdverseEvent]:
         """The events reported in the period (as the count report counts them) that pass the valid filters."""

@@ -22,8 +22,8 @@ from accounts import audit
 from accounts.models import AuditAction
 from accounts.permissions import holds, permission_required
 
-from . import adverse_event_forms, anatomy, needling_safety
-from .models import AdverseEvent, AssessmentStatus, NeedledSite
+from . import adverse_event_forms, anatomy, needling_safety, selectors
+from .models import AdverseEvent, NeedledSite
 
 PAGE_SIZE = 25
 CSV_CHUNK = 500
@@ -44,7 +44,7 @@ def events_for_review() -> QuerySet[AdverseEvent]:
     Events of a session entered in error are left out, as the count report leaves them out.
     """
     return (
-        AdverseEvent.objects.exclude(session__status=AssessmentStatus.ENTERED_IN_ERROR)
+        selectors.standing_adverse_events()
         .select_related("session__patient", "session__physiotherapist", "reported_by", "reported_in")
         .prefetch_related(Prefetch("session__sites", queryset=NeedledSite.objects.order_by("recorded_at", "id")))
         .order_by("-reported_at", "-id")
@@ -96,7 +96,12 @@ def adverse_event_export(request: HttpRequest) -> HttpResponseBase:
     if form.is_bound and not form.is_valid():
         return _list_page(request, form)  # the filters and their messages, rather than a CSV of other events
     period = form.period()
-    audit.audit(action=AuditAction.EXPORT, object_type="assessments.adverseevent", object_id="incident review CSV")
+    audit.audit(
+        action=AuditAction.EXPORT,
+        object_type="assessments.adverseevent",
+        object_id="incident review CSV",
+        data=form.applied(),
+    )
     events = form.filter(events_for_review()).iterator(chunk_size=CSV_CHUNK)
 
     class Echo:
@@ -118,8 +123,13 @@ def _filter_form(request: HttpRequest) -> adverse_event_forms.AdverseEventFilter
 
 
 def _list_page(request: HttpRequest, form: adverse_event_forms.AdverseEventFilterForm) -> HttpResponse:
-    audit.audit(action=AuditAction.VIEW, object_type="assessments.adverseevent", object_id="incident review list")
     page = Paginator(form.filter(events_for_review()), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.audit(
+        action=AuditAction.VIEW,
+        object_type="assessments.adverseevent",
+        object_id="incident review list",
+        data=_with_page(form.applied(), page.number),
+    )
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
@@ -134,6 +144,10 @@ def _list_page(request: HttpRequest, form: adverse_event_forms.AdverseEventFilte
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "assessments/adverse_event_list.html", context, status=status)
+
+
+def _with_page(applied: dict[str, Any], number: int) -> dict[str, Any]:
+    return {**applied, "page": number, "summary": f"{applied['summary']}; page {number}"}
 
 
 def _csv_cell(value: object) -> str:

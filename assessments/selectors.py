@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
+
 from patients.models import Patient
 
 from . import rom
-from .models import Assessment, AssessmentStatus, OutcomeMeasure, RomMeasurement, TreatmentSession
+from .models import AdverseEvent, Assessment, AssessmentStatus, OutcomeMeasure, RomMeasurement, TreatmentSession
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,9 @@ def progress_series(*, patient: Patient) -> dict[str, Any]:
         "outcomes": by_instrument,
         "rom": {key: points for key, points in by_movement.items() if len(points) > 1},
     }
+
+
+def standing_adverse_events() -> QuerySet[AdverseEvent]:
+    """The adverse events that count: those of a session entered in error are left out, alike on the review list,
+    its count report and the clinic admin's Today."""
+    return AdverseEvent.objects.exclude(session__status=AssessmentStatus.ENTERED_IN_ERROR)

@@ -703,8 +703,8 @@ def adverse_event_report(request: HttpRequest) -> HttpResponse:
         end = timezone.make_aware(datetime.combine(form.cleaned_data["end"], time.max))
         counts = {  # counted by the database: one row per type and class, however many events
             (row["event_type"], row["event_class"]): row["count"]
-            for row in AdverseEvent.objects.filter(reported_at__range=(start, end))
-            .exclude(session__status=AssessmentStatus.ENTERED_IN_ERROR)
+            for row in selectors.standing_adverse_events()
+            .filter(reported_at__range=(start, end))
             .values("event_type", "event_class")
             .annotate(count=Count("pk"))
             .order_by()

@@ -21,11 +21,12 @@ from patients import gate
 from patients.models import Patient
 from patients.safety_rules import REGION_WORDS
 from scheduling import schedule
-from scheduling.models import Appointment, AppointmentStatus
+from scheduling.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.services import local_day_bounds
 
-from . import site_gate
+from . import selectors, site_gate
 from .models import AdverseEvent, Assessment, AssessmentStatus, TreatmentSession
+from .services import RECORD_KINDS
 
 UNRECORDED_DAYS = 30  # how far back completed visits without a signed record are listed
 STALE_DRAFT_AGE = timedelta(hours=24)  # the clinic admin's list of records left unsigned
@@ -59,6 +60,7 @@ def day_appointments(*, physiotherapist: User, day: date) -> QuerySet[Appointmen
     return (
         Appointment.objects.for_schedule()
         .filter(practitioner__user=physiotherapist, starts_at__gte=first, starts_at__lt=last)
+        .exclude(status__in=(AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW))
         .annotate(
             signed_assessment_id=Subquery(
                 Assessment.objects.filter(patient=OuterRef("patient_id"), status=AssessmentStatus.SIGNED)
@@ -132,22 +134,29 @@ def _consent_regions_missing(decision: gate.PatientDecision, plan: Assessment | 
 
 
 def _action(appointment: Appointment) -> Action | None:
-    """The one thing to do next for a visit still to be seen: continue its draft, or start a record."""
+    """The one thing to do next for a visit still to be seen, by the kind of appointment: continue its draft, or
+    start the record the appointment is for (the same record starting from it would accept)."""
     if appointment.status not in ACTIVE_STATUSES:
         return None
+    kind = appointment.appointment_type.kind
     draft_session = appointment.draft_session_id  # type: ignore[attr-defined]
     draft_assessment = appointment.draft_assessment_id  # type: ignore[attr-defined]
-    if draft_session:
+    if draft_session and kind in RECORD_KINDS[TreatmentSession]:
         return Action(
             "Continue the session", reverse("assessments:session-detail", kwargs={"pk": draft_session}), False
         )
-    if draft_assessment:
+    if draft_assessment and kind in RECORD_KINDS[Assessment]:
         url = reverse("assessments:assessment-step", kwargs={"pk": draft_assessment, "step": "history"})
         return Action("Continue the assessment", url, False)
     patient = {"patient_pk": appointment.patient_id}
-    if not appointment.signed_assessment_id:  # type: ignore[attr-defined]
-        return Action("Start the assessment", reverse("assessments:assessment-start", kwargs=patient), True)
-    return Action("Start today's session", reverse("assessments:session-start", kwargs=patient), True)
+    start_assessment = Action("Start the assessment", reverse("assessments:assessment-start", kwargs=patient), True)
+    start_session = Action("Start today's session", reverse("assessments:session-start", kwargs=patient), True)
+    if kind == AppointmentKind.INITIAL_ASSESSMENT:
+        return start_assessment
+    if kind == AppointmentKind.TREATMENT:
+        return start_session
+    # A reassessment holds both: the assessment first when the patient has no signed one yet.
+    return start_session if appointment.signed_assessment_id else start_assessment  # type: ignore[attr-defined]
 
 
 def _drafts(*, physiotherapist: User | None = None, started_before: datetime | None = None) -> QuerySet:
@@ -245,10 +254,12 @@ def unrecorded_visits(*, physiotherapist: User, now: datetime | None = None) -> 
 
 
 def recent_adverse_events(*, now: datetime | None = None) -> QuerySet[AdverseEvent]:
-    """Adverse events reported in the last 30 days, newest first, with the session's physiotherapist."""
+    """Adverse events reported in the last 30 days, newest first, with the session's physiotherapist; those of a
+    session entered in error are left out, as the review list leaves them out."""
     since = (now or timezone.now()) - timedelta(days=ADVERSE_EVENT_DAYS)
     return (
-        AdverseEvent.objects.filter(reported_at__gte=since)
+        selectors.standing_adverse_events()
+        .filter(reported_at__gte=since)
         .select_related("session__physiotherapist")
         .only(
             "reported_at",
@@ -256,6 +267,7 @@ def recent_adverse_events(*, now: datetime | None = None) -> QuerySet[AdverseEve
             "event_class",
             "session__id",
             "session__started_at",
+            "session__patient",
             "session__physiotherapist__first_name",
             "session__physiotherapist__last_name",
             "session__physiotherapist__username",

@@ -10,11 +10,11 @@ from accounts.permissions import holds
 from patients import timeline
 from patients.models import Patient
 from scheduling.chart import todays_arrivals
-from scheduling.models import Appointment, AppointmentStatus
+from scheduling.models import Appointment, AppointmentStatus, Practitioner
 from scheduling.visit_actions import VisitAction
 
 from .models import Assessment, AssessmentStatus, TreatmentSession
-from .services import RECORD_KINDS
+from .services import RECORD_KINDS, appointment_refusal
 
 # Appointments a record is started from: the patient is here (checked in) or the visit is over.
 STARTED_VISITS = (AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
@@ -40,6 +40,8 @@ def appointment_actions(appointment: Appointment, user: object) -> list[VisitAct
             .first()
         )
         if record is None:
+            if appointment_refusal(model, appointment=appointment, physiotherapist=user) is not None:
+                continue  # another practitioner's visit, or one checked in on an earlier day: not theirs to start
             url = reverse(start_url, kwargs={"patient_pk": appointment.patient_id})
             actions.append(
                 VisitAction(f"Start the {noun}", url, fields=(("appointment", str(appointment.pk)),), icon=icon)
@@ -52,9 +54,14 @@ def appointment_actions(appointment: Appointment, user: object) -> list[VisitAct
     return actions
 
 
-def chart_actions(patient: Patient, _user: object) -> list[timeline.ChartAction]:
-    """On the chart: start the record of today's checked-in appointment that has none yet (no query without one)."""
+def chart_actions(patient: Patient, user: object) -> list[timeline.ChartAction]:
+    """On the chart: start the record of today's checked-in appointment with this physiotherapist that has none yet
+    (no query without one)."""
     arrivals = todays_arrivals(patient)
+    if not arrivals or not isinstance(user, User):
+        return []
+    own = Practitioner.objects.filter(user=user).values_list("pk", flat=True).first()
+    arrivals = [appointment for appointment in arrivals if appointment.practitioner_id == own]
     if not arrivals:
         return []
     linked = {

@@ -47,7 +47,9 @@ def appointment_from(data: QueryDict, patient: Patient) -> Appointment | None:
     pk = _posted_id(data, "appointment")
     if pk is None:
         return None
-    return get_object_or_404(Appointment.objects.select_related("appointment_type"), pk=pk, patient=patient)
+    return get_object_or_404(
+        Appointment.objects.select_related("appointment_type", "practitioner"), pk=pk, patient=patient
+    )
 
 
 def _start(model: RecordModel, *, patient: Patient, user: User, appointment: Appointment | None) -> Record:

@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts import audit
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import AuditAction
 from accounts.permissions import holds, permission_required
 from accounts.roles import Role, user_roles
 from assessments import today as clinical_today
@@ -157,15 +159,36 @@ def today_list(
     )
 
 
+def audit_viewed(listed: TodayList, *, object_type: str, name: str, patient_ids: list[int]) -> None:
+    """One audit event for a clinical list shown with rows: the list, its page and whose rows (one insert)."""
+    if not listed.rows:
+        return
+    number = listed.page.number
+    audit.audit(
+        action=AuditAction.VIEW,
+        object_type=object_type,
+        object_id=f"Today: {name}",
+        data={"page": number, "patients": sorted(set(patient_ids)), "summary": f"Today's {name}, page {number}"},
+    )
+
+
 def physiotherapist_today(request: AuthenticatedHttpRequest, today: date) -> dict[str, Any]:
     user = request.user
+    visits = today_list(
+        request,
+        "visits",
+        clinical_today.day_appointments(physiotherapist=user, day=today),
+        lambda appointments: clinical_today.visits(appointments, today=today),
+    )
+    # The last session's pain and plan are clinical content: their reading is audited, as a list page's is.
+    audit_viewed(
+        visits,
+        object_type="assessments.treatmentsession",
+        name="patients",
+        patient_ids=[visit.appointment.patient_id for visit in visits.rows],
+    )
     return {
-        "visits": today_list(
-            request,
-            "visits",
-            clinical_today.day_appointments(physiotherapist=user, day=today),
-            lambda appointments: clinical_today.visits(appointments, today=today),
-        ),
+        "visits": visits,
         "drafts": today_list(
             request, "drafts", clinical_today.own_drafts(physiotherapist=user), clinical_today.drafts_of
         ),
@@ -193,9 +216,16 @@ def front_desk_today(request: AuthenticatedHttpRequest, today: date) -> dict[str
 def clinic_admin_today(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     now = timezone.now()
     checked, failed = signed_records.verify_recent(since=now - timedelta(days=signed_records.RECENT_DAYS))
+    events = today_list(request, "events", clinical_today.recent_adverse_events(now=now))
+    audit_viewed(
+        events,
+        object_type="assessments.adverseevent",
+        name="adverse events",
+        patient_ids=[event.session.patient_id for event in events.rows],
+    )
     return {
         "stale": today_list(request, "stale", clinical_today.stale_drafts(now=now), clinical_today.drafts_of),
-        "events": today_list(request, "events", clinical_today.recent_adverse_events(now=now)),
+        "events": events,
         "event_days": clinical_today.ADVERSE_EVENT_DAYS,
         "may_open_sessions": holds(request.user, "assessments.view_treatmentsession"),
         "verified_count": checked,

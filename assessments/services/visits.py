@@ -82,15 +82,44 @@ def earlier_draft(model: type[Record], *, patient: Patient, physiotherapist: Use
     return draft if draft is not None and not is_of_today(draft) else None
 
 
-def check_appointment(model: type[Record], *, appointment: Appointment, patient: Patient) -> Record | None:
-    """Refuse an appointment the record cannot be made at; return the live record it already has, if any."""
-    if appointment.patient_id != patient.pk:
-        raise ValidationError("That appointment is another patient's.")
+def appointment_refusal(
+    model: type[Assessment | TreatmentSession], *, appointment: Appointment, physiotherapist: User
+) -> str | None:
+    """Why this physiotherapist cannot make the record at this appointment of their patient, or None.
+
+    The record is the booked practitioner's. A visit still to happen (booked or arrived) is recorded on its day; a
+    completed visit of an earlier day may still be written up (late documentation).
+    """
     if appointment.status in (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW):
-        raise ValidationError(
+        return (
             f"The appointment at {when_in_words(appointment.starts_at)} is "
             f"{appointment.get_status_display().lower()}: start the {record_noun(model)} without it."
         )
+    if appointment.practitioner.user_id != physiotherapist.pk:
+        return (
+            f"This appointment is booked with {appointment.practitioner}; the {record_noun(model)} of it is "
+            f"theirs to write. Start it from one of your own appointments."
+        )
+    if (
+        appointment.status in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
+        and timezone.localdate(appointment.starts_at) != timezone.localdate()
+    ):
+        return (
+            f"The appointment at {when_in_words(appointment.starts_at)} is not today's: start the "
+            f"{record_noun(model)} from today's appointment, or once that visit is completed."
+        )
+    return None
+
+
+def check_appointment(
+    model: type[Record], *, appointment: Appointment, patient: Patient, physiotherapist: User
+) -> Record | None:
+    """Refuse an appointment the record cannot be made at; return the live record it already has, if any."""
+    if appointment.patient_id != patient.pk:
+        raise ValidationError("That appointment is another patient's.")
+    refusal = appointment_refusal(model, appointment=appointment, physiotherapist=physiotherapist)
+    if refusal is not None:
+        raise ValidationError(refusal)
     if appointment.appointment_type.kind not in RECORD_KINDS[model]:
         raise ValidationError(
             f"The appointment at {when_in_words(appointment.starts_at)} is an "
@@ -128,7 +157,7 @@ def record_start(
     The caller holds the transaction and the patient's lock, so two clicks make one record.
     """
     if appointment is not None:
-        linked = check_appointment(model, appointment=appointment, patient=patient)
+        linked = check_appointment(model, appointment=appointment, patient=patient, physiotherapist=physiotherapist)
         if linked is not None:
             return _linked_or_refused(linked, physiotherapist)
     draft = own_draft(model, patient=patient, physiotherapist=physiotherapist)
@@ -137,8 +166,8 @@ def record_start(
     if draft is not None:
         if appointment is not None and draft.appointment_id is None:
             # Not part of what a signature covers: the link says which visit the draft belongs to.
-            model.objects.filter(pk=draft.pk).update(appointment=appointment)
             draft.appointment = appointment
+            draft.save(update_fields=["appointment"])
         return draft
     return create()
 
@@ -178,7 +207,7 @@ def record_start_new(
     if error_reason is not None and not error_reason.strip():
         raise ValidationError({"reason": f"Say why the draft {record_noun(model)} was entered in error."})
     if appointment is not None:
-        linked = check_appointment(model, appointment=appointment, patient=patient)
+        linked = check_appointment(model, appointment=appointment, patient=patient, physiotherapist=physiotherapist)
         if linked is not None:
             return _linked_or_refused(linked, physiotherapist)
     draft = own_draft(model, patient=patient, physiotherapist=physiotherapist)

@@ -352,6 +352,31 @@ def test_downloading_the_csv_is_an_audited_export_and_reading_the_list_an_audite
     assert [(event.actor, event.role) for event in exports] == [(maya, "Physiotherapist")]
 
 
+def test_the_audit_log_says_which_period_filters_and_page_were_read_and_downloaded(
+    physio_client: Client, admin_client: Client, maya: Any, daniel: Any
+) -> None:
+    report(
+        treatment(daniel, days_ago=4),
+        days_ago=4,
+        event_type="pneumothorax",
+        event_class="serious",
+        referral="Emergency department",
+    )
+    query = {"start": "2026-05-01", "end": "2026-06-15", "event_class": "serious", "event_type": "pneumothorax"}
+
+    listed(physio_client, **query, practitioner=str(daniel.pk))
+    csv_of(export(physio_client, **query))
+    listed(physio_client, event_class="nonsense")
+
+    trail = body_of(admin_client.get(reverse("accounts:audit-list")))
+    filters = "Reported 1 May 2026 to 15 June 2026; class Serious (major); type Pneumothorax (collapsed lung)"
+    assert f"{filters}; physiotherapist {daniel}; page 1" in trail
+    assert f"{filters}</span>" in trail  # the download: the same filters, no page
+    assert "Reported 16 May 2026 to 15 June 2026; page 1" in trail  # a filter with a mistake is not applied
+    download = AuditEvent.objects.get(action=AuditAction.EXPORT, object_type="assessments.adverseevent")
+    assert download.data["start"] == "2026-05-01" and download.data["class"] == "serious"
+
+
 @pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "2026-02-30"])
 def test_a_csv_asked_with_an_impossible_date_shows_the_filters_and_their_message_instead(
     physio_client: Client, maya: Any, value: str

@@ -12,14 +12,21 @@ from auditlog.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import AuditAction, AuditEvent, User
 from assessments import services
 from assessments.models import Assessment, AssessmentStatus, TreatmentSession
 from patients import services as patient_services
 from patients.models import RecheckAnswer
 from scheduling import services as scheduling_services
-from scheduling.models import Appointment, AppointmentStatus
+from scheduling.models import Appointment, AppointmentStatus, Practitioner
 from tests.assessments.sessions import cleared_patient, fresh, signed
-from tests.factories import AppointmentFactory, AppointmentTypeFactory, PatientFactory, UserFactory
+from tests.factories import (
+    AppointmentFactory,
+    AppointmentTypeFactory,
+    PatientFactory,
+    PractitionerFactory,
+    UserFactory,
+)
 from tests.pages import Page, body_of, field_error, physio_client_for, shown
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +48,27 @@ def patient() -> Any:
     return cleared_patient()
 
 
-def appointment_at(patient: Any, hour: int, *, kind: str = "treatment", status: str = "arrived") -> Appointment:
+def own_practitioner() -> Practitioner:
+    """Maya's schedule profile: the appointments here are booked with her unless a test says otherwise."""
+    user = User.objects.get(username="physio")
+    return Practitioner.objects.filter(user=user).first() or PractitionerFactory(user=user)
+
+
+def appointment_at(
+    patient: Any,
+    hour: int,
+    *,
+    kind: str = "treatment",
+    status: str = "arrived",
+    practitioner: Practitioner | None = None,
+    day: int = 7,
+) -> Appointment:
     names = {"treatment": "IMS treatment", "initial_assessment": "Initial IMS assessment", "reassessment": "Review"}
     return AppointmentFactory(
         patient=patient,
+        practitioner=practitioner or own_practitioner(),
         appointment_type=AppointmentTypeFactory(name=names[kind], kind=kind),
-        starts_at=datetime(2026, 12, 7, hour, 0, tzinfo=CLINIC),
+        starts_at=datetime(2026, 12, day, hour, 0, tzinfo=CLINIC),
         status=status,
     )
 
@@ -164,6 +186,87 @@ def test_an_appointment_of_another_kind_is_refused_with_a_message(physio_client:
     assert not Assessment.objects.exists()
 
 
+def test_a_colleagues_appointment_is_refused_with_a_message_on_the_chart(physio_client: Client, patient: Any) -> None:
+    colleague = PractitionerFactory(display_name="Daniel Osei")
+    appointment = appointment_at(patient, 10, practitioner=colleague)
+
+    for kind, noun in (("session", "session"), ("assessment", "assessment")):
+        if kind == "assessment":
+            appointment = appointment_at(patient, 11, kind="initial_assessment", practitioner=colleague)
+        response = physio_client.post(start_url(patient, kind), {"appointment": appointment.pk}, follow=True)
+
+        assert response.redirect_chain[-1][0] == patient.get_absolute_url()
+        assert shown(
+            f"This appointment is booked with Daniel Osei; the {noun} of it is theirs to write. "
+            "Start it from one of your own appointments.",
+            response,
+        )
+    assert not TreatmentSession.objects.exists()
+    assert not Assessment.objects.exists()
+
+
+def test_a_colleagues_appointment_offers_no_start_on_its_page_or_the_chart(
+    physio_client: Client, patient: Any
+) -> None:
+    appointment = appointment_at(patient, 10, practitioner=PractitionerFactory())
+
+    page = Page(body_of(physio_client.get(appointment.get_absolute_url())))
+    chart = body_of(physio_client.get(patient.get_absolute_url()))
+
+    assert start_url(patient) not in page.actions()
+    assert "of the 10:00 appointment" not in chart
+
+
+@pytest.mark.parametrize("status", [AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED])
+@pytest.mark.parametrize("day", [6, 8])
+def test_a_visit_still_to_be_seen_on_another_day_is_refused_with_a_message(
+    physio_client: Client, patient: Any, status: str, day: int
+) -> None:
+    appointment = appointment_at(patient, 10, status=status, day=day)
+
+    response = physio_client.post(start_url(patient), {"appointment": appointment.pk}, follow=True)
+
+    assert response.redirect_chain[-1][0] == patient.get_absolute_url()
+    assert shown(
+        f"The appointment at 10:00 on {day} December 2026 is not today's: start the session from today's "
+        "appointment, or once that visit is completed.",
+        response,
+    )
+    assert not TreatmentSession.objects.exists()
+    assert start_url(patient) not in Page(body_of(physio_client.get(appointment.get_absolute_url()))).actions()
+
+
+def test_the_day_is_the_clinics_not_utc(physio_client: Client, patient: Any) -> None:
+    appointment = appointment_at(patient, 17)  # already 8 December in UTC, still 7 December at the clinic
+
+    physio_client.post(start_url(patient), {"appointment": appointment.pk})
+
+    assert TreatmentSession.objects.get().appointment == appointment
+
+
+def test_a_completed_visit_of_an_earlier_day_can_still_be_written_up(physio_client: Client, patient: Any) -> None:
+    appointment = appointment_at(patient, 10, status="completed", day=3)
+
+    page = Page(body_of(physio_client.get(appointment.get_absolute_url())))
+    physio_client.post(start_url(patient), {"appointment": appointment.pk})
+
+    assert start_url(patient) in page.actions()
+    assert TreatmentSession.objects.get().appointment == appointment
+
+
+def test_tying_todays_draft_to_its_appointment_is_in_the_audit_log(physio_client: Client, patient: Any) -> None:
+    draft = services.session_start(patient=patient, physiotherapist=physio_client.user)
+    appointment = appointment_at(patient, 10)
+
+    physio_client.post(start_url(patient), {"appointment": appointment.pk})
+
+    change = LogEntry.objects.get_for_object(draft).filter(action=LogEntry.Action.UPDATE).get()
+    assert "appointment" in change.changes_dict
+    assert AuditEvent.objects.filter(
+        action=AuditAction.UPDATE, object_type="assessments.treatmentsession", object_id=str(draft.pk)
+    ).exists()
+
+
 def test_a_reassessment_holds_an_assessment_and_a_session(physio_client: Client, patient: Any) -> None:
     appointment = appointment_at(patient, 10, kind="reassessment")
 
@@ -187,7 +290,8 @@ def test_starting_twice_from_one_appointment_opens_the_same_session(physio_clien
 def test_a_colleagues_session_of_the_appointment_is_opened_not_doubled(physio_client: Client, patient: Any) -> None:
     appointment = appointment_at(patient, 10)
     colleague = UserFactory(first_name="Daniel", last_name="Osei")
-    theirs = services.session_start(patient=patient, physiotherapist=colleague, appointment=appointment)
+    theirs = services.session_start(patient=patient, physiotherapist=colleague)
+    TreatmentSession.objects.filter(pk=theirs.pk).update(appointment=appointment)  # covering Maya's visit
 
     response = physio_client.post(start_url(patient), {"appointment": appointment.pk}, follow=True)
 

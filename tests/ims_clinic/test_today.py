@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import AuditAction, AuditEvent
 from accounts.roles import Role
 from assessments import services as assessment_services
 from assessments.models import Assessment, AssessmentStatus, TreatmentSession
@@ -211,6 +212,126 @@ def test_a_draft_from_another_day_is_not_this_visits_draft(physio_client: Client
     day = section(physio_client.get(reverse("home")), "visits-heading")
 
     assert "Start today's session for Olga Older" in day
+
+
+@pytest.mark.django_db
+def test_the_next_step_follows_the_kind_of_appointment_and_is_accepted_when_pressed(
+    physio_client: Client, practitioner: Practitioner
+) -> None:
+    physio = physio_client.user
+    again = PatientFactory(given_name="Ada", family_name="Again")  # a new episode: assessed before
+    signed_assessment_of(again, physio, started_at=at(9, days=-200))
+    fresh = PatientFactory(given_name="Tess", family_name="Transfer")  # treated here, assessed elsewhere
+    initial = AppointmentTypeFactory(name="Initial IMS assessment", kind="initial_assessment")
+    first = AppointmentFactory(patient=again, practitioner=practitioner, starts_at=at(9), appointment_type=initial)
+    treatment = AppointmentFactory(patient=fresh, practitioner=practitioner, starts_at=at(10))
+
+    response = physio_client.get(reverse("home"))
+    day = section(response, "visits-heading")
+
+    assert "Start the assessment for Ada Again" in day
+    assert "Start today's session for Tess Transfer" in day
+    html = response.content.decode()
+    assert f'action="{reverse("assessments:assessment-start", kwargs={"patient_pk": again.pk})}"' in html
+    assert f'action="{reverse("assessments:session-start", kwargs={"patient_pk": fresh.pk})}"' in html
+    physio_client.post(
+        reverse("assessments:assessment-start", kwargs={"patient_pk": again.pk}), {"appointment": first.pk}
+    )
+    physio_client.post(
+        reverse("assessments:session-start", kwargs={"patient_pk": fresh.pk}), {"appointment": treatment.pk}
+    )
+    assert Assessment.objects.get(status=AssessmentStatus.DRAFT).appointment == first
+    assert TreatmentSession.objects.get().appointment == treatment
+
+
+@pytest.mark.django_db
+def test_a_reassessment_starts_the_assessment_only_when_none_is_signed(
+    physio_client: Client, practitioner: Practitioner
+) -> None:
+    review = AppointmentTypeFactory(name="Review", kind="reassessment")
+    known = PatientFactory(given_name="Kim", family_name="Known")
+    signed_assessment_of(known, physio_client.user, started_at=at(9, days=-30))
+    AppointmentFactory(patient=known, practitioner=practitioner, starts_at=at(9), appointment_type=review)
+    AppointmentFactory(
+        patient=PatientFactory(given_name="Uma", family_name="Unassessed"),
+        practitioner=practitioner,
+        starts_at=at(10),
+        appointment_type=review,
+    )
+
+    day = section(physio_client.get(reverse("home")), "visits-heading")
+
+    assert "Start today's session for Kim Known" in day
+    assert "Start the assessment for Uma Unassessed" in day
+
+
+@pytest.mark.django_db
+def test_a_treatment_visit_continues_its_session_not_an_assessment_draft_of_the_day(
+    physio_client: Client, practitioner: Practitioner
+) -> None:
+    patient = PatientFactory(given_name="Ida", family_name="Interim")
+    assessment_services.assessment_start(patient=patient, physiotherapist=physio_client.user)
+    AppointmentFactory(patient=patient, practitioner=practitioner, starts_at=at(11))
+
+    day = section(physio_client.get(reverse("home")), "visits-heading")
+
+    assert "Start today's session for Ida Interim" in day
+    assert "Continue the assessment" not in day
+
+
+@pytest.mark.django_db
+def test_cancelled_and_missed_bookings_are_not_among_todays_patients(
+    physio_client: Client, practitioner: Practitioner
+) -> None:
+    AppointmentFactory(
+        patient=PatientFactory(given_name="Cleo", family_name="Cancelled"),
+        practitioner=practitioner,
+        starts_at=at(9),
+        **CANCELLED,
+    )
+    AppointmentFactory(
+        patient=PatientFactory(given_name="Nico", family_name="Noshow"),
+        practitioner=practitioner,
+        starts_at=at(10),
+        status=AppointmentStatus.NO_SHOW,
+    )
+    AppointmentFactory(
+        patient=PatientFactory(given_name="Hana", family_name="Here"),
+        practitioner=practitioner,
+        starts_at=at(11),
+        status=AppointmentStatus.ARRIVED,
+    )
+
+    day = section(physio_client.get(reverse("home")), "visits-heading")
+
+    assert "Hana Here" in day
+    assert "Cleo" not in day and "Nico" not in day
+
+
+@pytest.mark.django_db
+def test_reading_todays_patients_is_one_audited_view_the_clinic_admin_reads_in_the_log(
+    physio_client: Client, admin_client: Client, practitioner: Practitioner
+) -> None:
+    patients = [PatientFactory(given_name=name, family_name="Seen") for name in ("Ann", "Ben", "Cy")]
+    for hour, patient in enumerate(patients, start=9):
+        signed_session(patient, physio_client.user, started_at=at(9, days=-7), plan="Same again.")
+        AppointmentFactory(patient=patient, practitioner=practitioner, starts_at=at(hour))
+
+    physio_client.get(reverse("home"))
+
+    views = AuditEvent.objects.filter(actor=physio_client.user, action=AuditAction.VIEW)
+    assert [(event.role, event.data["patients"]) for event in views] == [
+        ("Physiotherapist", sorted(patient.pk for patient in patients))
+    ]
+    trail = text(admin_client.get(reverse("accounts:audit-list")))
+    assert "physio Physiotherapist Viewed Treatment session no. Today: patients Today's patients, page 1" in trail
+
+
+@pytest.mark.django_db
+def test_an_empty_day_shows_nothing_clinical_and_records_no_view(physio_client: Client) -> None:
+    physio_client.get(reverse("home"))
+
+    assert not AuditEvent.objects.filter(action=AuditAction.VIEW).exists()
 
 
 @pytest.mark.django_db
@@ -451,6 +572,38 @@ def test_the_clinic_admin_sees_the_adverse_events_of_the_last_30_days(admin_clie
     assert "Bruising Ivan Ince" in events
     assert "Zelda" not in events and "Pressed the site" not in events
     assert reverse("assessments:adverse-event-list") in admin_client.get(reverse("home")).content.decode()
+    views = AuditEvent.objects.filter(action=AuditAction.VIEW, object_type="assessments.adverseevent")
+    assert views.count() == 2  # one for each reading of the page, however many events it lists
+    assert "Today's adverse events, page 1" in text(admin_client.get(reverse("accounts:audit-list")))
+
+
+@pytest.mark.django_db
+def test_the_clinic_admin_sees_no_event_of_a_session_entered_in_error_as_the_review_list_shows_none(
+    admin_client: Client,
+) -> None:
+    from assessments.models import AdverseEvent
+
+    physio = UserFactory(first_name="Ivan", last_name="Ince", roles=[Role.PHYSIOTHERAPIST])
+    kept = signed_session(PatientFactory(), physio, started_at=at(9, days=-5))
+    void = signed_session(PatientFactory(), physio, started_at=at(9, days=-3))
+    TreatmentSession.objects.filter(pk=void.pk).update(status=AssessmentStatus.ENTERED_IN_ERROR)
+    for session, event_type, action in ((kept, "bruising", "Pressed the site."), (void, "fainting", "Lay down.")):
+        AdverseEvent.objects.create(
+            session=session,
+            event_type=event_type,
+            event_class="mild",
+            onset="during",
+            action_taken=action,
+            reported_by=physio,
+            reported_at=session.started_at,
+        )
+
+    events = section(admin_client.get(reverse("home")), "events-heading")
+    review = text(admin_client.get(reverse("assessments:adverse-event-list")))
+
+    assert "Bruising" in events and "Pressed the site." in review
+    assert "Fainting" not in events and "Lay down." not in review
+    assert "Session of 28 Feb 2026" not in events
 
 
 @pytest.mark.django_db
