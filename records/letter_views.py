@@ -195,11 +195,25 @@ def letter_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "records/letter_sign.html", context, status=status)
 
 
+def _signature(letter: Letter) -> dict[str, Any]:
+    """Who signed, as signed: a signed letter prints the name, credentials and registration number it was signed
+    with; a draft shows the author's practitioner profile as it is now."""
+    if letter.signed_at:
+        return {
+            "signer": letter.signer_name,
+            "practitioner": {
+                "credentials": letter.signer_credentials,
+                "registration_number": letter.signer_registration_number,
+            },
+        }
+    return {"signer": letter.author, "practitioner": _practitioner(letter)}
+
+
 def _render_print(request: HttpRequest, letter: Letter, **extra: Any) -> HttpResponse:
     context = {
         "letter": letter,
         "patient": letter.patient,
-        "practitioner": _practitioner(letter),
+        **_signature(letter),
         "addenda": list(letter.addenda.select_related("author")),
         "letter_date": timezone.localdate(letter.signed_at) if letter.signed_at else timezone.localdate(),
         "watermark": "Draft — not signed"

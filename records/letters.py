@@ -33,6 +33,7 @@ from assessments.models import (
     TreatmentSession,
 )
 from patients.models import Patient
+from scheduling.models import Practitioner
 
 from .models import (
     LETTER_ENTERED_IN_ERROR_FIELDS,
@@ -314,7 +315,15 @@ def letter_missing(letter: Letter) -> list[str]:
 
 
 # What a letter's signature covers: its own fields (a letter has no rows).
-LETTER_SIGNED_FIELDS = ("patient_id", "assessment_id", "author_id", "kind", *LETTER_EDITED_FIELDS)
+LETTER_SIGNER_FIELDS = ("signer_name", "signer_credentials", "signer_registration_number")
+LETTER_SIGNED_FIELDS = (
+    "patient_id",
+    "assessment_id",
+    "author_id",
+    "kind",
+    *LETTER_EDITED_FIELDS,
+    *LETTER_SIGNER_FIELDS,
+)
 
 
 def letter_content_digest(letter: Letter, _rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
@@ -329,6 +338,10 @@ def letter_sign(*, letter: Letter, signed_by: User, version: int) -> Letter:
     missing = letter_missing(locked)
     if missing:
         raise ValidationError(missing)
+    profile = Practitioner.objects.filter(user_id=locked.author_id).first()
+    locked.signer_name = str(locked.author)
+    locked.signer_credentials = profile.credentials if profile else ""
+    locked.signer_registration_number = profile.registration_number if profile else ""
     locked.content_digest = letter_content_digest(locked)
     locked.signed_at = timezone.now()
     locked.status = LetterStatus.SIGNED

@@ -451,3 +451,64 @@ def test_an_unknown_kind_of_letter_is_refused_with_a_message_and_nothing_saved(
 
 def _in_words(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+# --- The signature as signed -------------------------------------------------------------------------------------
+
+
+def print_signed(client: Client, letter: Letter) -> str:
+    send_url = reverse("records:letter-send", kwargs={"pk": letter.pk})
+    key = re.search(r'name="submission_key" value="([^"]+)"', client.get(send_url).content.decode()).group(1)  # type: ignore[union-attr]
+    printed = client.post(
+        send_url, {"recipient": "Dr. Ada Okafor", "purpose": "continuing_care", "submission_key": key}
+    )
+    assert printed.status_code == 200
+    return text(printed)
+
+
+def test_a_signed_letter_reprints_the_signature_it_was_signed_with_after_the_profile_changes(
+    author_client: Client, full_patient: Patient
+) -> None:
+    author = course(full_patient).physiotherapist
+    author.first_name, author.last_name = "Amira", "Haddad"
+    author.save()
+    profile = PractitionerFactory(user=author, registration_number="PT-04417", credentials="BScPT, FCAMPT")
+    letter = signed(full_patient)
+    profile.registration_number, profile.credentials = "PT-99999", "MScPT"
+    profile.save()
+    author.last_name = "Haddad-Stone"
+    author.save()
+
+    reprint = print_signed(author_client, letter)
+
+    assert "Amira Haddad, BScPT, FCAMPT" in reprint and "Registration no. PT-04417" in reprint
+    assert "Signed electronically by Amira Haddad on" in reprint
+    assert "MScPT" not in reprint and "PT-99999" not in reprint and "Haddad-Stone" not in reprint
+
+
+def test_a_draft_preview_shows_the_physiotherapists_profile_as_it_is_now(
+    author_client: Client, full_patient: Patient
+) -> None:
+    profile = PractitionerFactory(
+        user=course(full_patient).physiotherapist, registration_number="PT-04417", credentials="BScPT"
+    )
+    letter = draft(full_patient)
+    profile.registration_number = "PT-05555"
+    profile.save()
+
+    preview = text(author_client.get(reverse("records:letter-preview", kwargs={"pk": letter.pk})))
+
+    assert "Registration no. PT-05555" in preview and "PT-04417" not in preview and "Not signed." in preview
+
+
+def test_the_content_digest_covers_the_signature_block(full_patient: Patient) -> None:
+    PractitionerFactory(user=course(full_patient).physiotherapist, registration_number="PT-04417")
+    letter = signed(full_patient)
+    assert letter.signer_registration_number == "PT-04417"
+
+    Letter.objects.filter(pk=letter.pk).update(signer_registration_number="PT-00001")  # behind the application's back
+
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_records", stdout=StringIO(), stderr=err)
+    assert f"MISMATCH records.Letter {letter.pk}:" in err.getvalue()
+
