@@ -275,10 +275,14 @@ def letter_addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
         try:
             letters.letter_addendum_add(letter=letter, author=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Addendum added.")
             return redirect(letter)
+    letter = _letter(pk)
+    if not letter.is_signed:  # the addendum form is only on a signed letter's page: say why here instead
+        refused = letters.ERROR_LETTER if letter.is_entered_in_error else letters.ADDENDUM_ON_A_DRAFT
+        return _render_detail(request, letter, status=409, refused=refused)
     return _render_detail(request, letter, status=400, addendum_form=form)
 
 
@@ -295,4 +299,9 @@ def letter_entered_in_error(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         else:
             messages.success(request, "The letter is marked entered in error. It stays in the record with the reason.")
             return redirect(letter)
+    letter = _letter(pk)
+    if letter.author_id != request.user.pk:  # the form is only on its author's page: say why here
+        return _render_detail(request, letter, status=403, refused=letters.NOT_YOUR_LETTER_IN_ERROR)
+    if letter.is_entered_in_error:  # marked already (in another tab): the form is gone from the page
+        return _render_detail(request, letter, status=409, refused=letters.ERROR_LETTER)
     return _render_detail(request, letter, status=400, error_form=form)

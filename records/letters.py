@@ -49,6 +49,8 @@ NOT_YOUR_LETTER = "Only the physiotherapist who wrote this letter can change or 
 NOT_A_COURSE = "Letters are written from a signed assessment. Sign the assessment first."
 SIGNED_LETTER = "This letter is signed and cannot change. Add an addendum instead."
 ERROR_LETTER = "This letter is marked entered in error and cannot change."
+ADDENDUM_ON_A_DRAFT = "Addenda are for signed letters; change the draft itself instead."
+NOT_YOUR_LETTER_IN_ERROR = "Only the physiotherapist who wrote this letter can mark it entered in error."
 
 
 class LetterNotEditable(ValidationError):
@@ -354,8 +356,10 @@ def letter_sign(*, letter: Letter, signed_by: User, version: int) -> Letter:
 @transaction.atomic
 def letter_addendum_add(*, letter: Letter, author: User, reason: str, text: str) -> LetterAddendum:
     locked = Letter.objects.select_for_update().get(pk=letter.pk)
+    if locked.status == LetterStatus.ENTERED_IN_ERROR:
+        raise ValidationError(ERROR_LETTER)
     if locked.status != LetterStatus.SIGNED:
-        raise ValidationError("Addenda are for signed letters; change the draft itself instead.")
+        raise ValidationError(ADDENDUM_ON_A_DRAFT)
     addendum = LetterAddendum(letter=locked, author=author, reason=reason.strip(), text=text.strip())
     addendum.full_clean()
     addendum.save()
@@ -368,7 +372,7 @@ def letter_mark_entered_in_error(*, letter: Letter, by: User, reason: str) -> Le
     """A mistaken letter is marked, never deleted, by its author; it stays readable with the reason."""
     locked = Letter.objects.select_for_update().get(pk=letter.pk)
     if locked.author_id != by.pk:
-        raise ValidationError("Only the physiotherapist who wrote this letter can mark it entered in error.")
+        raise ValidationError(NOT_YOUR_LETTER_IN_ERROR)
     if not reason.strip():
         raise ValidationError({"reason": "Say why this letter was entered in error."})
     if locked.status != LetterStatus.ENTERED_IN_ERROR:

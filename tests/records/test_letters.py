@@ -512,3 +512,58 @@ def test_the_content_digest_covers_the_signature_block(full_patient: Patient) ->
         call_command("verify_records", stdout=StringIO(), stderr=err)
     assert f"MISMATCH records.Letter {letter.pk}:" in err.getvalue()
 
+
+# --- Refusals the page says --------------------------------------------------------------------------------------
+
+
+def test_an_addendum_from_a_tab_opened_before_the_letter_was_marked_in_error_is_refused_in_words(
+    author_client: Client, full_patient: Patient
+) -> None:
+    letter = signed(full_patient)
+    addendum_url = reverse("records:letter-addendum-create", kwargs={"pk": letter.pk})
+    author_client.post(
+        reverse("records:letter-entered-in-error", kwargs={"pk": letter.pk}), {"reason": "Wrong course"}
+    )
+
+    late = author_client.post(addendum_url, {"reason": "Late", "text": "Called GP."})
+    late_and_empty = author_client.post(addendum_url, {"reason": "", "text": ""})
+
+    marked_again_empty = author_client.post(
+        reverse("records:letter-entered-in-error", kwargs={"pk": letter.pk}), {"reason": ""}
+    )
+
+    for response in (late, late_and_empty, marked_again_empty):
+        assert response.status_code == 409
+        assert "This letter is marked entered in error and cannot change. Nothing was changed." in text(response)
+    assert not letter.addenda.exists()
+    assert Letter.objects.get(pk=letter.pk).entered_in_error_reason == "Wrong course"
+
+
+def test_an_addendum_on_a_draft_is_refused_in_words(author_client: Client, full_patient: Patient) -> None:
+    letter = draft(full_patient)
+
+    response = author_client.post(
+        reverse("records:letter-addendum-create", kwargs={"pk": letter.pk}), {"reason": "Late", "text": "Called GP."}
+    )
+
+    assert response.status_code == 409
+    assert "Addenda are for signed letters; change the draft itself instead." in text(response)
+    assert not letter.addenda.exists()
+
+
+def test_a_colleague_marking_a_letter_entered_in_error_is_refused_in_words(full_patient: Patient) -> None:
+    letter = signed(full_patient)
+    colleague = Client()
+    colleague.force_login(UserFactory(roles=[Role.PHYSIOTHERAPIST]))
+    url = reverse("records:letter-entered-in-error", kwargs={"pk": letter.pk})
+
+    for data in ({"reason": "Not mine to mark"}, {"reason": ""}):
+        response = colleague.post(url, data)
+
+        assert response.status_code == 403
+        assert (
+            "Only the physiotherapist who wrote this letter can mark it entered in error. Nothing was changed."
+            in text(response)
+        )
+    assert Letter.objects.get(pk=letter.pk).is_signed
+
