@@ -64,6 +64,8 @@ def _render_list(
 ) -> HttpResponse:
     letters_of_patient = Letter.objects.filter(patient=patient).select_related("author").order_by("-created_at", "-pk")
     page = Paginator(letters_of_patient, LETTERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = _courses(patient)
+    letters.courses_listed(courses=shown)  # each course's chief complaint is read here
     courses = [
         {
             "assessment": course,
@@ -72,7 +74,7 @@ def _render_list(
                 for kind, button in CREATE_BUTTONS.items()
             ],
         }
-        for course in _courses(patient)
+        for course in shown
     ]
     context = {"patient": patient, "page": page, "courses": courses, "error_form": error_form}
     return render(request, "records/letter_list.html", context, status=status)

@@ -391,6 +391,12 @@ def letter_opened(*, letter: Letter) -> None:
     accessed.send(sender=Letter, instance=letter)
 
 
+def courses_listed(*, courses: list[Assessment]) -> None:
+    """The letters page shows each course's chief complaint: a reading of each assessment, as opening it is."""
+    for assessment in courses:
+        accessed.send(sender=Assessment, instance=assessment)
+
+
 def letter_previewed(*, letter: Letter) -> None:
     """A draft shown as it will print: a print in the audit trail, not a disclosure (a draft never leaves)."""
     audit(action=AuditAction.PRINT, instance=letter)

@@ -567,3 +567,20 @@ def test_a_colleague_marking_a_letter_entered_in_error_is_refused_in_words(full_
         )
     assert Letter.objects.get(pk=letter.pk).is_signed
 
+
+# --- Reading the letters page --------------------------------------------------------------------------------------
+
+
+def test_the_letters_page_is_in_the_audit_trail_as_a_reading_of_each_course_it_shows(
+    author_client: Client, full_patient: Patient
+) -> None:
+    assessment = course(full_patient)
+
+    response = author_client.get(reverse("records:letter-list", kwargs={"pk": full_patient.pk}))
+
+    assert assessment.chief_complaint[:40] in text(response)
+    viewed = AuditEvent.objects.filter(
+        action=AuditAction.VIEW, object_type="assessments.assessment", object_id=str(assessment.pk)
+    )
+    assert viewed.count() == 1 and viewed.get().patient_id == full_patient.pk
+
