@@ -101,6 +101,14 @@ def _muscle_name(code: str) -> str:
         return code
 
 
+def _event_class(code: str) -> str:
+    """An adverse event's class in the adverse-event list's words, within a sentence: "significant (moderate)"."""
+    try:
+        return needling_safety.ADVERSE_EVENT_CLASS_INFO[needling_safety.AdverseEventClass(code)].label.lower()
+    except ValueError:
+        return code.replace("_", " ")
+
+
 def course_of(assessment: Assessment) -> Course:
     """The course an assessment began: its confirmed levels, the signed sessions after it, their needled sites,
     outcome scores from baseline to latest against each measure's minimal important change, and adverse events."""
@@ -127,8 +135,8 @@ def course_of(assessment: Assessment) -> Course:
     types = needling_safety.ADVERSE_EVENT_TYPE_BY_CODE
     adverse_event_lines = [
         f"{_day(timezone.localdate(event.session.started_at))}: "
-        f"{types[event.event_type].label if event.event_type in types else event.event_type} "
-        f"({event.event_class}). Action taken: {event.action_taken}"
+        f"{types[event.event_type].label if event.event_type in types else event.event_type}, "
+        f"{_event_class(event.event_class)}. Action taken: {event.action_taken}"
         for event in events
     ]
     return Course(

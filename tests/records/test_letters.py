@@ -584,3 +584,38 @@ def test_the_letters_page_is_in_the_audit_trail_as_a_reading_of_each_course_it_s
     )
     assert viewed.count() == 1 and viewed.get().patient_id == full_patient.pk
 
+
+# --- Words -------------------------------------------------------------------------------------------------------
+
+
+def test_the_drafted_letter_names_an_adverse_events_class_in_words(full_patient: Patient) -> None:
+    letter = draft(full_patient)
+
+    assert "Bruising, mild (minor). Action taken: Reassured." in letter.adverse_events
+    assert "(mild)" not in letter.adverse_events
+
+
+def test_the_letter_pages_give_dates_in_words(author_client: Client, full_patient: Patient) -> None:
+    letter = signed(full_patient)
+    created = timezone.localdate(letter.created_at)
+    signed_at = timezone.localtime(letter.signed_at)
+    assessed = _in_words(timezone.localdate(course(full_patient).started_at))
+    pages = {
+        "list": author_client.get(reverse("records:letter-list", kwargs={"pk": full_patient.pk})),
+        "detail": author_client.get(letter.get_absolute_url()),
+        "sign": author_client.get(reverse("records:letter-sign", kwargs={"pk": letter.pk})),
+        "send": author_client.get(reverse("records:letter-send", kwargs={"pk": letter.pk})),
+    }
+
+    for name, response in pages.items():
+        shown = text(response)
+        assert f"Discharge summary of {_in_words(created)}" in shown, name
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", shown), name
+    assert f"Assessment of {assessed}" in text(pages["list"])
+    assert f"Signed {_in_words(signed_at.date())}" in text(pages["list"])
+    detail = text(pages["detail"])
+    assert (
+        f"assessment of {assessed}" in detail and f"Signed {_in_words(signed_at.date())}, {signed_at:%H:%M}" in detail
+    )
+    assert f"signed on {_in_words(signed_at.date())}, {signed_at:%H:%M}" in text(pages["sign"])
+
