@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -452,6 +453,7 @@ def test_an_unknown_kind_of_letter_is_refused_with_a_message_and_nothing_saved(
 def _in_words(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
+
 # --- The signature as signed -------------------------------------------------------------------------------------
 
 
@@ -619,3 +621,33 @@ def test_the_letter_pages_give_dates_in_words(author_client: Client, full_patien
     )
     assert f"signed on {_in_words(signed_at.date())}, {signed_at:%H:%M}" in text(pages["sign"])
 
+
+# --- The letterhead's logo ---------------------------------------------------------------------------------------
+
+
+class UncollectedLogoStorage(StaticFilesStorage):
+    """The manifest storage of production when the logo was never collected: asking for its address fails."""
+
+    def url(self, name: str | None) -> str:
+        if name == "img/our-logo.png":
+            raise ValueError(f"Missing staticfiles manifest entry for '{name}'")
+        return super().url(name)
+
+
+def test_a_letter_prints_without_its_logo_when_the_logo_was_not_collected(
+    author_client: Client, full_patient: Patient, settings: object
+) -> None:
+    letter = draft(full_patient)
+    url = reverse("records:letter-preview", kwargs={"pk": letter.pk})
+    assert 'class="letterhead-logo"' in author_client.get(url).content.decode()
+    settings.CLINIC_LOGO = "img/our-logo.png"  # type: ignore[attr-defined]
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": f"{__name__}.UncollectedLogoStorage"},
+    }
+
+    response = author_client.get(url)
+
+    assert response.status_code == 200
+    assert settings.CLINIC_NAME in text(response)  # type: ignore[attr-defined]
+    assert 'class="letterhead-logo"' not in response.content.decode()
