@@ -1,10 +1,12 @@
-"""Deployment checks of our own, run by `manage.py check --deploy` beside Django's."""
+"""System checks of our own: the letterhead's logo on every `manage.py check`, and deployment checks run by
+`manage.py check --deploy` beside Django's."""
 
 from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 # Backends that print a message (patients' addresses, private questionnaire links) to the log, or never send it.
@@ -37,3 +39,45 @@ def email_backend_check(app_configs: Sequence[AppConfig] | None = None, **kwargs
             )
         ]
     return []
+
+
+@register(Tags.staticfiles)
+def clinic_logo_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """The letterhead's logo is a static file: one the finders cannot find is not collected, and with the manifest
+    storage of production a letter could not print with it."""
+    if finders.find(settings.CLINIC_LOGO):
+        return []
+    return [
+        Error(
+            f"CLINIC_LOGO is {settings.CLINIC_LOGO!r}, which is not a static file: printed letters would go out "
+            "without the clinic's logo.",
+            hint="Put the clinic's logo under static/ (for example static/img/clinic-logo.svg), set CLINIC_LOGO to "
+            "its path under static/, and run collectstatic.",
+            id="ims_clinic.E002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def clinic_details_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """With DEBUG off, the letterhead must not still give the demo clinic's address or phone."""
+    if settings.DEBUG:
+        return []
+    demo = [
+        name
+        for name, value, default in (
+            ("CLINIC_ADDRESS", settings.CLINIC_ADDRESS, settings.CLINIC_DEMO_ADDRESS),
+            ("CLINIC_PHONE", settings.CLINIC_PHONE, settings.CLINIC_DEMO_PHONE),
+        )
+        if value.replace("\\n", "\n").strip() == default
+    ]
+    if not demo:
+        return []
+    return [
+        Warning(
+            f"{' and '.join(demo)} {'is' if len(demo) == 1 else 'are'} still the demo clinic's: every printed letter "
+            "and summary would give patients and doctors the wrong clinic to contact.",
+            hint="Set CLINIC_NAME, CLINIC_ADDRESS, CLINIC_PHONE, CLINIC_FAX and CLINIC_EMAIL to the clinic's own.",
+            id="ims_clinic.W002",
+        )
+    ]

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.templatetags.static import static
 
 
 def clinic(request: HttpRequest) -> dict[str, Any]:
@@ -19,4 +20,14 @@ def letterhead() -> dict[str, Any]:
         "fax": settings.CLINIC_FAX,
         "email": settings.CLINIC_EMAIL,
         "logo": settings.CLINIC_LOGO,
+        "logo_url": logo_url,  # called by the template only where a letterhead is printed
     }
+
+
+def logo_url() -> str:
+    """The logo's address, or "" when the static storage does not hold it (the manifest storage of production
+    refuses a file that was not collected): the letter then prints without its logo rather than failing."""
+    try:
+        return static(settings.CLINIC_LOGO)
+    except ValueError:
+        return ""

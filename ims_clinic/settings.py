@@ -65,8 +65,11 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "IMS Clinic")
 # The letterhead of printed letters and summaries. The address is one line per line ("\n" between them);
 # the logo is a static file's path (a vendored demo logo unless the clinic sets its own).
-CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "Suite 210, 1450 West Broadway\nVancouver, BC  V6H 1H4")
-CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "604-555-0142")
+# The demo clinic's address and phone: a deploy check warns while production still prints them.
+CLINIC_DEMO_ADDRESS = "Suite 210, 1450 West Broadway\nVancouver, BC  V6H 1H4"
+CLINIC_DEMO_PHONE = "604-555-0142"
+CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", CLINIC_DEMO_ADDRESS)
+CLINIC_PHONE = os.environ.get("CLINIC_PHONE", CLINIC_DEMO_PHONE)
 CLINIC_FAX = os.environ.get("CLINIC_FAX", "604-555-0143")
 CLINIC_EMAIL = os.environ.get("CLINIC_EMAIL", "front.desk@ims-clinic.example")
 CLINIC_LOGO = os.environ.get("CLINIC_LOGO", "img/clinic-logo.svg")

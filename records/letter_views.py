@@ -64,6 +64,8 @@ def _render_list(
 ) -> HttpResponse:
     letters_of_patient = Letter.objects.filter(patient=patient).select_related("author").order_by("-created_at", "-pk")
     page = Paginator(letters_of_patient, LETTERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = _courses(patient)
+    letters.courses_listed(courses=shown)  # each course's chief complaint is read here
     courses = [
         {
             "assessment": course,
@@ -72,7 +74,7 @@ def _render_list(
                 for kind, button in CREATE_BUTTONS.items()
             ],
         }
-        for course in _courses(patient)
+        for course in shown
     ]
     context = {"patient": patient, "page": page, "courses": courses, "error_form": error_form}
     return render(request, "records/letter_list.html", context, status=status)
@@ -195,11 +197,25 @@ def letter_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "records/letter_sign.html", context, status=status)
 
 
+def _signature(letter: Letter) -> dict[str, Any]:
+    """Who signed, as signed: a signed letter prints the name, credentials and registration number it was signed
+    with; a draft shows the author's practitioner profile as it is now."""
+    if letter.signed_at:
+        return {
+            "signer": letter.signer_name,
+            "practitioner": {
+                "credentials": letter.signer_credentials,
+                "registration_number": letter.signer_registration_number,
+            },
+        }
+    return {"signer": letter.author, "practitioner": _practitioner(letter)}
+
+
 def _render_print(request: HttpRequest, letter: Letter, **extra: Any) -> HttpResponse:
     context = {
         "letter": letter,
         "patient": letter.patient,
-        "practitioner": _practitioner(letter),
+        **_signature(letter),
         "addenda": list(letter.addenda.select_related("author")),
         "letter_date": timezone.localdate(letter.signed_at) if letter.signed_at else timezone.localdate(),
         "watermark": "Draft — not signed"
@@ -261,10 +277,14 @@ def letter_addendum_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
         try:
             letters.letter_addendum_add(letter=letter, author=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Addendum added.")
             return redirect(letter)
+    letter = _letter(pk)
+    if not letter.is_signed:  # the addendum form is only on a signed letter's page: say why here instead
+        refused = letters.ERROR_LETTER if letter.is_entered_in_error else letters.ADDENDUM_ON_A_DRAFT
+        return _render_detail(request, letter, status=409, refused=refused)
     return _render_detail(request, letter, status=400, addendum_form=form)
 
 
@@ -281,4 +301,9 @@ def letter_entered_in_error(request: AuthenticatedHttpRequest, pk: int) -> HttpR
         else:
             messages.success(request, "The letter is marked entered in error. It stays in the record with the reason.")
             return redirect(letter)
+    letter = _letter(pk)
+    if letter.author_id != request.user.pk:  # the form is only on its author's page: say why here
+        return _render_detail(request, letter, status=403, refused=letters.NOT_YOUR_LETTER_IN_ERROR)
+    if letter.is_entered_in_error:  # marked already (in another tab): the form is gone from the page
+        return _render_detail(request, letter, status=409, refused=letters.ERROR_LETTER)
     return _render_detail(request, letter, status=400, error_form=form)

@@ -33,6 +33,7 @@ from assessments.models import (
     TreatmentSession,
 )
 from patients.models import Patient
+from scheduling.models import Practitioner
 
 from .models import (
     LETTER_ENTERED_IN_ERROR_FIELDS,
@@ -48,6 +49,8 @@ NOT_YOUR_LETTER = "Only the physiotherapist who wrote this letter can change or 
 NOT_A_COURSE = "Letters are written from a signed assessment. Sign the assessment first."
 SIGNED_LETTER = "This letter is signed and cannot change. Add an addendum instead."
 ERROR_LETTER = "This letter is marked entered in error and cannot change."
+ADDENDUM_ON_A_DRAFT = "Addenda are for signed letters; change the draft itself instead."
+NOT_YOUR_LETTER_IN_ERROR = "Only the physiotherapist who wrote this letter can mark it entered in error."
 
 
 class LetterNotEditable(ValidationError):
@@ -98,6 +101,14 @@ def _muscle_name(code: str) -> str:
         return code
 
 
+def _event_class(code: str) -> str:
+    """An adverse event's class in the adverse-event list's words, within a sentence: "significant (moderate)"."""
+    try:
+        return needling_safety.ADVERSE_EVENT_CLASS_INFO[needling_safety.AdverseEventClass(code)].label.lower()
+    except ValueError:
+        return code.replace("_", " ")
+
+
 def course_of(assessment: Assessment) -> Course:
     """The course an assessment began: its confirmed levels, the signed sessions after it, their needled sites,
     outcome scores from baseline to latest against each measure's minimal important change, and adverse events."""
@@ -124,8 +135,8 @@ def course_of(assessment: Assessment) -> Course:
     types = needling_safety.ADVERSE_EVENT_TYPE_BY_CODE
     adverse_event_lines = [
         f"{_day(timezone.localdate(event.session.started_at))}: "
-        f"{types[event.event_type].label if event.event_type in types else event.event_type} "
-        f"({event.event_class}). Action taken: {event.action_taken}"
+        f"{types[event.event_type].label if event.event_type in types else event.event_type}, "
+        f"{_event_class(event.event_class)}. Action taken: {event.action_taken}"
         for event in events
     ]
     return Course(
@@ -314,7 +325,15 @@ def letter_missing(letter: Letter) -> list[str]:
 
 
 # What a letter's signature covers: its own fields (a letter has no rows).
-LETTER_SIGNED_FIELDS = ("patient_id", "assessment_id", "author_id", "kind", *LETTER_EDITED_FIELDS)
+LETTER_SIGNER_FIELDS = ("signer_name", "signer_credentials", "signer_registration_number")
+LETTER_SIGNED_FIELDS = (
+    "patient_id",
+    "assessment_id",
+    "author_id",
+    "kind",
+    *LETTER_EDITED_FIELDS,
+    *LETTER_SIGNER_FIELDS,
+)
 
 
 def letter_content_digest(letter: Letter, _rows: dict[str, list[dict[str, Any]]] | None = None) -> str:
@@ -329,6 +348,10 @@ def letter_sign(*, letter: Letter, signed_by: User, version: int) -> Letter:
     missing = letter_missing(locked)
     if missing:
         raise ValidationError(missing)
+    profile = Practitioner.objects.filter(user_id=locked.author_id).first()
+    locked.signer_name = str(locked.author)
+    locked.signer_credentials = profile.credentials if profile else ""
+    locked.signer_registration_number = profile.registration_number if profile else ""
     locked.content_digest = letter_content_digest(locked)
     locked.signed_at = timezone.now()
     locked.status = LetterStatus.SIGNED
@@ -341,8 +364,10 @@ def letter_sign(*, letter: Letter, signed_by: User, version: int) -> Letter:
 @transaction.atomic
 def letter_addendum_add(*, letter: Letter, author: User, reason: str, text: str) -> LetterAddendum:
     locked = Letter.objects.select_for_update().get(pk=letter.pk)
+    if locked.status == LetterStatus.ENTERED_IN_ERROR:
+        raise ValidationError(ERROR_LETTER)
     if locked.status != LetterStatus.SIGNED:
-        raise ValidationError("Addenda are for signed letters; change the draft itself instead.")
+        raise ValidationError(ADDENDUM_ON_A_DRAFT)
     addendum = LetterAddendum(letter=locked, author=author, reason=reason.strip(), text=text.strip())
     addendum.full_clean()
     addendum.save()
@@ -355,7 +380,7 @@ def letter_mark_entered_in_error(*, letter: Letter, by: User, reason: str) -> Le
     """A mistaken letter is marked, never deleted, by its author; it stays readable with the reason."""
     locked = Letter.objects.select_for_update().get(pk=letter.pk)
     if locked.author_id != by.pk:
-        raise ValidationError("Only the physiotherapist who wrote this letter can mark it entered in error.")
+        raise ValidationError(NOT_YOUR_LETTER_IN_ERROR)
     if not reason.strip():
         raise ValidationError({"reason": "Say why this letter was entered in error."})
     if locked.status != LetterStatus.ENTERED_IN_ERROR:
@@ -372,6 +397,12 @@ def letter_mark_entered_in_error(*, letter: Letter, by: User, reason: str) -> Le
 
 def letter_opened(*, letter: Letter) -> None:
     accessed.send(sender=Letter, instance=letter)
+
+
+def courses_listed(*, courses: list[Assessment]) -> None:
+    """The letters page shows each course's chief complaint: a reading of each assessment, as opening it is."""
+    for assessment in courses:
+        accessed.send(sender=Assessment, instance=assessment)
 
 
 def letter_previewed(*, letter: Letter) -> None:

@@ -120,6 +120,11 @@ class Letter(models.Model):
 
     signed_at = models.DateTimeField(null=True, blank=True)
     content_digest = models.CharField(max_length=64, blank=True)  # SHA-256 of the signed content
+    # The signature block as signed, copied from the author's practitioner profile at signing: a later change to
+    # the profile never changes a signed letter's reprint. Covered by the content digest.
+    signer_name = models.CharField("signed by", max_length=300, blank=True)
+    signer_credentials = models.CharField("signer's credentials", max_length=100, blank=True)
+    signer_registration_number = models.CharField("signer's registration number", max_length=40, blank=True)
     entered_in_error_at = models.DateTimeField(null=True, blank=True)
     entered_in_error_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

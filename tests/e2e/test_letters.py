@@ -116,7 +116,7 @@ def test_a_discharge_summary_and_a_family_doctor_letter_are_written_signed_and_p
     write_sign_and_print(page, patient, button="Write a discharge summary", recipient="The patient", signer=signer)
     summary = printed(page, "discharge-summary")
     assert_a_clean_print(summary, recipient="For the patient's file", signer=signer)
-    assert "Discharge summary: IMS treatment" in summary and "Bruising (mild)" in summary
+    assert "Discharge summary: IMS treatment" in summary and "Bruising, mild (minor)" in summary
 
     write_sign_and_print(page, patient, button="Letter to the family doctor", recipient=FAMILY_DOCTOR, signer=signer)
     letter = printed(page, "family-doctor-letter")

@@ -29,6 +29,8 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "a-real-production-secret-" + "k3y" * 15,
     "DJANGO_ALLOWED_HOSTS": "clinic.example.org",
     "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "CLINIC_ADDRESS": "100 Main Street\\nSpringfield, BC  V0V 0V0",
+    "CLINIC_PHONE": "250-555-0100",
 }
 
 
@@ -78,6 +80,47 @@ def test_the_e_mail_check_passes_an_smtp_backend_set_explicitly(settings: Settin
     settings.CLINIC_EMAIL_BACKEND_FROM_ENVIRONMENT = True
 
     assert checks.email_backend_check() == []
+
+
+def test_check_deploy_warns_while_the_letterhead_still_gives_the_demo_clinics_address_and_phone() -> None:
+    env = {name: value for name, value in PRODUCTION.items() if not name.startswith("CLINIC_")}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert result.returncode != 0
+    assert "ims_clinic.W002" in result.stderr
+    assert "CLINIC_ADDRESS and CLINIC_PHONE are still the demo clinic's" in result.stderr
+
+
+@pytest.mark.parametrize("left", ["CLINIC_ADDRESS", "CLINIC_PHONE"])
+def test_the_clinic_details_check_names_the_one_detail_left_at_the_demo(settings: Settings, left: str) -> None:
+    settings.DEBUG = False
+    settings.CLINIC_ADDRESS = "100 Main Street\nSpringfield, BC  V0V 0V0"
+    settings.CLINIC_PHONE = "250-555-0100"
+    setattr(settings, left, getattr(settings, left.replace("CLINIC_", "CLINIC_DEMO_")))
+
+    [message] = checks.clinic_details_check()
+
+    assert message.id == "ims_clinic.W002" and message.msg.startswith(f"{left} is still the demo clinic's")
+
+
+def test_the_clinic_details_check_lets_the_demo_keep_its_details_with_debug_on(settings: Settings) -> None:
+    settings.DEBUG = True
+
+    assert checks.clinic_details_check() == []
+
+
+def test_the_logo_check_passes_the_vendored_logo(settings: Settings) -> None:
+    settings.CLINIC_LOGO = "img/clinic-logo.svg"
+
+    assert checks.clinic_logo_check() == []
+
+
+def test_every_check_refuses_a_clinic_logo_that_is_not_a_static_file() -> None:
+    result = manage("check", DJANGO_DEBUG="1", CLINIC_LOGO="img/our-logo.png")
+
+    assert result.returncode != 0
+    assert "ims_clinic.E002" in result.stderr
+    assert "CLINIC_LOGO is 'img/our-logo.png', which is not a static file" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:

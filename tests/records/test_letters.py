@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -451,3 +452,202 @@ def test_an_unknown_kind_of_letter_is_refused_with_a_message_and_nothing_saved(
 
 def _in_words(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+# --- The signature as signed -------------------------------------------------------------------------------------
+
+
+def print_signed(client: Client, letter: Letter) -> str:
+    send_url = reverse("records:letter-send", kwargs={"pk": letter.pk})
+    key = re.search(r'name="submission_key" value="([^"]+)"', client.get(send_url).content.decode()).group(1)  # type: ignore[union-attr]
+    printed = client.post(
+        send_url, {"recipient": "Dr. Ada Okafor", "purpose": "continuing_care", "submission_key": key}
+    )
+    assert printed.status_code == 200
+    return text(printed)
+
+
+def test_a_signed_letter_reprints_the_signature_it_was_signed_with_after_the_profile_changes(
+    author_client: Client, full_patient: Patient
+) -> None:
+    author = course(full_patient).physiotherapist
+    author.first_name, author.last_name = "Amira", "Haddad"
+    author.save()
+    profile = PractitionerFactory(user=author, registration_number="PT-04417", credentials="BScPT, FCAMPT")
+    letter = signed(full_patient)
+    profile.registration_number, profile.credentials = "PT-99999", "MScPT"
+    profile.save()
+    author.last_name = "Haddad-Stone"
+    author.save()
+
+    reprint = print_signed(author_client, letter)
+
+    assert "Amira Haddad, BScPT, FCAMPT" in reprint and "Registration no. PT-04417" in reprint
+    assert "Signed electronically by Amira Haddad on" in reprint
+    assert "MScPT" not in reprint and "PT-99999" not in reprint and "Haddad-Stone" not in reprint
+
+
+def test_a_draft_preview_shows_the_physiotherapists_profile_as_it_is_now(
+    author_client: Client, full_patient: Patient
+) -> None:
+    profile = PractitionerFactory(
+        user=course(full_patient).physiotherapist, registration_number="PT-04417", credentials="BScPT"
+    )
+    letter = draft(full_patient)
+    profile.registration_number = "PT-05555"
+    profile.save()
+
+    preview = text(author_client.get(reverse("records:letter-preview", kwargs={"pk": letter.pk})))
+
+    assert "Registration no. PT-05555" in preview and "PT-04417" not in preview and "Not signed." in preview
+
+
+def test_the_content_digest_covers_the_signature_block(full_patient: Patient) -> None:
+    PractitionerFactory(user=course(full_patient).physiotherapist, registration_number="PT-04417")
+    letter = signed(full_patient)
+    assert letter.signer_registration_number == "PT-04417"
+
+    Letter.objects.filter(pk=letter.pk).update(signer_registration_number="PT-00001")  # behind the application's back
+
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_records", stdout=StringIO(), stderr=err)
+    assert f"MISMATCH records.Letter {letter.pk}:" in err.getvalue()
+
+
+# --- Refusals the page says --------------------------------------------------------------------------------------
+
+
+def test_an_addendum_from_a_tab_opened_before_the_letter_was_marked_in_error_is_refused_in_words(
+    author_client: Client, full_patient: Patient
+) -> None:
+    letter = signed(full_patient)
+    addendum_url = reverse("records:letter-addendum-create", kwargs={"pk": letter.pk})
+    author_client.post(
+        reverse("records:letter-entered-in-error", kwargs={"pk": letter.pk}), {"reason": "Wrong course"}
+    )
+
+    late = author_client.post(addendum_url, {"reason": "Late", "text": "Called GP."})
+    late_and_empty = author_client.post(addendum_url, {"reason": "", "text": ""})
+
+    marked_again_empty = author_client.post(
+        reverse("records:letter-entered-in-error", kwargs={"pk": letter.pk}), {"reason": ""}
+    )
+
+    for response in (late, late_and_empty, marked_again_empty):
+        assert response.status_code == 409
+        assert "This letter is marked entered in error and cannot change. Nothing was changed." in text(response)
+    assert not letter.addenda.exists()
+    assert Letter.objects.get(pk=letter.pk).entered_in_error_reason == "Wrong course"
+
+
+def test_an_addendum_on_a_draft_is_refused_in_words(author_client: Client, full_patient: Patient) -> None:
+    letter = draft(full_patient)
+
+    response = author_client.post(
+        reverse("records:letter-addendum-create", kwargs={"pk": letter.pk}), {"reason": "Late", "text": "Called GP."}
+    )
+
+    assert response.status_code == 409
+    assert "Addenda are for signed letters; change the draft itself instead." in text(response)
+    assert not letter.addenda.exists()
+
+
+def test_a_colleague_marking_a_letter_entered_in_error_is_refused_in_words(full_patient: Patient) -> None:
+    letter = signed(full_patient)
+    colleague = Client()
+    colleague.force_login(UserFactory(roles=[Role.PHYSIOTHERAPIST]))
+    url = reverse("records:letter-entered-in-error", kwargs={"pk": letter.pk})
+
+    for data in ({"reason": "Not mine to mark"}, {"reason": ""}):
+        response = colleague.post(url, data)
+
+        assert response.status_code == 403
+        assert (
+            "Only the physiotherapist who wrote this letter can mark it entered in error. Nothing was changed."
+            in text(response)
+        )
+    assert Letter.objects.get(pk=letter.pk).is_signed
+
+
+# --- Reading the letters page --------------------------------------------------------------------------------------
+
+
+def test_the_letters_page_is_in_the_audit_trail_as_a_reading_of_each_course_it_shows(
+    author_client: Client, full_patient: Patient
+) -> None:
+    assessment = course(full_patient)
+
+    response = author_client.get(reverse("records:letter-list", kwargs={"pk": full_patient.pk}))
+
+    assert assessment.chief_complaint[:40] in text(response)
+    viewed = AuditEvent.objects.filter(
+        action=AuditAction.VIEW, object_type="assessments.assessment", object_id=str(assessment.pk)
+    )
+    assert viewed.count() == 1 and viewed.get().patient_id == full_patient.pk
+
+
+# --- Words -------------------------------------------------------------------------------------------------------
+
+
+def test_the_drafted_letter_names_an_adverse_events_class_in_words(full_patient: Patient) -> None:
+    letter = draft(full_patient)
+
+    assert "Bruising, mild (minor). Action taken: Reassured." in letter.adverse_events
+    assert "(mild)" not in letter.adverse_events
+
+
+def test_the_letter_pages_give_dates_in_words(author_client: Client, full_patient: Patient) -> None:
+    letter = signed(full_patient)
+    created = timezone.localdate(letter.created_at)
+    signed_at = timezone.localtime(letter.signed_at)
+    assessed = _in_words(timezone.localdate(course(full_patient).started_at))
+    pages = {
+        "list": author_client.get(reverse("records:letter-list", kwargs={"pk": full_patient.pk})),
+        "detail": author_client.get(letter.get_absolute_url()),
+        "sign": author_client.get(reverse("records:letter-sign", kwargs={"pk": letter.pk})),
+        "send": author_client.get(reverse("records:letter-send", kwargs={"pk": letter.pk})),
+    }
+
+    for name, response in pages.items():
+        shown = text(response)
+        assert f"Discharge summary of {_in_words(created)}" in shown, name
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", shown), name
+    assert f"Assessment of {assessed}" in text(pages["list"])
+    assert f"Signed {_in_words(signed_at.date())}" in text(pages["list"])
+    detail = text(pages["detail"])
+    assert (
+        f"assessment of {assessed}" in detail and f"Signed {_in_words(signed_at.date())}, {signed_at:%H:%M}" in detail
+    )
+    assert f"signed on {_in_words(signed_at.date())}, {signed_at:%H:%M}" in text(pages["sign"])
+
+
+# --- The letterhead's logo ---------------------------------------------------------------------------------------
+
+
+class UncollectedLogoStorage(StaticFilesStorage):
+    """The manifest storage of production when the logo was never collected: asking for its address fails."""
+
+    def url(self, name: str | None) -> str:
+        if name == "img/our-logo.png":
+            raise ValueError(f"Missing staticfiles manifest entry for '{name}'")
+        return super().url(name)
+
+
+def test_a_letter_prints_without_its_logo_when_the_logo_was_not_collected(
+    author_client: Client, full_patient: Patient, settings: object
+) -> None:
+    letter = draft(full_patient)
+    url = reverse("records:letter-preview", kwargs={"pk": letter.pk})
+    assert 'class="letterhead-logo"' in author_client.get(url).content.decode()
+    settings.CLINIC_LOGO = "img/our-logo.png"  # type: ignore[attr-defined]
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": f"{__name__}.UncollectedLogoStorage"},
+    }
+
+    response = author_client.get(url)
+
+    assert response.status_code == 200
+    assert settings.CLINIC_NAME in text(response)  # type: ignore[attr-defined]
+    assert 'class="letterhead-logo"' not in response.content.decode()
