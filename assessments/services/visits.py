@@ -165,6 +165,13 @@ def record_start(
         raise EarlierDraft(draft)
     if draft is not None:
         if appointment is not None and draft.appointment_id is None:
+            visit_on = timezone.localdate(appointment.starts_at)
+            if visit_on != timezone.localdate(draft.started_at):
+                # Writing up a completed visit of an earlier day: today's open draft is not that visit's record.
+                raise ValidationError(
+                    f"Your {record_noun(model)} of today for this patient is still a draft. Sign it (or mark it "
+                    f"entered in error) first, then write up the visit of {visit_on.day} {visit_on:%B %Y}."
+                )
             # Not part of what a signature covers: the link says which visit the draft belongs to.
             draft.appointment = appointment
             draft.save(update_fields=["appointment"])

@@ -254,6 +254,20 @@ def test_a_completed_visit_of_an_earlier_day_can_still_be_written_up(physio_clie
     assert TreatmentSession.objects.get().appointment == appointment
 
 
+def test_writing_up_an_earlier_visit_while_todays_draft_is_open_says_to_sign_todays_first(
+    physio_client: Client, patient: Any
+) -> None:
+    today = services.session_start(patient=patient, physiotherapist=physio_client.user)
+    appointment = appointment_at(patient, 10, status="completed", day=3)
+
+    response = physio_client.post(start_url(patient), {"appointment": appointment.pk}, follow=True)
+
+    assert shown("Your session of today for this patient is still a draft.", response)
+    assert shown("then write up the visit of 3 December 2026.", response)
+    assert fresh(today).appointment is None
+    assert TreatmentSession.objects.count() == 1
+
+
 def test_tying_todays_draft_to_its_appointment_is_in_the_audit_log(physio_client: Client, patient: Any) -> None:
     draft = services.session_start(patient=patient, physiotherapist=physio_client.user)
     appointment = appointment_at(patient, 10)
