@@ -12,7 +12,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import TreatmentSession
 from tests.assessments.sessions import cleared_patient, fresh
-from tests.assessments.test_visit_start import signed_session
+from tests.assessments.test_visit_start import own_practitioner, signed_session
 from tests.factories import AppointmentFactory
 from tests.ims_clinic.test_html_validity import html_of, readable, run_checker
 
@@ -21,7 +21,7 @@ from tests.ims_clinic.test_html_validity import html_of, readable, run_checker
 @pytest.mark.django_db
 def test_the_visit_pages_are_valid_html(physio_client: Client, tmp_path: Path) -> None:
     patient = cleared_patient()
-    appointment = AppointmentFactory(patient=patient, status="arrived")
+    appointment = AppointmentFactory(patient=patient, practitioner=own_practitioner(), status="arrived")
     draft = services.session_start(patient=patient, physiotherapist=physio_client.user)
     TreatmentSession.objects.filter(pk=draft.pk).update(started_at=timezone.now() - timedelta(days=4))
     question = reverse("assessments:session-earlier-draft", kwargs={"patient_pk": patient.pk})
