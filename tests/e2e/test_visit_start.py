@@ -9,8 +9,9 @@ from django.utils import timezone
 from accounts.roles import Role
 from assessments import services
 from assessments.models import AssessmentStatus, TreatmentSession
+from scheduling.models import Practitioner
 from tests.e2e.test_treatment import a_cleared_patient
-from tests.factories import AppointmentFactory
+from tests.factories import AppointmentFactory, PractitionerFactory
 
 
 def test_a_draft_of_an_earlier_day_is_set_aside_before_todays_session_of_the_appointment(
@@ -24,7 +25,8 @@ def test_a_draft_of_an_earlier_day_is_set_aside_before_todays_session_of_the_app
     TreatmentSession.objects.filter(pk=earlier.pk).update(started_at=timezone.now() - timedelta(days=11))
     earlier_day = timezone.localtime(timezone.now() - timedelta(days=11))
     day_words = f"{earlier_day:%A} {earlier_day.day} {earlier_day:%B %Y}"
-    appointment = AppointmentFactory(patient=patient, status="arrived")
+    practitioner = Practitioner.objects.filter(user=maya).first() or PractitionerFactory(user=maya)
+    appointment = AppointmentFactory(patient=patient, practitioner=practitioner, status="arrived")
     at = f"{timezone.localtime(appointment.starts_at):%H:%M}"
     mark_in_error = f"Start today's session and mark the draft of {day_words} entered in error"
     page.expected_problems.append("status of 400")  # the answer without a reason is sent back with its message
