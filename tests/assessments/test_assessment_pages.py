@@ -1149,7 +1149,8 @@ def test_the_print_page_has_the_patient_the_summary_and_the_signature_line(
     assert "Confirmed involved: C6 left" in body
     assert "Cervical multifidus / rotatores" in body
     signer = str(physio_client.user)
-    assert f"Signed electronically by {signer} on {timezone.localtime(stored.signed_at):%Y-%m-%d %H:%M}" in body
+    signed_at = timezone.localtime(stored.signed_at)
+    assert f"Signed electronically by {signer} on {signed_at.day} {signed_at:%B %Y, %H:%M}" in body
     assert stored.content_digest[:16] in body
 
 

@@ -11,7 +11,13 @@ from django.urls import reverse
 from accounts.roles import Role
 from assessments import services
 from assessments.models import Assessment, AssessmentStatus, TreatmentSession
-from tests.factories import AppointmentFactory, AppointmentTypeFactory, PatientFactory, UserFactory
+from tests.factories import (
+    AppointmentFactory,
+    AppointmentTypeFactory,
+    PatientFactory,
+    PractitionerFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -36,8 +42,8 @@ def test_the_database_refuses_a_second_live_record_for_one_appointment(model: ty
 @pytest.mark.django_db(transaction=True)
 def test_two_clicks_at_the_same_moment_start_one_session_for_the_appointment() -> None:
     patient = PatientFactory()
-    appointment = AppointmentFactory(patient=patient, status="arrived")
     physio = UserFactory(username="physio", roles=[Role.PHYSIOTHERAPIST])
+    appointment = AppointmentFactory(patient=patient, practitioner=PractitionerFactory(user=physio), status="arrived")
     url = reverse("assessments:session-start", kwargs={"patient_pk": patient.pk})
     clients = []
     for _ in range(4):
