@@ -18,6 +18,11 @@ MAX_DATE = date(2100, 12, 31)
 DATE_RANGE_MESSAGE = "Enter a date between 1 January 1900 and 31 December 2100."
 
 
+def day_in_words(day: date) -> str:
+    """A date as staff and letters read it: "26 November 2026"."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def is_clinic_date(value: date) -> bool:
     """True when the day (of a date or a datetime, as written, before any time zone) is in the clinic's range."""
     day = value.date() if isinstance(value, datetime) else value

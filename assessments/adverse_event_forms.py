@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.dates import ClinicDateField, DatePickerInput
+from accounts.dates import ClinicDateField, DatePickerInput, day_in_words
 from accounts.models import User
 from accounts.roles import Role
 
@@ -32,10 +32,6 @@ class Period:
         """From the first moment of `start` to the first moment after `end`, in the clinic's time zone."""
         first = timezone.make_aware(datetime.combine(self.start, time.min))
         return first, timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-
-def _day_words(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def default_period() -> Period:
@@ -101,7 +97,7 @@ class AdverseEventFilterForm(forms.Form):
         period = self.period()
         event_class, event_type = self._valid("event_class") or "", self._valid("event_type") or ""
         practitioner = self._valid("practitioner")
-        words = [f"reported {_day_words(period.start)} to {_day_words(period.end)}"]
+        words = [f"reported {day_in_words(period.start)} to {day_in_words(period.end)}"]
         if event_class:
             info = needling_safety.ADVERSE_EVENT_CLASS_INFO[needling_safety.AdverseEventClass(event_class)]
             words.append(f"class {info.label}")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from accounts.dates import day_in_words
 from accounts.forms import add_service_errors
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import User
@@ -118,7 +119,7 @@ def _question(
 def _day_local(record: Record) -> str:
     """The day the record was started, in words, in the clinic's time zone: "Thursday 26 November 2026"."""
     started = timezone.localtime(record.started_at)
-    return f"{started:%A} {started.day} {started:%B %Y}"
+    return f"{started:%A} {day_in_words(started.date())}"
 
 
 def _answer(

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import audit
+from accounts.dates import day_in_words
 from accounts.models import AuditAction, User
 from accounts.submissions import claim_submission, complete_submission
 from assessments import anatomy, needling_safety, outcomes, scales
@@ -82,11 +83,6 @@ class Course:
         return timezone.localdate(self.sessions[-1].started_at) if self.sessions else None
 
 
-def _day(day: date) -> str:
-    """A date as a letter writes it: 26 November 2026."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def _side(code: str) -> str:
     try:
         return anatomy.SIDE_LABELS[anatomy.Side(code)]
@@ -134,7 +130,7 @@ def course_of(assessment: Assessment) -> Course:
     events = AdverseEvent.objects.filter(session__in=sessions).select_related("session").order_by("reported_at", "pk")
     types = needling_safety.ADVERSE_EVENT_TYPE_BY_CODE
     adverse_event_lines = [
-        f"{_day(timezone.localdate(event.session.started_at))}: "
+        f"{day_in_words(timezone.localdate(event.session.started_at))}: "
         f"{types[event.event_type].label if event.event_type in types else event.event_type}, "
         f"{_event_class(event.event_class)}. Action taken: {event.action_taken}"
         for event in events
@@ -172,7 +168,7 @@ def _outcome_lines(assessment: Assessment, sessions: list[TreatmentSession]) -> 
         change = scales.nprs_change(assessment.pain_now, latest.pain_before or 0)
         lines.append(
             f"Pain (NPRS 0-10): {assessment.pain_now} at the assessment, {latest.pain_before} before the last "
-            f"session on {_day(timezone.localdate(latest.started_at))}; {_change_words(change)}."
+            f"session on {day_in_words(timezone.localdate(latest.started_at))}; {_change_words(change)}."
         )
     measures = OutcomeMeasure.objects.filter(assessment=assessment) | OutcomeMeasure.objects.filter(
         session__in=sessions
@@ -188,15 +184,15 @@ def _outcome_lines(assessment: Assessment, sessions: list[TreatmentSession]) -> 
             continue
         score = outcomes.score_change(code, first.score, latest_measure.score)
         lines.append(
-            f"{spec.name}: {first.score:.1f} on {_day(timezone.localdate(first.recorded_at))} to "
-            f"{latest_measure.score:.1f} on {_day(timezone.localdate(latest_measure.recorded_at))}; "
+            f"{spec.name}: {first.score:.1f} on {day_in_words(timezone.localdate(first.recorded_at))} to "
+            f"{latest_measure.score:.1f} on {day_in_words(timezone.localdate(latest_measure.recorded_at))}; "
             f"{_change_words(score)}."
         )
     return lines
 
 
 def _dates(course: Course) -> str:
-    return ", ".join(f"{_day(timezone.localdate(session.started_at))}" for session in course.sessions)
+    return ", ".join(f"{day_in_words(timezone.localdate(session.started_at))}" for session in course.sessions)
 
 
 def prefilled_sections(*, course: Course, kind: str, patient: Patient) -> dict[str, str]:
@@ -205,19 +201,20 @@ def prefilled_sections(*, course: Course, kind: str, patient: Patient) -> dict[s
     count = len(course.sessions)
     sessions_words = f"{count} session{'' if count == 1 else 's'} of IMS (Gunn intramuscular stimulation)"
     first_on, last_on = course.first_on, course.last_on
-    span = f" from {_day(first_on)} to {_day(last_on)}" if first_on and last_on else ""
+    span = f" from {day_in_words(first_on)} to {day_in_words(last_on)}" if first_on and last_on else ""
     name = f"{patient.given_name} {patient.family_name}"
+    assessed_on = day_in_words(timezone.localdate(assessment.started_at))
     if kind == LetterKind.FAMILY_DOCTOR:
         # The family doctor is often stored with the practice ("Dr. A. Singh, Mount Pleasant Family Practice").
         doctor = patient.family_doctor.split(",")[0].strip()
         greeting = f"Dear {doctor}," if doctor else "Dear Doctor,"
         opening = (
-            f"{greeting}\n\nI assessed your patient {name} on {_day(timezone.localdate(assessment.started_at))} "
+            f"{greeting}\n\nI assessed your patient {name} on {assessed_on} "
             f"and treated them with {sessions_words}{span}. This letter summarises the course."
         )
     else:
         opening = (
-            f"{name} was assessed on {_day(timezone.localdate(assessment.started_at))} and completed "
+            f"{name} was assessed on {assessed_on} and completed "
             f"{sessions_words}{span}. This summary closes the course."
         )
     complaint = assessment.chief_complaint
@@ -425,7 +422,7 @@ def letter_disclose(
         instance=locked,
         patient_id=locked.patient_id,
         data=disclosure.as_data(
-            scope=f"{locked.get_kind_display()} signed {_day(timezone.localdate(locked.signed_at))} "
+            scope=f"{locked.get_kind_display()} signed {day_in_words(timezone.localdate(locked.signed_at))} "
             f"at {timezone.localtime(locked.signed_at):%H:%M}",
             letter=locked.pk,
             content_digest=locked.content_digest,

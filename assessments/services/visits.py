@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.dates import day_in_words
 from accounts.models import User
 from patients.models import Patient
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus
@@ -33,7 +34,7 @@ def record_noun(record: Assessment | TreatmentSession | type[Assessment | Treatm
 def when_in_words(moment: datetime) -> str:
     """ "10:42 on 7 December 2026", in the clinic's time zone."""
     local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
+    return f"{local:%H:%M} on {day_in_words(local.date())}"
 
 
 class EarlierDraft(Exception):
@@ -170,7 +171,7 @@ def record_start(
                 # Writing up a completed visit of an earlier day: today's open draft is not that visit's record.
                 raise ValidationError(
                     f"Your {record_noun(model)} of today for this patient is still a draft. Sign it (or mark it "
-                    f"entered in error) first, then write up the visit of {visit_on.day} {visit_on:%B %Y}."
+                    f"entered in error) first, then write up the visit of {day_in_words(visit_on)}."
                 )
             # Not part of what a signature covers: the link says which visit the draft belongs to.
             draft.appointment = appointment
