@@ -24,12 +24,12 @@ from hypothesis import HealthCheck, Phase, note, settings
 from tests.fuzz.hostile import MARKER, MISSING, TEMPLATE_LEAKS
 from tests.run_suite import IN_CI
 
-# The HTTP tier's examples per form and per page: 100 in CI, 30 for `make test`; FUZZ_EXAMPLES to choose. One
-# example is one real request (about 40 ms of CPU on PostgreSQL): 100 for each of the 77 forms and pages take six
-# minutes of CPU (twelve on a busy two-core machine), a thousand ten times that, too long for every push. The
-# depth is the form tier's (tests/fuzz/test_form_classes.py): each form class bound alone, without a request,
-# 1,000 examples in CI (FUZZ_FORM_EXAMPLES) at a few milliseconds each.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (100 if IN_CI else 30))
+# The HTTP tier's examples per form and per page: 40 in CI, 30 for `make test`; FUZZ_EXAMPLES to choose (a deeper
+# run: FUZZ_EXAMPLES=300 make test). One example is one real request (about 40 ms of CPU on PostgreSQL): 40 for
+# each of the 77 forms and pages take two to five minutes on a two-core machine; a hundred took twelve, too long
+# for every push. The depth is the form tier's (tests/fuzz/test_form_classes.py): each form class bound alone,
+# without a request, 400 examples in CI (FUZZ_FORM_EXAMPLES) at a few milliseconds each.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (40 if IN_CI else 30))
 FUZZ_SETTINGS = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -2,7 +2,7 @@
 
 The HTTP tier (tests/fuzz/test_forms.py) posts to every form through the whole stack, a hundred examples each;
 this tier meets the hostile values where they meet validation, with no request around them, so that each form
-class gets FORM_EXAMPLES examples (1,000 in CI, 30 for `make test`). Each example builds the form as its view
+class gets FORM_EXAMPLES examples (400 in CI, 30 for `make test`). Each example builds the form as its view
 does (tests/fuzz/form_builders.py), binds data drawn from the form's own fields (tests/fuzz/form_values.py), and
 checks that:
 - `is_valid()` raises nothing, and every error is at one of the form's fields or above the form (`__all__`);
@@ -37,10 +37,10 @@ from tests.run_suite import IN_CI
 
 pytestmark = pytest.mark.django_db
 
-# Examples per form class: 1,000 in CI, 30 for `make test`; FUZZ_FORM_EXAMPLES to choose. One example costs 2 ms
+# Examples per form class: 400 in CI, 30 for `make test`; FUZZ_FORM_EXAMPLES to choose. One example costs 2 ms
 # (a form of a few fields) to 11 ms (the patient's details) on PostgreSQL, with no request and no middleware: the
-# thousand for each of the 50 classes take about four minutes.
-FORM_EXAMPLES = int(os.environ.get("FUZZ_FORM_EXAMPLES") or (1000 if IN_CI else 30))
+# 400 for each of the 50 classes take under two minutes.
+FORM_EXAMPLES = int(os.environ.get("FUZZ_FORM_EXAMPLES") or (400 if IN_CI else 30))
 FORM_SETTINGS = settings(FUZZ_SETTINGS, max_examples=FORM_EXAMPLES)
 
 # A write, and the table it writes to. The one write a form may make: the sign-in form logs a refused password
