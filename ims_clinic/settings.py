@@ -75,6 +75,10 @@ CLINIC_EMAIL = os.environ.get("CLINIC_EMAIL", "front.desk@ims-clinic.example")
 CLINIC_LOGO = os.environ.get("CLINIC_LOGO", "img/clinic-logo.svg")
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "America/Vancouver")
 LANGUAGE_CODE = "en-ca"
+# The patient's pages, messages and sheets come in these languages (the staff's pages in English). Adding one is
+# adding it here and its message file under locale/.
+LANGUAGES = [("en-ca", "English"), ("fr-ca", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 
@@ -95,6 +99,8 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     # Ours, lowest first: records -> assessments -> scheduling -> patients -> accounts. ims_clinic stays
     # last: its post_migrate syncs the roles once every other app's permissions exist.
     "accounts",
@@ -356,6 +362,14 @@ CLINIC_SEGMENT_MIN_GROUPS = env_int("CLINIC_SEGMENT_MIN_GROUPS", 2)
 
 # Appointment reminders: `manage.py send_reminders` (from cron) e-mails appointments in the next N hours.
 CLINIC_REMINDER_HOURS = env_int("CLINIC_REMINDER_HOURS", 48)
+
+# Background work: tasks of Django's task framework (the django-tasks backport) in the database, run by
+# `manage.py db_worker` (`make run` starts one beside the server; `make serve` documents its own process).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A message that cannot be sent is tried again after 1, 2, 4... minutes, and marked failed after this many tries.
+CLINIC_MESSAGE_MAX_ATTEMPTS = env_int("CLINIC_MESSAGE_MAX_ATTEMPTS", 5)
+# Text messages: "console" (printed, the default), "locmem" (kept in memory, for tests), or "twilio".
+CLINIC_TEXT_BACKEND = os.environ.get("CLINIC_TEXT_BACKEND", "console").strip() or "console"
 
 # The load benchmark only (`make bench`, docs/performance.md): adds a query-free floor page at /bench/floor/ and
 # a middleware that reports each response's query count and server time in headers. Never in production.

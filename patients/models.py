@@ -32,6 +32,16 @@ class AdministrativeSex(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The languages the patient's pages and messages come in (settings.LANGUAGES); a callable, so that adding
+    one needs no migration."""
+    return list(settings.LANGUAGES)
+
+
+def default_language() -> str:
+    return str(settings.LANGUAGE_CODE)
+
+
 class ContactMethod(models.TextChoices):
     PHONE = "phone", "Phone call"
     TEXT = "text", "Text message"
@@ -81,6 +91,9 @@ class Patient(models.Model):
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(max_length=254, blank=True)
     preferred_contact_method = models.CharField(max_length=10, choices=ContactMethod, default=ContactMethod.PHONE)
+    preferred_language = models.CharField(
+        "preferred language", max_length=10, choices=language_choices, default=default_language
+    )
     address_line1 = models.CharField("address", max_length=200, blank=True)
     address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
     city = models.CharField(max_length=100, blank=True)
@@ -614,6 +627,108 @@ class LinkLookupFailure(models.Model):
         return f"{self.address} at {self.at:%Y-%m-%d %H:%M}"
 
 
+class PrivateLink(models.Model):
+    """What every private link of a patient holds (the aftercare sheet, the next-day check, an outcome
+    questionnaire, a booking's page): only the SHA-256 of its 256-bit token, an expiry, the tries of the
+    date of birth and the lock they lead to, and when it was opened and used. `patients.private_links` issues,
+    finds and checks them; each concrete link says what it is for."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    failed_date_of_birth_attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # Whether a used link still opens (to read a sheet again) or is closed by its use (a questionnaire).
+    reusable = False
+
+    class Meta:
+        abstract = True
+
+    def usable_at(self, moment: datetime) -> bool:
+        if self.revoked_at or self.locked_at or moment >= self.expires_at:
+            return False
+        return self.reusable or self.used_at is None
+
+    @property
+    def is_usable(self) -> bool:
+        return self.usable_at(timezone.now())
+
+
+class MessageKind(models.TextChoices):
+    QUESTIONNAIRE = "questionnaire", "Safety questionnaire link"
+    REMINDER = "reminder", "Appointment reminder"
+    AFTERCARE = "aftercare", "Aftercare sheet"
+    CHECK = "check", "Check after treatment"
+    OUTCOME = "outcome", "Outcome questionnaire"
+
+
+class MessageChannel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    TEXT = "text", "Text message"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Not sent"
+
+
+class MessageQuerySet(models.QuerySet):
+    def for_record(self) -> MessageQuerySet:
+        return self.order_by("-send_after", "-id")
+
+
+class Message(models.Model):
+    """One message to a patient, from the moment its reason happens (a booking, a signed session) to its sending.
+
+    `key` names the reason (`reminder:appointment:12:2026-12-08T10:00`), so the same reason never queues two
+    messages; the task that sends it asks the composer registered for its kind whether it still applies.
+    The body is kept as sent, its private link replaced by words: the token is never stored.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField(max_length=20, choices=MessageKind)
+    key = models.CharField(max_length=160, unique=True)
+    about = models.CharField(max_length=60, blank=True, help_text="What the message concerns, e.g. session:12.")
+    created_at = models.DateTimeField(default=timezone.now)
+    send_after = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=MessageStatus, default=MessageStatus.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    channel = models.CharField(max_length=10, choices=MessageChannel, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    recipient = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True, help_text="Why it was not sent, or what went wrong.")
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-send_after", "-id"]
+        indexes = [
+            models.Index(fields=["patient", "-send_after"], name="message_patient_recent"),
+            models.Index(fields=["status", "send_after"], name="message_status_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="message_sent_has_time",
+                violation_error_message="A sent message needs the time it was sent.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.send_after:%Y-%m-%d}"
+
+
 auditlog.register(Patient, exclude_fields=["search_name", "phone_digits"])
 auditlog.register(Consent)
 auditlog.register(ConsentTextVersion)
@@ -622,3 +737,4 @@ auditlog.register(QuestionnaireLink, exclude_fields=["token_hash"])
 auditlog.register(QuestionnaireResponse, exclude_fields=["answers", "last_saved_at"])
 auditlog.register(SafetyFlag)
 auditlog.register(SafetyRecheck)
+auditlog.register(Message, include_fields=["status", "attempts", "sent_at", "note"])

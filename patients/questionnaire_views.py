@@ -113,10 +113,7 @@ def questionnaire_start(request: HttpRequest, token: str) -> HttpResponse:
             request.session.cycle_key()
             request.session[SESSION_KEY] = {"link": link.pk, "verified_at": timezone.now().timestamp()}
             return redirect(_first_page_url(link, token))
-        form.add_error(
-            "date_of_birth",
-            "This date of birth does not match our records. Check it and try again, or call the clinic.",
-        )
+        form.add_error("date_of_birth", services.DATE_OF_BIRTH_MISMATCH)
     return render(request, "questionnaire/start.html", _context(link, form=form, introduction=INTRODUCTION))
 
 

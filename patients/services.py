@@ -472,6 +472,9 @@ def questionnaire_link_opened(*, link: QuestionnaireLink) -> None:
     QuestionnaireLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
 
 
+DATE_OF_BIRTH_MISMATCH = "This date of birth does not match our records. Check it and try again, or call the clinic."
+
+
 class LinkLocked(Exception):
     """The link was closed (locked, revoked, expired or used) while the patient was on it."""
 
