@@ -65,7 +65,7 @@ def issue(model: type[L], *, patient: Patient, valid_for: timedelta, **fields: A
     """A new link of this kind for the patient; the token exists only here and in the URL sent."""
     token = new_token()
     now = timezone.now()
-    link = model.objects.create(
+    link = model._default_manager.create(
         patient=patient,
         token_hash=services.token_hash(token),
         created_at=now,
@@ -79,7 +79,7 @@ def find(model: type[L], *, token: str, address: str) -> L | None:
     """The usable link of this kind for the token, or None (recorded as a failed look-up from the address)."""
     link = None
     if 20 <= len(token) <= 100:
-        link = model.objects.select_related("patient").filter(token_hash=services.token_hash(token)).first()
+        link = model._default_manager.select_related("patient").filter(token_hash=services.token_hash(token)).first()
     if link is None or not link.is_usable:
         LinkLookupFailure.objects.create(address=address or "0.0.0.0")
         return None
@@ -104,7 +104,7 @@ def open_link(request: HttpRequest, model: type[L], token: str) -> L | HttpRespo
     link = find(model, token=token, address=address)
     if link is None:
         return unavailable(request)
-    model.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+    model._default_manager.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
     return link
 
 
@@ -120,7 +120,7 @@ def is_verified(request: HttpRequest, link: PrivateLink) -> bool:
 @transaction.atomic
 def confirm_date_of_birth(link: L, *, date_of_birth: date) -> services.DateOfBirthCheck:
     """Every miss counts, and the last allowed miss locks the link (committed with the answer)."""
-    locked = type(link).objects.select_for_update().select_related("patient").get(pk=link.pk)
+    locked = type(link)._default_manager.select_for_update().select_related("patient").get(pk=link.pk)
     if not locked.is_usable:
         return services.DateOfBirthCheck.LOCKED
     if date_of_birth == locked.patient.date_of_birth:
@@ -158,7 +158,7 @@ def mark_used(link: PrivateLink) -> bool:
     now = timezone.now()
     return bool(
         type(link)
-        .objects.filter(pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, locked_at__isnull=True)
+        ._default_manager.filter(pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, locked_at__isnull=True)
         .filter(expires_at__gt=now)
         .update(used_at=now)
     )
