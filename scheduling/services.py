@@ -26,6 +26,7 @@ from accounts.submissions import claim_submission, complete_submission
 from patients import services as patient_services
 from patients.models import Patient
 
+from . import signals
 from .models import (
     Appointment,
     AppointmentReminder,
@@ -224,6 +225,7 @@ def _place(appointment: Appointment, *, savepoint: bool) -> Appointment:
     appointment.blocked_until = appointment.ends_at + appointment.appointment_type.buffer
     appointment.full_clean(exclude=PLACED_KEYS, validate_unique=False, validate_constraints=False)
     _save_guarded(appointment, savepoint=savepoint)
+    signals.announce(signals.appointment_placed, appointment=appointment)
     return appointment
 
 
@@ -326,6 +328,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, cancelled_by: U
         reason.strip(),
     )
     appointment.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancellation_reason"])
+    signals.announce(signals.appointment_cancelled, appointment=appointment)
     return appointment
 
 
