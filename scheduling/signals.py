@@ -26,6 +26,8 @@ class _ReceiverFailed(Exception):
 def announce(signal: Signal, *, appointment: object) -> None:
     """Send the signal in a savepoint: if a receiver fails, what the receivers did is undone and logged, and the
     appointment's change stands."""
+    if not signal.has_listeners(type(appointment)):
+        return
     try:
         with transaction.atomic():
             for _receiver, result in signal.send_robust(sender=type(appointment), appointment=appointment):
