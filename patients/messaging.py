@@ -147,6 +147,10 @@ def deliver(message_id: int) -> Message | None:
     except Skip as skip:
         _finish(message, status=MessageStatus.SKIPPED, note=skip.reason[:200])
         return message
+    except Exception as error:  # a composer's fault is tried again and then shown as failed, never lost
+        logger.exception("Message %s could not be composed", message.pk)
+        _retry_or_fail(message, error, {"channel": channel, "language": language, "recipient": recipient})
+        return message
     stored = (short if channel == MessageChannel.TEXT else body).replace("{link}", LINK_WORDS)
     fields: dict[str, object] = {"channel": channel, "language": language, "recipient": recipient}
     fields |= {"subject": subject[:200], "body": stored}
@@ -181,6 +185,9 @@ def requeue_stranded() -> int:
     """Queue again the messages whose worker stopped while sending them, and those due whose task was lost."""
     now = timezone.now()
     stranded = Message.objects.filter(status=MessageStatus.SENDING, send_after__lte=now - STRANDED_AFTER)
+    stranded.filter(attempts__gte=settings.CLINIC_MESSAGE_MAX_ATTEMPTS).update(
+        status=MessageStatus.FAILED, note="Stopped while being sent, after the last try."
+    )
     count = stranded.update(status=MessageStatus.QUEUED)
     for message in Message.objects.filter(status=MessageStatus.QUEUED, send_after__lte=now - STRANDED_AFTER):
         _enqueue(message)

@@ -140,3 +140,24 @@ def test_cancelling_a_reason_marks_its_queued_messages_not_sent() -> None:
     stored = Message.objects.get(pk=message.pk)
     assert stored.status == MessageStatus.SKIPPED
     assert messaging.deliver(message.pk) is None
+
+
+def test_a_composer_that_fails_is_tried_again_later_and_then_marked_failed(settings: pytest.FixtureRequest) -> None:
+    settings.CLINIC_MESSAGE_MAX_ATTEMPTS = 2
+    patient = PatientFactory(preferred_contact_method=ContactMethod.EMAIL)
+    message = messaging.queue(patient=patient, kind=KIND, key="aftercare:session:8", about="broken")
+
+    def broken(message: Message) -> messaging.Composed:
+        raise LookupError("the session is gone")
+
+    messaging.register(KIND, broken)
+    messaging.deliver(message.pk)
+    first = Message.objects.get(pk=message.pk)
+    assert first.status == MessageStatus.QUEUED and first.attempts == 1
+    assert first.note == "Could not be sent (LookupError), try 1 of 2."
+
+    with time_machine.travel(first.send_after + timedelta(seconds=1)):
+        messaging.deliver(message.pk)
+    last = Message.objects.get(pk=message.pk)
+    assert last.status == MessageStatus.FAILED and last.attempts == 2
+    assert mail.outbox == []
