@@ -74,6 +74,8 @@ class PatientForm(forms.ModelForm):
         self.fields["emergency_contact_phone"].widget.input_type = "tel"
         # Left out (an older form, an import): the clinic's language, as for a patient who never chose.
         self.fields["preferred_language"].required = False
+        # Its default is a callable (the clinic's language), which would add a hidden copy of the initial value.
+        self.fields["preferred_language"].show_hidden_initial = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
