@@ -37,7 +37,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst, format_lazy
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from .models import REGION_LABELS
 from .safety_rules import BodyRegion
@@ -56,9 +56,9 @@ REGION_NAMES: Mapping[str, Promise] = {
 }
 
 SIDE_WORDS: Mapping[str, Promise] = {
-    "L": gettext_lazy("left"),
-    "R": gettext_lazy("right"),
-    "B": gettext_lazy("both sides"),
+    "L": pgettext_lazy("side of the body", "left"),
+    "R": pgettext_lazy("side of the body", "right"),
+    "B": pgettext_lazy("side of the body", "both sides"),
 }
 
 # Every coded region of the history step, each side and both: "lumbosacral:B" is "Lower back, both sides".
@@ -124,8 +124,8 @@ class _View:
 
 
 _VIEWS = (
-    _View("front", gettext_lazy("Front"), _FRONT_SHAPES, "R", -20),
-    _View("back", gettext_lazy("Back"), _BACK_SHAPES, "L", 140),
+    _View("front", pgettext_lazy("view of the body", "Front"), _FRONT_SHAPES, "R", -20),
+    _View("back", pgettext_lazy("view of the body", "Back"), _BACK_SHAPES, "L", 140),
 )
 # The view whose shape is the Tab stop of a region; its twin in the other view answers to a click only.
 _BACK_FIRST = {BodyRegion.UPPER_BACK, BodyRegion.LUMBOSACRAL, BodyRegion.BUTTOCK}

@@ -2,6 +2,7 @@
 the words wherever the regions are shown: the signed history, the printed assessment and the printed letters."""
 
 import uuid
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -13,6 +14,7 @@ from records import letters
 from tests.assessments.signing import sign_assessment
 from tests.assessments.test_assessment_pages import fresh, history_data, step_url
 from tests.factories import PatientFactory
+from tests.ims_clinic.test_html_validity import run_checker
 from tests.pages import body_of
 from tests.patients.test_pain_map import Drawing
 
@@ -127,3 +129,30 @@ def test_the_printed_letter_shows_the_regions_of_its_assessment_in_words_and_on_
     assert "Where it hurt, from the signed assessment of" in body
     assert "Low back and sacrum (bilateral), Arm (shoulder to hand) (right)" in body
     assert Drawing(body).marked() == {("lumbosacral", "L"), ("lumbosacral", "R"), ("upper_limb", "R")}
+
+
+@pytest.mark.nu
+def test_the_pages_with_the_map_are_valid_html(physio_client: Client, assessment: Assessment, tmp_path: Path) -> None:
+    with_regions(assessment, [{"region": "shoulder", "side": "L"}])
+    pages = {"history step with the map": body_of(physio_client.get(step_url(assessment, "history")))}
+    refused = physio_client.post(step_url(assessment, "history"), history_data(assessment, pain_region_choices=["x"]))
+    pages["history step sent back"] = body_of(refused)
+    signed = signed_with_regions(assessment)
+    letter = letters.letter_create(
+        assessment=signed, kind="family_doctor", author=signed.physiotherapist, submission_key=uuid.uuid4(),
+        result_url="",
+    )  # fmt: skip
+    pages["signed history"] = body_of(physio_client.get(step_url(signed, "history")))
+    pages["printed assessment"] = body_of(
+        physio_client.get(reverse("assessments:assessment-print", kwargs={"pk": signed.pk}))
+    )
+    pages["printed letter"] = body_of(physio_client.get(reverse("records:letter-preview", kwargs={"pk": letter.pk})))
+    files = []
+    for index, body in enumerate(pages.values()):
+        assert "pain-map" in body
+        files.append(tmp_path / f"{index}.html")
+        files[-1].write_text(body, encoding="utf-8")
+
+    errors = run_checker(files)
+
+    assert errors == [], "\n".join(f"{list(pages)[int(Path(str(e.get('url', ''))).stem)]}: {e}" for e in errors)
