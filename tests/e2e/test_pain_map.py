@@ -98,3 +98,30 @@ def test_the_printed_assessment_draws_the_regions_read_only_at_360_px(page: obje
     drawn = diagram.bounding_box()
     assert drawn is not None and drawn["width"] >= 200 and drawn["x"] >= 0 and drawn["x"] + drawn["width"] <= 360
     assert_no_violations(page)
+
+
+def test_without_javascript_the_list_is_the_answer_and_the_map_stays_hidden(
+    page: object, live_server: object, sign_in_as: object
+) -> None:
+    from playwright.sync_api import expect
+
+    physio = sign_in_as(Role.PHYSIOTHERAPIST)
+    draft = services.assessment_start(patient=PatientFactory(), physiotherapist=physio)
+    context = page.context.browser.new_context(
+        base_url=live_server.url, viewport=PHONE, java_script_enabled=False, storage_state=page.context.storage_state()
+    )
+    plain = context.new_page()
+    try:
+        plain.goto(f"/assessments/{draft.pk}/step/history/")
+        expect(plain.locator("[data-pain-map-figure]")).to_be_hidden()
+        expect(plain.get_by_role("checkbox", name="Low back and sacrum (left)")).to_be_visible()
+        plain.get_by_role("checkbox", name="Low back and sacrum (left)").check()
+        plain.get_by_role("checkbox", name="Low back and sacrum (right)").check()
+        plain.get_by_role("button", name="Save", exact=True).click()
+        expect(plain.get_by_text("History and symptoms saved.")).to_be_visible()
+    finally:
+        context.close()
+    assert Assessment.objects.get(pk=draft.pk).pain_regions == [
+        {"region": "lumbosacral", "side": "L"},
+        {"region": "lumbosacral", "side": "R"},
+    ]
