@@ -8,6 +8,7 @@ from django import forms
 
 from accounts.dates import ClinicDateField
 from accounts.versioning import VersionedFormMixin
+from patients import pain_map
 from patients.models import REGION_LABELS
 from patients.reference_text import without_references
 
@@ -44,7 +45,7 @@ class HistoryForm(VersionedFormMixin, forms.ModelForm):
     pain_region_choices = forms.MultipleChoiceField(
         label="Where it hurts",
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=pain_map.PainMapWidget(list_open=True),
         choices=[
             (f"{region}:{side}", f"{label} ({side_label})")
             for region, label in REGION_LABELS.items()
