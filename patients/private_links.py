@@ -29,7 +29,7 @@ from django.views.decorators.cache import never_cache
 from accounts.client_ip import client_ip
 
 from . import services
-from .models import LinkLookupFailure, Patient, PrivateLink
+from .models import Patient, PrivateLink
 from .questionnaire_forms import DateOfBirthForm
 
 L = TypeVar("L", bound=PrivateLink)
@@ -81,7 +81,7 @@ def find(model: type[L], *, token: str, address: str) -> L | None:
     if 20 <= len(token) <= 100:
         link = model._default_manager.select_related("patient").filter(token_hash=services.token_hash(token)).first()
     if link is None or not link.is_usable:
-        LinkLookupFailure.objects.create(address=address or "0.0.0.0")
+        services.link_lookup_failed(address=address)
         return None
     return link
 

@@ -462,9 +462,14 @@ def questionnaire_link_find(*, token: str, address: str) -> QuestionnaireLink | 
     if 20 <= len(token) <= 100:
         link = QuestionnaireLink.objects.select_related("patient").filter(token_hash=token_hash(token)).first()
     if link is None or not link.is_usable:
-        LinkLookupFailure.objects.create(address=address or "0.0.0.0")
+        link_lookup_failed(address=address)
         return None
     return link
+
+
+def link_lookup_failed(*, address: str) -> None:
+    """Count a failed look-up of a private link against the address (an unknown address as one shared address)."""
+    LinkLookupFailure.objects.create(address=address or "0.0.0.0")
 
 
 @transaction.atomic
