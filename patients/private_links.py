@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.client_ip import client_ip
 
-from . import services
+from . import languages, services
 from .models import LinkLookupFailure, Patient, PrivateLink
 from .questionnaire_forms import DateOfBirthForm
 
@@ -38,17 +38,20 @@ VERIFIED_FOR_SECONDS = 60 * 60
 
 
 def patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """No login, never cached, not for search engines, and the URL (it holds the token) never sent to another site.
+    """No login, never cached, not for search engines, and the URL (it holds the token) never sent to another site;
+    in the patient's language, with the language switcher handled (patients.languages).
 
     "same-origin" rather than "no-referrer": with no-referrer Chromium sends `Origin: null` on the
     page's own form posts, which Django's CSRF check rightly refuses.
     """
 
+    in_language = languages.patient_language(view)
+
     @login_not_required
     @never_cache
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        response = in_language(request, *args, **kwargs)
         response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -105,6 +108,7 @@ def open_link(request: HttpRequest, model: type[L], token: str) -> L | HttpRespo
     if link is None:
         return unavailable(request)
     model._default_manager.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+    languages.activate_for_patient(request, link.patient)
     return link
 
 
