@@ -87,6 +87,11 @@ def patient_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapped
 
 
+def others() -> list[tuple[str, str]]:
+    """The languages other than the active one, each named in its own language, for the switcher."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != translation.get_language()]
+
+
 def translate(text: str) -> str:
     """A patient-facing sentence of the rules module (pure Python, English) in the active language.
 
