@@ -28,6 +28,7 @@ run serve test e2e screenshots: $(MESSAGE_FILES)
 
 .PHONY: messages
 # The patient-facing strings extracted again into locale/*/LC_MESSAGES/django.po (scripts/messages.py).
+messages: export DJANGO_DEBUG ?= 1
 messages: $(INSTALLED)
 	$(BIN)/python scripts/messages.py update
 

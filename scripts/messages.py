@@ -100,7 +100,7 @@ def message_files() -> list[Path]:
 
 def read(path: Path) -> Catalog:
     with path.open("rb") as file:
-        return read_po(file, locale=path.parent.parent.name)
+        return read_po(file)  # its language from its header
 
 
 def write(catalog: Catalog, path: Path) -> None:

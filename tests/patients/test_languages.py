@@ -413,3 +413,28 @@ def test_a_sentence_with_values_is_still_the_english_sentence() -> None:
     assert safety_rules.validate_answers({"H3": ["metal", safety_rules.NONE_OF_THESE]})["H3"] == (
         "“None” cannot be chosen together with other answers."
     )
+
+
+def test_a_translation_fragment_is_merged_into_the_message_file(tmp_path: Path) -> None:
+    target = tmp_path / "django.po"
+    target.write_bytes(FRENCH_PO.read_bytes())
+    fragment = tmp_path / "fr-new-page.po"
+    fragment.write_text(
+        'msgid "How sore is it now?"\nmsgstr "À quel point est-ce douloureux maintenant?"\n\n'
+        '#, python-format\nmsgid "Hello %(first_name)s"\nmsgstr "Salut %(first_name)s"\n\n'
+        'msgid "Not yet translated"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    spec = importlib.util.spec_from_file_location("merge_po", ROOT / "scripts/merge_po.py")
+    assert spec and spec.loader
+    merge_po = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(merge_po)
+
+    status = merge_po.main(["--into", str(target), str(fragment)])
+
+    merged = messages_script().read(target)
+    assert merged["How sore is it now?"].string == "À quel point est-ce douloureux maintenant?"
+    assert merged["Hello %(first_name)s"].string == "Bonjour %(first_name)s"  # kept, and reported
+    assert status == 1
+    assert merged.get("Not yet translated") is None
+    assert len(merged) == len(messages_script().read(FRENCH_PO)) + 1
