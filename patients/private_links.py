@@ -140,7 +140,8 @@ def confirm_date_of_birth(link: L, *, date_of_birth: date) -> services.DateOfBir
 
 def require_date_of_birth(request: HttpRequest, link: PrivateLink, *, purpose: str) -> HttpResponse | None:
     """None once this browser has confirmed the patient's date of birth for this link; until then the page
-    that asks for it (`purpose` says in a sentence what the link opens), or the locked page."""
+    that asks for it (`purpose` says in a sentence what the link opens, marked for translation: `gettext(...)`),
+    or the locked page."""
     if is_verified(request, link):
         return None
     form = DateOfBirthForm(request.POST if request.method == "POST" and "date_of_birth" in request.POST else None)
