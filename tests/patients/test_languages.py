@@ -438,3 +438,27 @@ def test_a_translation_fragment_is_merged_into_the_message_file(tmp_path: Path) 
     assert status == 1
     assert merged.get("Not yet translated") is None
     assert len(merged) == len(messages_script().read(FRENCH_PO)) + 1
+
+
+def test_a_private_links_date_of_birth_page_reads_in_french(french_patient: Patient) -> None:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from patients.questionnaire_forms import DateOfBirthForm
+
+    request = RequestFactory().get("/")
+    request.offers_language_choice = True
+    with translation.override("fr-ca"):
+        form = DateOfBirthForm({"date_of_birth": "not a date"})
+        form.is_valid()
+        page = render_to_string(
+            "patient_links/date_of_birth.html",
+            {"first_name": "Élodie", "form": form, "purpose": translation.gettext("Thank you")},
+            request=request,
+        )
+
+    assert '<html lang="fr-ca">' in page
+    assert "<title>Confirmez votre date de naissance · IMS Clinic</title>" in page
+    assert "Bonjour Élodie" in page and "<p>Merci</p>" in page
+    assert "Entrez votre date de naissance sous la forme année-mois-jour" in page
+    assert '<a href="?lang=en-ca" hreflang="en-ca" lang="en-ca" class="btn btn-outline-light">English</a>' in page
