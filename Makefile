@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+MESSAGE_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -13,12 +14,23 @@ export
 
 .PHONY: run serve test e2e screenshots lint security format check-deploy migrations-check bench clean install
 
-install: $(INSTALLED)
+install: $(INSTALLED) $(MESSAGE_FILES)
 
 $(INSTALLED): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
+
+# The compiled message files (gitignored), remade when their .po changes, with Babel: no GNU gettext needed.
+locale/%.mo: locale/%.po | $(INSTALLED)
+	$(BIN)/pybabel --quiet compile -i $< -o $@
+run serve test e2e screenshots: $(MESSAGE_FILES)
+
+.PHONY: messages
+# The patient-facing strings extracted again into locale/*/LC_MESSAGES/django.po (scripts/messages.py).
+messages: export DJANGO_DEBUG ?= 1
+messages: $(INSTALLED)
+	$(BIN)/python scripts/messages.py update
 
 run: export DJANGO_DEBUG ?= 1
 run: $(INSTALLED)

@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.client_ip import client_ip
 
-from . import services
+from . import languages, services
 from .models import Patient, PrivateLink
 from .questionnaire_forms import DateOfBirthForm
 
@@ -38,17 +38,20 @@ VERIFIED_FOR_SECONDS = 60 * 60
 
 
 def patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """No login, never cached, not for search engines, and the URL (it holds the token) never sent to another site.
+    """No login, never cached, not for search engines, and the URL (it holds the token) never sent to another site;
+    in the patient's language, with the language switcher handled (patients.languages).
 
     "same-origin" rather than "no-referrer": with no-referrer Chromium sends `Origin: null` on the
     page's own form posts, which Django's CSRF check rightly refuses.
     """
 
+    in_language = languages.patient_language(view)
+
     @login_not_required
     @never_cache
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        response = in_language(request, *args, **kwargs)
         response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -105,6 +108,7 @@ def open_link(request: HttpRequest, model: type[L], token: str) -> L | HttpRespo
     if link is None:
         return unavailable(request)
     model._default_manager.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+    languages.activate_for_patient(request, link.patient)
     return link
 
 
@@ -136,7 +140,8 @@ def confirm_date_of_birth(link: L, *, date_of_birth: date) -> services.DateOfBir
 
 def require_date_of_birth(request: HttpRequest, link: PrivateLink, *, purpose: str) -> HttpResponse | None:
     """None once this browser has confirmed the patient's date of birth for this link; until then the page
-    that asks for it (`purpose` says in a sentence what the link opens), or the locked page."""
+    that asks for it (`purpose` says in a sentence what the link opens, marked for translation: `gettext(...)`),
+    or the locked page."""
     if is_verified(request, link):
         return None
     form = DateOfBirthForm(request.POST if request.method == "POST" and "date_of_birth" in request.POST else None)

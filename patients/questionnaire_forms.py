@@ -13,10 +13,12 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.dates import ClinicDateField, DatePickerInput
 
 from . import safety_rules
+from .languages import translate
 from .safety_rules import AnswerType, Question, Section
 
 # The patient's pages: sections with something to answer, in order, without the date-of-birth
@@ -36,21 +38,22 @@ def visible_patient_sections(answers: dict[str, Any]) -> list[Section]:
 
 class DateOfBirthForm(forms.Form):
     date_of_birth = ClinicDateField(
-        label="Your date of birth",
+        label=gettext_lazy("Your date of birth"),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
         error_messages={
-            "required": "Enter your date of birth.",
-            "invalid": "Enter your date of birth as year-month-day, for example 1980-03-12.",
+            "required": gettext_lazy("Enter your date of birth."),
+            "invalid": gettext_lazy("Enter your date of birth as year-month-day, for example 1980-03-12."),
+            "date_out_of_range": gettext_lazy("Enter a date between 1 January 1900 and 31 December 2100."),
         },
     )
 
 
 def _choices(question: Question) -> list[tuple[str, str]]:
-    return [(option.code, option.label) for option in question.options]
+    return [(option.code, translate(option.label)) for option in question.options]
 
 
 def _field(question: Question) -> forms.Field | None:
-    label = question.text
+    label = translate(question.text)
     common: dict[str, Any] = {"label": label, "required": False}
     match question.answer_type:
         case AnswerType.YES_NO_NOT_SURE | AnswerType.CHOICE:
@@ -89,12 +92,14 @@ class SectionForm(forms.Form):
             if question.answer_type is AnswerType.NUMBER_RANGE:
                 number = {"inputmode": "decimal", "autocomplete": "off"}
                 self.fields[f"{question.code}__low"] = forms.CharField(
-                    label="From", required=False, max_length=10, widget=forms.TextInput(attrs=number)
+                    label=gettext("From"), required=False, max_length=10, widget=forms.TextInput(attrs=number)
                 )
                 self.fields[f"{question.code}__high"] = forms.CharField(
-                    label="To", required=False, max_length=10, widget=forms.TextInput(attrs=number)
+                    label=gettext("To"), required=False, max_length=10, widget=forms.TextInput(attrs=number)
                 )
-                self.fields[f"{question.code}__dont_know"] = forms.BooleanField(label="I don't know", required=False)
+                self.fields[f"{question.code}__dont_know"] = forms.BooleanField(
+                    label=translate(question.option_label(safety_rules.DONT_KNOW)), required=False
+                )
             else:
                 field = _field(question)
                 if field is not None:
@@ -112,13 +117,15 @@ class SectionForm(forms.Form):
                 if data.get(f"{code}__dont_know"):
                     answers[code] = safety_rules.DONT_KNOW
                 elif data.get(f"{code}__low") or data.get(f"{code}__high"):
-                    answers[code] = [data.get(f"{code}__low", "").strip(), data.get(f"{code}__high", "").strip()]
+                    answers[code] = [_number(data.get(f"{code}__low", "")), _number(data.get(f"{code}__high", ""))]
                 else:
                     answers[code] = ""
             elif question.answer_type is AnswerType.MULTI_CHOICE:
                 answers[code] = list(data.get(code) or [])
             elif question.answer_type is AnswerType.CONFIRM:
                 answers[code] = bool(data.get(code))
+            elif question.answer_type is AnswerType.NUMBER:
+                answers[code] = _number(data.get(code) or "")
             else:
                 answers[code] = (data.get(code) or "").strip()
         return answers
@@ -138,6 +145,12 @@ class SectionForm(forms.Form):
             if here:
                 rules[question.code] = json.dumps(here)
         return rules
+
+
+def _number(text: str) -> str:
+    """A number as typed, with a decimal comma (2,5 as French writes it) stored as the point the rules read."""
+    text = text.strip()
+    return text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
 
 
 def initial_from_answers(questions: list[Question], answers: dict[str, Any]) -> dict[str, Any]:

@@ -10,15 +10,15 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.client_ip import client_ip
 
-from . import safety_rules, services
+from . import languages, safety_rules, services
 from .models import QuestionnaireLink
 from .questionnaire_forms import (
     INTRODUCTION,
@@ -40,11 +40,13 @@ def _patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     page's own form posts, which Django's CSRF check rightly refuses.
     """
 
+    in_language = languages.patient_language(view)
+
     @login_not_required
     @never_cache
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
+        response = in_language(request, *args, **kwargs)
         response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
@@ -61,9 +63,9 @@ def refused(request: HttpRequest, wait_seconds: int) -> HttpResponse:
     """Too many failed look-ups from this address: try again after `wait_seconds` (also in Retry-After)."""
     minutes = math.ceil(wait_seconds / 60)
     wait = (
-        f"{wait_seconds} second{pluralize(wait_seconds)}"
+        ngettext("%(count)d second", "%(count)d seconds", wait_seconds) % {"count": wait_seconds}
         if wait_seconds < 60
-        else f"{minutes} minute{pluralize(minutes)}"
+        else ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
     )
     response = render(request, "questionnaire/too_many_attempts.html", {"wait": wait}, status=429)
     response["Retry-After"] = str(wait_seconds)
@@ -76,7 +78,10 @@ def _find_link(request: HttpRequest, token: str) -> QuestionnaireLink | HttpResp
     if wait_seconds:
         return refused(request, wait_seconds)
     link = services.questionnaire_link_find(token=token, address=address)
-    return link if link is not None else unavailable(request)
+    if link is None:
+        return unavailable(request)
+    languages.activate_for_patient(request, link.patient)
+    return link
 
 
 def _is_verified(request: HttpRequest, link: QuestionnaireLink) -> bool:
@@ -114,7 +119,8 @@ def questionnaire_start(request: HttpRequest, token: str) -> HttpResponse:
             request.session[SESSION_KEY] = {"link": link.pk, "verified_at": timezone.now().timestamp()}
             return redirect(_first_page_url(link, token))
         form.add_error("date_of_birth", services.DATE_OF_BIRTH_MISMATCH)
-    return render(request, "questionnaire/start.html", _context(link, form=form, introduction=INTRODUCTION))
+    introduction = languages.translate(INTRODUCTION)
+    return render(request, "questionnaire/start.html", _context(link, form=form, introduction=introduction))
 
 
 def _submitted_here(request: HttpRequest, token: str) -> bool:
@@ -124,6 +130,10 @@ def _submitted_here(request: HttpRequest, token: str) -> bool:
 
 
 def _thanks(request: HttpRequest) -> HttpResponse:
+    state = request.session.get(SESSION_KEY) or {}
+    language = languages.chosen(request) or languages.supported(state.get("language"))
+    if language:
+        translation.activate(language)  # the language the answers were given in, on a reload
     return render(request, "questionnaire/thanks.html")
 
 
@@ -167,7 +177,7 @@ def questionnaire_section(request: HttpRequest, token: str, section: str) -> Htt
             return redirect(_neighbour_url(token, sections, current, step=1))
         form = SectionForm(current, draft.answers)
         if opened and not errors:
-            errors = {"__all__": "Your answer opened a few more questions below."}
+            errors = {"__all__": gettext("Your answer opened a few more questions below.")}
     elif request.method == "POST":
         errors = _form_errors(form)
     elif request.method == "GET" and request.GET.get("check"):
@@ -188,7 +198,7 @@ def _page_errors(answers: dict[str, Any], section: Section, link: QuestionnaireL
         answers, today=timezone.localdate(), expected_date_of_birth=link.patient.date_of_birth
     )
     codes = {question.code for question in section.questions}
-    return {code: message for code, message in all_errors.items() if code in codes}
+    return {code: languages.translate(message) for code, message in all_errors.items() if code in codes}
 
 
 def _neighbour_url(token: str, sections: list[Section], current: Section, *, step: int) -> str:
@@ -251,7 +261,10 @@ def _submit(request: HttpRequest, link: QuestionnaireLink, token: str) -> HttpRe
         return redirect("questionnaire:start", token=token)
     except services.LinkLocked:
         return unavailable(request)
-    request.session[SESSION_KEY] = {"submitted_token_hash": services.token_hash(token)}
+    request.session[SESSION_KEY] = {
+        "submitted_token_hash": services.token_hash(token),
+        "language": translation.get_language(),
+    }
     return _thanks(request)
 
 
@@ -268,6 +281,6 @@ def questionnaire_autosave(request: HttpRequest, token: str, section: str) -> Ht
         return HttpResponse(status=403)
     form = SectionForm(current, {}, request.POST)
     if not form.is_valid():
-        return HttpResponse("Not saved: check the highlighted answers.", status=200)
+        return HttpResponse(gettext("Not saved: check the highlighted answers."), status=200)
     services.questionnaire_save_answers(link=link, answers=form.answers())
-    return HttpResponse(f"Saved at {timezone.localtime():%H:%M}.")
+    return HttpResponse(gettext("Saved at %(time)s.") % {"time": f"{timezone.localtime():%H:%M}"})

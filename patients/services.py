@@ -21,12 +21,13 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from accounts.submissions import claim_submission, complete_submission
 
-from . import identity, safety_rules
+from . import identity, languages, safety_rules
 from .models import (
     Consent,
     ConsentExtension,
@@ -406,10 +407,10 @@ def questionnaire_link_issue(
 
 
 def _email_questionnaire_link(patient: Patient, link: QuestionnaireLink, url: str) -> None:
-    # Only the first name and the clinic: an e-mail can be read by others.
-    send_mail(
-        subject=f"{settings.CLINIC_NAME}: a few questions before your visit",
-        message=render_to_string(
+    # Only the first name and the clinic: an e-mail can be read by others. In the patient's language.
+    with translation.override(languages.supported(patient.preferred_language) or settings.LANGUAGE_CODE):
+        subject = gettext("%(clinic)s: a few questions before your visit") % {"clinic": settings.CLINIC_NAME}
+        body = render_to_string(
             "patients/email/questionnaire_link.txt",
             {
                 "first_name": patient.given_name,
@@ -417,10 +418,8 @@ def _email_questionnaire_link(patient: Patient, link: QuestionnaireLink, url: st
                 "expires_at": link.expires_at,
                 "clinic": settings.CLINIC_NAME,
             },
-        ),
-        from_email=None,
-        recipient_list=[patient.email],
-    )
+        )
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=[patient.email])
 
 
 @transaction.atomic
@@ -477,7 +476,9 @@ def questionnaire_link_opened(*, link: QuestionnaireLink) -> None:
     QuestionnaireLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(opened_at=timezone.now())
 
 
-DATE_OF_BIRTH_MISMATCH = "This date of birth does not match our records. Check it and try again, or call the clinic."
+DATE_OF_BIRTH_MISMATCH = gettext_lazy(
+    "This date of birth does not match our records. Check it and try again, or call the clinic."
+)
 
 
 class LinkLocked(Exception):

@@ -2,6 +2,7 @@
 
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -13,6 +14,18 @@ from tests.run_suite import CHROMIUM, IN_CI, VNU_JAR, nu_checker_available
 
 # The page table's `world` and `patient_link_client`, for every test that walks the project's pages.
 pytest_plugins = ["tests.ims_clinic.page_table"]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The message files compiled as `make install` does, for a run started with pytest alone."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parents[1] / "locale").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
 
 
 def unavailable_reason(item: pytest.Item) -> str | None:

@@ -1,7 +1,7 @@
 """Pre-visit needling-safety questionnaire, its flag rules and consent risk text (clinical-reference.md 5, 6.1, 7).
 
 Callers import from here, never from the modules inside. Each module imports only from those before it in this
-order: constants, severity, medicines, answers, questions, validation, regions, flags, rules, consent.
+order: constants, wording, severity, medicines, answers, questions, validation, regions, flags, rules, consent.
 """
 
 from .consent import CONSENT_ELEMENTS, REGION_RISKS, STANDARD_RISKS, ConsentElement, StandardRisk, consent_risks

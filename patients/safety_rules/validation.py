@@ -9,6 +9,7 @@ from decimal import Decimal
 from .answers import _as_choices, _as_date, _as_number, _as_range, _is_empty, _today
 from .constants import DONT_KNOW, EARLIEST_DATE, LATEST_DATE, NONE_OF_THESE, TEXT_MAX_LENGTH
 from .questions import AnswerType, Question, visible_questions
+from .wording import Wording
 
 _REQUIRED_MESSAGES = {
     AnswerType.YES_NO_NOT_SURE: "Please choose Yes, No or Not sure.",
@@ -22,19 +23,17 @@ _REQUIRED_MESSAGES = {
 }
 
 
-def _format_number(value: float) -> str:
-    return f"{value:g}"
-
-
 def _number_error(question: Question, number: Decimal) -> str | None:
     low, high = question.min_value, question.max_value
     if (low is not None and number < Decimal(str(low))) or (high is not None and number > Decimal(str(high))):
         if low is not None and high is not None:
-            return f"Please check this number. It should be between {_format_number(low)} and {_format_number(high)}."
+            return Wording("Please check this number. It should be between %(low)s and %(high)s.", low=low, high=high)
         return "Please check this number."
     if question.decimal_places is not None and -int(number.as_tuple().exponent) > question.decimal_places:
         places = question.decimal_places
-        return f"Please use at most {places} decimal place{'s' if places != 1 else ''}, for example 2.5."
+        if places == 1:
+            return "Please use at most 1 decimal place, for example 2.5."
+        return Wording("Please use at most %(places)s decimal places, for example 2.5.", places=places)
     return None
 
 
@@ -56,7 +55,7 @@ def _question_error(
             return "Please type what you meant by “Other”, or untick it."
         none_option = next((o for o in question.options if o.code == NONE_OF_THESE), None)
         if question.answer_type is AnswerType.MULTI_CHOICE and none_option is not None:
-            return f"Please choose at least one answer, or “{none_option.label}”."
+            return Wording("Please choose at least one answer, or “%(none)s”.", none=none_option.label)
         return _REQUIRED_MESSAGES[question.answer_type]
 
     option_codes = {option.code for option in question.options}
@@ -72,7 +71,7 @@ def _question_error(
                 return "Please choose only from the list."
             exclusive = [option for option in question.options if option.is_exclusive and option.code in chosen]
             if exclusive and len(chosen) > 1:
-                return f"“{exclusive[0].label}” cannot be chosen together with other answers."
+                return Wording("“%(answer)s” cannot be chosen together with other answers.", answer=exclusive[0].label)
         case AnswerType.NUMBER:
             number = _as_number(value)
             if number is None:
@@ -105,7 +104,11 @@ def _question_error(
             if not isinstance(value, str):
                 return "Please type your answer as text."
             if len(value) > TEXT_MAX_LENGTH:
-                return f"Please keep this under {TEXT_MAX_LENGTH} characters (it has {len(value)})."
+                return Wording(
+                    "Please keep this under %(limit)s characters (it has %(length)s).",
+                    limit=TEXT_MAX_LENGTH,
+                    length=len(value),
+                )
     return None
 
 

@@ -33,6 +33,7 @@ DAYS = ("2027-01-15", "2026-12-07")
 PAGE_NUMBERS = ("1", "2", "last")
 REGIONS = tuple(str(region) for region in BodyRegion)
 INSTRUMENTS = tuple(str(code) for code in InstrumentCode)
+LANGUAGE_CODES = ("fr-ca", "en-ca", "fr")  # the patient pages' language switcher (patients/languages.py)
 BOOKING = {"practitioner": (), "starts_at": ("2027-01-15T10:00",), "appointment_type": (), "duration_minutes": ("30",)}
 BOOKING |= {"patient": (), "q": ("Nguyen", "ng")}
 ADVERSE_EVENT_FILTERS = {
@@ -60,7 +61,8 @@ QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
     "assessments:adverse-event-export": ADVERSE_EVENT_FILTERS,
     "assessments:session-earlier-draft": {"appointment": ()},
     "assessments:assessment-earlier-draft": {"appointment": ()},
-    "questionnaire:section": {"check": ("1",)},
+    "questionnaire:section": {"check": ("1",), "lang": LANGUAGE_CODES},
+    "questionnaire:start": {"lang": LANGUAGE_CODES},
     "records:patient-pick": {"q": ("Nguyen",), "page": PAGE_NUMBERS},
     "records:letter-list": {"page": PAGE_NUMBERS},
     "assessments:assessment-print": {"to": ("Dr. Ada Lovelace, Kitsilano Family Practice",)},
