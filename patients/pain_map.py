@@ -35,7 +35,7 @@ from django import forms
 from django.forms.renderers import BaseRenderer
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
@@ -287,7 +287,7 @@ class PainMapWidget(forms.SelectMultiple):
             '<div class="form-check"><input class="form-check-input" type="checkbox" name="{}" value="{}" id="{}"{}>'
             '<label class="form-check-label" for="{}">{}</label></div>',
             (
-                (name, option, f"{base_id}_{index}", mark_safe(" checked") if str(option) in values else "",
+                (name, option, f"{base_id}_{index}", format_html(" {}", "checked") if str(option) in values else "",
                  f"{base_id}_{index}", label)
                 for index, (option, label) in enumerate(self.choices)
             ),
@@ -300,7 +300,7 @@ class PainMapWidget(forms.SelectMultiple):
             '<details class="pain-map-list" open><summary>{}</summary><div class="pain-map-options">{}</div></details>'
             "</div>",
             base_id,
-            "" if self.list_open else mark_safe(" data-fold-list"),
+            "" if self.list_open else format_html(" {}", "data-fold-list"),
             base_id,
             gettext("Tap each place that hurts, and again to clear it. Marking the left and the right is both sides."),
             svg,
