@@ -128,7 +128,7 @@ def test_out_of_range_soreness_is_refused_at_its_field_and_nothing_is_saved(
 
 
 def test_a_check_after_its_window_gets_the_neutral_page(checked: tuple[Any, str]) -> None:
-    session, path = checked
+    _session, path = checked
     with time_machine.travel(CHECK_DUE + timedelta(hours=48, seconds=1), tick=False):
         late = Client().get(path)
 
@@ -228,7 +228,8 @@ def test_only_the_sessions_physiotherapist_opens_its_review(
     record = reverse("assessments:after-effect-record", kwargs={"pk": review.pk})
 
     assert colleague.get(url).status_code == 404
-    assert colleague.post(record, {"event_type": "pain_after", "event_class": "mild", "action_taken": "x"}).status_code == 404
+    event = {"event_type": "pain_after", "event_class": "mild", "action_taken": "Called."}
+    assert colleague.post(record, event).status_code == 404
     assert front_desk_client.get(url).status_code == 403
     assert admin_client.get(url).status_code == 403
     assert not AdverseEvent.objects.exists()
@@ -259,7 +260,8 @@ def test_the_progress_page_shows_the_soreness_the_patient_reported(
     answer_check(checked, soreness="5")
     session = checked[0]
 
-    body = physio_client.get(reverse("assessments:progress", kwargs={"patient_pk": session.patient_id})).content.decode()
+    progress = reverse("assessments:progress", kwargs={"patient_pk": session.patient_id})
+    body = physio_client.get(progress).content.decode()
 
     assert "Soreness after sessions, reported by the patient" in body
     assert "<td>5</td>" in body and 'id="chart-soreness-title"' in body
