@@ -37,7 +37,8 @@ ALLOWED, FORBIDDEN, TO_LOGIN, NOT_ALLOWED_METHOD = 200, 403, 302, 405
 
 
 # The staff personas, and a patient on their private questionnaire link with the date of birth confirmed:
-# a session with no user, which must open nothing more than an anonymous visitor, except its questions.
+# a session with no user, which must open nothing more than an anonymous visitor, except its questions (and, the
+# date of birth confirmed there too, the aftercare sheet and the check after the patient's session).
 LINK = "patient_link"
 ALL_PERSONAS = (*PERSONAS, LINK)
 
@@ -280,7 +281,11 @@ def after_a_session(patient: Any, physiotherapist: Any) -> dict[str, object]:
     from assessments.models import AftercareLink, AfterEffectReport, AfterEffectReview, CheckLink, TreatmentSession
     from patients import private_links
 
-    session = TreatmentSession.objects.create(patient=patient, physiotherapist=physiotherapist)
+    signed_at = timezone.now() - timedelta(days=1)
+    session = TreatmentSession.objects.create(
+        patient=patient, physiotherapist=physiotherapist, started_at=signed_at, needles_accounted_for=True,
+        status="signed", signed_at=signed_at, signed_by=physiotherapist, content_digest="0" * 64,
+    )  # fmt: skip
     _aftercare, aftercare_token = private_links.issue(
         AftercareLink, patient=patient, session=session, valid_for=timedelta(days=30)
     )
@@ -304,6 +309,10 @@ def patient_link_client(world: dict[str, object]) -> Client:
     start = reverse("questionnaire:start", kwargs={"token": world["token"]})
     confirmed = client.post(start, {"date_of_birth": world["date_of_birth"]})
     assert confirmed.status_code == 302 and "/q/" in confirmed["Location"]
+    # The same patient's links after their session: each asks for the date of birth once.
+    for name, token in (("aftercare:sheet", "aftercare_token"), ("aftercare:check", "check_token")):
+        page = reverse(name, kwargs={"token": world[token]})
+        assert client.post(page, {"date_of_birth": world["date_of_birth"]}).status_code == 302
     return client
 
 
