@@ -13,24 +13,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from . import anatomy, site_gate
 
 # The body regions of the history step and consent, in the patient's words.
 REGION_WORDS = {
-    "head_neck": gettext_lazy("head and neck"),
-    "shoulder": gettext_lazy("shoulder and shoulder blade"),
-    "upper_back": gettext_lazy("upper and middle back"),
-    "chest": gettext_lazy("chest wall and armpit"),
-    "upper_limb": gettext_lazy("arm"),
-    "abdomen": gettext_lazy("abdomen"),
-    "lumbosacral": gettext_lazy("low back"),
-    "pelvis": gettext_lazy("pelvis and groin"),
-    "buttock": gettext_lazy("buttock and hip"),
-    "lower_limb": gettext_lazy("leg"),
+    "head_neck": pgettext_lazy("body region", "head and neck"),
+    "shoulder": pgettext_lazy("body region", "shoulder and shoulder blade"),
+    "upper_back": pgettext_lazy("body region", "upper and middle back"),
+    "chest": pgettext_lazy("body region", "chest wall and armpit"),
+    "upper_limb": pgettext_lazy("body region", "arm"),
+    "abdomen": pgettext_lazy("body region", "abdomen"),
+    "lumbosacral": pgettext_lazy("body region", "low back"),
+    "pelvis": pgettext_lazy("body region", "pelvis and groin"),
+    "buttock": pgettext_lazy("body region", "buttock and hip"),
+    "lower_limb": pgettext_lazy("body region", "leg"),
 }
-SIDE_WORDS = {"L": gettext_lazy("left"), "R": gettext_lazy("right"), "B": gettext_lazy("both sides")}
+SIDE_WORDS = {
+    "L": pgettext_lazy("body side", "left"),
+    "R": pgettext_lazy("body side", "right"),
+    "B": pgettext_lazy("body side", "both sides"),
+}
 
 BLEEDING_FLAG_PREFIX = "BLEED_"
 

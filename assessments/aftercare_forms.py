@@ -5,22 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.text import format_lazy
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import aftercare, needling_safety
 from .models import Bruising, WarningSign
 
 # "region:side", the codes of the history step's "Where it hurts" (assessments.forms.HistoryForm).
 REGION_CHOICES = [
-    (f"{region}:{side}", format_lazy("{} ({})", words, side_words))
+    (f"{region}:{side}", capfirst(format_lazy("{} ({})", words, side_words)))
     for region, words in aftercare.REGION_WORDS.items()
     for side, side_words in aftercare.SIDE_WORDS.items()
 ]
 BRUISING_CHOICES = [
-    (Bruising.NONE.value, _("None")),
-    (Bruising.SMALL.value, _("Small (smaller than a coin)")),
-    (Bruising.LARGE.value, _("Large")),
+    (Bruising.NONE.value, pgettext_lazy("bruise", "None")),
+    (Bruising.SMALL.value, pgettext_lazy("bruise", "Small (smaller than a coin)")),
+    (Bruising.LARGE.value, pgettext_lazy("bruise", "Large")),
 ]
 WARNING_SIGN_CHOICES = [
     (WarningSign.BREATHLESS_CHEST_PAIN.value, _("Breathlessness or chest pain")),

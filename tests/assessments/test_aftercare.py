@@ -1,6 +1,7 @@
 """After a signed session (clinical-reference.md 6.5): the aftercare sheet, its message, the check a day later and
 at 72 hours, and which answers the physiotherapist reviews."""
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -130,9 +131,15 @@ def test_the_aftercare_goes_by_email_in_the_patients_language_with_a_private_lin
     assert session.aftercare_links.count() == 1
 
 
-def test_the_check_goes_by_text_message_a_day_later_when_the_patient_prefers_texts(settings: Any) -> None:
+@pytest.fixture
+def text_outbox(settings: Any) -> Iterator[list[text_messages.TextMessage]]:
     settings.CLINIC_TEXT_BACKEND = "locmem"
     text_messages.outbox.clear()
+    yield text_messages.outbox
+    text_messages.outbox.clear()
+
+
+def test_the_check_goes_by_text_message_a_day_later_when_the_patient_prefers_texts(text_outbox: list[Any]) -> None:
     with time_machine.travel(SIGNED_AT, tick=False):
         session = treated(patient_fields={"preferred_contact_method": "text"})
     check = message(session, MessageKind.CHECK)
@@ -143,7 +150,7 @@ def test_the_check_goes_by_text_message_a_day_later_when_the_patient_prefers_tex
         sent = deliver(check)
 
     assert (early, sent.status, sent.channel) == (MessageStatus.QUEUED, MessageStatus.SENT, "text")
-    assert len(text_messages.outbox) == 1 and text_messages.outbox[0].to == session.patient.phone
+    assert len(text_outbox) == 1 and text_outbox[0].to == session.patient.phone
     assert sent_link(sent).startswith("/check/")
     link = session.check_links.get()
     assert link.expires_at == SIGNED_AT + timedelta(hours=24 + 48)
