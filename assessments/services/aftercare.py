@@ -93,6 +93,8 @@ def _session_of(message: Message) -> TreatmentSession:
 
 def compose_aftercare(message: Message) -> messaging.Composed:
     session = _session_of(message)
+    if timezone.now() >= message.send_after + timedelta(days=settings.CLINIC_AFTERCARE_LINK_DAYS):
+        raise messaging.Skip("Too late: the aftercare sheet is for the days after the session.")
     _link, token = private_links.issue(
         AftercareLink,
         patient=session.patient,
@@ -123,6 +125,8 @@ def compose_check(message: Message) -> messaging.Composed:
     if AfterEffectReport.objects.filter(session=session, check_round=check_round).exists():
         raise messaging.Skip("The check is already answered.")
     hours = settings.CLINIC_CHECK_WINDOW_HOURS
+    if timezone.now() >= message.send_after + timedelta(hours=hours):
+        raise messaging.Skip("Too late: the check is for the day or two after the session.")
     _link, token = private_links.issue(
         CheckLink, patient=session.patient, session=session, check_round=check_round, valid_for=timedelta(hours=hours)
     )

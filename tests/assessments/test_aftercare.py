@@ -187,6 +187,19 @@ def test_a_check_already_answered_is_skipped() -> None:
     assert (check.status, check.note) == (MessageStatus.SKIPPED, "The check is already answered.")
 
 
+def test_a_check_whose_window_passed_before_it_could_be_sent_is_skipped() -> None:
+    with time_machine.travel(SIGNED_AT, tick=False):
+        session = treated()
+    with time_machine.travel(SIGNED_AT + timedelta(hours=24 + 48), tick=False):
+        check = deliver(message(session, MessageKind.CHECK))
+
+    assert (check.status, check.note) == (
+        MessageStatus.SKIPPED,
+        "Too late: the check is for the day or two after the session.",
+    )
+    assert not mail.outbox and not session.check_links.exists()
+
+
 # --- The answers and what follows them ------------------------------------------------------------------------
 
 
