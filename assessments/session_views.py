@@ -193,10 +193,8 @@ def _after_the_session(session: TreatmentSession) -> dict[str, Any]:
     """The aftercare and check messages of a signed session, and what the patient reported (6.5)."""
     if session.is_draft:
         return {"after_messages": [], "after_reports": []}
-    return {
-        "after_messages": aftercare_services.messages_about(session),
-        "after_reports": aftercare_services.reports_of(session),
-    }
+    reports = aftercare_services.reports_of(session)
+    return {"after_messages": aftercare_services.messages_about(session, reports), "after_reports": reports}
 
 
 def _outcome_context(

@@ -256,13 +256,6 @@ def review_close(*, review: AfterEffectReview, by: User, note: str) -> AfterEffe
     return locked
 
 
-def messages_about(session: TreatmentSession) -> list[Message]:
-    """The aftercare and check messages of a session, oldest first (one query)."""
-    return list(
-        Message.objects.filter(patient_id=session.patient_id, about=about(session)).order_by("send_after", "id")
-    )
-
-
 @dataclass(frozen=True)
 class ReportRow:
     report: AfterEffectReport
@@ -295,3 +288,20 @@ def reported_soreness(*, patient: Patient) -> list[AfterEffectReport]:
         .select_related("session")
         .order_by("submitted_at", "id")
     )
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    message: Message
+    is_answered: bool  # a check the patient answered
+
+
+def messages_about(session: TreatmentSession, reports: list[ReportRow]) -> list[MessageRow]:
+    """The aftercare and check messages of a session, oldest first, each check with whether it was answered (one
+    query)."""
+    answered = {row.report.check_round for row in reports}
+    messages = Message.objects.filter(patient_id=session.patient_id, about=about(session)).order_by("send_after", "id")
+    return [
+        MessageRow(message, message.kind == MessageKind.CHECK and _check_round(message) in answered)
+        for message in messages
+    ]

@@ -248,7 +248,7 @@ def test_the_session_page_shows_the_messages_and_what_the_patient_reported(
 
     assert "After the session" in body
     assert "Aftercare sheet: waiting to be sent" in body
-    assert "Check after treatment: sent" in body
+    assert "Check after treatment: sent" in body and "by e-mail; answered</li>" in body
     assert "Reported by the patient after treatment" in body and "A bit stiff." in body
     assert "Arm (shoulder to hand) (left)" not in body and "Arm (shoulder to hand) (right)" in body
     assert "To review" in body
@@ -265,3 +265,21 @@ def test_the_progress_page_shows_the_soreness_the_patient_reported(
 
     assert "Soreness after sessions, reported by the patient" in body
     assert "<td>5</td>" in body and 'id="chart-soreness-title"' in body
+
+
+def test_printing_the_sheet_opening_and_closing_a_review_are_audited(
+    physio_client: Client, checked: tuple[Any, str]
+) -> None:
+    from accounts.models import AuditEvent
+
+    review = reported(checked, soreness="9")
+    session = checked[0]
+    physio_client.get(reverse("assessments:session-aftercare", kwargs={"pk": session.pk}))
+    physio_client.get(reverse("assessments:after-effect-review", kwargs={"pk": review.pk}))
+    physio_client.post(reverse("assessments:after-effect-close", kwargs={"pk": review.pk}), {"note": "Called; fine."})
+
+    events = AuditEvent.objects.filter(patient_id=session.patient_id, actor=session.physiotherapist)
+    seen = set(events.values_list("action", "object_type", "object_id"))
+    assert ("print", "assessments.treatmentsession", str(session.pk)) in seen
+    assert ("view", "assessments.aftereffectreview", str(review.pk)) in seen
+    assert ("update", "assessments.aftereffectreview", str(review.pk)) in seen
