@@ -9,7 +9,9 @@ class AssessmentsConfig(AppConfig):
         from scheduling import visit_actions
 
         from . import chart, visit_links
+        from .services import aftercare as aftercare_services
 
         chart.register()
+        aftercare_services.register()
         visit_actions.register("visit-record", visit_links.appointment_actions)
         timeline.register_action("visit-record", visit_links.chart_actions)

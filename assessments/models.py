@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.dates import validate_clinic_date
+from patients.models import PrivateLink
 
 from . import anatomy, gunn_signs, needling_safety, outcomes, rom, scales
 
@@ -743,3 +744,141 @@ class SessionAddendum(models.Model):
 
 for session_model in (TreatmentSession, NeedledSite, AdverseEvent, OutcomeMeasure, SessionAddendum):
     auditlog.register(session_model)
+
+
+# --- After a session: the aftercare sheet and the check a day or two later (clinical-reference.md 6.5) ----------
+
+
+class AftercareLink(PrivateLink):
+    """The patient's link to the aftercare sheet of a signed session: read again as often as they like."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="aftercare_links")
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="aftercare_links")
+
+    reusable = True
+
+    def __str__(self) -> str:
+        return f"Aftercare link of {self.created_at:%Y-%m-%d}"
+
+
+class CheckRound(models.TextChoices):
+    FIRST = "first", "A day after"
+    FOLLOW_UP = "follow_up", "72 hours after"
+
+
+class CheckLink(PrivateLink):
+    """The patient's single-use link to the check after a session, open for its window."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="check_links")
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="check_links")
+    check_round = models.CharField(max_length=10, choices=CheckRound)
+
+    def __str__(self) -> str:
+        return f"Check link of {self.created_at:%Y-%m-%d}"
+
+
+class Bruising(models.TextChoices):
+    NONE = "none", "None"
+    SMALL = "small", "Small"
+    LARGE = "large", "Large"
+
+
+class WarningSign(models.TextChoices):
+    """The warning signs of 6.5, stored as codes; the patient's words for them are in assessments.aftercare_forms."""
+
+    BREATHLESS_CHEST_PAIN = "breathless_chest_pain", "Breathlessness or chest pain"
+    INFECTION = "infection", "Spreading redness, heat, swelling or fever at a needle site"
+    NUMBNESS_WEAKNESS = "numbness_weakness", "New numbness or weakness"
+    FAINTING_DIZZINESS = "fainting_dizziness", "Fainting or dizziness that does not pass"
+    WORSE_THAN_EXPECTED = "worse_than_expected", "Soreness much worse than expected"
+
+
+class AfterEffectReport(models.Model):
+    """What the patient reported on the check after a session (6.5): patient-reported, never part of the session."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="after_effect_reports")
+    link = models.OneToOneField(CheckLink, on_delete=models.PROTECT, related_name="report")
+    check_round = models.CharField(max_length=10, choices=CheckRound)
+    soreness = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    regions = models.JSONField(default=list, blank=True)  # ["lumbosacral:L", ...] as the history step codes them
+    bruising = models.CharField(max_length=10, choices=Bruising)
+    warning_signs = models.JSONField(default=list, blank=True)  # WarningSign codes
+    words = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "check_round"],
+                name="after_effect_one_report_per_check",
+                violation_error_message="This check is already answered.",
+            ),
+            models.CheckConstraint(
+                condition=Q(soreness__lte=10), name="after_effect_soreness_0_10",
+                violation_error_message="Soreness goes from 0 to 10.",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"After-effects reported {self.submitted_at:%Y-%m-%d}"
+
+    def get_warning_signs_display(self) -> list[str]:
+        labels = dict(WarningSign.choices)
+        return [labels.get(code, "Other") for code in self.warning_signs]
+
+
+class AfterEffectReviewOutcome(models.TextChoices):
+    ADVERSE_EVENT = "adverse_event", "Recorded as an adverse event"
+    CLOSED = "closed", "Closed with a note"
+
+
+class AfterEffectReview(models.Model):
+    """A report the session's physiotherapist reviews (6.5): a warning sign, soreness of 7 or more, or soreness
+    still there at 72 hours. Open until recorded as an adverse event of the session or closed with a note."""
+
+    report = models.OneToOneField(AfterEffectReport, on_delete=models.PROTECT, related_name="review")
+    physiotherapist = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reasons = models.JSONField(default=list)  # in words, for the physiotherapist
+    created_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=AfterEffectReviewOutcome, blank=True)
+    note = models.TextField(blank=True)
+    adverse_event = models.OneToOneField(
+        AdverseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="after_effect_review"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["physiotherapist", "resolved_at"], name="after_effect_review_open")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | (~Q(outcome="") & Q(resolved_by__isnull=False)),
+                name="after_effect_review_resolved_has_outcome",
+                violation_error_message="A closed review records how and by whom.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="closed") | ~Q(note=""),
+                name="after_effect_review_closed_has_note",
+                violation_error_message="Say why the report needs no adverse event.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of after-effects reported {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    def audit_patient_id(self) -> int:
+        return self.report.session.patient_id
+
+
+auditlog.register(AftercareLink, exclude_fields=["token_hash"])
+auditlog.register(CheckLink, exclude_fields=["token_hash"])
+auditlog.register(AfterEffectReport, exclude_fields=["words"])
+auditlog.register(AfterEffectReview)

@@ -42,6 +42,7 @@ from . import (
     visit_views,
 )
 from .models import AdverseEvent, Assessment, AssessmentStatus, NeedledSite, OutcomeMeasure, TreatmentSession
+from .services import aftercare as aftercare_services
 from .views import measure_rows, own_record
 
 
@@ -176,6 +177,7 @@ def _render(
         or _extension_offer(request, gate, forms_given.get("site_form"), planned, editable=editable),
         "class_info": needling_safety.ADVERSE_EVENT_CLASS_INFO,
         "conflict": conflict,
+        **_after_the_session(session),
     }
     # A refused change whose form the page does not show: say why at the top instead.
     hidden = [] if editable else ["header_form", "close_form", "site_form", "recheck_form", "extension_form"]
@@ -185,6 +187,14 @@ def _render(
         hidden.append("site_form")  # the gate holds every site: its reasons are said at the top with the form's
     context["refused_forms"] = [forms_given[name] for name in hidden if name in forms_given]
     return render(request, "assessments/session_detail.html", context, status=status)
+
+
+def _after_the_session(session: TreatmentSession) -> dict[str, Any]:
+    """The aftercare and check messages of a signed session, and what the patient reported (6.5)."""
+    if session.is_draft:
+        return {"after_messages": [], "after_reports": []}
+    reports = aftercare_services.reports_of(session)
+    return {"after_messages": aftercare_services.messages_about(session, reports), "after_reports": reports}
 
 
 def _outcome_context(
@@ -688,8 +698,28 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
         "pain_from_baseline": bool(series["pain_baseline"]),
         "outcome_charts": outcome_charts,
         "rom_charts": rom_charts,
+        **_soreness_after(patient),
     }
     return render(request, "assessments/progress.html", context)
+
+
+def _soreness_after(patient: Patient) -> dict[str, Any]:
+    """The soreness the patient reported on the checks after each session (6.5), as a chart and a table."""
+    reports = aftercare_services.reported_soreness(patient=patient)
+    points = [
+        selectors.ProgressPoint(at=report.submitted_at, value=report.soreness, label=f"{report.soreness} of 10")
+        for report in reports
+    ]
+    chart = None
+    if points:
+        chart = charts.line_chart(
+            title="Soreness after sessions, reported by the patient (0-10)",
+            y_label="0-10",
+            series=[("Soreness", "line-outcome", points)],
+            y_min=0,
+            y_max=10,
+        )
+    return {"soreness_chart": chart, "soreness_reports": reports}
 
 
 @permission_required("assessments.view_adverse_event_report")

@@ -25,7 +25,7 @@ from scheduling.models import Appointment, AppointmentKind, AppointmentStatus
 from scheduling.services import local_day_bounds
 
 from . import selectors, site_gate
-from .models import AdverseEvent, Assessment, AssessmentStatus, TreatmentSession
+from .models import AdverseEvent, AfterEffectReview, Assessment, AssessmentStatus, TreatmentSession
 from .services import RECORD_KINDS
 
 UNRECORDED_DAYS = 30  # how far back completed visits without a signed record are listed
@@ -273,4 +273,15 @@ def recent_adverse_events(*, now: datetime | None = None) -> QuerySet[AdverseEve
             "session__physiotherapist__username",
         )
         .order_by("-reported_at", "-id")
+    )
+
+
+def after_effects_to_review(*, physiotherapist: User) -> QuerySet[AfterEffectReview]:
+    """What patients reported after the physiotherapist's sessions that waits for their review (6.5), oldest first,
+    with the session and its patient (one query a page); a session marked entered in error drops out."""
+    return (
+        AfterEffectReview.objects.filter(physiotherapist=physiotherapist, resolved_at__isnull=True)
+        .exclude(report__session__status=AssessmentStatus.ENTERED_IN_ERROR)
+        .select_related("report__session__patient")
+        .order_by("created_at", "id")
     )

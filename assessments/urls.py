@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import adverse_event_views, session_views, views, visit_views
+from . import adverse_event_views, after_effect_views, session_views, views, visit_views
 
 app_name = "assessments"
 
@@ -50,4 +50,11 @@ urlpatterns += [
         visit_views.session_earlier_draft,
         name="session-earlier-draft",
     ),
+]
+
+urlpatterns += [
+    path("sessions/<int:pk>/aftercare/", after_effect_views.session_aftercare, name="session-aftercare"),
+    path("after-effects/<int:pk>/", after_effect_views.after_effect_review, name="after-effect-review"),
+    path("after-effects/<int:pk>/adverse-event/", after_effect_views.after_effect_record, name="after-effect-record"),
+    path("after-effects/<int:pk>/close/", after_effect_views.after_effect_close, name="after-effect-close"),
 ]

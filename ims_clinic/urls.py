@@ -17,6 +17,7 @@ urlpatterns = [
     path("records/", include("records.urls")),
     path("fhir/", include("records.fhir_urls")),
     path("admin/", admin.site.urls),
+    path("", include("assessments.aftercare_urls")),
 ]
 
 if settings.CLINIC_BENCH_FLOOR:

@@ -187,6 +187,13 @@ def physiotherapist_today(request: AuthenticatedHttpRequest, today: date) -> dic
         name="patients",
         patient_ids=[visit.appointment.patient_id for visit in visits.rows],
     )
+    after_effects = today_list(request, "after_effects", clinical_today.after_effects_to_review(physiotherapist=user))
+    audit_viewed(
+        after_effects,
+        object_type="assessments.aftereffectreview",
+        name="reported after treatment",
+        patient_ids=[review.report.session.patient_id for review in after_effects.rows],
+    )
     return {
         "visits": visits,
         "drafts": today_list(
@@ -194,6 +201,7 @@ def physiotherapist_today(request: AuthenticatedHttpRequest, today: date) -> dic
         ),
         "unrecorded": today_list(request, "unrecorded", clinical_today.unrecorded_visits(physiotherapist=user)),
         "unrecorded_days": clinical_today.UNRECORDED_DAYS,
+        "after_effects": after_effects,
     }
 
 

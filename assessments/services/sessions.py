@@ -415,7 +415,11 @@ def session_sign(*, session: TreatmentSession, signed_by: User, version: int) ->
     if has_sites:
         for field, value in _current_references(locked.patient).items():
             setattr(locked, field, value)
-    return _seal(locked, digest=session_content_digest(locked), signed_by=signed_by)
+    signed = _seal(locked, digest=session_content_digest(locked), signed_by=signed_by)
+    from .aftercare import after_signing  # the aftercare module builds on this one
+
+    after_signing(session=signed)
+    return signed
 
 
 def session_opened(*, session: TreatmentSession) -> None:

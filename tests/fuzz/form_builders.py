@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts import forms as account_forms
 from accounts.models import User
-from assessments import adverse_event_forms, needling_plan
+from assessments import adverse_event_forms, aftercare_forms, needling_plan
 from assessments import forms as assessment_forms
 from assessments.anatomy import Side
 from assessments.models import Assessment, TreatmentSession
@@ -283,6 +283,10 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     letter_forms.LetterForm: lambda world: _letter_form(world),
     letter_forms.LetterEnteredInErrorForm: plain(letter_forms.LetterEnteredInErrorForm),
     letter_forms.LetterDisclosureForm: plain(letter_forms.LetterDisclosureForm),
+    # after a session: the patient's check, the physiotherapist's review of it
+    aftercare_forms.CheckForm: plain(aftercare_forms.CheckForm),
+    aftercare_forms.ReviewAdverseEventForm: plain(aftercare_forms.ReviewAdverseEventForm),
+    aftercare_forms.ReviewCloseForm: plain(aftercare_forms.ReviewCloseForm),
 }
 
 # Values a field's page would offer beyond its choices and initial value: what makes a form valid.

@@ -37,7 +37,8 @@ ALLOWED, FORBIDDEN, TO_LOGIN, NOT_ALLOWED_METHOD = 200, 403, 302, 405
 
 
 # The staff personas, and a patient on their private questionnaire link with the date of birth confirmed:
-# a session with no user, which must open nothing more than an anonymous visitor, except its questions.
+# a session with no user, which must open nothing more than an anonymous visitor, except its questions (and, the
+# date of birth confirmed there too, the aftercare sheet and the check after the patient's session).
 LINK = "patient_link"
 ALL_PERSONAS = (*PERSONAS, LINK)
 
@@ -200,6 +201,16 @@ PAGES = [
     Page("records:letter-send", {**CLINICAL_PAGE, "physio": 302}, (("pk", "letter"),)),
     Page("records:letter-addendum-create", POST_ONLY, (("pk", "letter"),)),
     Page("records:letter-entered-in-error", POST_ONLY, (("pk", "letter"),)),
+    # After a session: its aftercare sheet printed at the desk (clinical: the physiotherapist), and the review of
+    # what a patient reported on the check, by the session's own physiotherapist (the world's is the physio
+    # persona's; a colleague's is not found).
+    Page("assessments:session-aftercare", CLINICAL_PAGE, (("pk", "session"),)),
+    Page("assessments:after-effect-review", CLINICAL_PAGE, (("pk", "after_effect_review"),)),
+    Page("assessments:after-effect-record", POST_ONLY, (("pk", "after_effect_review"),)),
+    Page("assessments:after-effect-close", POST_ONLY, (("pk", "after_effect_review"),)),
+    # The patient's aftercare sheet and check behind their private links: the date of birth first, for everyone.
+    Page("aftercare:sheet", PUBLIC_PAGE, (("token", "aftercare_token"),)),
+    Page("aftercare:check", PUBLIC_PAGE, (("token", "check_token"),)),
     Page("fhir:base", FHIR_API),
     Page("fhir:resource-read", FHIR_API, (("resource_type", "fhir_type"), ("resource_id", "patient"))),
     Page("fhir:patient-everything", FHIR_API, (("resource_id", "patient"),)),
@@ -231,6 +242,7 @@ def world(db: None) -> dict[str, object]:
         onset="after", action_taken="Pressure and ice; reassured.",
     )  # fmt: skip
     return {
+        **after_a_session(consent.patient, practitioner.user),
         "date_of_birth": consent.patient.date_of_birth.isoformat(),
         "session": session.pk,
         "site": site.pk,
@@ -263,6 +275,33 @@ def world(db: None) -> dict[str, object]:
     }
 
 
+def after_a_session(patient: Any, physiotherapist: Any) -> dict[str, object]:
+    """A session of the physio persona's, the patient's links to its aftercare sheet and check, and a report
+    on an earlier check that waits for the physiotherapist's review."""
+    from assessments.models import AftercareLink, AfterEffectReport, AfterEffectReview, CheckLink, TreatmentSession
+    from patients import private_links
+
+    signed_at = timezone.now() - timedelta(days=1)
+    session = TreatmentSession.objects.create(
+        patient=patient, physiotherapist=physiotherapist, started_at=signed_at, needles_accounted_for=True,
+        status="signed", signed_at=signed_at, signed_by=physiotherapist, content_digest="0" * 64,
+    )  # fmt: skip
+    _aftercare, aftercare_token = private_links.issue(
+        AftercareLink, patient=patient, session=session, valid_for=timedelta(days=30)
+    )
+    answered, _token = private_links.issue(
+        CheckLink, patient=patient, session=session, check_round="first", valid_for=timedelta(hours=48)
+    )
+    _check, check_token = private_links.issue(
+        CheckLink, patient=patient, session=session, check_round="follow_up", valid_for=timedelta(hours=48)
+    )
+    report = AfterEffectReport.objects.create(
+        session=session, link=answered, check_round="first", soreness=8, regions=["upper_limb:R"], bruising="small"
+    )
+    review = AfterEffectReview.objects.create(report=report, physiotherapist=physiotherapist, reasons=["Soreness 8"])
+    return {"aftercare_token": aftercare_token, "check_token": check_token, "after_effect_review": review.pk}
+
+
 @pytest.fixture
 def patient_link_client(world: dict[str, object]) -> Client:
     """The world's patient on their phone: opened the private link and confirmed the date of birth."""
@@ -270,6 +309,10 @@ def patient_link_client(world: dict[str, object]) -> Client:
     start = reverse("questionnaire:start", kwargs={"token": world["token"]})
     confirmed = client.post(start, {"date_of_birth": world["date_of_birth"]})
     assert confirmed.status_code == 302 and "/q/" in confirmed["Location"]
+    # The same patient's links after their session: each asks for the date of birth once.
+    for name, token in (("aftercare:sheet", "aftercare_token"), ("aftercare:check", "check_token")):
+        page = reverse(name, kwargs={"token": world[token]})
+        assert client.post(page, {"date_of_birth": world["date_of_birth"]}).status_code == 302
     return client
 
 

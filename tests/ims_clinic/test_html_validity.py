@@ -118,6 +118,31 @@ def today_with_rows(
     }
 
 
+def after_a_session_pages(objects: dict[str, object], client_for: dict[str, Client]) -> dict[str, str]:
+    from assessments.models import AfterEffectReview
+
+    physio, patient = client_for["physio"], client_for["patient_link"]
+    review = AfterEffectReview.objects.select_related("report__session").get(pk=objects["after_effect_review"])
+    check_url = reverse("aftercare:check", kwargs={"token": objects["check_token"]})
+    review_url = reverse("assessments:after-effect-review", kwargs={"pk": review.pk})
+    pages = {
+        "session with reported after-effects": html_of(physio.get(review.report.session.get_absolute_url()), "after"),
+        "check refused": html_of(patient.post(check_url, {"soreness": "11"}), "check refused", statuses=(400,)),
+        "check answered": html_of(
+            patient.post(check_url, {"soreness": "3", "bruising": "none", "warning_signs": ["breathless_chest_pain"]}),
+            "check answered",
+        ),
+        "review refused": html_of(
+            physio.post(reverse("assessments:after-effect-close", kwargs={"pk": review.pk}), {"note": ""}),
+            "review refused",
+            statuses=(400,),
+        ),
+    }
+    physio.post(reverse("assessments:after-effect-close", kwargs={"pk": review.pk}), {"note": "Called; fine."})
+    pages["review closed"] = html_of(physio.get(review_url), "review closed")
+    return pages
+
+
 @pytest.mark.nu
 @pytest.mark.django_db
 def test_every_page_is_valid_html(request: pytest.FixtureRequest, tmp_path: Path) -> None:
@@ -169,6 +194,10 @@ def test_every_page_is_valid_html(request: pytest.FixtureRequest, tmp_path: Path
     rendered["signed session"] = html_of(physio.get(session_url), "signed session")
     progress_url = reverse("assessments:progress", kwargs={"patient_pk": patient.pk})
     rendered["progress with charts"] = html_of(physio.get(progress_url), "progress")
+
+    # After a session: its page with the messages and what the patient reported, the check refused with its errors
+    # and then answered, the review closed.
+    rendered.update(after_a_session_pages(objects, client_for))
 
     # Each role's Today with a row in each of its lists.
     rendered.update(today_with_rows(objects, client_for, patient=patient, session=session, signed=own))

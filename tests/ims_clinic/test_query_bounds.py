@@ -133,7 +133,8 @@ def grow_today(physio: object, practitioner: Practitioner) -> None:
     """More of what each role's Today lists: visits of the day (with drafts, last sessions and plans), drafts old
     and new, completed visits with and without records, arrivals, patients without a questionnaire, freed slots
     with waitlist entries, adverse events and signed records."""
-    from assessments.models import AdverseEvent, AssessmentStatus
+    from assessments.models import AdverseEvent, AfterEffectReport, AfterEffectReview, AssessmentStatus, CheckLink
+    from patients import private_links
     from tests.assessments.signing import sign_assessment
 
     growth = next(TODAY_GROWTHS)
@@ -168,6 +169,14 @@ def grow_today(physio: object, practitioner: Practitioner) -> None:
             action_taken="Pressed the site.",
             reported_by=physio,
         )
+        # What the patient reported on the check after it, waiting for the physiotherapist's review.
+        check, _token = private_links.issue(
+            CheckLink, patient=patient, session=signed, check_round="first", valid_for=timedelta(hours=48)
+        )
+        report = AfterEffectReport.objects.create(
+            session=signed, link=check, check_round="first", soreness=7, bruising="none"
+        )
+        AfterEffectReview.objects.create(report=report, physiotherapist=physio, reasons=["Soreness 7 of 10"])
         # A completed visit without a record, and an old draft of someone else's.
         AppointmentFactory(
             patient=patient,
