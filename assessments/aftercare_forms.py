@@ -5,19 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import aftercare, needling_safety
+from patients import pain_map
+
+from . import needling_safety
 from .models import Bruising, WarningSign
 
-# "region:side", the codes of the history step's "Where it hurts" (assessments.forms.HistoryForm).
-REGION_CHOICES = [
-    (f"{region}:{side}", capfirst(format_lazy("{} ({})", words, side_words)))
-    for region, words in aftercare.REGION_WORDS.items()
-    for side, side_words in aftercare.SIDE_WORDS.items()
-]
 BRUISING_CHOICES = [
     (Bruising.NONE.value, pgettext_lazy("bruise", "None")),
     (Bruising.SMALL.value, pgettext_lazy("bruise", "Small (smaller than a coin)")),
@@ -49,8 +44,8 @@ class CheckForm(forms.Form):
     regions = forms.MultipleChoiceField(
         label=_("Where is it sore?"),
         required=False,
-        choices=REGION_CHOICES,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        choices=pain_map.CHOICES,
+        widget=pain_map.PainMapWidget(),
         error_messages={"invalid_choice": _("Choose the places from the list.")},
     )
     bruising = forms.ChoiceField(
