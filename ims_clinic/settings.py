@@ -370,6 +370,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CLINIC_MESSAGE_MAX_ATTEMPTS = env_int("CLINIC_MESSAGE_MAX_ATTEMPTS", 5)
 # Text messages: "console" (printed, the default), "locmem" (kept in memory, for tests), or "twilio".
 CLINIC_TEXT_BACKEND = os.environ.get("CLINIC_TEXT_BACKEND", "console").strip() or "console"
+# Outcome questionnaires on the phone: the course's questionnaire is sent this many hours before each visit.
+CLINIC_OUTCOME_BEFORE_HOURS = env_int("CLINIC_OUTCOME_BEFORE_HOURS", 24)
 
 # The load benchmark only (`make bench`, docs/performance.md): adds a query-free floor page at /bench/floor/ and
 # a middleware that reports each response's query count and server time in headers. Never in production.
