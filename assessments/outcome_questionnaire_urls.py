@@ -6,5 +6,5 @@ app_name = "outcome_questionnaire"
 
 urlpatterns = [
     path("<str:token>/", views.outcome_start, name="start"),
-    path("<str:token>/<int:number>/", views.outcome_question, name="question"),
+    path("<str:token>/<slug:number>/", views.outcome_question, name="question"),
 ]

@@ -76,14 +76,20 @@ def outcome_start(request: HttpRequest, token: str) -> HttpResponse:
 
 @private_links.patient_page
 @require_http_methods(["GET", "POST"])
-def outcome_question(request: HttpRequest, token: str, number: int) -> HttpResponse:
+def outcome_question(request: HttpRequest, token: str, number: str) -> HttpResponse:
     found = _open(request, token)
     if isinstance(found, HttpResponse):
         return found
     link = found
     asked = patient_outcomes.questions(link)
-    if not 1 <= number <= len(asked):
+    if not number.isdigit() or not 1 <= int(number) <= len(asked):
         return redirect("outcome_questionnaire:start", token=token)
+    return _question(request, link, token, asked, int(number))
+
+
+def _question(
+    request: HttpRequest, link: OutcomeLink, token: str, asked: list[patient_outcomes.Question], number: int
+) -> HttpResponse:
     question = asked[number - 1]
     stored = link.answers.get(question.name)
     form = AnswerForm(request.POST or None, choices=question.choices, initial={"answer": stored})

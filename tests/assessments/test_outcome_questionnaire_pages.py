@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -151,7 +153,7 @@ def test_a_missing_or_out_of_range_answer_is_refused_at_the_question(
 
     assert refused.status_code == 400
     assert message in text_of(refused)
-    assert 'aria-describedby="answer-error"' in refused.content.decode()
+    assert 'aria-describedby="answer-prompt answer-error"' in refused.content.decode()
     assert OutcomeLink.objects.get().answers == {"item_1": 3}  # the earlier answer kept, nothing else saved
 
 
@@ -261,9 +263,10 @@ def test_another_patients_link_asks_for_their_date_of_birth(token: str, visit: A
 def test_a_question_number_out_of_range_goes_back_to_the_start(token: str, visit: Appointment) -> None:
     client = confirmed(token, visit)
 
-    response = client.get(question_url(token, 99))
+    for number in (99, 0, "pain"):
+        response = client.get(question_url(token, number))  # type: ignore[arg-type]
 
-    assert response.status_code == 302 and response["Location"] == start_url(token)
+        assert response.status_code == 302 and response["Location"] == start_url(token)
 
 
 # --- The same answers, the same score: the phone and the clinic's own entry ------------------------------------
@@ -299,3 +302,28 @@ def test_the_phone_scores_the_same_answers_as_the_clinics_entry(instrument: str,
         clinic.instrument, clinic.score, clinic.raw_sum, clinic.answered, clinic.band,
     )  # fmt: skip
     assert phone.items == clinic.items and phone.activities == clinic.activities
+
+
+def test_the_pages_take_the_same_few_queries_however_much_the_clinic_holds(token: str, visit: Appointment) -> None:
+    client = confirmed(token, visit)
+    client.post(question_url(token, 1), {"answer": "3", "go": "next"})
+    pages = [start_url(token), question_url(token, 2), question_url(token, 11)]
+    before = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        before.append(len(queries))
+
+    for hour in (11, 13, 14):  # more patients in a course, their links and answers
+        other = book(patient_in_course(), at(hour), by=practitioner())
+        other_token = issue(other)
+        answer_all(confirmed(other_token, other), other_token, NDI_ITEMS)
+    for number, value in enumerate(NDI_ITEMS[1:], start=2):
+        client.post(question_url(token, number), {"answer": str(value), "go": "next"})
+
+    after = []
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        after.append(len(queries))
+    assert after == before and max(before) <= 12
