@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
@@ -34,6 +40,17 @@ def _thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "outcome_questionnaire/thanks.html")
 
 
+def _in_the_patients_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The language active before the view is back when it returns: _open switches to the patient's own."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> HttpResponse:
+        with translation.override(translation.get_language()):
+            return view(*args, **kwargs)
+
+    return wrapped
+
+
 def _open(request: HttpRequest, token: str) -> OutcomeLink | HttpResponse:
     """The usable link, confirmed by the patient's date of birth; or the page to show instead."""
     if token_hash(token) in request.session.get(SENT, []):
@@ -42,6 +59,7 @@ def _open(request: HttpRequest, token: str) -> OutcomeLink | HttpResponse:
     if isinstance(found, HttpResponse):
         # Only a browser that confirmed the date of birth learns that the visit's questionnaire is closed.
         return _closed(request) if token_hash(token) in request.session.get(SEEN, []) else found
+    translation.activate(found.patient.preferred_language or settings.LANGUAGE_CODE)
     asked = private_links.require_date_of_birth(
         request, found, purpose=gettext("This link opens a few questions about how you are doing before your visit.")
     )
@@ -56,6 +74,7 @@ def _open(request: HttpRequest, token: str) -> OutcomeLink | HttpResponse:
 
 @private_links.patient_page
 @require_http_methods(["GET", "POST"])
+@_in_the_patients_language
 def outcome_start(request: HttpRequest, token: str) -> HttpResponse:
     found = _open(request, token)
     if isinstance(found, HttpResponse):
@@ -76,6 +95,7 @@ def outcome_start(request: HttpRequest, token: str) -> HttpResponse:
 
 @private_links.patient_page
 @require_http_methods(["GET", "POST"])
+@_in_the_patients_language
 def outcome_question(request: HttpRequest, token: str, number: str) -> HttpResponse:
     found = _open(request, token)
     if isinstance(found, HttpResponse):

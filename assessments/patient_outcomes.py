@@ -226,6 +226,7 @@ def item_count(link: OutcomeLink) -> int:
     return len(outcomes.ITEM_TOPICS[outcomes.InstrumentCode(link.instrument)])
 
 
+@transaction.atomic
 def save_answer(*, link: OutcomeLink, name: str, value: int | None) -> None:
     """Keep one answer between the pages (None clears it)."""
     locked = OutcomeLink.objects.select_for_update().get(pk=link.pk)
@@ -246,7 +247,9 @@ def missing_answers(link: OutcomeLink) -> list[str]:
 @transaction.atomic
 def submit(*, link: OutcomeLink) -> OutcomeMeasure:
     """Score the answers as the clinic's entry does and record them once, as the patient's, for the visit."""
-    locked = OutcomeLink.objects.select_for_update().select_related("appointment", "patient").get(pk=link.pk)
+    locked = (
+        OutcomeLink.objects.select_for_update(of=("self",)).select_related("appointment", "patient").get(pk=link.pk)
+    )
     if locked.used_at is not None or locked.measure_id is not None:
         raise AlreadyAnswered
     if is_closed(locked) or not locked.is_usable:

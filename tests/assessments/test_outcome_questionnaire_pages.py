@@ -327,3 +327,16 @@ def test_the_pages_take_the_same_few_queries_however_much_the_clinic_holds(token
             assert client.get(url).status_code == 200
         after.append(len(queries))
     assert after == before and max(before) <= 12
+
+
+def test_the_pages_speak_the_patients_language_and_leave_the_next_request_alone(db: None) -> None:
+    from django.utils import translation
+
+    visit = book(patient_in_course(preferred_language="fr-ca"), at(10), by=practitioner())
+    token = issue(visit)
+    client = confirmed(token, visit)
+
+    intro = client.get(start_url(token))
+
+    assert "2 mars 2026" in text_of(intro)  # the visit's day, in French (Django's own month names)
+    assert translation.get_language() == "en-ca"
