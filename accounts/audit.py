@@ -74,7 +74,7 @@ def role_label(user: Visitor | None, path: str = "") -> str:
     if user is not None and user.is_authenticated:
         return ", ".join(sorted(user_roles(user))) or NO_ROLE
     # The questionnaire's private link (/q/<token>/, a fixed contract) is the patient themselves.
-    return PATIENT_LINK_ROLE if path.startswith("/q/") else ANONYMOUS_ROLE
+    return PATIENT_LINK_ROLE if path.startswith(("/q/", "/o/")) else ANONYMOUS_ROLE
 
 
 def bind_request(request: HttpRequest) -> Token[RequestContext | None]:

@@ -8,10 +8,11 @@ class AssessmentsConfig(AppConfig):
         from patients import timeline
         from scheduling import visit_actions
 
-        from . import chart, visit_links
+        from . import chart, patient_outcomes, visit_links
         from .services import aftercare as aftercare_services
 
         chart.register()
         aftercare_services.register()
+        patient_outcomes.register()
         visit_actions.register("visit-record", visit_links.appointment_actions)
         timeline.register_action("visit-record", visit_links.chart_actions)

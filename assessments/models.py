@@ -663,10 +663,17 @@ class AdverseEvent(models.Model):
         return f"{self.event_type} ({self.event_class})"
 
 
+class OutcomeSource(models.TextChoices):
+    STAFF = "staff", "Entered by the clinic"
+    PATIENT = "patient", "Patient-reported"
+
+
 class OutcomeMeasure(models.Model):
     """An outcome questionnaire's score (section 4), computed by assessments.outcomes and stored with its version.
 
-    Taken in a treatment session, or at the assessment as the complaint's baseline (part of its signed content).
+    Taken in a treatment session, or at the assessment as the complaint's baseline (part of its signed content),
+    or answered by the patient on their phone before a visit (patient-reported: linked to the visit's appointment,
+    never to a signed record, with the pain the patient reported then).
     """
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="outcome_measures")
@@ -687,12 +694,45 @@ class OutcomeMeasure(models.Model):
     band = models.CharField(max_length=40, blank=True)
     scoring_version = models.CharField(max_length=20)
     recorded_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None only for the patient's own answers (source "patient").
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=OutcomeSource, default=OutcomeSource.STAFF)
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="outcome_measures"
+    )
+    pain_now = models.PositiveSmallIntegerField(
+        "pain now (NPRS 0-10)", null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
 
     class Meta:
         ordering = ["recorded_at", "id"]
         indexes = [models.Index(fields=["patient", "instrument", "recorded_at"], name="outcome_patient_instrument")]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(source="patient") | Q(recorded_by__isnull=False),
+                name="outcome_staff_entry_has_recorder",
+                violation_error_message="A score entered by the clinic records who entered it.",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="staff")
+                | (Q(appointment__isnull=False) & Q(session__isnull=True) & Q(assessment__isnull=True)),
+                name="outcome_patient_reported_for_a_visit",
+                violation_error_message="The patient's own answers belong to a visit, not to a signed record.",
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_now__isnull=True) | Q(pain_now__lte=10),
+                name="outcome_pain_now_in_range",
+                violation_error_message="Pain now goes from 0 to 10.",
+            ),
+            # The patient answers once per visit: a second submission is refused by the database too.
+            models.UniqueConstraint(
+                fields=["appointment", "instrument"],
+                condition=Q(source="patient"),
+                name="outcome_patient_once_per_visit",
+                violation_error_message="These answers are already recorded for this visit.",
+            ),
             models.CheckConstraint(
                 condition=Q(session__isnull=True) | Q(assessment__isnull=True),
                 name="outcome_in_a_session_or_an_assessment",
@@ -713,6 +753,10 @@ class OutcomeMeasure(models.Model):
     def is_total_only(self) -> bool:
         """Entered as the total of a paper form already scored, without its items."""
         return not self.items
+
+    @property
+    def is_patient_reported(self) -> bool:
+        return self.source == OutcomeSource.PATIENT
 
 
 # A row of an assessment's steps, as the row pages add and delete them.
@@ -882,3 +926,27 @@ auditlog.register(AftercareLink, exclude_fields=["token_hash"])
 auditlog.register(CheckLink, exclude_fields=["token_hash"])
 auditlog.register(AfterEffectReport, exclude_fields=["words"])
 auditlog.register(AfterEffectReview)
+class OutcomeLink(PrivateLink):
+    """The private link of an outcome questionnaire before a visit: the course's instrument (and the PSFS's
+    activities in the patient's words, from the baseline), the visit's start it was sent for, and the answers so
+    far (kept between the pages, until they are sent). Expires at the visit's end; used once."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="outcome_links")
+    appointment = models.ForeignKey("scheduling.Appointment", on_delete=models.PROTECT, related_name="outcome_links")
+    visit_starts_at = models.DateTimeField()
+    instrument = models.CharField(max_length=12, choices=[(c.value, c.value) for c in outcomes.InstrumentCode])
+    activities = models.JSONField(default=list, blank=True)
+    answers = models.JSONField(default=dict, blank=True)  # {"item_1": 3, ..., "pain_now": 4}
+    measure = models.OneToOneField(
+        OutcomeMeasure, on_delete=models.PROTECT, null=True, blank=True, related_name="link"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["appointment", "-created_at"], name="outcome_link_appointment")]
+
+    def __str__(self) -> str:
+        return f"Outcome questionnaire link of {self.created_at:%Y-%m-%d}"
+
+
+auditlog.register(OutcomeLink, exclude_fields=["token_hash", "answers"])

@@ -19,10 +19,12 @@ class ProgressPoint:
     value: float
     label: str
     is_baseline: bool = False  # taken at the assessment, the first visit
+    is_patient_reported: bool = False  # answered by the patient on their phone before a visit
 
 
 def progress_series(*, patient: Patient) -> dict[str, Any]:
-    """Pain before and after each signed or draft session, outcome scores, and ROM over the course (fixed queries)."""
+    """Pain before and after each signed or draft session, outcome scores (the patient's own answers marked), the
+    pain the patient reported before a visit, and ROM over the course (fixed queries)."""
     sessions = list(
         TreatmentSession.objects.filter(patient=patient)
         .exclude(status=AssessmentStatus.ENTERED_IN_ERROR)
@@ -53,6 +55,9 @@ def progress_series(*, patient: Patient) -> dict[str, Any]:
         if measure.assessment is not None:
             at, label = measure.assessment.started_at, f"{measure.score:.1f} (baseline)"
             point = ProgressPoint(at, measure.score, label, is_baseline=True)
+        elif measure.is_patient_reported:
+            label = f"{measure.score:.1f} (patient-reported)"
+            point = ProgressPoint(measure.recorded_at, measure.score, label, is_patient_reported=True)
         else:
             point = ProgressPoint(measure.recorded_at, measure.score, f"{measure.score:.1f}")
         by_instrument.setdefault(measure.instrument, []).append(point)
@@ -77,6 +82,11 @@ def progress_series(*, patient: Patient) -> dict[str, Any]:
             ProgressPoint(a.started_at, a.pain_now, f"{a.pain_now} (first visit)", True)
             for a in baselines
             if a.pain_now is not None
+        ],
+        "pain_reported": [
+            ProgressPoint(m.recorded_at, m.pain_now, f"{m.pain_now} (patient-reported)", is_patient_reported=True)
+            for m in measures
+            if m.is_patient_reported and m.pain_now is not None
         ],
         "baselines": [a for a in baselines if {a.pain_now, a.pain_best, a.pain_worst} != {None}],
         "sessions": sessions,

@@ -41,7 +41,15 @@ from . import (
     site_gate,
     visit_views,
 )
-from .models import AdverseEvent, Assessment, AssessmentStatus, NeedledSite, OutcomeMeasure, TreatmentSession
+from .models import (
+    AdverseEvent,
+    Assessment,
+    AssessmentStatus,
+    NeedledSite,
+    OutcomeMeasure,
+    OutcomeSource,
+    TreatmentSession,
+)
 from .services import aftercare as aftercare_services
 from .views import measure_rows, own_record
 
@@ -148,6 +156,11 @@ def _render(
     plan = _plan(session)
     questionnaire = patient_services.current_questionnaire(patient=session.patient)
     measures = list(session.outcome_measures.all())
+    reported = (
+        list(OutcomeMeasure.objects.filter(appointment_id=session.appointment_id, source=OutcomeSource.PATIENT))
+        if session.appointment_id
+        else []
+    )
     context = {
         "session": session,
         "patient": session.patient,
@@ -164,6 +177,7 @@ def _render(
         "sites": [_site_item(site) for site in sites],
         "adverse_events": _adverse_events(session),
         "measures": measure_rows(measures),
+        "reported_measures": measure_rows(reported),  # the patient's answers on their phone before this visit
         **_outcome_context(request, session, measures, forms_given.get("outcome_form")),
         "addenda": [] if session.is_draft else list(session.addenda.select_related("author")),
         "header_form": forms_given.get("header_form") or forms.SessionHeaderForm(instance=session),
@@ -640,6 +654,17 @@ def _score_change(code: str, points: list[selectors.ProgressPoint]) -> str:
     return lead + _change_in_words(f"{points[0].value:.1f}", points[-1].label, change)
 
 
+def _outcome_lines(code: str, points: list[selectors.ProgressPoint]) -> list[tuple[str, str, list[Any]]]:
+    """The clinic's scores as one line, the patient's own answers on their phone as another, marked apart."""
+    lines: list[tuple[str, str, list[Any]]] = [
+        (code, "line-outcome", [p for p in points if not p.is_patient_reported])
+    ]
+    reported = [point for point in points if point.is_patient_reported]
+    if reported:
+        lines.append((f"{code}, patient-reported", "line-reported", reported))
+    return lines
+
+
 @permission_required("assessments.view_outcomemeasure")
 def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=patient_pk)
@@ -649,11 +674,15 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
     before = sorted(
         series["pain_baseline"] + series["pain_before"], key=lambda point: (point.at, not point.is_baseline)
     )
-    if before or series["pain_after"]:
+    reported_pain = series["pain_reported"]
+    if before or series["pain_after"] or reported_pain:
+        pain_lines = [("Before", "line-before", before), ("After", "line-after", series["pain_after"])]
+        if reported_pain:
+            pain_lines.append(("Before the visit, patient-reported", "line-reported", reported_pain))
         pain_chart = charts.line_chart(
             title="Pain (NPRS 0-10) before and after each session",
             y_label="NPRS",
-            series=[("Before", "line-before", before), ("After", "line-after", series["pain_after"])],
+            series=pain_lines,
             y_min=0,
             y_max=10,
             mcid=scales.NPRS_DEFAULT_MCID,
@@ -667,7 +696,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
                 "chart": charts.line_chart(
                     title=f"{spec.name} ({better} is better)",
                     y_label=code,
-                    series=[(code, "line-outcome", points)],
+                    series=_outcome_lines(code, points),
                     y_min=spec.score_min,
                     y_max=spec.score_max,
                     mcid=spec.default_mcid,
@@ -696,6 +725,7 @@ def progress(request: HttpRequest, patient_pk: int) -> HttpResponse:
         "pain_change": _pain_change(before),
         "baselines": series["baselines"],
         "pain_from_baseline": bool(series["pain_baseline"]),
+        "reported_pain": reported_pain,
         "outcome_charts": outcome_charts,
         "rom_charts": rom_charts,
         **_soreness_after(patient),

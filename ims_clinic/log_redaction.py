@@ -11,10 +11,12 @@ import re
 
 REDACTED = "[token]"
 
-# The paths of patients/questionnaire_urls.py (mounted at /q/) and scheduling/urls.py's practitioner-feed.
+# The paths of patients/questionnaire_urls.py (mounted at /q/), the outcome questionnaire's (/o/) and
+# scheduling/urls.py's practitioner-feed.
 # A token is one path segment (Django's `str` converter); it ends at a slash, a query, a quote or a space.
 PRIVATE_LINK_PATHS = [
     (re.compile(r"(/q/)[^/\s?#\"']+"), rf"\1{REDACTED}"),
+    (re.compile(r"(/o/)[^/\s?#\"']+"), rf"\1{REDACTED}"),  # assessments/outcome_questionnaire_urls.py
     (re.compile(r"(/schedule/feed/)[^/\s?#\"']+?(\.ics)?(?=[/\s?#\"']|$)"), rf"\1{REDACTED}\2"),
 ]
 

@@ -375,6 +375,8 @@ CLINIC_TEXT_BACKEND = os.environ.get("CLINIC_TEXT_BACKEND", "console").strip() o
 CLINIC_AFTERCARE_LINK_DAYS = env_int("CLINIC_AFTERCARE_LINK_DAYS", 30)
 CLINIC_CHECK_AFTER_HOURS = env_int("CLINIC_CHECK_AFTER_HOURS", 24)
 CLINIC_CHECK_WINDOW_HOURS = env_int("CLINIC_CHECK_WINDOW_HOURS", 48)
+# Outcome questionnaires on the phone: the course's questionnaire is sent this many hours before each visit.
+CLINIC_OUTCOME_BEFORE_HOURS = env_int("CLINIC_OUTCOME_BEFORE_HOURS", 24)
 
 # The load benchmark only (`make bench`, docs/performance.md): adds a query-free floor page at /bench/floor/ and
 # a middleware that reports each response's query count and server time in headers. Never in production.

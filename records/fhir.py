@@ -135,7 +135,8 @@ def _users(record: PatientRecord) -> Iterator[User]:
         for event in session.adverse_events.all():
             yield event.reported_by
     for measure in record.outcomes:
-        yield measure.recorded_by
+        if measure.recorded_by is not None:  # None: the patient's own answers on their phone
+            yield measure.recorded_by
 
 
 # --- Small builders -------------------------------------------------------------------------------

@@ -523,7 +523,11 @@ def assessment_sign(*, assessment: Assessment, signed_by: User, version: int) ->
     if missing:
         raise ValidationError([item.text for item in missing])
     locked.summary_rules_version = gunn_signs.RULES_VERSION
-    return _seal(locked, digest=content_digest(locked), signed_by=signed_by)
+    signed = _seal(locked, digest=content_digest(locked), signed_by=signed_by)
+    from ..patient_outcomes import queue_for_upcoming_visits  # it scores through this package: imported late
+
+    queue_for_upcoming_visits(patient=signed.patient)  # the course begins: its visits already booked
+    return signed
 
 
 @transaction.atomic

@@ -323,14 +323,15 @@ def scored_measure(
     *,
     patient: Patient,
     instrument: str,
-    recorded_by: User,
+    recorded_by: User | None,
     items: list[int | None] | None,
     total: float | None,
     activities: list[str] | None = None,
 ) -> OutcomeMeasure:
     """An unsaved outcome measure scored by assessments.outcomes from item answers, or an entered total in range.
 
-    The PSFS's activities, when given, are the patient's words for its ratings, one each.
+    `recorded_by` is None for the patient's own answers. The PSFS's activities, when given, are the patient's
+    words for its ratings, one each.
     """
     try:
         spec = outcomes.instrument(instrument)

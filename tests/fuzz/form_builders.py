@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts import forms as account_forms
 from accounts.models import User
-from assessments import adverse_event_forms, aftercare_forms, needling_plan
+from assessments import adverse_event_forms, aftercare_forms, needling_plan, outcome_questionnaire_forms
 from assessments import forms as assessment_forms
 from assessments.anatomy import Side
 from assessments.models import Assessment, TreatmentSession
@@ -154,6 +154,20 @@ def _section_form(section: Section, answers: dict[str, Any], data: Any, files: A
     return questionnaire_forms.SectionForm(section, answers, data)
 
 
+def _outcome_answers(world: World) -> list[Bind]:
+    """Each scale of the phone's outcome questions: NDI's and ODI's 0-5, QuickDASH's 1-5, LEFS's 0-4, the pain's
+    and PSFS's 0-10."""
+    scales = [(0, 5), (1, 5), (0, 4), (0, 10)]
+    return [
+        functools.partial(_answer_form, [(value, str(value)) for value in range(low, high + 1)])
+        for low, high in scales
+    ]
+
+
+def _answer_form(choices: list[tuple[int, str]], data: Any, files: Any) -> forms.BaseForm:
+    return outcome_questionnaire_forms.AnswerForm(data, choices=choices)
+
+
 def _booking(form_class: type[forms.Form]) -> Callable[[World], list[Bind]]:
     """The booking pages: prefilled from a free slot, for the practitioners each staff persona books for."""
 
@@ -269,6 +283,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     assessment_forms.OutcomeForm: _outcome,
     assessment_forms.DateRangeForm: plain(assessment_forms.DateRangeForm),
     adverse_event_forms.AdverseEventFilterForm: plain(adverse_event_forms.AdverseEventFilterForm),
+    outcome_questionnaire_forms.AnswerForm: _outcome_answers,
     EarlierDraftForm: plain(EarlierDraftForm, noun="session", day="Thursday 26 November 2026"),
     # records
     records_forms.PatientPickForm: plain(records_forms.PatientPickForm),

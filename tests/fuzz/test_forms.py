@@ -157,6 +157,8 @@ POSTED = sorted(
         "assessments:assessment-step",
         "assessments:baseline-create",
         "assessments:outcome-create",
+        "outcome_questionnaire:question",
+        "outcome_questionnaire:start",
         "assessments:segment-decide",
         "assessments:needled-site-delete",
         "assessments:session-close",

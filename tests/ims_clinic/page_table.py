@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from assessments import services as assessment_services
-from assessments.models import NeedledSite
-from patients import services
+from assessments.models import NeedledSite, OutcomeLink
+from patients import private_links, services
 from records import services as records_services
 from records.models import Letter, LetterKind
 from scheduling import services as scheduling_services
@@ -159,6 +159,9 @@ PAGES = [
         (("token", "token"), ("section", "section")),
     ),
     Page("questionnaire:autosave", dict.fromkeys(PERSONAS, 405), (("token", "token"), ("section", "section"))),
+    # The patient's outcome questionnaire before a visit: no login; the date of birth asked first on each page.
+    Page("outcome_questionnaire:start", PUBLIC_PAGE, (("token", "outcome_token"),)),
+    Page("outcome_questionnaire:question", PUBLIC_PAGE, (("token", "outcome_token"), ("number", "outcome_question"))),
     # The schedule: front desk and physiotherapists (the world's appointment is the physio persona's own).
     Page("scheduling:schedule-day", PATIENT_PAGE),
     Page("scheduling:practitioner-week", PATIENT_PAGE, (("pk", "practitioner"),)),
@@ -241,8 +244,14 @@ def world(db: None) -> dict[str, object]:
         session=session, reported_by=session.physiotherapist, event_type="bruising", event_class="mild",
         onset="after", action_taken="Pressure and ice; reassured.",
     )  # fmt: skip
+    _outcome_link, outcome_token = private_links.issue(
+        OutcomeLink, patient=consent.patient, valid_for=appointment.ends_at - timezone.now(), appointment=appointment,
+        visit_starts_at=appointment.starts_at, instrument="NDI",
+    )  # fmt: skip
     return {
         **after_a_session(consent.patient, practitioner.user),
+        "outcome_token": outcome_token,
+        "outcome_question": 1,
         "date_of_birth": consent.patient.date_of_birth.isoformat(),
         "session": session.pk,
         "site": site.pk,
@@ -304,7 +313,7 @@ def after_a_session(patient: Any, physiotherapist: Any) -> dict[str, object]:
 
 @pytest.fixture
 def patient_link_client(world: dict[str, object]) -> Client:
-    """The world's patient on their phone: opened the private link and confirmed the date of birth."""
+    """The world's patient on their phone: opened the private links and confirmed the date of birth."""
     client = Client()
     start = reverse("questionnaire:start", kwargs={"token": world["token"]})
     confirmed = client.post(start, {"date_of_birth": world["date_of_birth"]})
@@ -313,6 +322,9 @@ def patient_link_client(world: dict[str, object]) -> Client:
     for name, token in (("aftercare:sheet", "aftercare_token"), ("aftercare:check", "check_token")):
         page = reverse(name, kwargs={"token": world[token]})
         assert client.post(page, {"date_of_birth": world["date_of_birth"]}).status_code == 302
+    # And on the link of the outcome questionnaire before the next visit.
+    outcome = reverse("outcome_questionnaire:start", kwargs={"token": world["outcome_token"]})
+    assert client.post(outcome, {"date_of_birth": world["date_of_birth"]}).status_code == 302
     return client
 
 

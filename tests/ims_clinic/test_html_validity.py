@@ -18,10 +18,13 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 from django.http import HttpResponse
-from django.test import Client
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from assessments import patient_outcomes
 from assessments import services as assessment_services
+from assessments.models import OutcomeLink
 from assessments.views import STEPS
 from patients import services as patient_services
 from patients.models import Patient, QuestionnaireLink
@@ -214,6 +217,24 @@ def test_every_page_is_valid_html(request: pytest.FixtureRequest, tmp_path: Path
         reverse("questionnaire:start", kwargs={"token": objects["token"]}), {"date_of_birth": "1900-01-01"}
     )
     rendered["questionnaire start with a wrong date of birth"] = html_of(wrong, "questionnaire start")
+
+    # The outcome questionnaire's pages: a question refused empty, the pain now, the thanks, and closed.
+    phone = client_for["patient_link"]
+    outcome_link = OutcomeLink.objects.get(appointment_id=objects["appointment"])
+    for number in range(1, 11):
+        patient_outcomes.save_answer(link=outcome_link, name=f"item_{number}", value=2)
+
+    def question(number: int) -> str:
+        return reverse("outcome_questionnaire:question", kwargs={"token": objects["outcome_token"], "number": number})
+
+    refused_answer = phone.post(question(1), {"go": "next"})
+    rendered["outcome question refused empty"] = html_of(refused_answer, "outcome question", statuses=(400,))
+    rendered["outcome pain now"] = html_of(phone.get(question(11)), "outcome pain now")
+    sent = phone.post(question(11), {"answer": "4", "go": "next"})
+    rendered["outcome thanks"] = html_of(sent, "outcome thanks")
+    rendered["outcome closed"] = render_to_string(
+        "outcome_questionnaire/closed.html", request=RequestFactory().get("/")
+    )
 
     # Forms shown again with their errors.
     for label, client, url_name in (

@@ -1,0 +1,27 @@
+"""The patient's answer to one question of an outcome questionnaire on the phone: one choice, in range."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AnswerForm(forms.Form):
+    """One question: its answers are the numbers of the questionnaire's scale, the ends in words."""
+
+    answer = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose an answer."),
+            "invalid_choice": _("Please choose one of the answers shown."),
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["answer"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(str(value), label) for value, label in choices]
