@@ -11,7 +11,7 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run serve test e2e screenshots lint security format check-deploy migrations-check bench clean install
+.PHONY: run serve worker test e2e screenshots lint security format check-deploy migrations-check bench clean install
 
 install: $(INSTALLED)
 
@@ -24,12 +24,19 @@ run: export DJANGO_DEBUG ?= 1
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python scripts/run_with_worker.py $(HOST):$(PORT)
 
+# The web server only: messages and reminders are sent by the worker, its own process (`make worker` beside it,
+# or one or more systemd units: docs/deployment.md).
 serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Messages and reminders need a task worker too: run 'make worker' in another terminal (docs/deployment.md)."
 	$(BIN)/gunicorn ims_clinic.wsgi --config ims_clinic/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $${GUNICORN_WORKERS:-2} --timeout 30
+
+# One task worker (messages, reminders): run as many as needed, on any machine that reaches the database.
+worker: $(INSTALLED)
+	$(BIN)/python manage.py db_worker --no-reload --interval $${WORKER_INTERVAL:-2}
 
 test: $(INSTALLED)
 	$(BIN)/python tests/run_suite.py $(PYTEST_ARGS)
