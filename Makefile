@@ -67,11 +67,12 @@ format: $(INSTALLED)
 migrations-check: $(INSTALLED)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-# The production settings gate: DEBUG off, a real secret, real hosts, e-mail sent by SMTP.
+# The production settings gate: DEBUG off, a real secret, real hosts, e-mail sent by SMTP, links to the real site.
 check-deploy: $(INSTALLED)
 	env -u DJANGO_DEBUG -u DJANGO_HTTPS DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
 		CLINIC_ADDRESS='100 Main Street\nSpringfield, BC  V0V 0V0' CLINIC_PHONE=250-555-0100 \
+		CLINIC_SITE_URL=https://clinic.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Page latency at two clinic sizes against the floor of the stack (docs/performance.md); needs PostgreSQL.
