@@ -109,8 +109,10 @@ def footer() -> str:
     return gettext("%(clinic)s · %(phone)s") % {"clinic": settings.CLINIC_NAME, "phone": settings.CLINIC_PHONE}
 
 
-def _claim(message_id: int) -> Message | None:
-    claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED, send_after__lte=timezone.now())
+def _claim(message_id: int, *, when_due: bool = True) -> Message | None:
+    claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED)
+    if when_due:
+        claimed = claimed.filter(send_after__lte=timezone.now())
     if not claimed.update(status=MessageStatus.SENDING, attempts=F("attempts") + 1):
         return None
     return Message.objects.select_related("patient").get(pk=message_id)
@@ -225,7 +227,7 @@ def send_with_link(
     message = Message.objects.create(patient=patient, kind=kind, key=key, about=about, send_after=timezone.now())
 
     def send() -> None:
-        claimed = _claim(message.pk)
+        claimed = _claim(message.pk, when_due=False)
         if claimed is not None:
             _compose_and_send(claimed, compose, retry=False)
 

@@ -282,6 +282,7 @@ def questionnaire_link_create(request: AuthenticatedHttpRequest, pk: int) -> Htt
         "link": link,
         "url": url,
         "qr_code": segno.make(url, error="m").svg_data_uri(scale=5, border=2),
+        "message": services.questionnaire_link_message(link),
     }
     return render(request, "patients/questionnaire_link_issued.html", context)
 
