@@ -12,7 +12,7 @@ PORT ?= 8000
 -include .env
 export
 
-.PHONY: run serve test e2e screenshots lint security format check-deploy migrations-check bench clean install
+.PHONY: run serve worker test e2e screenshots lint security format check-deploy migrations-check bench clean install
 
 install: $(INSTALLED) $(MESSAGE_FILES)
 
@@ -36,12 +36,19 @@ run: export DJANGO_DEBUG ?= 1
 run: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python scripts/run_with_worker.py $(HOST):$(PORT)
 
+# The web server only: messages and reminders are sent by the worker, its own process (`make worker` beside it,
+# or one or more systemd units: docs/deployment.md).
 serve: $(INSTALLED)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Messages and reminders need a task worker too: run 'make worker' in another terminal (docs/deployment.md)."
 	$(BIN)/gunicorn ims_clinic.wsgi --config ims_clinic/gunicorn.conf.py --bind $(HOST):$(PORT) --workers $${GUNICORN_WORKERS:-2} --timeout 30
+
+# One task worker (messages, reminders): run as many as needed, on any machine that reaches the database.
+worker: $(INSTALLED)
+	$(BIN)/python manage.py db_worker --no-reload --interval $${WORKER_INTERVAL:-2}
 
 test: $(INSTALLED)
 	$(BIN)/python tests/run_suite.py $(PYTEST_ARGS)
@@ -72,11 +79,12 @@ format: $(INSTALLED)
 migrations-check: $(INSTALLED)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-# The production settings gate: DEBUG off, a real secret, real hosts, e-mail sent by SMTP.
+# The production settings gate: DEBUG off, a real secret, real hosts, e-mail sent by SMTP, links to the real site.
 check-deploy: $(INSTALLED)
 	env -u DJANGO_DEBUG -u DJANGO_HTTPS DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
 		CLINIC_ADDRESS='100 Main Street\nSpringfield, BC  V0V 0V0' CLINIC_PHONE=250-555-0100 \
+		CLINIC_SITE_URL=https://clinic.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Page latency at two clinic sizes against the floor of the stack (docs/performance.md); needs PostgreSQL.

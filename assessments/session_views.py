@@ -403,6 +403,7 @@ def _recheck_recorded(
             "qr_code": segno.make(url, error="m").svg_data_uri(scale=5, border=2),
             "back_url": session.get_absolute_url(),
             "back_label": "Back to the treatment session",
+            "message": patient_services.questionnaire_link_message(recheck.link),
         }
         return render(request, "patients/questionnaire_link_issued.html", context)
     if recheck.answer == RecheckAnswer.CHANGES_RECORDED:

@@ -3,6 +3,7 @@
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import AppConfig
 from django.conf import settings
@@ -79,5 +80,48 @@ def clinic_details_check(app_configs: Sequence[AppConfig] | None = None, **kwarg
             "and summary would give patients and doctors the wrong clinic to contact.",
             hint="Set CLINIC_NAME, CLINIC_ADDRESS, CLINIC_PHONE, CLINIC_FAX and CLINIC_EMAIL to the clinic's own.",
             id="ims_clinic.W002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def text_messages_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """Twilio chosen for text messages needs its account, token and sending number, or no text would ever go."""
+    if settings.CLINIC_TEXT_BACKEND != "twilio":
+        return []
+    missing = [
+        name
+        for name in ("CLINIC_TWILIO_ACCOUNT_SID", "CLINIC_TWILIO_AUTH_TOKEN", "CLINIC_TWILIO_FROM")
+        if not getattr(settings, name)
+    ]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"CLINIC_TEXT_BACKEND is twilio but {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: "
+            "no text message to a patient could be sent.",
+            hint="Set CLINIC_TWILIO_ACCOUNT_SID, CLINIC_TWILIO_AUTH_TOKEN and CLINIC_TWILIO_FROM (Twilio's console).",
+            id="ims_clinic.E003",
+        )
+    ]
+
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"}
+
+
+@register(Tags.security, deploy=True)
+def site_url_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """With DEBUG off, the links in patients' messages must lead to the clinic's site, not to this machine."""
+    if settings.DEBUG:
+        return []
+    host = urlsplit(settings.CLINIC_SITE_URL).hostname or ""
+    if host and host not in LOCAL_HOSTS and urlsplit(settings.CLINIC_SITE_URL).scheme == "https":
+        return []
+    return [
+        Warning(
+            f"CLINIC_SITE_URL is {settings.CLINIC_SITE_URL!r}: the links in patients' messages would not open "
+            "from their phones.",
+            hint="Set CLINIC_SITE_URL to the https address patients reach the clinic at, e.g. https://clinic.example.org.",
+            id="ims_clinic.W003",
         )
     ]

@@ -18,6 +18,8 @@ PRIVATE_LINK_PATHS = [
     (re.compile(r"(/q/)[^/\s?#\"']+"), rf"\1{REDACTED}"),
     (re.compile(r"(/o/)[^/\s?#\"']+"), rf"\1{REDACTED}"),  # assessments/outcome_questionnaire_urls.py
     (re.compile(r"(/schedule/feed/)[^/\s?#\"']+?(\.ics)?(?=[/\s?#\"']|$)"), rf"\1{REDACTED}\2"),
+    # scheduling/link_urls.py (mounted at /a/): the visit's page a reminder links to.
+    (re.compile(r"(/a/)[^/\s?#\"']+"), rf"\1{REDACTED}"),
 ]
 
 

@@ -120,6 +120,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "records.add_integrationtoken",
             "records.change_integrationtoken",
             "records.view_integrationtoken",
+            # Messages to patients and the worker's tasks, in the back office: a failed message is tried again there.
+            "patients.view_message",
+            "patients.change_message",
+            "django_tasks_database.view_dbtaskresult",
         }
     ),
 }

@@ -360,7 +360,8 @@ CLINIC_LINK_LOOKUP_WINDOW_MINUTES = env_int("CLINIC_LINK_LOOKUP_WINDOW_MINUTES",
 # many evidence groups support it.
 CLINIC_SEGMENT_MIN_GROUPS = env_int("CLINIC_SEGMENT_MIN_GROUPS", 2)
 
-# Appointment reminders: `manage.py send_reminders` (from cron) e-mails appointments in the next N hours.
+# Appointment reminders: queued when a visit is booked or moved, sent this many hours before it by the task worker
+# (`manage.py send_reminders` from cron queues any the bookings missed).
 CLINIC_REMINDER_HOURS = env_int("CLINIC_REMINDER_HOURS", 48)
 
 # Background work: tasks of Django's task framework (the django-tasks backport) in the database, run by
@@ -377,6 +378,16 @@ CLINIC_CHECK_AFTER_HOURS = env_int("CLINIC_CHECK_AFTER_HOURS", 24)
 CLINIC_CHECK_WINDOW_HOURS = env_int("CLINIC_CHECK_WINDOW_HOURS", 48)
 # Outcome questionnaires on the phone: the course's questionnaire is sent this many hours before each visit.
 CLINIC_OUTCOME_BEFORE_HOURS = env_int("CLINIC_OUTCOME_BEFORE_HOURS", 24)
+# Twilio, when CLINIC_TEXT_BACKEND is "twilio" (the deploy check refuses it without these three). The base URL is
+# for a stand-in of Twilio's API (tests); the timeout bounds one send, after which the message is tried again later.
+CLINIC_TWILIO_ACCOUNT_SID = os.environ.get("CLINIC_TWILIO_ACCOUNT_SID", "").strip()
+CLINIC_TWILIO_AUTH_TOKEN = os.environ.get("CLINIC_TWILIO_AUTH_TOKEN", "").strip()
+CLINIC_TWILIO_FROM = os.environ.get("CLINIC_TWILIO_FROM", "").strip()
+CLINIC_TWILIO_BASE_URL = os.environ.get("CLINIC_TWILIO_BASE_URL", "").strip()
+CLINIC_TWILIO_TIMEOUT_SECONDS = env_int("CLINIC_TWILIO_TIMEOUT_SECONDS", 10)
+# The address patients reach the clinic's site at: every link in a message starts with it (the deploy check warns
+# while it is still a local address).
+CLINIC_SITE_URL = os.environ.get("CLINIC_SITE_URL", "").strip().rstrip("/") or "http://127.0.0.1:8000"
 
 # The load benchmark only (`make bench`, docs/performance.md): adds a query-free floor page at /bench/floor/ and
 # a middleware that reports each response's query count and server time in headers. Never in production.

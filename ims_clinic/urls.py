@@ -14,6 +14,7 @@ urlpatterns = [
     path("schedule/", include("scheduling.urls")),
     path("q/", include("patients.questionnaire_urls")),
     path("o/", include("assessments.outcome_questionnaire_urls")),
+    path("a/", include("scheduling.link_urls")),
     path("assessments/", include("assessments.urls")),
     path("records/", include("records.urls")),
     path("fhir/", include("records.fhir_urls")),

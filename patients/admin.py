@@ -1,12 +1,16 @@
-"""The clinic admin's back office for patients' app: the consent texts."""
+"""The clinic admin's back office for patients' app: the consent texts, and the messages sent to patients."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from .models import ConsentTextVersion
+from accounts.permissions import holds
+
+from . import messaging
+from .models import ConsentTextVersion, Message
 
 CONSENT_TEXT_FIELDS = ("version", "title", "effective_on", "body")
 
@@ -35,3 +39,46 @@ class ConsentTextVersionAdmin(admin.ModelAdmin):
             # The back office is open only to signed-in staff, so the user is never anonymous here.
             obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """Messages to patients, as the clinic admin follows them: read-only; a failed one can be queued again."""
+
+    list_display = ["patient", "kind", "send_after", "channel", "status", "attempts", "sent_at", "note"]
+    list_filter = ["status", "kind", "channel"]
+    list_select_related = ["patient"]
+    search_fields = ["patient__family_name", "patient__given_name", "patient__preferred_name"]
+    date_hierarchy = "send_after"
+    actions = ["send_again"]
+    fields = (
+        "patient", "kind", "about", "created_at", "send_after", "status", "attempts", "sent_at", "note",
+        "channel", "language", "recipient", "subject", "body",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Message | None = None) -> bool:
+        return False
+
+    def has_send_again_permission(self, request: HttpRequest) -> bool:
+        return holds(request.user, "patients.change_message")
+
+    @admin.action(description="Try the selected failed messages again", permissions=["send_again"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        chosen = list(queryset)
+        queued = messaging.send_again(messages=chosen)
+        self.message_user(request, f"{queued} message(s) queued to be sent again.", level=messages.SUCCESS)
+        left = len(chosen) - queued
+        if left:
+            self.message_user(
+                request,
+                f"{left} message(s) not queued: only failed messages can be tried again, and a questionnaire "
+                "link is never kept, so send the patient a new one from their chart.",
+                level=messages.WARNING,
+            )

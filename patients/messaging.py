@@ -14,7 +14,7 @@ marked failed after CLINIC_MESSAGE_MAX_ATTEMPTS tries.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -109,8 +109,10 @@ def footer() -> str:
     return gettext("%(clinic)s · %(phone)s") % {"clinic": settings.CLINIC_NAME, "phone": settings.CLINIC_PHONE}
 
 
-def _claim(message_id: int) -> Message | None:
-    claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED, send_after__lte=timezone.now())
+def _claim(message_id: int, *, when_due: bool = True) -> Message | None:
+    claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED)
+    if when_due:
+        claimed = claimed.filter(send_after__lte=timezone.now())
     if not claimed.update(status=MessageStatus.SENDING, attempts=F("attempts") + 1):
         return None
     return Message.objects.select_related("patient").get(pk=message_id)
@@ -128,18 +130,27 @@ def deliver(message_id: int) -> Message | None:
     message = _claim(message_id)
     if message is None:
         return None
-    patient = message.patient
     composer = _COMPOSERS.get(message.kind)
+    if composer is None:
+        _finish(message, status=MessageStatus.SKIPPED, note="No text for this message.")
+        return message
+    return _compose_and_send(message, lambda: composer(message), retry=True)
+
+
+def _compose_and_send(message: Message, compose: Callable[[], Composed], *, retry: bool) -> Message:
+    """Compose in the patient's language, send by the patient's way, and record what was sent and how it went.
+    A failure is tried again later (`retry`), or, for a message whose link exists only in memory, marked failed."""
+    patient = message.patient
     route = channel_for(patient)
-    if composer is None or route is None or patient.is_archived:
+    if route is None or patient.is_archived:
         reason = "No e-mail address or phone number." if route is None else "Not sent: the patient is archived."
-        _finish(message, status=MessageStatus.SKIPPED, note=reason if composer else "No text for this message.")
+        _finish(message, status=MessageStatus.SKIPPED, note=reason)
         return message
     channel, recipient = route
     language = patient.preferred_language or settings.LANGUAGE_CODE
     try:
         with translation.override(language):
-            composed = composer(message)
+            composed = compose()
             text = composed.text or composed.body
             body = f"{composed.body}\n\n{footer()}"
             short = f"{settings.CLINIC_NAME}: {text}".replace("{link}", composed.link)
@@ -149,9 +160,11 @@ def deliver(message_id: int) -> Message | None:
         return message
     except Exception as error:  # a composer's fault is tried again and then shown as failed, never lost
         logger.exception("Message %s could not be composed", message.pk)
-        _retry_or_fail(message, error, {"channel": channel, "language": language, "recipient": recipient})
+        _fail(message, error, {"channel": channel, "language": language, "recipient": recipient}, retry=retry)
         return message
-    stored = (short if channel == MessageChannel.TEXT else body).replace("{link}", LINK_WORDS)
+    # What is kept: the link replaced by words, since the token must never be stored.
+    stored = (short if channel == MessageChannel.TEXT else body).replace(composed.link or "{link}", LINK_WORDS)
+    stored = stored.replace("{link}", LINK_WORDS)
     fields: dict[str, object] = {"channel": channel, "language": language, "recipient": recipient}
     fields |= {"subject": subject[:200], "body": stored}
     try:
@@ -160,10 +173,20 @@ def deliver(message_id: int) -> Message | None:
         else:
             get_backend().send(TextMessage(to=recipient, body=short))
     except Exception as error:  # any failure of the channel is retried, never lost
-        _retry_or_fail(message, error, fields)
+        _fail(message, error, fields, retry=retry)
         return message
     _finish(message, status=MessageStatus.SENT, sent_at=timezone.now(), note="", **fields)
     return message
+
+
+def _fail(message: Message, error: Exception, fields: dict[str, object], *, retry: bool) -> None:
+    """Try again later; or, for a message whose link existed only in memory, mark it failed at once."""
+    if retry:
+        _retry_or_fail(message, error, fields)
+        return
+    logger.warning("Message %s not sent: %s", message.pk, type(error).__name__)
+    note = f"Could not be sent ({type(error).__name__}); its link was not kept: send a new one."
+    _finish(message, status=MessageStatus.FAILED, note=note, **fields)
 
 
 def _retry_or_fail(message: Message, error: Exception, fields: dict[str, object]) -> None:
@@ -192,3 +215,46 @@ def requeue_stranded() -> int:
     for message in Message.objects.filter(status=MessageStatus.QUEUED, send_after__lte=now - STRANDED_AFTER):
         _enqueue(message)
     return count
+
+
+def send_with_link(
+    *, patient: Patient, kind: MessageKind, key: str, about: str = "", compose: Callable[[], Composed]
+) -> Message:
+    """A message whose private link exists only now (a questionnaire link issued by staff): recorded in the
+    patient's record at once and sent when the transaction commits, by the patient's way and in their language.
+    It is tried once: its link is never stored, so it cannot be sent again later; if sending fails the message
+    says so, and staff give the patient a new link."""
+    message = Message.objects.create(patient=patient, kind=kind, key=key, about=about, send_after=timezone.now())
+
+    def send() -> None:
+        claimed = _claim(message.pk, when_due=False)
+        if claimed is not None:
+            _compose_and_send(claimed, compose, retry=False)
+
+    transaction.on_commit(send)
+    return message
+
+
+def can_send_again(message: Message) -> bool:
+    """A failed message that its composer can write again (not one whose link was only in memory)."""
+    return message.status == MessageStatus.FAILED and message.kind in _COMPOSERS
+
+
+@transaction.atomic
+def send_again(*, messages: Iterable[Message]) -> int:
+    """Queue failed messages again from their first try (the clinic admin's "try again"); how many were."""
+    count = 0
+    now = timezone.now()
+    ids = [message.pk for message in messages]
+    for message in Message.objects.select_for_update().filter(pk__in=ids, status=MessageStatus.FAILED):
+        if not can_send_again(message):
+            continue
+        _finish(message, status=MessageStatus.QUEUED, attempts=0, send_after=now, note="Queued again by the clinic.")
+        _enqueue(message)
+        count += 1
+    return count
+
+
+def absolute(path: str) -> str:
+    """The full address of one of the site's pages, for a message (CLINIC_SITE_URL and the path)."""
+    return f"{settings.CLINIC_SITE_URL.rstrip('/')}/{path.lstrip('/')}"

@@ -728,6 +728,15 @@ class Message(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.send_after:%Y-%m-%d}"
 
+    @property
+    def masked_recipient(self) -> str:
+        """Enough of the address or number to recognise it on a list, not enough to read it."""
+        if "@" in self.recipient:
+            name, _, domain = self.recipient.partition("@")
+            return f"{name[:1]}***@{domain}"
+        digits = "".join(character for character in self.recipient if character.isdigit())
+        return f"•••{digits[-4:]}" if digits else ""
+
 
 auditlog.register(Patient, exclude_fields=["search_name", "phone_digits"])
 auditlog.register(Consent)

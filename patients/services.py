@@ -16,24 +16,25 @@ from typing import Any
 from auditlog.signals import accessed
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from accounts.submissions import claim_submission, complete_submission
 
-from . import identity, languages, safety_rules
+from . import identity, messaging, safety_rules
 from .models import (
     Consent,
     ConsentExtension,
     ConsentForm,
     ConsentTextVersion,
     LinkLookupFailure,
+    Message,
+    MessageChannel,
+    MessageKind,
     Patient,
     PatientQuerySet,
     QuestionnaireLink,
@@ -379,7 +380,8 @@ def questionnaire_link_issue(
     submission_key: uuid.UUID,
     send_email: bool = True,
 ) -> tuple[QuestionnaireLink, str]:
-    """Issue a new private link (revoking any open one) and e-mail it when the patient has an address.
+    """Issue a new private link (revoking any open one) and, with `send_email`, send it to the patient by their
+    chosen way (e-mail, or a text message) once the link is saved; the message is in the patient's record.
 
     Returns the link and its token: the token exists only here and in the patient's URL.
     """
@@ -391,35 +393,64 @@ def questionnaire_link_issue(
         revoked_at=now, revoked_by=issued_by, revoked_reason="Replaced by a new link"
     )
     token = secrets.token_urlsafe(32)  # 256 random bits
+    route = messaging.channel_for(locked)
     link = QuestionnaireLink.objects.create(
         patient=locked,
         token_hash=token_hash(token),
         created_by=issued_by,
         created_at=now,
         expires_at=now + timedelta(days=settings.CLINIC_QUESTIONNAIRE_LINK_DAYS),
-        emailed_to=locked.email if send_email else "",
+        emailed_to=locked.email if send_email and route and route[0] == MessageChannel.EMAIL else "",
     )
     complete_submission(claim, reverse("patients:patient-detail", kwargs={"pk": locked.pk}))
-    if locked.email and send_email:
+    if send_email and route:
         url = link_url(token)
-        transaction.on_commit(lambda: _email_questionnaire_link(locked, link, url))
+        messaging.send_with_link(
+            patient=locked,
+            kind=MessageKind.QUESTIONNAIRE,
+            key=questionnaire_link_message_key(link),
+            about=f"questionnaire_link:{link.pk}",
+            compose=lambda: _questionnaire_link_message(locked, link, url),
+        )
     return link, token
 
 
-def _email_questionnaire_link(patient: Patient, link: QuestionnaireLink, url: str) -> None:
-    # Only the first name and the clinic: an e-mail can be read by others. In the patient's language.
-    with translation.override(languages.supported(patient.preferred_language) or settings.LANGUAGE_CODE):
-        subject = gettext("%(clinic)s: a few questions before your visit") % {"clinic": settings.CLINIC_NAME}
-        body = render_to_string(
-            "patients/email/questionnaire_link.txt",
-            {
-                "first_name": patient.given_name,
-                "url": url,
-                "expires_at": link.expires_at,
-                "clinic": settings.CLINIC_NAME,
-            },
-        )
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=[patient.email])
+def questionnaire_link_message_key(link: QuestionnaireLink) -> str:
+    return f"questionnaire:link:{link.pk}"
+
+
+def questionnaire_link_message(link: QuestionnaireLink | None) -> Message | None:
+    """The message that carried the link to the patient, if one was sent (for the page that shows the link)."""
+    if link is None:
+        return None
+    return Message.objects.filter(key=questionnaire_link_message_key(link)).first()
+
+
+def _questionnaire_link_message(patient: Patient, link: QuestionnaireLink, url: str) -> messaging.Composed:
+    # Only the first name and the clinic: a message can be read by others. In the patient's language.
+    details = {
+        "name": patient.given_name,
+        "clinic": settings.CLINIC_NAME,
+        "until": formats.date_format(timezone.localtime(link.expires_at), "l j F Y"),
+    }
+    body = "\n\n".join(
+        [
+            gettext("Hello %(name)s,") % details,
+            gettext(
+                "Before your visit, %(clinic)s asks you to answer a few questions about medicines and health "
+                "conditions that matter for needle treatment. It takes about 5 minutes."
+            )
+            % details,
+            gettext("Open this private link on your phone or computer:") + "\n{link}",
+            gettext("The link works until %(until)s. Do not share it.") % details,
+        ]
+    )
+    text = (
+        gettext("Before your visit, please answer a few questions (about 5 minutes) at this private link:")
+        + " {link} "
+        + gettext("It works until %(until)s. Do not share it.") % details
+    )
+    return messaging.Composed(subject=gettext("a few questions before your visit"), body=body, link=url, text=text)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, message_views, views
 
 app_name = "patients"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         name="patient-access-report-export",
     ),
     path("<int:pk>/restore/", views.patient_restore, name="patient-restore"),
+    path("<int:pk>/messages/", message_views.patient_messages, name="patient-messages"),
     path("<int:pk>/consents/new/", views.consent_create, name="consent-create"),
     path("<int:pk>/consents/<int:consent_pk>/", views.consent_detail, name="consent-detail"),
     path("<int:pk>/consents/<int:consent_pk>/withdraw/", views.consent_withdraw, name="consent-withdraw"),

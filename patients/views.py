@@ -118,6 +118,10 @@ def _patient_conflict(request: HttpRequest, form: PatientUpdateForm, current: Pa
     return render(request, "patients/patient_conflict.html", context, status=409)
 
 
+# The chart shows the latest few messages to the patient; the rest are a page of their own.
+RECENT_MESSAGES = 5
+
+
 @permission_required("patients.view_patient")
 def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     patient = get_object_or_404(Patient.objects.select_related("created_by", "updated_by", "archived_by"), pk=pk)
@@ -141,6 +145,7 @@ def patient_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if safety.current_response_id
         else "",
         "show_clinical": clinical,
+        "recent_messages": list(patient.messages.for_record()[:RECENT_MESSAGES]),
     }
     return render(request, "patients/patient_detail.html", context)
 
@@ -282,6 +287,7 @@ def questionnaire_link_create(request: AuthenticatedHttpRequest, pk: int) -> Htt
         "link": link,
         "url": url,
         "qr_code": segno.make(url, error="m").svg_data_uri(scale=5, border=2),
+        "message": services.questionnaire_link_message(link),
     }
     return render(request, "patients/questionnaire_link_issued.html", context)
 

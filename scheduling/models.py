@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.dates import validate_clinic_date
 from accounts.models import User
 from accounts.permissions import holds
+from patients.models import PrivateLink
 
 # Whose appointments a member of staff books and changes: anyone's with this permission (the front desk),
 # else, holding BOOK, only their own practitioner profile's (a physiotherapist).
@@ -326,7 +327,8 @@ class Appointment(models.Model):
 
 
 class AppointmentReminder(models.Model):
-    """A reminder e-mail sent for one appointment at one start time; unique, so never sent twice."""
+    """A reminder e-mail sent for one appointment at one start time by the cron command of earlier versions: kept as
+    the record of those. Reminders are now messages to the patient (patients.Message, scheduling/reminders.py)."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
     starts_at = models.DateTimeField(help_text="The start time the reminder announced.")
@@ -388,9 +390,32 @@ class WaitlistEntry(models.Model):
         return [Weekday(day).label for day in sorted(self.weekdays)]
 
 
+class AppointmentLink(PrivateLink):
+    """The private page a reminder links to: the visit's day, time and physiotherapist and how to reach the clinic
+    to cancel or move it. Opened as often as the patient likes until the visit is over."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="appointment_links")
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="links")
+
+    reusable = True
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")),
+                name="appointment_link_expires_after_issue",
+                violation_error_message="A link must expire after it is issued.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Link to appointment {self.appointment_id}"
+
+
 auditlog.register(Appointment)
 auditlog.register(Practitioner, exclude_fields=["feed_token_hash"])
 auditlog.register(WorkingHours)
 auditlog.register(TimeOff)
 auditlog.register(AppointmentType)
 auditlog.register(WaitlistEntry)
+auditlog.register(AppointmentLink, include_fields=["opened_at", "locked_at", "revoked_at"])

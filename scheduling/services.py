@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, Subquery
 from django.utils import timezone
@@ -29,7 +27,6 @@ from patients.models import Patient
 from . import signals
 from .models import (
     Appointment,
-    AppointmentReminder,
     AppointmentStatus,
     AppointmentType,
     Practitioner,
@@ -580,52 +577,3 @@ def practitioner_for_feed(token: str) -> Practitioner | None:
     if not token:
         return None
     return Practitioner.objects.active().filter(feed_token_hash=hash_feed_token(token)).first()
-
-
-# --- Reminders -------------------------------------------------------------------------
-
-
-def reminder_text(appointment: Appointment) -> str:
-    """What the reminder says: when and with whom, never why (no health information by e-mail)."""
-    local = timezone.localtime(appointment.starts_at)
-    clinic = settings.CLINIC_NAME
-    return (
-        f"Hello {appointment.patient.given_name},\n\n"
-        f"This is a reminder of your appointment at {clinic} on {local:%A %-d %B} at {local:%H:%M} "
-        f"with {appointment.practitioner.display_name}.\n\n"
-        "If you cannot come, please call the clinic so that someone else can have the time.\n"
-    )
-
-
-def reminders_due(*, within: timedelta) -> list[Appointment]:
-    now = timezone.now()
-    return list(
-        Appointment.objects.for_schedule()
-        .filter(status=AppointmentStatus.BOOKED, starts_at__gte=now, starts_at__lte=now + within)
-        .filter(patient__is_archived=False)
-        .exclude(patient__email="")
-        .order_by("starts_at", "id")
-    )
-
-
-def reminder_send(*, appointment: Appointment) -> AppointmentReminder | None:
-    """Send one reminder unless it was already sent for this start time; safe to run twice at once.
-
-    The unique row is written first; a concurrent second sender waits on the index and then skips.
-    If the e-mail fails, the row rolls back with it and the next run tries again.
-    """
-    try:
-        with transaction.atomic():
-            reminder = AppointmentReminder.objects.create(
-                appointment=appointment, starts_at=appointment.starts_at, sent_to=appointment.patient.email
-            )
-            local = timezone.localtime(appointment.starts_at)
-            send_mail(
-                subject=f"Your appointment on {local:%a %-d %b} at {local:%H:%M}",
-                message=reminder_text(appointment),
-                from_email=None,
-                recipient_list=[appointment.patient.email],
-            )
-    except IntegrityError:
-        return None
-    return reminder

@@ -53,6 +53,7 @@ QUERY_PARAMETERS: dict[str, dict[str, tuple[str, ...]]] = {
     "accounts:audit-export": {"patient": (), "user": (), "since": DAYS, "until": DAYS},
     "patients:patient-list": {"q": ("Nguyen", "604"), "archived": ("on",), "page": PAGE_NUMBERS},
     "patients:patient-access-report": {"page": PAGE_NUMBERS},
+    "patients:patient-messages": {"page": PAGE_NUMBERS},
     "patients:consent-detail": {"region": REGIONS},
     "assessments:session-detail": {"extend": REGIONS, "outcome": INSTRUMENTS},
     "assessments:assessment-step": {"instrument": INSTRUMENTS, "add": ("rom", "muscle", "grip"), "side": ("L", "R")},

@@ -22,6 +22,7 @@ from patients import private_links, services
 from records import services as records_services
 from records.models import Letter, LetterKind
 from scheduling import services as scheduling_services
+from scheduling.models import AppointmentLink
 from tests.conftest import PERSONAS
 from tests.factories import (
     AppointmentFactory,
@@ -217,6 +218,12 @@ PAGES = [
     Page("fhir:base", FHIR_API),
     Page("fhir:resource-read", FHIR_API, (("resource_type", "fhir_type"), ("resource_id", "patient"))),
     Page("fhir:patient-everything", FHIR_API, (("resource_id", "patient"),)),
+    # Messages to patients: the patient's list (front desk, physio), the back office's (clinic admin), the worker's
+    # tasks, and the visit's private page that a reminder links to (no login; the token is the key).
+    Page("patients:patient-messages", PATIENT_PAGE, PATIENT),
+    Page("admin:patients_message_changelist", BACK_OFFICE),
+    Page("admin:django_tasks_database_dbtaskresult_changelist", BACK_OFFICE),
+    Page("appointment_link:page", PUBLIC_PAGE, (("token", "appointment_token"),)),
 ]
 
 
@@ -281,6 +288,9 @@ def world(db: None) -> dict[str, object]:
             author=practitioner.user,
             complaint="Lateral elbow pain",
         ).pk,
+        "appointment_token": private_links.issue(
+            AppointmentLink, patient=consent.patient, valid_for=timedelta(days=2), appointment=appointment
+        )[1],
     }
 
 

@@ -31,6 +31,7 @@ PRODUCTION = {
     "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
     "CLINIC_ADDRESS": "100 Main Street\\nSpringfield, BC  V0V 0V0",
     "CLINIC_PHONE": "250-555-0100",
+    "CLINIC_SITE_URL": "https://clinic.example.org",
 }
 
 

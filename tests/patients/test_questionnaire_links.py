@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from patients import safety_rules, services
+from patients import safety_rules, services, text_messages
 from patients.models import (
     LinkLookupFailure,
     Patient,
@@ -370,18 +370,72 @@ def test_the_email_greets_a_first_name_with_an_apostrophe_as_typed(
     assert "Hello D'Arcy," in mail.outbox[0].body
 
 
-def test_no_email_is_sent_to_a_patient_without_an_address(
-    front_desk_client: Client, django_capture_on_commit_callbacks: Any
+def test_a_patient_without_an_e_mail_address_gets_the_link_by_text(
+    front_desk_client: Client, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
-    patient = PatientFactory(email="")
+    settings.CLINIC_TEXT_BACKEND = "locmem"
+    text_messages.outbox.clear()
+    patient = PatientFactory(email="", phone="604-555-0177")
 
     with django_capture_on_commit_callbacks(execute=True):
         page = front_desk_client.post(create_url(patient), {"submission_key": str(uuid.uuid4())})
 
     assert page.status_code == 200
     assert mail.outbox == []
-    assert "The patient has no e-mail address" in page.content.decode()
+    [text] = text_messages.outbox
+    assert text.to == "604-555-0177" and issued_url(page.content.decode()) in text.body
+    assert "Sent by text message to 604-555-0177." in page.content.decode()
     assert QuestionnaireLink.objects.get().emailed_to == ""
+
+
+def test_a_text_preferring_patient_gets_the_link_by_text_and_it_is_in_their_record(
+    front_desk_client: Client, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.CLINIC_TEXT_BACKEND = "locmem"
+    text_messages.outbox.clear()
+    patient = PatientFactory(preferred_contact_method="text", phone="604-555-0178")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = front_desk_client.post(create_url(patient), {"submission_key": str(uuid.uuid4())})
+
+    url = issued_url(page.content.decode())
+    assert mail.outbox == [] and url in text_messages.outbox[0].body
+    [message] = patient.messages.all()
+    assert (message.kind, message.status, message.channel) == ("questionnaire", "sent", "text")
+    assert url not in message.body and "[private link]" in message.body
+
+
+def test_no_message_goes_to_a_patient_without_an_address_or_number(
+    front_desk_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    patient = PatientFactory(email="", phone="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = front_desk_client.post(create_url(patient), {"submission_key": str(uuid.uuid4())})
+
+    assert page.status_code == 200
+    assert mail.outbox == [] and not patient.messages.exists()
+    assert "The patient has no e-mail address or phone number" in page.content.decode()
+    assert QuestionnaireLink.objects.get().emailed_to == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_that_could_not_be_sent_is_marked_failed_and_shown_to_staff(
+    front_desk_client: Client, settings: Any
+) -> None:
+    """Committed as in production: the message is tried as the link is saved, before the page is shown."""
+    settings.CLINIC_TEXT_BACKEND = "tests.patients.test_messaging.BrokenTextBackend"
+    patient = PatientFactory(preferred_contact_method="text", phone="604-555-0179")
+
+    page = front_desk_client.post(create_url(patient), {"submission_key": str(uuid.uuid4())})
+
+    [message] = patient.messages.all()
+    assert page.status_code == 200 and issued_url(page.content.decode())
+    assert (
+        "The message with the link could not be sent: give the link or the QR code in person." in page.content.decode()
+    )
+    assert message.status == "failed" and message.attempts == 1
+    assert message.note.startswith("Could not be sent (TextMessageError); its link was not kept")
 
 
 # --- Staff views ------------------------------------------------------------------------------
