@@ -20,6 +20,9 @@ PRIVATE_LINK_PATHS = [
     (re.compile(r"(/schedule/feed/)[^/\s?#\"']+?(\.ics)?(?=[/\s?#\"']|$)"), rf"\1{REDACTED}\2"),
     # scheduling/link_urls.py (mounted at /a/): the visit's page a reminder links to.
     (re.compile(r"(/a/)[^/\s?#\"']+"), rf"\1{REDACTED}"),
+    # assessments/aftercare_urls.py: the aftercare sheet and the check after a session.
+    (re.compile(r"(/aftercare/)[^/\s?#\"']+"), rf"\1{REDACTED}"),
+    (re.compile(r"(/check/)[^/\s?#\"']+"), rf"\1{REDACTED}"),
 ]
 
 

@@ -153,8 +153,10 @@ def _compose_and_send(message: Message, compose: Callable[[], Composed], *, retr
             composed = compose()
             text = composed.text or composed.body
             body = f"{composed.body}\n\n{footer()}"
-            short = f"{settings.CLINIC_NAME}: {text}".replace("{link}", composed.link)
-            subject = f"{settings.CLINIC_NAME}: {composed.subject}"
+            # "Clinic: words", with the language's own spacing before the colon.
+            heading = gettext("%(clinic)s: %(words)s")
+            short = (heading % {"clinic": settings.CLINIC_NAME, "words": text}).replace("{link}", composed.link)
+            subject = heading % {"clinic": settings.CLINIC_NAME, "words": composed.subject}
     except Skip as skip:
         _finish(message, status=MessageStatus.SKIPPED, note=skip.reason[:200])
         return message

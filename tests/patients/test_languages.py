@@ -364,7 +364,7 @@ def test_the_check_finds_a_string_missing_untranslated_or_fuzzy() -> None:
 def test_the_extraction_reads_the_patient_templates_and_modules_but_not_the_staffs() -> None:
     sources = {path.relative_to(ROOT).as_posix() for path in messages_script().sources()}
 
-    assert {"templates/questionnaire/section.html", "templates/patients/email/questionnaire_link.txt"} <= sources
+    assert {"templates/questionnaire/section.html", "templates/aftercare/check.html"} <= sources
     assert {"patients/questionnaire_views.py", "patients/rules_wording.py", "patients/messaging.py"} <= sources
     assert not {path for path in sources if path.startswith("templates/admin/")}
     assert "records/importing.py" not in sources
