@@ -926,6 +926,8 @@ auditlog.register(AftercareLink, exclude_fields=["token_hash"])
 auditlog.register(CheckLink, exclude_fields=["token_hash"])
 auditlog.register(AfterEffectReport, exclude_fields=["words"])
 auditlog.register(AfterEffectReview)
+
+
 class OutcomeLink(PrivateLink):
     """The private link of an outcome questionnaire before a visit: the course's instrument (and the PSFS's
     activities in the patient's words, from the baseline), the visit's start it was sent for, and the answers so
