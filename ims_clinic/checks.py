@@ -106,7 +106,8 @@ def text_messages_check(app_configs: Sequence[AppConfig] | None = None, **kwargs
     ]
 
 
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"}
+# Addresses that only this machine reaches (a site URL naming one cannot be opened from a patient's phone).
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"}  # nosec B104 - compared, never bound
 
 
 @register(Tags.security, deploy=True)
