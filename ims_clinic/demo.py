@@ -30,18 +30,23 @@ from typing import Any
 
 import time_machine
 from django.conf import settings
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
 from assessments import needling_plan
 from assessments import services as assessment_services
-from assessments.models import Assessment, SegmentDecision, TreatmentSession
+from assessments.models import Assessment, CheckLink, CheckRound, SegmentDecision, TreatmentSession
+from assessments.services import aftercare as aftercare_services
+from patients import messaging
 from patients import services as patient_services
 from patients.identity import BC_PHN_WEIGHTS, fold
 from patients.models import (
     Consent,
     ConsentForm,
     ConsentTextVersion,
+    Message,
+    MessageStatus,
     Patient,
     QuestionnaireResponse,
     RecheckAnswer,
@@ -707,6 +712,7 @@ class DemoStory:
     extension: tuple[int, BodyRegion, tuple[str, str, str]] | None = None  # (from session, region, the site added)
     next_visits: tuple[int, ...] = ()  # treatments booked, in days from today
     consent_withdrawn_days_ago: int | None = None
+    sore_after_last: int | None = None  # the soreness the patient reports on the check after the last treatment
 
     @property
     def side(self) -> str:
@@ -735,7 +741,7 @@ DEMO_STORIES = (
             adverse_event=(2, "bruising"),
         ),
         "physio", "completed:all_no", (BodyRegion.HEAD_NECK, BodyRegion.UPPER_BACK, BodyRegion.SHOULDER), NECK,
-        last_visit_days_ago=3, next_visits=(4,),
+        last_visit_days_ago=3, next_visits=(4,), sore_after_last=7,
     ),
     DemoStory(
         DemoCourse(
@@ -915,6 +921,87 @@ def _arrival(starts_at: datetime, now: datetime) -> tuple[datetime, datetime]:
     return min(starts_at - timedelta(minutes=5), now), min(starts_at + timedelta(minutes=2), now)
 
 
+# --- Between visits: the messages sent at their moments, the checks the patients answer --------------------------
+
+
+@contextmanager
+def _messages_go_nowhere() -> Iterator[None]:
+    """The demo's e-mails and texts are recorded as sent at their moments, and go to no one."""
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend", CLINIC_TEXT_BACKEND="dummy"):
+        yield
+
+
+def _between_visits(clock: DemoClock, patient: Patient, until: datetime, sore: Callable[[CheckLink], int]) -> None:
+    """What happens between two moments of the story: each message due is sent at its own moment (the composers
+    decide then, as the worker would, whether it still applies), and each check sent is answered two hours later
+    with the soreness `sore` says; a first check still sore queues the one at 72 hours, sent and answered in turn."""
+    until = min(until, clock.now)
+    for _round in range(3):
+        due = list(
+            Message.objects.filter(patient=patient, status=MessageStatus.QUEUED, send_after__lte=until).order_by(
+                "send_after", "pk"
+            )
+        )
+        with _messages_go_nowhere():
+            for message in due:
+                with clock.at(message.send_after):
+                    messaging.deliver(message.pk)
+        answered = 0
+        for link in CheckLink.objects.filter(patient=patient, used_at__isnull=True).select_related("session"):
+            moment = link.created_at + timedelta(hours=2)
+            if moment > until or moment >= link.expires_at:
+                continue
+            assessment = link.session.assessment
+            where = assessment.pain_regions[:1] if assessment is not None else []
+            regions = [f"{item['region']}:{item['side']}" for item in where]
+            soreness = sore(link)
+            answers = aftercare_services.CheckAnswers(
+                soreness=soreness, regions=regions if soreness else [], bruising="none", warning_signs=[]
+            )
+            with clock.at(moment):
+                aftercare_services.check_submit(link=link, answers=answers)
+            answered += 1
+        if not due and not answered:
+            return
+
+
+def _soreness_reported(story: DemoStory, last_session: Callable[[], int | None]) -> Callable[[CheckLink], int]:
+    """Sore like after a workout on the first check, settled by the 72-hour one; after the last treatment of a
+    story that says so, the soreness it gives (for the physiotherapist to review)."""
+
+    def sore(link: CheckLink) -> int:
+        if link.check_round == CheckRound.FOLLOW_UP:
+            return 0
+        if story.sore_after_last is not None and link.session_id == last_session():
+            return story.sore_after_last
+        return 3
+
+    return sore
+
+
+# The PSFS baseline: the patient's own activities, rated 0 (unable) to 10 (as before the problem).
+PSFS_BASELINE = (("Reaching up to a shelf", 3), ("Carrying the shopping", 4), ("Sleeping on the painful side", 4))
+
+
+def _baseline(assessment: Assessment, course: DemoCourse, physiotherapist: User) -> None:
+    """The course's questionnaire at the assessment, as the first treatment found it: its baseline, and the
+    questionnaire the patient is sent before each visit."""
+    if not course.instrument or not course.scores:
+        return
+    if course.instrument == "PSFS":
+        assessment_services.baseline_record(
+            assessment=assessment,
+            recorded_by=physiotherapist,
+            instrument=course.instrument,
+            items=[rating for _activity, rating in PSFS_BASELINE],
+            activities=[activity for activity, _rating in PSFS_BASELINE],
+        )
+        return
+    assessment_services.baseline_record(
+        assessment=assessment, recorded_by=physiotherapist, instrument=course.instrument, total=course.scores[0]
+    )
+
+
 def _tell(cast: Cast, story: DemoStory) -> None:
     """One patient's course of care in time order: questionnaire, assessment visit, consent, the treatments, and
     what is booked next."""
@@ -938,8 +1025,12 @@ def _tell(cast: Cast, story: DemoStory) -> None:
         answered_at=local(days.assessed_on - timedelta(days=2), time(19, 30)),
     )
 
+    last_treatment: list[int] = []  # the session of the course's last treatment, once signed
+    sore = _soreness_reported(story, lambda: last_treatment[0] if last_treatment else None)
+
     # The assessment visit: check-in, the flags gone through, the evaluation, consent, the signature.
     arrived_at, started_at = _arrival(assessment_at, clock.now)
+    _between_visits(clock, patient, arrived_at, sore)
     appointment = _check_in(cast, appointment, arrived_at)
     if response is not None:
         _acknowledge_flags(cast, response, physiotherapist, started_at + timedelta(minutes=8))
@@ -952,7 +1043,10 @@ def _tell(cast: Cast, story: DemoStory) -> None:
     consent = _consent(
         cast, patient, physiotherapist, story.consent, assessment_at + timedelta(minutes=40), course.patient_index
     )
+    with clock.at(assessment_at + timedelta(minutes=50)):
+        _baseline(assessment, course, physiotherapist)
     with clock.at(assessment_at + timedelta(minutes=55)):
+        assessment.refresh_from_db()
         assessment_services.assessment_sign(
             assessment=assessment, signed_by=physiotherapist, version=assessment.version
         )
@@ -968,6 +1062,7 @@ def _tell(cast: Cast, story: DemoStory) -> None:
         if day > clock.today:
             break  # booked, still to come
         arrived_at, opened_at = _arrival(starts_at, clock.now)
+        _between_visits(clock, patient, arrived_at, sore)
         appointment = _check_in(cast, appointment, arrived_at)
         sites, extend = course.sites, None
         if story.extension and number >= story.extension[0]:
@@ -982,7 +1077,7 @@ def _tell(cast: Cast, story: DemoStory) -> None:
             plan = "Settled: no further visits for now; to call if the pain comes back."
         elif number == (story.reassessment_at or 0) - 1:
             plan = "Continue weekly; reassess at the next visit."
-        _session(
+        session = _session(
             clock,
             patient,
             course,
@@ -996,6 +1091,8 @@ def _tell(cast: Cast, story: DemoStory) -> None:
             retest_note="Reassessed: less tender, moving further before the pain." if kind == REASSESSMENT else "",
             before_sites=extend,
         )
+        if last and not is_today:
+            last_treatment.append(session.pk)
         if not is_today:  # today's session is still open
             _complete(cast, appointment, starts_at + timedelta(minutes=30))
             last_desk = starts_at + timedelta(minutes=32)
@@ -1007,6 +1104,7 @@ def _tell(cast: Cast, story: DemoStory) -> None:
             patient_services.consent_withdraw(
                 consent=consent, withdrawn_by=physiotherapist, reason="Prefers to continue with exercise only."
             )
+    _between_visits(clock, patient, clock.now, sore)
     for ahead in story.next_visits:
         day = next_clinic_day(clock.today + timedelta(days=ahead))
         starts_at = cast.diary.slot(practitioner, day, TREATMENT)

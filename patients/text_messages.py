@@ -47,8 +47,16 @@ class LocmemTextBackend:
         return f"locmem-{len(outbox)}"
 
 
+class DummyTextBackend:
+    """Sends nothing (the demo clinic's messages, recorded as sent at their moments)."""
+
+    def send(self, message: TextMessage) -> str:  # noqa: ARG002 (nothing to send it to)
+        return "dummy"
+
+
 BACKENDS = {
     "console": "patients.text_messages.ConsoleTextBackend",
+    "dummy": "patients.text_messages.DummyTextBackend",
     "locmem": "patients.text_messages.LocmemTextBackend",
     "twilio": "patients.twilio_backend.TwilioTextBackend",
 }

@@ -21,11 +21,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from assessments import outcomes, site_gate
-from assessments.models import Assessment, AssessmentStatus, TreatmentSession
+from assessments.models import AfterEffectReview, Assessment, AssessmentStatus, CheckRound, TreatmentSession
 from ims_clinic.demo import DEMO_PATIENTS
 from ims_clinic.management.commands.seed_demo import DEMO_STAFF
 from patients import gate, safety_state
-from patients.models import Patient, RecheckAnswer
+from patients.models import Message, MessageKind, MessageStatus, Patient, RecheckAnswer
 from patients.safety_rules import BodyRegion
 from records.models import Letter, LetterKind, LetterStatus
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus
@@ -326,6 +326,28 @@ def assert_the_stories(now: datetime, today: date) -> None:
     else:
         assert not drafts.exists()
         assert not Appointment.objects.filter(status=AppointmentStatus.ARRIVED).exists()
+    assert_between_visits(now)
+
+
+def assert_between_visits(now: datetime) -> None:
+    """The patients heard from the clinic between visits, each message at its own moment, never after now."""
+    sent = Message.objects.filter(status=MessageStatus.SENT)
+    assert not sent.filter(sent_at__gt=now).exists()
+    # Each signed session's aftercare went as it was signed; its check a day later, answered.
+    for session in TreatmentSession.objects.filter(status=AssessmentStatus.SIGNED):
+        aftercare = sent.get(kind=MessageKind.AFTERCARE, about=f"session:{session.pk}")
+        assert timedelta(0) <= aftercare.sent_at - session.signed_at < timedelta(minutes=1)
+        if now - session.signed_at > timedelta(hours=settings.CLINIC_CHECK_AFTER_HOURS + 2):
+            assert session.after_effect_reports.filter(check_round=CheckRound.FIRST).exists(), session
+    # Each visit of the past was reminded of before it began, while it was still booked.
+    for appointment in Appointment.objects.filter(starts_at__lt=now).exclude(status=AppointmentStatus.CANCELLED):
+        reminder = sent.filter(kind=MessageKind.REMINDER, about=f"appointment:{appointment.pk}").first()
+        if reminder is not None:
+            assert reminder.sent_at < appointment.starts_at
+    # The course that is not improving: soreness of 7 after its last treatment, for its physiotherapist to review.
+    review = AfterEffectReview.objects.get()
+    assert review.report.soreness == 7 and review.physiotherapist.username == "physio"
+    assert review.report.session == review.report.session.patient.treatment_sessions.order_by("started_at").last()
 
 
 @pytest.mark.django_db
