@@ -141,8 +141,10 @@ def confirm_date_of_birth(link: L, *, date_of_birth: date) -> services.DateOfBir
 def require_date_of_birth(request: HttpRequest, link: PrivateLink, *, purpose: str) -> HttpResponse | None:
     """None once this browser has confirmed the patient's date of birth for this link; until then the page
     that asks for it (`purpose` says in a sentence what the link opens, marked for translation: `gettext(...)`),
-    or the locked page."""
+    or the locked page. The date of birth sent again once confirmed (from a second tab) opens the page itself."""
     if is_verified(request, link):
+        if request.method == "POST" and "date_of_birth" in request.POST:
+            return redirect(request.get_full_path())
         return None
     form = DateOfBirthForm(request.POST if request.method == "POST" and "date_of_birth" in request.POST else None)
     if form.is_bound and form.is_valid():
