@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 
+from accounts.admin_lists import CalendarSafeAdmin
 from accounts.permissions import holds
 
 from . import messaging
@@ -46,19 +43,8 @@ class ConsentTextVersionAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class MessageChangeList(ChangeList):
-    """The list of messages; a day out of the calendar's range in the address (year 9999's next year) is a bad
-    filter, the list shown again without it, rather than an error page."""
-
-    def get_filters(self, request: HttpRequest) -> tuple[Any, ...]:
-        try:
-            return super().get_filters(request)
-        except (ValueError, OverflowError) as error:
-            raise IncorrectLookupParameters(error) from error
-
-
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(CalendarSafeAdmin, admin.ModelAdmin):
     """Messages to patients, as the clinic admin follows them: read-only; a failed one can be queued again."""
 
     list_display = ["patient", "kind", "send_after", "channel", "status", "attempts", "sent_at", "note"]
@@ -75,9 +61,6 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
-        return MessageChangeList
 
     def response_action(self, request: HttpRequest, queryset: QuerySet[Message]) -> HttpResponse | None:
         # A selection that is not a message's number (a forged form) selects nothing, rather than an error page.

@@ -8,6 +8,7 @@ from django.db.models import ForeignKey
 from django.forms import BaseInlineFormSet, Field, Form, ModelChoiceField, SplitDateTimeWidget
 from django.http import HttpRequest
 
+from accounts.admin_lists import CalendarSafeAdmin
 from accounts.roles import Role
 
 from .models import AppointmentType, Practitioner, TimeOff, WorkingHours
@@ -65,7 +66,7 @@ class PractitionerAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(CalendarSafeAdmin, admin.ModelAdmin):
     list_display = ["practitioner", "starts_at", "ends_at", "reason"]
     list_filter = ["practitioner"]
     date_hierarchy = "starts_at"

@@ -831,3 +831,21 @@ def test_a_date_of_birth_confirmed_again_on_a_question_shows_the_question_unansw
     page = client.get(url) if second_tab.status_code == 302 else second_tab
     assert page.status_code == 200 and field_errors(page) == []
     assert OutcomeLink.objects.get(token_hash=patient_services.token_hash(token)).answers == {}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"starts_at__year": "9999"},
+        {"starts_at__year": "9999", "starts_at__month": "12"},
+        {"starts_at__year": "9999", "starts_at__month": "12", "starts_at__day": "31"},
+        {"starts_at__year": "x"},
+    ],
+)
+def test_the_back_office_time_off_list_takes_any_address(admin_client: Client, query: dict[str, str]) -> None:
+    url = reverse("admin:scheduling_timeoff_changelist")
+
+    response = admin_client.get(url, query, follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain in ([], [(f"{url}?e=1", 302)])
