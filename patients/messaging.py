@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -113,7 +113,7 @@ def _claim(message_id: int, *, when_due: bool = True) -> Message | None:
     claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED)
     if when_due:
         claimed = claimed.filter(send_after__lte=timezone.now())
-    if not claimed.update(status=MessageStatus.SENDING, attempts=F("attempts") + 1):
+    if not claimed.update(status=MessageStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()):
         return None
     return Message.objects.select_related("patient").get(pk=message_id)
 
@@ -209,7 +209,12 @@ def _retry_or_fail(message: Message, error: Exception, fields: dict[str, object]
 def requeue_stranded() -> int:
     """Queue again the messages whose worker stopped while sending them, and those due whose task was lost."""
     now = timezone.now()
-    stranded = Message.objects.filter(status=MessageStatus.SENDING, send_after__lte=now - STRANDED_AFTER)
+    # Counted from when a worker took it, not from when it was due: a message due long ago (a worker catching up)
+    # may be being sent right now.
+    taken_long_ago = Q(claimed_at__lte=now - STRANDED_AFTER) | Q(
+        claimed_at__isnull=True, send_after__lte=now - STRANDED_AFTER
+    )
+    stranded = Message.objects.filter(taken_long_ago, status=MessageStatus.SENDING)
     stranded.filter(attempts__gte=settings.CLINIC_MESSAGE_MAX_ATTEMPTS).update(
         status=MessageStatus.FAILED, note="Stopped while being sent, after the last try."
     )
