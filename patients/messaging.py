@@ -88,11 +88,16 @@ def _enqueue(message: Message, *, at: datetime | None = None) -> None:
 def queue(
     *, patient: Patient, kind: MessageKind, key: str, about: str = "", send_after: datetime | None = None
 ) -> Message:
-    """The message for this reason (`key`), queued once: queuing the same key again returns the first."""
-    existing = Message.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+    """The message for this reason (`key`), queued once: queuing the same key again returns the first. One that
+    was skipped because its reason went away is queued again when the reason comes back (a visit moved back to the
+    time its reminder named)."""
     when = send_after or timezone.now()
+    existing = Message.objects.select_for_update().filter(key=key).first()
+    if existing is not None:
+        if existing.status == MessageStatus.SKIPPED:
+            _finish(existing, status=MessageStatus.QUEUED, attempts=0, send_after=when, note="")
+            _enqueue(existing, at=when)
+        return existing
     message = Message.objects.create(patient=patient, kind=kind, key=key, about=about, send_after=when)
     _enqueue(message, at=when)
     return message
