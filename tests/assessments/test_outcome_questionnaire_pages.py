@@ -352,3 +352,15 @@ def test_a_french_speaking_patient_reads_each_items_topic_in_french(db: None) ->
 
     assert "Intensité de la douleur" in text_of(first) and "Pain intensity" not in text_of(first)
     assert "Soins personnels" in text_of(second) and "Personal care" not in text_of(second)
+
+
+def test_the_language_switcher_changes_the_outcome_pages_language(token: str, visit: Appointment) -> None:
+    client = confirmed(token, visit)
+
+    switched = client.get(start_url(token), {"lang": "fr-ca"})
+    assert switched.status_code == 302 and switched["Location"] == start_url(token)
+    intro = client.get(start_url(token))
+    question = client.get(question_url(token, 11))
+
+    assert intro["Content-Language"] == "fr-ca" and "Bonjour Aurèle" in text_of(intro)
+    assert "Votre douleur en ce moment" in text_of(question)
