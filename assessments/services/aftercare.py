@@ -156,6 +156,13 @@ def sheet_for(session: TreatmentSession) -> aftercare.Sheet:
     return aftercare.sheet(sites=sites, flag_codes=codes, clinic_phone=settings.CLINIC_PHONE)
 
 
+def is_at_72_hours(report: AfterEffectReport) -> bool:
+    """Whether the report was given 72 hours or more after the session (a first check answered late is one)."""
+    return report.check_round == CheckRound.FOLLOW_UP or report.submitted_at >= (
+        report.session.started_at + FOLLOW_UP_AFTER
+    )
+
+
 def review_reasons(report: AfterEffectReport) -> list[str]:
     """Why the physiotherapist should see this report, in words; none when it needs no review (6.5)."""
     reasons = []
@@ -163,7 +170,7 @@ def review_reasons(report: AfterEffectReport) -> list[str]:
         reasons.append("Warning sign: " + "; ".join(report.get_warning_signs_display()).lower())
     if report.soreness >= REVIEW_SORENESS:
         reasons.append(f"Soreness {report.soreness} of 10")
-    elif report.check_round == CheckRound.FOLLOW_UP and report.soreness > 0:
+    elif report.soreness > 0 and is_at_72_hours(report):
         reasons.append(f"Soreness still {report.soreness} of 10 at 72 hours")
     return reasons
 
@@ -182,7 +189,7 @@ def check_submit(*, link: CheckLink, answers: CheckAnswers) -> AfterEffectReport
     """Store the patient's answers once: None when the link was used meanwhile (a double submit, another tab).
 
     A report that needs it is put on the session's physiotherapist's list to review; soreness still there on
-    the first check queues the 72-hour one.
+    the first check queues the 72-hour one, unless that first check was itself answered 72 hours or more after.
     """
     if not private_links.mark_used(link):
         return None
@@ -206,7 +213,7 @@ def check_submit(*, link: CheckLink, answers: CheckAnswers) -> AfterEffectReport
     reasons = review_reasons(report)
     if reasons:
         AfterEffectReview.objects.create(report=report, physiotherapist_id=session.physiotherapist_id, reasons=reasons)
-    if link.check_round == CheckRound.FIRST and report.soreness > 0:
+    if link.check_round == CheckRound.FIRST and report.soreness > 0 and not is_at_72_hours(report):
         messaging.queue(
             patient=session.patient,
             kind=MessageKind.CHECK,

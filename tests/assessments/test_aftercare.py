@@ -233,6 +233,17 @@ def test_soreness_still_there_at_72_hours_is_put_to_review() -> None:
     assert review.reasons == ["Soreness still 2 of 10 at 72 hours"]
 
 
+def test_soreness_on_a_first_check_answered_after_72_hours_is_put_to_review_without_asking_again() -> None:
+    with time_machine.travel(SIGNED_AT, tick=False):
+        session = treated()
+    with time_machine.travel(session.started_at + timedelta(hours=73), tick=False):
+        report = aftercare_services.check_submit(link=check_link(session), answers=answers(soreness=3))
+
+    review = AfterEffectReview.objects.get()
+    assert review.report == report and review.reasons == ["Soreness still 3 of 10 at 72 hours"]
+    assert not session.patient.messages.filter(key__endswith=":follow_up").exists()
+
+
 def test_gone_at_72_hours_needs_no_review() -> None:
     session = treated()
     aftercare_services.check_submit(link=check_link(session), answers=answers(soreness=3))
