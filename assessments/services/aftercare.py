@@ -10,7 +10,7 @@ already answered.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -91,9 +91,19 @@ def _session_of(message: Message) -> TreatmentSession:
     return session
 
 
+def _first_due(message: Message, session: TreatmentSession) -> datetime:
+    """When the message was first due, as after_signing and check_submit queued it: a retry or the clinic admin's
+    "try again" moves its send_after, never the days it is meant for."""
+    if message.kind == MessageKind.AFTERCARE:
+        return message.created_at
+    if _check_round(message) == CheckRound.FOLLOW_UP:
+        return max(session.started_at + FOLLOW_UP_AFTER, message.created_at)
+    return message.created_at + timedelta(hours=settings.CLINIC_CHECK_AFTER_HOURS)
+
+
 def compose_aftercare(message: Message) -> messaging.Composed:
     session = _session_of(message)
-    if timezone.now() >= message.send_after + timedelta(days=settings.CLINIC_AFTERCARE_LINK_DAYS):
+    if timezone.now() >= _first_due(message, session) + timedelta(days=settings.CLINIC_AFTERCARE_LINK_DAYS):
         raise messaging.Skip("Too late: the aftercare sheet is for the days after the session.")
     _link, token = private_links.issue(
         AftercareLink,
@@ -125,7 +135,7 @@ def compose_check(message: Message) -> messaging.Composed:
     if AfterEffectReport.objects.filter(session=session, check_round=check_round).exists():
         raise messaging.Skip("The check is already answered.")
     hours = settings.CLINIC_CHECK_WINDOW_HOURS
-    if timezone.now() >= message.send_after + timedelta(hours=hours):
+    if timezone.now() >= _first_due(message, session) + timedelta(hours=hours):
         raise messaging.Skip("Too late: the check is for the day or two after the session.")
     _link, token = private_links.issue(
         CheckLink, patient=session.patient, session=session, check_round=check_round, valid_for=timedelta(hours=hours)

@@ -14,7 +14,7 @@ from django.utils import translation
 from assessments import aftercare, services
 from assessments.models import AfterEffectReport, AfterEffectReview, CheckLink, CheckRound, TreatmentSession
 from assessments.services import aftercare as aftercare_services
-from patients import private_links, text_messages
+from patients import messaging, private_links, text_messages
 from patients.models import MessageKind, MessageStatus
 from tests.assessments.aftercare import deliver, message, sent_link, treated
 
@@ -192,6 +192,23 @@ def test_a_check_whose_window_passed_before_it_could_be_sent_is_skipped() -> Non
         session = treated()
     with time_machine.travel(SIGNED_AT + timedelta(hours=24 + 48), tick=False):
         check = deliver(message(session, MessageKind.CHECK))
+
+    assert (check.status, check.note) == (
+        MessageStatus.SKIPPED,
+        "Too late: the check is for the day or two after the session.",
+    )
+    assert not mail.outbox and not session.check_links.exists()
+
+
+def test_a_failed_check_tried_again_after_its_window_is_skipped() -> None:
+    with time_machine.travel(SIGNED_AT, tick=False):
+        session = treated()
+    check = message(session, MessageKind.CHECK)
+    check.status, check.attempts = MessageStatus.FAILED, 5  # the provider refused it at every try
+    check.save(update_fields=["status", "attempts"])
+    with time_machine.travel(SIGNED_AT + timedelta(days=7), tick=False):
+        assert messaging.send_again(messages=[check]) == 1  # the clinic admin's "try again", a week later
+        check = deliver(check)
 
     assert (check.status, check.note) == (
         MessageStatus.SKIPPED,
