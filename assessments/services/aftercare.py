@@ -1,10 +1,10 @@
 """After a signed session (clinical-reference.md 6.5): the aftercare message, the check a day later and at 72
 hours, the patient's answers, and the physiotherapist's review of those that need it.
 
-Signing queues the aftercare message (now) and the check (CLINIC_CHECK_AFTER_HOURS later) in the signature's
-transaction. Their composers run when the message is sent, in the patient's language: they issue the private
-link then (the token is never stored) and skip when the session was marked entered in error or the check is
-already answered.
+Signing queues the aftercare message (now) and the check (CLINIC_CHECK_AFTER_HOURS after the treatment) in the
+signature's transaction. Their composers run when the message is sent, in the patient's language: they issue the
+private link then (the token is never stored) and skip when the session was marked entered in error or the check
+is already answered.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ def about(session: TreatmentSession) -> str:
 
 
 def after_signing(*, session: TreatmentSession) -> None:
-    """Queue the aftercare message now and the check a day later (in the caller's transaction: the signature's)."""
+    """Queue the aftercare message now and the check a day after the treatment (in the caller's transaction: the
+    signature's)."""
     signed_at = session.signed_at or timezone.now()
     messaging.queue(
         patient=session.patient, kind=MessageKind.AFTERCARE, key=aftercare_key(session), about=about(session)
@@ -71,8 +72,13 @@ def after_signing(*, session: TreatmentSession) -> None:
         kind=MessageKind.CHECK,
         key=check_key(session, CheckRound.FIRST),
         about=about(session),
-        send_after=signed_at + timedelta(hours=settings.CLINIC_CHECK_AFTER_HOURS),
+        send_after=_check_due(session, signed_at),
     )
+
+
+def _check_due(session: TreatmentSession, queued_at: datetime) -> datetime:
+    """The first check, CLINIC_CHECK_AFTER_HOURS after the treatment; at once for a session signed later than that."""
+    return max(session.started_at + timedelta(hours=settings.CLINIC_CHECK_AFTER_HOURS), queued_at)
 
 
 def _session_of(message: Message) -> TreatmentSession:
@@ -98,7 +104,7 @@ def _first_due(message: Message, session: TreatmentSession) -> datetime:
         return message.created_at
     if _check_round(message) == CheckRound.FOLLOW_UP:
         return max(session.started_at + FOLLOW_UP_AFTER, message.created_at)
-    return message.created_at + timedelta(hours=settings.CLINIC_CHECK_AFTER_HOURS)
+    return _check_due(session, message.created_at)
 
 
 def compose_aftercare(message: Message) -> messaging.Composed:

@@ -11,12 +11,15 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import translation
 
+from accounts.roles import Role
 from assessments import aftercare, services
 from assessments.models import AfterEffectReport, AfterEffectReview, CheckLink, CheckRound, TreatmentSession
 from assessments.services import aftercare as aftercare_services
 from patients import messaging, private_links, text_messages
 from patients.models import MessageKind, MessageStatus
 from tests.assessments.aftercare import deliver, message, sent_link, treated
+from tests.assessments.sessions import cleared_patient, signed
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +109,18 @@ def test_signing_queues_the_aftercare_now_and_the_check_a_day_later() -> None:
     assert session.signed_at == SIGNED_AT
     assert (aftercare_message.send_after, aftercare_message.status) == (SIGNED_AT, MessageStatus.QUEUED)
     assert (check.send_after, check.key) == (SIGNED_AT + timedelta(hours=24), f"check:session:{session.pk}:first")
+
+
+def test_a_session_signed_the_day_after_gets_its_check_a_day_after_the_treatment_not_the_signature() -> None:
+    with time_machine.travel(SIGNED_AT - timedelta(hours=30), tick=False):  # the treatment
+        patient = cleared_patient()
+        physio = UserFactory(username="maya", roles=[Role.PHYSIOTHERAPIST])
+        session = services.session_start(patient=patient, physiotherapist=physio)
+        services.needled_site_add(session=session, muscle="deltoid", side="R", confirmation_note="Pincer grip.")
+    with time_machine.travel(SIGNED_AT, tick=False):  # its note signed the next day
+        session = signed(TreatmentSession.objects.get(pk=session.pk))
+
+    assert message(session, MessageKind.CHECK).send_after == SIGNED_AT  # a day after the treatment is past
 
 
 @override_settings(CLINIC_CHECK_AFTER_HOURS=36)
