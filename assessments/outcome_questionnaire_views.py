@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,7 +58,6 @@ def _open(request: HttpRequest, token: str) -> OutcomeLink | HttpResponse:
     if isinstance(found, HttpResponse):
         # Only a browser that confirmed the date of birth learns that the visit's questionnaire is closed.
         return _closed(request) if token_hash(token) in request.session.get(SEEN, []) else found
-    translation.activate(found.patient.preferred_language or settings.LANGUAGE_CODE)
     asked = private_links.require_date_of_birth(
         request, found, purpose=gettext("This link opens a few questions about how you are doing before your visit.")
     )

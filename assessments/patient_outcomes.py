@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext, gettext_lazy, pgettext
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
 from patients import messaging, private_links
 from patients.models import Message, MessageKind, Patient
@@ -304,6 +304,28 @@ _ENDS = {
 }
 
 
+# The NDI's and ODI's item topics (outcomes.ITEM_TOPICS, English) in the patient's words.
+_TOPIC_WORDS = {
+    "Pain intensity": pgettext_lazy("outcome questionnaire item", "Pain intensity"),
+    "Personal care": pgettext_lazy("outcome questionnaire item", "Personal care"),
+    "Lifting": pgettext_lazy("outcome questionnaire item", "Lifting"),
+    "Reading": pgettext_lazy("outcome questionnaire item", "Reading"),
+    "Headaches": pgettext_lazy("outcome questionnaire item", "Headaches"),
+    "Concentration": pgettext_lazy("outcome questionnaire item", "Concentration"),
+    "Work": pgettext_lazy("outcome questionnaire item", "Work"),
+    "Driving": pgettext_lazy("outcome questionnaire item", "Driving"),
+    "Sleeping": pgettext_lazy("outcome questionnaire item", "Sleeping"),
+    "Recreation": pgettext_lazy("outcome questionnaire item", "Recreation"),
+    "Pain": pgettext_lazy("outcome questionnaire item", "Pain"),
+    "Walking": pgettext_lazy("outcome questionnaire item", "Walking"),
+    "Sitting": pgettext_lazy("outcome questionnaire item", "Sitting"),
+    "Standing": pgettext_lazy("outcome questionnaire item", "Standing"),
+    "Sex life": pgettext_lazy("outcome questionnaire item", "Sex life"),
+    "Social life": pgettext_lazy("outcome questionnaire item", "Social life"),
+    "Travelling": pgettext_lazy("outcome questionnaire item", "Travelling"),
+}
+
+
 @dataclass(frozen=True)
 class Question:
     name: str  # the answer's key: "item_3", or "pain_now"
@@ -343,7 +365,7 @@ def questions(link: OutcomeLink) -> list[Question]:
             elif code == outcomes.InstrumentCode.LEFS:
                 heading = gettext("Activity %(number)s") % {"number": number}
             else:
-                heading = topic
+                heading = str(_TOPIC_WORDS.get(topic, topic))
             found.append(Question(f"item_{number}", heading, prompt, choices))
     found.append(
         Question(

@@ -372,7 +372,8 @@ CLINIC_MESSAGE_MAX_ATTEMPTS = env_int("CLINIC_MESSAGE_MAX_ATTEMPTS", 5)
 # Text messages: "console" (printed, the default), "locmem" (kept in memory, for tests), or "twilio".
 CLINIC_TEXT_BACKEND = os.environ.get("CLINIC_TEXT_BACKEND", "console").strip() or "console"
 # After a signed treatment session: the aftercare sheet's link works this many days; the check is sent this many
-# hours after signing and its link works this many hours from when it is sent (clinical-reference.md 6.5).
+# hours after the treatment (at once for a session signed later) and its link works this many hours from when it is
+# sent (clinical-reference.md 6.5).
 CLINIC_AFTERCARE_LINK_DAYS = env_int("CLINIC_AFTERCARE_LINK_DAYS", 30)
 CLINIC_CHECK_AFTER_HOURS = env_int("CLINIC_CHECK_AFTER_HOURS", 24)
 CLINIC_CHECK_WINDOW_HOURS = env_int("CLINIC_CHECK_WINDOW_HOURS", 48)

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -88,11 +88,16 @@ def _enqueue(message: Message, *, at: datetime | None = None) -> None:
 def queue(
     *, patient: Patient, kind: MessageKind, key: str, about: str = "", send_after: datetime | None = None
 ) -> Message:
-    """The message for this reason (`key`), queued once: queuing the same key again returns the first."""
-    existing = Message.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+    """The message for this reason (`key`), queued once: queuing the same key again returns the first. One that
+    was skipped because its reason went away is queued again when the reason comes back (a visit moved back to the
+    time its reminder named)."""
     when = send_after or timezone.now()
+    existing = Message.objects.select_for_update().filter(key=key).first()
+    if existing is not None:
+        if existing.status == MessageStatus.SKIPPED:
+            _finish(existing, status=MessageStatus.QUEUED, attempts=0, send_after=when, note="")
+            _enqueue(existing, at=when)
+        return existing
     message = Message.objects.create(patient=patient, kind=kind, key=key, about=about, send_after=when)
     _enqueue(message, at=when)
     return message
@@ -113,7 +118,7 @@ def _claim(message_id: int, *, when_due: bool = True) -> Message | None:
     claimed = Message.objects.filter(pk=message_id, status=MessageStatus.QUEUED)
     if when_due:
         claimed = claimed.filter(send_after__lte=timezone.now())
-    if not claimed.update(status=MessageStatus.SENDING, attempts=F("attempts") + 1):
+    if not claimed.update(status=MessageStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()):
         return None
     return Message.objects.select_related("patient").get(pk=message_id)
 
@@ -209,7 +214,12 @@ def _retry_or_fail(message: Message, error: Exception, fields: dict[str, object]
 def requeue_stranded() -> int:
     """Queue again the messages whose worker stopped while sending them, and those due whose task was lost."""
     now = timezone.now()
-    stranded = Message.objects.filter(status=MessageStatus.SENDING, send_after__lte=now - STRANDED_AFTER)
+    # Counted from when a worker took it, not from when it was due: a message due long ago (a worker catching up)
+    # may be being sent right now.
+    taken_long_ago = Q(claimed_at__lte=now - STRANDED_AFTER) | Q(
+        claimed_at__isnull=True, send_after__lte=now - STRANDED_AFTER
+    )
+    stranded = Message.objects.filter(taken_long_ago, status=MessageStatus.SENDING)
     stranded.filter(attempts__gte=settings.CLINIC_MESSAGE_MAX_ATTEMPTS).update(
         status=MessageStatus.FAILED, note="Stopped while being sent, after the last try."
     )

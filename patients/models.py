@@ -708,6 +708,8 @@ class Message(models.Model):
     body = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True, help_text="Why it was not sent, or what went wrong.")
+    # When a worker last took it to send: one "being sent" long after this was interrupted (requeue_stranded).
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
 

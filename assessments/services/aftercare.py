@@ -1,16 +1,16 @@
 """After a signed session (clinical-reference.md 6.5): the aftercare message, the check a day later and at 72
 hours, the patient's answers, and the physiotherapist's review of those that need it.
 
-Signing queues the aftercare message (now) and the check (CLINIC_CHECK_AFTER_HOURS later) in the signature's
-transaction. Their composers run when the message is sent, in the patient's language: they issue the private
-link then (the token is never stored) and skip when the session was marked entered in error or the check is
-already answered.
+Signing queues the aftercare message (now) and the check (CLINIC_CHECK_AFTER_HOURS after the treatment) in the
+signature's transaction. Their composers run when the message is sent, in the patient's language: they issue the
+private link then (the token is never stored) and skip when the session was marked entered in error or the check
+is already answered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -61,7 +61,8 @@ def about(session: TreatmentSession) -> str:
 
 
 def after_signing(*, session: TreatmentSession) -> None:
-    """Queue the aftercare message now and the check a day later (in the caller's transaction: the signature's)."""
+    """Queue the aftercare message now and the check a day after the treatment (in the caller's transaction: the
+    signature's)."""
     signed_at = session.signed_at or timezone.now()
     messaging.queue(
         patient=session.patient, kind=MessageKind.AFTERCARE, key=aftercare_key(session), about=about(session)
@@ -71,8 +72,13 @@ def after_signing(*, session: TreatmentSession) -> None:
         kind=MessageKind.CHECK,
         key=check_key(session, CheckRound.FIRST),
         about=about(session),
-        send_after=signed_at + timedelta(hours=settings.CLINIC_CHECK_AFTER_HOURS),
+        send_after=_check_due(session, signed_at),
     )
+
+
+def _check_due(session: TreatmentSession, queued_at: datetime) -> datetime:
+    """The first check, CLINIC_CHECK_AFTER_HOURS after the treatment; at once for a session signed later than that."""
+    return max(session.started_at + timedelta(hours=settings.CLINIC_CHECK_AFTER_HOURS), queued_at)
 
 
 def _session_of(message: Message) -> TreatmentSession:
@@ -91,9 +97,19 @@ def _session_of(message: Message) -> TreatmentSession:
     return session
 
 
+def _first_due(message: Message, session: TreatmentSession) -> datetime:
+    """When the message was first due, as after_signing and check_submit queued it: a retry or the clinic admin's
+    "try again" moves its send_after, never the days it is meant for."""
+    if message.kind == MessageKind.AFTERCARE:
+        return message.created_at
+    if _check_round(message) == CheckRound.FOLLOW_UP:
+        return max(session.started_at + FOLLOW_UP_AFTER, message.created_at)
+    return _check_due(session, message.created_at)
+
+
 def compose_aftercare(message: Message) -> messaging.Composed:
     session = _session_of(message)
-    if timezone.now() >= message.send_after + timedelta(days=settings.CLINIC_AFTERCARE_LINK_DAYS):
+    if timezone.now() >= _first_due(message, session) + timedelta(days=settings.CLINIC_AFTERCARE_LINK_DAYS):
         raise messaging.Skip("Too late: the aftercare sheet is for the days after the session.")
     _link, token = private_links.issue(
         AftercareLink,
@@ -125,7 +141,7 @@ def compose_check(message: Message) -> messaging.Composed:
     if AfterEffectReport.objects.filter(session=session, check_round=check_round).exists():
         raise messaging.Skip("The check is already answered.")
     hours = settings.CLINIC_CHECK_WINDOW_HOURS
-    if timezone.now() >= message.send_after + timedelta(hours=hours):
+    if timezone.now() >= _first_due(message, session) + timedelta(hours=hours):
         raise messaging.Skip("Too late: the check is for the day or two after the session.")
     _link, token = private_links.issue(
         CheckLink, patient=session.patient, session=session, check_round=check_round, valid_for=timedelta(hours=hours)
@@ -156,6 +172,13 @@ def sheet_for(session: TreatmentSession) -> aftercare.Sheet:
     return aftercare.sheet(sites=sites, flag_codes=codes, clinic_phone=settings.CLINIC_PHONE)
 
 
+def is_at_72_hours(report: AfterEffectReport) -> bool:
+    """Whether the report was given 72 hours or more after the session (a first check answered late is one)."""
+    return report.check_round == CheckRound.FOLLOW_UP or report.submitted_at >= (
+        report.session.started_at + FOLLOW_UP_AFTER
+    )
+
+
 def review_reasons(report: AfterEffectReport) -> list[str]:
     """Why the physiotherapist should see this report, in words; none when it needs no review (6.5)."""
     reasons = []
@@ -163,7 +186,7 @@ def review_reasons(report: AfterEffectReport) -> list[str]:
         reasons.append("Warning sign: " + "; ".join(report.get_warning_signs_display()).lower())
     if report.soreness >= REVIEW_SORENESS:
         reasons.append(f"Soreness {report.soreness} of 10")
-    elif report.check_round == CheckRound.FOLLOW_UP and report.soreness > 0:
+    elif report.soreness > 0 and is_at_72_hours(report):
         reasons.append(f"Soreness still {report.soreness} of 10 at 72 hours")
     return reasons
 
@@ -182,7 +205,7 @@ def check_submit(*, link: CheckLink, answers: CheckAnswers) -> AfterEffectReport
     """Store the patient's answers once: None when the link was used meanwhile (a double submit, another tab).
 
     A report that needs it is put on the session's physiotherapist's list to review; soreness still there on
-    the first check queues the 72-hour one.
+    the first check queues the 72-hour one, unless that first check was itself answered 72 hours or more after.
     """
     if not private_links.mark_used(link):
         return None
@@ -206,7 +229,7 @@ def check_submit(*, link: CheckLink, answers: CheckAnswers) -> AfterEffectReport
     reasons = review_reasons(report)
     if reasons:
         AfterEffectReview.objects.create(report=report, physiotherapist_id=session.physiotherapist_id, reasons=reasons)
-    if link.check_round == CheckRound.FIRST and report.soreness > 0:
+    if link.check_round == CheckRound.FIRST and report.soreness > 0 and not is_at_72_hours(report):
         messaging.queue(
             patient=session.patient,
             kind=MessageKind.CHECK,

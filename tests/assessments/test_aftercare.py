@@ -11,12 +11,15 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import translation
 
+from accounts.roles import Role
 from assessments import aftercare, services
 from assessments.models import AfterEffectReport, AfterEffectReview, CheckLink, CheckRound, TreatmentSession
 from assessments.services import aftercare as aftercare_services
-from patients import private_links, text_messages
+from patients import messaging, private_links, text_messages
 from patients.models import MessageKind, MessageStatus
 from tests.assessments.aftercare import deliver, message, sent_link, treated
+from tests.assessments.sessions import cleared_patient, signed
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +109,18 @@ def test_signing_queues_the_aftercare_now_and_the_check_a_day_later() -> None:
     assert session.signed_at == SIGNED_AT
     assert (aftercare_message.send_after, aftercare_message.status) == (SIGNED_AT, MessageStatus.QUEUED)
     assert (check.send_after, check.key) == (SIGNED_AT + timedelta(hours=24), f"check:session:{session.pk}:first")
+
+
+def test_a_session_signed_the_day_after_gets_its_check_a_day_after_the_treatment_not_the_signature() -> None:
+    with time_machine.travel(SIGNED_AT - timedelta(hours=30), tick=False):  # the treatment
+        patient = cleared_patient()
+        physio = UserFactory(username="maya", roles=[Role.PHYSIOTHERAPIST])
+        session = services.session_start(patient=patient, physiotherapist=physio)
+        services.needled_site_add(session=session, muscle="deltoid", side="R", confirmation_note="Pincer grip.")
+    with time_machine.travel(SIGNED_AT, tick=False):  # its note signed the next day
+        session = signed(TreatmentSession.objects.get(pk=session.pk))
+
+    assert message(session, MessageKind.CHECK).send_after == SIGNED_AT  # a day after the treatment is past
 
 
 @override_settings(CLINIC_CHECK_AFTER_HOURS=36)
@@ -200,6 +215,23 @@ def test_a_check_whose_window_passed_before_it_could_be_sent_is_skipped() -> Non
     assert not mail.outbox and not session.check_links.exists()
 
 
+def test_a_failed_check_tried_again_after_its_window_is_skipped() -> None:
+    with time_machine.travel(SIGNED_AT, tick=False):
+        session = treated()
+    check = message(session, MessageKind.CHECK)
+    check.status, check.attempts = MessageStatus.FAILED, 5  # the provider refused it at every try
+    check.save(update_fields=["status", "attempts"])
+    with time_machine.travel(SIGNED_AT + timedelta(days=7), tick=False):
+        assert messaging.send_again(messages=[check]) == 1  # the clinic admin's "try again", a week later
+        check = deliver(check)
+
+    assert (check.status, check.note) == (
+        MessageStatus.SKIPPED,
+        "Too late: the check is for the day or two after the session.",
+    )
+    assert not mail.outbox and not session.check_links.exists()
+
+
 # --- The answers and what follows them ------------------------------------------------------------------------
 
 
@@ -231,6 +263,17 @@ def test_soreness_still_there_at_72_hours_is_put_to_review() -> None:
     review = AfterEffectReview.objects.get()
     assert review.report == report and review.physiotherapist == session.physiotherapist
     assert review.reasons == ["Soreness still 2 of 10 at 72 hours"]
+
+
+def test_soreness_on_a_first_check_answered_after_72_hours_is_put_to_review_without_asking_again() -> None:
+    with time_machine.travel(SIGNED_AT, tick=False):
+        session = treated()
+    with time_machine.travel(session.started_at + timedelta(hours=73), tick=False):
+        report = aftercare_services.check_submit(link=check_link(session), answers=answers(soreness=3))
+
+    review = AfterEffectReview.objects.get()
+    assert review.report == report and review.reasons == ["Soreness still 3 of 10 at 72 hours"]
+    assert not session.patient.messages.filter(key__endswith=":follow_up").exists()
 
 
 def test_gone_at_72_hours_needs_no_review() -> None:

@@ -340,3 +340,27 @@ def test_the_pages_speak_the_patients_language_and_leave_the_next_request_alone(
 
     assert "2 mars 2026" in text_of(intro)  # the visit's day, in French (Django's own month names)
     assert translation.get_language() == "en-ca"
+
+
+def test_a_french_speaking_patient_reads_each_items_topic_in_french(db: None) -> None:
+    visit = book(patient_in_course(preferred_language="fr-ca"), at(10), by=practitioner())
+    token = issue(visit)
+    client = confirmed(token, visit)
+
+    first = client.get(question_url(token, 1))
+    second = client.get(question_url(token, 2))
+
+    assert "Intensité de la douleur" in text_of(first) and "Pain intensity" not in text_of(first)
+    assert "Soins personnels" in text_of(second) and "Personal care" not in text_of(second)
+
+
+def test_the_language_switcher_changes_the_outcome_pages_language(token: str, visit: Appointment) -> None:
+    client = confirmed(token, visit)
+
+    switched = client.get(start_url(token), {"lang": "fr-ca"})
+    assert switched.status_code == 302 and switched["Location"] == start_url(token)
+    intro = client.get(start_url(token))
+    question = client.get(question_url(token, 11))
+
+    assert intro["Content-Language"] == "fr-ca" and "Bonjour Aurèle" in text_of(intro)
+    assert "Votre douleur en ce moment" in text_of(question)

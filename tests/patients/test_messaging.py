@@ -216,3 +216,39 @@ def test_no_e_mail_goes_out_when_the_message_has_no_way_to_the_patient(settings)
     message.refresh_from_db()
     assert (message.status, message.note) == (MessageStatus.SKIPPED, "No e-mail address or phone number.")
     assert mail.outbox == []
+
+
+def test_a_message_due_long_ago_and_being_sent_now_is_not_queued_again(texting_patient, settings, clock) -> None:
+    """A worker catching up takes a message due an hour ago; the cron fallback running meanwhile leaves it alone,
+    so a second worker does not send it too."""
+    settings.CLINIC_TEXT_BACKEND = "locmem"
+    _appointment, message = reminder_for(texting_patient)
+    clock.move_to(message.send_after + timedelta(hours=1))
+    taken = messaging._claim(message.pk)  # the first worker, in the middle of sending it
+    assert taken is not None
+
+    assert messaging.requeue_stranded() == 0
+    assert messaging.deliver(message.pk) is None  # the second worker finds nothing to send
+
+    messaging._compose_and_send(taken, lambda: messaging._COMPOSERS[taken.kind](taken), retry=True)
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+    assert len(text_messages.outbox) == 1
+
+    clock.shift(messaging.STRANDED_AFTER)
+    assert messaging.requeue_stranded() == 0  # sent, so not stranded either
+
+
+def test_a_message_whose_worker_stopped_while_sending_is_queued_again_later(texting_patient, settings, clock) -> None:
+    settings.CLINIC_TEXT_BACKEND = "locmem"
+    _appointment, message = reminder_for(texting_patient)
+    clock.move_to(message.send_after)
+    assert messaging._claim(message.pk) is not None  # a worker takes it and stops
+
+    clock.shift(messaging.STRANDED_AFTER)
+    assert messaging.requeue_stranded() == 1
+    run_worker()
+
+    message.refresh_from_db()
+    assert message.status == MessageStatus.SENT
+    assert len(text_messages.outbox) == 1

@@ -134,6 +134,25 @@ def test_a_moved_visit_is_reminded_of_its_new_time_only(book, maya, desk, clock)
 
 
 @pytest.mark.django_db
+def test_a_visit_moved_away_and_back_after_its_reminder_was_skipped_is_reminded(book, maya, desk, clock) -> None:
+    appointment = book(practitioner=maya, starts_at=at(9, days=3))
+    first = reminder_of(appointment)
+    services.appointment_reschedule(appointment=appointment, starts_at=at(9, days=4), changed_by=desk)
+    clock.move_to(first.send_after)
+    run_worker()
+    first.refresh_from_db()
+    assert first.status == MessageStatus.SKIPPED
+
+    appointment.refresh_from_db()
+    services.appointment_reschedule(appointment=appointment, starts_at=at(9, days=3), changed_by=desk)
+    run_worker()
+
+    first.refresh_from_db()
+    assert first.status == MessageStatus.SENT
+    assert len(mail.outbox) == 1 and "Thursday 5 March at 09:00" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
 def test_a_reminder_due_for_an_old_time_is_skipped_when_it_runs(book, maya) -> None:
     """A visit moved while its reminder was already being claimed: the composer finds the time changed."""
     appointment = book(practitioner=maya, starts_at=at(9, days=1))
