@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from patients.text_messages import TextMessage, TextMessageError
 from scheduling import reminders
 from scheduling.models import AppointmentStatus
 from tests.factories import AppointmentFactory, PatientFactory
+from tests.tasks import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +41,6 @@ class FlakyTextBackend:
             raise TextMessageError("Try later.")
         text_messages.outbox.append(message)
         return "flaky-ok"
-
-
-def run_worker() -> None:
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from patients.models import ContactMethod, Message, MessageChannel, MessageKind,
 from scheduling import reminders, services
 from scheduling.models import AppointmentLink, AppointmentStatus
 from tests.factories import AppointmentFactory, PatientFactory, QuestionnaireResponseFactory
+from tests.tasks import run_worker
 
 from .conftest import at
 
@@ -26,11 +27,6 @@ def run(**options) -> str:
     out = StringIO()
     call_command("send_reminders", stdout=out, **options)
     return out.getvalue()
-
-
-def run_worker() -> None:
-    """The real task worker, once through every task due now (time-machine's now)."""
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 def reminder_of(appointment) -> Message:
