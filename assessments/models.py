@@ -705,6 +705,8 @@ class OutcomeMeasure(models.Model):
     pain_now = models.PositiveSmallIntegerField(
         "pain now (NPRS 0-10)", null=True, blank=True, validators=[MaxValueValidator(10)]
     )
+    # Where it hurt that day, as the patient marked it on the pain map: [{"region": BodyRegion value, "side": "L"}]
+    pain_regions = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["recorded_at", "id"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -19,7 +19,7 @@ from patients.services import token_hash
 
 from . import patient_outcomes
 from .models import OutcomeLink
-from .outcome_questionnaire_forms import AnswerForm
+from .outcome_questionnaire_forms import AnswerForm, PainNowForm
 
 SEEN = "outcome_links_seen"  # token hashes this browser confirmed the date of birth for
 SENT = "outcome_links_sent"  # and those it sent the answers through
@@ -109,11 +109,13 @@ def _question(
     request: HttpRequest, link: OutcomeLink, token: str, asked: list[patient_outcomes.Question], number: int
 ) -> HttpResponse:
     question = asked[number - 1]
-    stored = link.answers.get(question.name)
-    form = AnswerForm(request.POST or None, choices=question.choices, initial={"answer": stored})
+    form = _form(link, question, request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            patient_outcomes.save_answer(link=link, name=question.name, value=form.cleaned_data["answer"])
+            regions = form.cleaned_data["where"] if isinstance(form, PainNowForm) else None
+            patient_outcomes.save_answer(
+                link=link, name=question.name, value=form.cleaned_data["answer"], regions=regions
+            )
         if request.POST.get("go") == "back":
             return redirect("outcome_questionnaire:question", token=token, number=max(1, number - 1))
         if form.is_valid():
@@ -121,6 +123,15 @@ def _question(
                 return redirect("outcome_questionnaire:question", token=token, number=number + 1)
             return _submit(request, link, token, asked)
     return _render(request, token, asked, number, form, status=400 if form.errors else 200)
+
+
+def _form(link: OutcomeLink, question: patient_outcomes.Question, data: Mapping[str, Any] | None) -> AnswerForm:
+    """The question's form, its stored answer first; the pain now's with where it hurts."""
+    initial: dict[str, Any] = {"answer": link.answers.get(question.name)}
+    if question.name != patient_outcomes.PAIN_NOW:
+        return AnswerForm(data, choices=question.choices, initial=initial)
+    initial["where"] = patient_outcomes.marked_regions(link)
+    return PainNowForm(data, choices=question.choices, initial=initial)
 
 
 def _render(
@@ -134,6 +145,7 @@ def _render(
     context = {
         "question": asked[number - 1],
         "form": form,
+        "where": form["where"] if isinstance(form, PainNowForm) else None,
         "number": number,
         "count": len(asked),
         "is_last": number == len(asked),
@@ -155,7 +167,7 @@ def _submit(
         # A question left unanswered (pages skipped by hand): that page, saying so.
         missing = patient_outcomes.missing_answers(link)
         number = next(i for i, q in enumerate(asked, start=1) if q.name in missing)
-        form = AnswerForm({}, choices=asked[number - 1].choices)
+        form = _form(link, asked[number - 1], {})
         return _render(request, token, asked, number, form, status=400)
     _remember(request, SENT, token)
     return _thanks(request)

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
 
-from patients import messaging, private_links
+from patients import messaging, pain_map, private_links
 from patients.models import Message, MessageKind, Patient
 from scheduling.models import Appointment, AppointmentStatus
 
@@ -32,6 +32,7 @@ from .services.sessions import scored_measure
 
 KEY_PREFIX = "outcome:appointment:"
 PAIN_NOW = "pain_now"
+PAIN_REGIONS = "pain_regions"  # the draft's "region:side" values from the pain map, with the pain now
 
 
 def site_url() -> str:
@@ -227,16 +228,25 @@ def item_count(link: OutcomeLink) -> int:
 
 
 @transaction.atomic
-def save_answer(*, link: OutcomeLink, name: str, value: int | None) -> None:
-    """Keep one answer between the pages (None clears it)."""
+def save_answer(*, link: OutcomeLink, name: str, value: int | None, regions: list[str] | None = None) -> None:
+    """Keep one answer between the pages (None clears it); with the pain now, where it hurts (regions)."""
     locked = OutcomeLink.objects.select_for_update().get(pk=link.pk)
     answers = dict(locked.answers)
     if value is None:
         answers.pop(name, None)
     else:
         answers[name] = value
+    if regions is not None:
+        answers[PAIN_REGIONS] = list(regions)
     OutcomeLink.objects.filter(pk=link.pk).update(answers=answers)
     link.answers = answers
+
+
+def marked_regions(link: OutcomeLink) -> list[str]:
+    """The draft's pain map, as the form's "region:side" values (only those the map offers)."""
+    known = {value for value, _label in pain_map.CHOICES}
+    stored = link.answers.get(PAIN_REGIONS)
+    return [value for value in stored if value in known] if isinstance(stored, list) else []
 
 
 def missing_answers(link: OutcomeLink) -> list[str]:
@@ -267,6 +277,7 @@ def submit(*, link: OutcomeLink) -> OutcomeMeasure:
     )
     measure.source, measure.appointment = OutcomeSource.PATIENT, locked.appointment
     measure.pain_now = locked.answers[PAIN_NOW]
+    measure.pain_regions = pain_map.as_regions(marked_regions(locked))
     measure.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():

@@ -1,5 +1,6 @@
 """The outcome questionnaire before a visit, on a 360-pixel phone in Chromium: the date of birth, one question a
-page with back and next, a refused empty answer, the pain now, sent; axe finds nothing on any of its pages."""
+page with back and next, a refused empty answer, the pain now and where it hurts on the body diagram, sent; axe
+finds nothing on any of its pages."""
 
 from datetime import date
 
@@ -65,6 +66,9 @@ def test_the_patient_answers_the_questionnaire_on_a_phone(phone: object) -> None
     expect(phone.locator(f'input[name="answer"][value="{NDI_ITEMS[-1]}"]')).to_be_checked()
     phone.get_by_role("button", name="Next").click()
     phone.get_by_label("6", exact=True).check()
+    where = phone.get_by_role("group", name="Where does it hurt today?")
+    where.get_by_role("checkbox", name="Lower back, left").click()  # a shape on the body diagram
+    expect(where.get_by_role("checkbox", name="Lower back, left")).to_be_checked()
     fits_the_phone(phone)
     phone.get_by_role("button", name="Send my answers").click()
 
@@ -72,6 +76,7 @@ def test_the_patient_answers_the_questionnaire_on_a_phone(phone: object) -> None
     fits_the_phone(phone)
     measure = OutcomeMeasure.objects.get(source=OutcomeSource.PATIENT)
     assert measure.items == NDI_ITEMS and measure.pain_now == 6 and measure.score == sum(NDI_ITEMS)
+    assert measure.pain_regions == [{"region": "lumbosacral", "side": "L"}]
 
 
 def test_without_javascript_the_pages_work_the_same(phone_without_javascript: object) -> None:

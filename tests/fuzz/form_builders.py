@@ -168,6 +168,15 @@ def _answer_form(choices: list[tuple[int, str]], data: Any, files: Any) -> forms
     return outcome_questionnaire_forms.AnswerForm(data, choices=choices)
 
 
+def _pain_now(world: World) -> list[Bind]:
+    """The last page of the phone's outcome questions: the pain's 0-10 and where it hurts on the pain map."""
+    return [functools.partial(_pain_now_form, [(value, str(value)) for value in range(11)])]
+
+
+def _pain_now_form(choices: list[tuple[int, str]], data: Any, files: Any) -> forms.BaseForm:
+    return outcome_questionnaire_forms.PainNowForm(data, choices=choices)
+
+
 def _booking(form_class: type[forms.Form]) -> Callable[[World], list[Bind]]:
     """The booking pages: prefilled from a free slot, for the practitioners each staff persona books for."""
 
@@ -284,6 +293,7 @@ BUILDERS: dict[type[forms.BaseForm], Callable[[World], list[Bind]]] = {
     assessment_forms.DateRangeForm: plain(assessment_forms.DateRangeForm),
     adverse_event_forms.AdverseEventFilterForm: plain(adverse_event_forms.AdverseEventFilterForm),
     outcome_questionnaire_forms.AnswerForm: _outcome_answers,
+    outcome_questionnaire_forms.PainNowForm: _pain_now,
     EarlierDraftForm: plain(EarlierDraftForm, noun="session", day="Thursday 26 November 2026"),
     # records
     records_forms.PatientPickForm: plain(records_forms.PatientPickForm),
