@@ -84,7 +84,8 @@ check-deploy: $(INSTALLED)
 	env -u DJANGO_DEBUG -u DJANGO_HTTPS DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 		DJANGO_ALLOWED_HOSTS=clinic.example.org DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
 		CLINIC_ADDRESS='100 Main Street\nSpringfield, BC  V0V 0V0' CLINIC_PHONE=250-555-0100 \
-		CLINIC_SITE_URL=https://clinic.example.org \
+		CLINIC_SITE_URL=https://clinic.example.org CLINIC_TEXT_BACKEND=twilio CLINIC_TWILIO_ACCOUNT_SID=AC0 \
+		CLINIC_TWILIO_AUTH_TOKEN=example CLINIC_TWILIO_FROM=+12505550100 \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Page latency at two clinic sizes against the floor of the stack (docs/performance.md); needs PostgreSQL.

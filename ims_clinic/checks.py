@@ -106,6 +106,25 @@ def text_messages_check(app_configs: Sequence[AppConfig] | None = None, **kwargs
     ]
 
 
+# Text-message backends that deliver nothing: for trying the app and for tests.
+NON_DELIVERING_TEXT_BACKENDS = {"console", "locmem", "dummy"}
+
+
+@register(Tags.security, deploy=True)
+def text_backend_delivers_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    """With DEBUG off, a text-message backend that delivers nothing would record texts as sent that no one got."""
+    if settings.DEBUG or settings.CLINIC_TEXT_BACKEND not in NON_DELIVERING_TEXT_BACKENDS:
+        return []
+    return [
+        Warning(
+            f"CLINIC_TEXT_BACKEND is {settings.CLINIC_TEXT_BACKEND} with DEBUG off: text messages to patients "
+            "would be printed or kept in memory, recorded as sent, and never reach them.",
+            hint="Set CLINIC_TEXT_BACKEND=twilio with its three CLINIC_TWILIO_ settings.",
+            id="ims_clinic.W004",
+        )
+    ]
+
+
 # Addresses that only this machine reaches (a site URL naming one cannot be opened from a patient's phone).
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"}  # nosec B104 - compared, never bound
 

@@ -32,6 +32,10 @@ PRODUCTION = {
     "CLINIC_ADDRESS": "100 Main Street\\nSpringfield, BC  V0V 0V0",
     "CLINIC_PHONE": "250-555-0100",
     "CLINIC_SITE_URL": "https://clinic.example.org",
+    "CLINIC_TEXT_BACKEND": "twilio",
+    "CLINIC_TWILIO_ACCOUNT_SID": "AC0",
+    "CLINIC_TWILIO_AUTH_TOKEN": "example",
+    "CLINIC_TWILIO_FROM": "+12505550100",
 }
 
 

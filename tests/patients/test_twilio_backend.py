@@ -196,3 +196,19 @@ def test_the_deploy_check_passes_the_clinics_https_address(settings: Settings) -
     settings.CLINIC_SITE_URL = "https://clinic.example.org"
 
     assert checks.site_url_check() == []
+
+
+@pytest.mark.parametrize("backend", ["console", "locmem", "dummy"])
+def test_the_deploy_check_warns_of_a_text_backend_that_delivers_nothing(settings: Settings, backend: str) -> None:
+    settings.DEBUG = False
+    settings.CLINIC_TEXT_BACKEND = backend
+
+    [warning] = checks.text_backend_delivers_check()
+
+    assert warning.id == "ims_clinic.W004"
+    assert "never reach them" in warning.msg
+    settings.CLINIC_TEXT_BACKEND = "twilio"
+    assert checks.text_backend_delivers_check() == []
+    settings.DEBUG = True
+    settings.CLINIC_TEXT_BACKEND = backend
+    assert checks.text_backend_delivers_check() == []
