@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.client_ip import client_ip
 
 from . import languages, safety_rules, services
 from .models import QuestionnaireLink
+from .private_links import patient_page as _patient_page
 from .questionnaire_forms import (
     INTRODUCTION,
     SECTION_BY_CODE,
@@ -31,27 +28,6 @@ from .safety_rules import Section
 
 SESSION_KEY = "questionnaire"
 VERIFIED_FOR_SECONDS = 60 * 60
-
-
-def _patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """No login, never cached, not for search engines, and the URL (it holds the token) never sent to another site.
-
-    "same-origin" rather than "no-referrer": with no-referrer Chromium sends `Origin: null` on the
-    page's own form posts, which Django's CSRF check rightly refuses.
-    """
-
-    in_language = languages.patient_language(view)
-
-    @login_not_required
-    @never_cache
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = in_language(request, *args, **kwargs)
-        response["Referrer-Policy"] = "same-origin"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-
-    return wrapped
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
