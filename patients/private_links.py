@@ -79,11 +79,12 @@ def issue(model: type[L], *, patient: Patient, valid_for: timedelta, **fields: A
 
 
 def find(model: type[L], *, token: str, address: str) -> L | None:
-    """The usable link of this kind for the token, or None (recorded as a failed look-up from the address)."""
+    """The usable link of this kind for the token, or None (recorded as a failed look-up from the address).
+    An archived patient's links no longer open."""
     link = None
     if 20 <= len(token) <= 100:
         link = model._default_manager.select_related("patient").filter(token_hash=services.token_hash(token)).first()
-    if link is None or not link.is_usable:
+    if link is None or not link.is_usable or link.patient.is_archived:
         services.link_lookup_failed(address=address)
         return None
     return link

@@ -237,6 +237,23 @@ def test_a_revoked_locked_or_expired_link_gets_the_neutral_page(
     assert_neutral(Client().get(link_url(name, token, extra)), token)
 
 
+@pytest.mark.parametrize(
+    ("name", "token_name", "extra"),
+    [
+        ("aftercare:sheet", "aftercare_token", {}),
+        ("aftercare:check", "check_token", {}),
+        ("outcome_questionnaire:start", "outcome_token", {}),
+        ("appointment_link:page", "visit_token", {}),
+    ],
+)
+def test_an_archived_patients_links_get_the_neutral_page(
+    links: dict[str, Any], name: str, token_name: str, extra: dict[str, str]
+) -> None:
+    Patient.objects.filter(pk=links["patient"].pk).update(is_archived=True, archived_at=timezone.now())
+
+    assert_neutral(Client().get(link_url(name, links[token_name], extra)), links[token_name])
+
+
 @pytest.mark.parametrize(("name", "token_name", "extra"), DOB_PAGES)
 def test_wrong_dates_of_birth_lock_the_link_and_then_the_right_one_opens_nothing(
     links: dict[str, Any], name: str, token_name: str, extra: dict[str, str]
