@@ -491,7 +491,7 @@ def questionnaire_link_find(*, token: str, address: str) -> QuestionnaireLink | 
     link = None
     if 20 <= len(token) <= 100:
         link = QuestionnaireLink.objects.select_related("patient").filter(token_hash=token_hash(token)).first()
-    if link is None or not link.is_usable:
+    if link is None or not link.is_usable or link.patient.is_archived:
         link_lookup_failed(address=address)
         return None
     return link

@@ -866,3 +866,13 @@ def test_the_back_office_time_off_list_takes_any_address(admin_client: Client, q
 
     assert response.status_code == 200
     assert response.redirect_chain in ([], [(f"{url}?e=1", 302)])
+
+
+def test_an_archived_patients_safety_questionnaire_link_gets_the_neutral_page(physio: Any) -> None:
+    patient = PatientFactory()
+    _link, token = patient_services.questionnaire_link_issue(
+        patient=patient, issued_by=physio, link_url=lambda token: token, submission_key=uuid.uuid4()
+    )
+    Patient.objects.filter(pk=patient.pk).update(is_archived=True, archived_at=timezone.now())
+
+    assert_neutral(Client().get(reverse("questionnaire:start", args=[token])), token)
