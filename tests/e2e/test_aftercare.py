@@ -38,13 +38,15 @@ def test_the_patient_reads_the_sheet_and_answers_the_check_on_their_phone(phone:
     expect(phone.get_by_role("heading", level=1)).to_have_text("How do you feel after your treatment?")
     soreness = phone.get_by_label("How sore are you now", exact=False)
     soreness.fill("11")
-    phone.get_by_label("Shoulder and shoulder blade (right)").check()
+    # Where: tapped on the pain map, whose checkboxes (the answer sent) fold away under it.
+    phone.get_by_role("checkbox", name="Shoulder and shoulder blade, right", exact=True).first.click()
     phone.get_by_label("Small (smaller than a coin)").check()
     phone.get_by_role("button", name="Send to the clinic").click()
     expect(soreness).to_have_accessible_description(
         "Choose a number from 0 (no soreness) to 10 (the worst you can imagine)."
     )
-    expect(phone.get_by_label("Shoulder and shoulder blade (right)")).to_be_checked()
+    expect(phone.locator("input[type=checkbox][value='shoulder:R']")).to_be_checked()
+    expect(phone.get_by_role("checkbox", name="Shoulder and shoulder blade, right", exact=True).first).to_be_checked()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert_no_violations(phone)
 
