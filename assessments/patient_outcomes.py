@@ -35,11 +35,6 @@ PAIN_NOW = "pain_now"
 PAIN_REGIONS = "pain_regions"  # the draft's "region:side" values from the pain map, with the pain now
 
 
-def site_url() -> str:
-    """The address the patient's links start with."""
-    return str(getattr(settings, "CLINIC_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
 def message_key(appointment: Appointment) -> str:
     """One message per visit and start time: a moved visit gets a new key, the old message is skipped."""
     return f"{KEY_PREFIX}{appointment.pk}:{appointment.starts_at.astimezone(UTC).isoformat()}"
@@ -179,7 +174,7 @@ def compose(message: Message) -> messaging.Composed:
         % words
     )
     text = gettext("Before your visit on %(date)s at %(time)s, please answer a few short questions: {link}") % words
-    link = site_url() + reverse("outcome_questionnaire:start", kwargs={"token": token})
+    link = messaging.absolute(reverse("outcome_questionnaire:start", kwargs={"token": token}))
     return messaging.Composed(subject=gettext("A few questions before your visit"), body=body, link=link, text=text)
 
 

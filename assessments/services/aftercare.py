@@ -44,10 +44,6 @@ REVIEW_SORENESS = 7  # soreness of 7 or more is shown to the physiotherapist (6.
 REVIEW_NOTE_REQUIRED = "Say why this report needs no adverse event."
 
 
-def site_url() -> str:
-    return str(getattr(settings, "CLINIC_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-
-
 def aftercare_key(session: TreatmentSession) -> str:
     return f"aftercare:session:{session.pk}"
 
@@ -117,7 +113,7 @@ def compose_aftercare(message: Message) -> messaging.Composed:
         session=session,
         valid_for=timedelta(days=settings.CLINIC_AFTERCARE_LINK_DAYS),
     )
-    link = site_url() + reverse("aftercare:sheet", kwargs={"token": token})
+    link = messaging.absolute(reverse("aftercare:sheet", kwargs={"token": token}))
     return messaging.Composed(
         subject=_("Your care after today's treatment"),
         body=_(
@@ -146,7 +142,7 @@ def compose_check(message: Message) -> messaging.Composed:
     _link, token = private_links.issue(
         CheckLink, patient=session.patient, session=session, check_round=check_round, valid_for=timedelta(hours=hours)
     )
-    link = site_url() + reverse("aftercare:check", kwargs={"token": token})
+    link = messaging.absolute(reverse("aftercare:check", kwargs={"token": token}))
     return messaging.Composed(
         subject=_("How do you feel after your treatment?"),
         body=_(
